@@ -1,0 +1,55 @@
+# nim-migrate — every command an operator or developer needs.
+#
+#   make                 build the tool (debug)
+#   make migrate         run (or resume) PIPELINE; starts the local NIM emulator when the pipeline asks for it
+#   make dry-run         the plan of PIPELINE (state/NAME/plan.md), nothing sent to the target
+#   make status          progress of PIPELINE from its state database
+#   make test            the whole test suite (CI runs exactly this)
+#   make bench           the benchmarks (release build): checkpoint rate, resume time, …
+#   make sample          regenerate the bundled sample export (deterministic)
+#   make emulator        a NIM emulator on 127.0.0.1:18080 in the foreground
+#   make lint            swift format lint (when the toolchain has it)
+#   make clean           remove build products and run state
+#
+# PIPELINE defaults to pipelines/sample.yaml; override with make migrate PIPELINE=pipelines/acme.yaml
+
+PIPELINE ?= pipelines/sample.yaml
+SWIFT ?= swift
+BIN := .build/debug/nim-migrate
+
+.PHONY: all build migrate dry-run status test bench sample emulator lint clean
+
+all: build
+
+build:
+	$(SWIFT) build
+
+migrate: build
+	@scripts/migrate run "$(PIPELINE)"
+
+dry-run: build
+	@scripts/migrate plan "$(PIPELINE)"
+
+status: build
+	@$(BIN) status "$(PIPELINE)"
+
+test:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench:
+	@scripts/bench
+
+sample: build
+	rm -rf pipelines/sample/export
+	$(BIN) generate-sample --out pipelines/sample/export
+
+emulator: build
+	$(BIN) emulator --port 18080 --state state/emulator.sqlite
+
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests
+
+clean:
+	rm -rf .build state/*.sqlite* state/*.lock
+	find state -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +

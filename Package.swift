@@ -1,0 +1,60 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "nim-migrate",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "nim-migrate", targets: ["nim-migrate"]),
+        .library(name: "MigrationCore", targets: ["MigrationCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        .target(
+            name: "MigrationCore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "ExportGenerator", swiftSettings: strict),
+        .executableTarget(
+            name: "nim-migrate",
+            dependencies: [
+                "MigrationCore", "ExportGenerator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "migrate-testbed",
+            dependencies: ["MigrationCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MigrationCoreTests",
+            dependencies: ["MigrationCore", "ExportGenerator"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["MigrationCore", "ExportGenerator"],
+            swiftSettings: strict
+        ),
+    ]
+)

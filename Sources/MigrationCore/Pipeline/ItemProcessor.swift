@@ -1,0 +1,110 @@
+/// Turns a stage's durable work items into calls of the stage's body, `concurrency` at a time.
+///
+/// Design: items are claimed in batches (marked in flight in one transaction *before* any effect)
+/// and outcomes are written in batches (one transaction per `flushEvery` outcomes or `flushAfter`
+/// of time). A crash therefore leaves at most one claim batch in flight; the next run hands those
+/// items to the stage first, flagged `resumed`, so it can check the target before acting again.
+/// A clean stop (``StopSignal``) lets started items finish and returns unstarted claims to pending.
+struct ItemProcessor {
+    let context: StageContext
+    var flushEvery = 512
+    var flushAfter: Duration = .milliseconds(200)
+
+    func run(_ body: @escaping @Sendable (WorkItem, Bool) async -> ItemOutcome) async throws {
+        let orphans = try await context.database.inFlightItems(stage: context.stage)
+        let dispenser = Dispenser(context: context, orphans: orphans)
+        let sink = OutcomeSink(context: context, flushEvery: flushEvery, flushAfter: flushAfter)
+        let stop = context.stop
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<max(1, context.concurrency) {
+                group.addTask {
+                    while !stop.isRequested, let (item, resumed) = try await dispenser.next() {
+                        let outcome = await body(item, resumed)
+                        try await sink.add(item.id, outcome)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await sink.flush()
+        try await dispenser.releaseUnstarted()
+    }
+}
+
+/// Hands out items: first the orphans of a dead run, then fresh claims from the database.
+private actor Dispenser {
+    let context: StageContext
+    private var buffer: [(WorkItem, Bool)]
+    private var cursor = 0
+    private var exhausted = false
+
+    init(context: StageContext, orphans: [WorkItem]) {
+        self.context = context
+        self.buffer = orphans.map { ($0, true) }
+    }
+
+    func next() async throws -> (WorkItem, Bool)? {
+        while cursor >= buffer.count {
+            if exhausted || context.stop.isRequested { return nil }
+            let claimed = try await context.database.claim(stage: context.stage, limit: context.claimBatch)
+            // Another caller may have refilled the buffer while this one awaited the claim.
+            if cursor >= buffer.count {
+                buffer = []
+                cursor = 0
+            }
+            if claimed.isEmpty { exhausted = true }
+            buffer.append(contentsOf: claimed.map { ($0, false) })
+        }
+        defer { cursor += 1 }
+        return buffer[cursor]
+    }
+
+    /// Claimed items no worker started go back to pending (only after a stop).
+    func releaseUnstarted() async throws {
+        guard cursor < buffer.count else { return }
+        let ids = buffer[cursor...].filter { !$0.1 }.map(\.0.id)
+        cursor = buffer.count
+        try await context.database.release(ids)
+    }
+}
+
+/// Buffers outcomes and writes them in batches.
+private actor OutcomeSink {
+    let context: StageContext
+    let flushEvery: Int
+    let flushAfter: Duration
+    private var buffer: [(id: Int64, outcome: ItemOutcome)] = []
+    private var lastFlush = ContinuousClock.now
+
+    init(context: StageContext, flushEvery: Int, flushAfter: Duration) {
+        self.context = context
+        self.flushEvery = flushEvery
+        self.flushAfter = flushAfter
+    }
+
+    func add(_ id: Int64, _ outcome: ItemOutcome) async throws {
+        buffer.append((id, outcome))
+        if buffer.count >= flushEvery || ContinuousClock.now - lastFlush >= flushAfter {
+            try await flush()
+        }
+    }
+
+    func flush() async throws {
+        lastFlush = ContinuousClock.now
+        guard !buffer.isEmpty else { return }
+        let batch = buffer
+        buffer = []
+        try await context.database.complete(batch)
+        var done = 0
+        var failed = 0
+        var skipped = 0
+        for (_, outcome) in batch {
+            switch outcome {
+            case .done: done += 1
+            case .failed: failed += 1
+            case .skipped: skipped += 1
+            }
+        }
+        await context.progress.itemsFinished(context.stage, done: done, failed: failed, skipped: skipped)
+    }
+}

@@ -1,0 +1,86 @@
+public import Foundation
+
+/// The operator commands as library calls; the executable only parses arguments and calls these.
+public enum Migration {
+    /// `nim-migrate run`: runs or resumes the pipeline, writes the reports, returns the exit status.
+    public static func run(
+        pipelinePath: String, options: RunOptions, stop: StopSignal, progress: any ProgressSink,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> ExitStatus {
+        let config = try PipelineConfig.load(path: pipelinePath)
+        try PipelineSession.checkSource(config)
+        guard environment[config.target.appSecretEnv]?.isEmpty == false else {
+            throw ConfigError(
+                path: "target.app_secret_env", "environment variable \(config.target.appSecretEnv) is not set")
+        }
+        let stages = try StageCatalog(config: config).stages()
+        let session = try PipelineSession.open(pipelinePath: pipelinePath, locking: true)
+        let runner = PipelineRunner(
+            database: session.database, stages: stages, options: options, concurrency: config.concurrency,
+            stop: stop, progress: progress)
+        let summary = try await runner.run()
+        try await ReportWriter.write(
+            session: session, stages: summary.stages, status: summary.status, runID: summary.runID)
+        await progress.note("report: \(session.output("report.md")) (failed items: \(session.output("failed.jsonl")))")
+        return summary.status
+    }
+
+    /// `nim-migrate status`.
+    public static func status(pipelinePath: String, nowMillis: Int64) async throws -> StatusReport {
+        let session = try PipelineSession.openExisting(pipelinePath: pipelinePath)
+        return try await StatusReport.build(
+            database: session.database, pipeline: session.config.name, stages: session.config.stages,
+            nowMillis: nowMillis)
+    }
+
+    /// `nim-migrate ids`: streams the old → new map of one kind as CSV or JSON lines.
+    public static func ids(pipelinePath: String, kind: IDKind, jsonLines: Bool, write: @escaping @Sendable (String) -> Void)
+        async throws
+    {
+        let session = try PipelineSession.openExisting(pipelinePath: pipelinePath)
+        if !jsonLines { write("old,new\n") }
+        try await session.database.forEachMapping(kind) { mapping in
+            if jsonLines {
+                let data = try JSONEncoder().encode(["old": mapping.old, "new": mapping.new])
+                write(String(decoding: data, as: UTF8.self) + "\n")
+            } else {
+                write("\(CSV.field(mapping.old)),\(CSV.field(mapping.new))\n")
+            }
+        }
+    }
+}
+
+/// Minimal CSV quoting (RFC 4180).
+public enum CSV {
+    /// Quotes a field when it holds a comma, quote or line break.
+    public static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+extension Migration {
+    /// `nim-migrate plan`: reads every input as `run` would, calls nothing, writes `plan.md` and
+    /// `plan.json`, and returns what a run would end with.
+    public static func plan(pipelinePath: String) async throws -> (ExitStatus, PlanReport) {
+        let config = try PipelineConfig.load(path: pipelinePath)
+        try PipelineSession.checkSource(config)
+        let stages = try StageCatalog(config: config).stages()
+        let session = try PipelineSession.open(pipelinePath: pipelinePath, locking: true)
+        let runID = try await session.database.beginRun(mode: "plan", options: "{}")
+        var plans: [(StageID, StagePlan)] = []
+        for stage in stages {
+            let context = StageContext(
+                stage: stage.id, database: session.database, runID: runID, concurrency: config.concurrency,
+                stop: StopSignal(), calls: CallRecorder(), progress: SilentProgress())
+            plans.append((stage.id, try await stage.register(context)))
+        }
+        let problems = try await session.database.problems().filter { config.stages.contains($0.stage) }
+        let report = PlanReport(pipeline: config.name, rate: config.throttle.rate, plans: plans, problems: problems)
+        try Data(report.markdown().utf8).write(to: URL(fileURLWithPath: session.output("plan.md")), options: .atomic)
+        try JSONFile.write(report, to: session.output("plan.json"))
+        let status = ExitStatus(rawValue: report.exitCode) ?? .incomplete
+        try await session.database.endRun(runID, outcome: "\(status)")
+        return (status, report)
+    }
+}

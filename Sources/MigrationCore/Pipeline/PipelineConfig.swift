@@ -1,0 +1,79 @@
+/// A pipeline file (SPEC §3), validated and typed.
+///
+/// Built by ``PipelineConfig/load(path:)``; every default the SPEC names is applied here so that
+/// the rest of the tool never sees an optional it has to guess about.
+public struct PipelineConfig: Sendable, Equatable {
+    /// Name of the pipeline; state goes to `state/NAME.sqlite` and `state/NAME/`.
+    public var name: String
+    public var source: Source
+    public var target: Target
+    public var throttle: Throttle
+    /// REST calls in flight at most.
+    public var concurrency: Int
+    /// The stages this pipeline runs, always in the documented order.
+    public var stages: [StageID]
+    public var history: History
+    public var users: Users
+    public var sessions: Sessions
+    public var serve: Serve?
+
+    /// Where the export comes from.
+    public struct Source: Sendable, Equatable {
+        public var format: SourceFormat
+        public var path: String
+    }
+
+    /// The source formats the tool reads.
+    public enum SourceFormat: String, Sendable, Equatable, CaseIterable {
+        case canonical, easemob
+    }
+
+    /// The NIM application written to.
+    public struct Target: Sendable, Equatable {
+        public var endpoint: String
+        public var v2Endpoint: String?
+        public var appKey: String
+        /// Name of the environment variable holding the AppSecret (never the secret itself).
+        public var appSecretEnv: String
+        /// Whether `make migrate` starts a local emulator for this target.
+        public var emulator: Bool
+    }
+
+    /// The shared token bucket.
+    public struct Throttle: Sendable, Equatable {
+        /// REST calls per second, all endpoints together.
+        public var rate: Int
+    }
+
+    /// History import options.
+    public struct History: Sendable, Equatable {
+        /// Written to the manifest for NIM's import.
+        public var roaming: Bool
+    }
+
+    /// Users stage options.
+    public struct Users: Sendable, Equatable {
+        /// Optional CSV of `old,new` accid renames.
+        public var accidMap: String?
+    }
+
+    /// Sessions stage options.
+    public struct Sessions: Sendable, Equatable {
+        public var limit: Int
+        public var createConversations: Bool
+    }
+
+    /// Dual-running options (SPEC §7).
+    public struct Serve: Sendable, Equatable {
+        public var listen: String
+        public var tokenEnv: String
+        public var cutoff: Int64
+        public var oldServerURL: String?
+    }
+
+    /// Path of the state database, relative to the working directory.
+    public var statePath: String { "state/\(name).sqlite" }
+
+    /// Folder of reports and output files, relative to the working directory.
+    public var outputDirectory: String { "state/\(name)" }
+}

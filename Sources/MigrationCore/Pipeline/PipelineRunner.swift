@@ -1,0 +1,83 @@
+public import Foundation
+
+/// Runs a pipeline's stages in order against one state database.
+///
+/// Each stage first registers its work (idempotently), then processes what the database says is
+/// left. A stop request ends the run after the current items with ``ExitStatus/interrupted``.
+public struct PipelineRunner: Sendable {
+    public let database: StateDatabase
+    public let stages: [any Stage]
+    public let options: RunOptions
+    public let concurrency: Int
+    public let stop: StopSignal
+    public let calls: CallRecorder
+    public let progress: any ProgressSink
+    /// Items claimed per transaction (nil: derived from concurrency).
+    public var claimBatch: Int?
+
+    public init(
+        database: StateDatabase, stages: [any Stage], options: RunOptions = RunOptions(), concurrency: Int = 16,
+        stop: StopSignal = StopSignal(), calls: CallRecorder = CallRecorder(),
+        progress: any ProgressSink = SilentProgress()
+    ) {
+        self.database = database
+        self.stages = stages
+        self.options = options
+        self.concurrency = concurrency
+        self.stop = stop
+        self.calls = calls
+        self.progress = progress
+    }
+
+    /// The outcome of a run.
+    public struct Summary: Sendable {
+        public var runID: Int64
+        public var status: ExitStatus
+        public var stages: [StageID]
+    }
+
+    /// Runs the selected stages and returns how the run ended.
+    public func run() async throws -> Summary {
+        let selected = options.select(from: stages.map(\.id))
+        let optionsText = String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
+        let runID = try await database.beginRun(mode: "run", options: optionsText)
+        var interrupted = false
+        for stage in stages.sorted(by: { $0.id < $1.id }) where selected.contains(stage.id) {
+            if stop.isRequested {
+                interrupted = true
+                break
+            }
+            let context = StageContext(
+                stage: stage.id, database: database, runID: runID, concurrency: concurrency, stop: stop,
+                calls: calls, progress: progress, claimBatch: claimBatch)
+            try await database.beginStage(stage.id, run: runID)
+            if options.retryFailed { try await database.resetFailed(stage: stage.id) }
+            _ = try await stage.register(context)
+            await progress.stageStarted(stage.id, counts: try await database.counts()[stage.id] ?? StageCounts())
+            try await stage.run(context)
+            try await database.addCalls(run: runID, stage: stage.id, await calls.drain(stage: stage.id))
+            let stopped = stop.isRequested
+            try await database.endStage(stage.id, run: runID, status: stopped ? "interrupted" : "finished")
+            await progress.stageEnded(stage.id, counts: try await database.counts()[stage.id] ?? StageCounts())
+            if stopped {
+                interrupted = true
+                break
+            }
+        }
+        let status = interrupted ? ExitStatus.interrupted : try await outcome(of: selected)
+        try await database.endRun(runID, outcome: "\(status)")
+        return Summary(runID: runID, status: status, stages: selected)
+    }
+
+    /// 1 when any item of these stages failed, is left, or a line was rejected; else 0.
+    func outcome(of stages: [StageID]) async throws -> ExitStatus {
+        let counts = try await database.counts()
+        for stage in stages {
+            let c = counts[stage] ?? StageCounts()
+            if c.failed > 0 || c.remaining > 0 { return .incomplete }
+        }
+        let problems = try await database.problems()
+        if problems.contains(where: { $0.severity == .error && stages.contains($0.stage) }) { return .incomplete }
+        return .done
+    }
+}

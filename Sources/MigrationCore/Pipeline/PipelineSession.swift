@@ -1,0 +1,51 @@
+public import Foundation
+
+/// A pipeline opened for work: its configuration, its state database (locked for this process)
+/// and its output folder. Nothing is created on disk until the configuration and the source
+/// have been checked, so a bad pipeline file leaves no state behind.
+public struct PipelineSession: Sendable {
+    public let config: PipelineConfig
+    public let database: StateDatabase
+    public let lock: StateLock?
+    /// `state/NAME/`, created.
+    public let outputDirectory: String
+
+    /// Loads the pipeline file and checks the source, then opens the state. `locking` is false for
+    /// read-only commands (`status`, `ids`) that may run beside a run.
+    public static func open(pipelinePath: String, locking: Bool) throws -> PipelineSession {
+        let config = try PipelineConfig.load(path: pipelinePath)
+        try checkSource(config)
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: config.outputDirectory, withIntermediateDirectories: true)
+        let lock = locking ? try StateLock(path: "state/\(config.name).lock") : nil
+        let database = try StateDatabase(path: config.statePath)
+        return PipelineSession(config: config, database: database, lock: lock, outputDirectory: config.outputDirectory)
+    }
+
+    /// Opens an existing state for reading; a pipeline that never ran is an error.
+    public static func openExisting(pipelinePath: String) throws -> PipelineSession {
+        let config = try PipelineConfig.load(path: pipelinePath)
+        guard FileManager.default.fileExists(atPath: config.statePath) else {
+            throw ConfigError(path: "", "pipeline '\(config.name)' has no state yet (\(config.statePath)); run it first")
+        }
+        let database = try StateDatabase(path: config.statePath)
+        return PipelineSession(config: config, database: database, lock: nil, outputDirectory: config.outputDirectory)
+    }
+
+    /// The export folder must exist and be a folder.
+    static func checkSource(_ config: PipelineConfig) throws(ConfigError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: config.source.path, isDirectory: &isDirectory) else {
+            throw ConfigError(path: "source.path", "no such folder: \(config.source.path)")
+        }
+        guard isDirectory.boolValue else {
+            throw ConfigError(path: "source.path", "not a folder: \(config.source.path)")
+        }
+        if let map = config.users.accidMap, !FileManager.default.isReadableFile(atPath: map) {
+            throw ConfigError(path: "users.accid_map", "cannot read \(map)")
+        }
+    }
+
+    /// Path of a file in the output folder.
+    public func output(_ name: String) -> String { "\(outputDirectory)/\(name)" }
+}

@@ -1,0 +1,31 @@
+/// One stage of the migration (users, relations, …): reads its share of the source, registers the
+/// work it implies, and does what the state database says is left.
+///
+/// A stage never talks HTTP itself (it uses the shared client) and never writes a report (the
+/// runner does, from the state database).
+public protocol Stage: Sendable {
+    /// Which stage this is; decides its place in the order.
+    var id: StageID { get }
+
+    /// Reads the source and records the work and the problems it implies, without touching the
+    /// target. Called by both `plan` and `run`; must be idempotent (re-registering is a no-op).
+    func register(_ context: StageContext) async throws -> StagePlan
+
+    /// Does the work left in the state database. Items a dead run left in flight come first and
+    /// are handed over as `resumed`, so the stage can reconcile before acting again.
+    func run(_ context: StageContext) async throws
+}
+
+/// What a stage will do: its items and the REST calls they need, per endpoint.
+public struct StagePlan: Sendable, Equatable, Codable {
+    public var items: Int
+    public var calls: [String: Int]
+
+    public init(items: Int = 0, calls: [String: Int] = [:]) {
+        self.items = items
+        self.calls = calls
+    }
+
+    /// All REST calls of the stage.
+    public var totalCalls: Int { calls.values.reduce(0, +) }
+}

@@ -1,0 +1,51 @@
+/// Everything a stage gets from the runner: the state database, the stop signal, the shared call
+/// recorder and progress display, and the item processor that turns checkpoints into work.
+public struct StageContext: Sendable {
+    public let stage: StageID
+    public let database: StateDatabase
+    public let runID: Int64
+    /// Items in flight at most (the pipeline's `concurrency`).
+    public let concurrency: Int
+    public let stop: StopSignal
+    public let calls: CallRecorder
+    public let progress: any ProgressSink
+    /// Items claimed per transaction; bounds how many items a crash can leave uncertain.
+    public var claimBatch: Int
+
+    public init(
+        stage: StageID, database: StateDatabase, runID: Int64, concurrency: Int, stop: StopSignal,
+        calls: CallRecorder, progress: any ProgressSink, claimBatch: Int? = nil
+    ) {
+        self.stage = stage
+        self.database = database
+        self.runID = runID
+        self.concurrency = concurrency
+        self.stop = stop
+        self.calls = calls
+        self.progress = progress
+        self.claimBatch = claimBatch ?? max(64, concurrency * 4)
+    }
+
+    /// Records problems found in the source for this stage.
+    public func report(_ problems: [Problem]) async throws {
+        try await database.record(problems: problems)
+    }
+
+    /// Registers the source's items unless this exact source (by `fingerprint`) was registered
+    /// before; `produce` is called only when needed and hands batches to `emit`.
+    public func registerOnce(
+        fingerprint: String,
+        _ produce: (_ emit: ([NewWorkItem]) async throws -> Void) async throws -> Void
+    ) async throws {
+        if try await database.checkpoint(stage, "registered") == fingerprint { return }
+        try await produce { batch in try await database.register(batch, stage: stage) }
+        try await database.setCheckpoint(stage, "registered", fingerprint)
+    }
+
+    /// Runs `body` for every item left, `concurrency` at a time; see ``ItemProcessor``.
+    public func process(
+        _ body: @escaping @Sendable (_ item: WorkItem, _ resumed: Bool) async -> ItemOutcome
+    ) async throws {
+        try await ItemProcessor(context: self).run(body)
+    }
+}

@@ -1,0 +1,29 @@
+public import Foundation
+
+/// Writes `report.md`, `report.json` and `failed.jsonl` of a run into `state/NAME/`.
+public enum ReportWriter {
+    /// Writes the three files and returns the report.
+    @discardableResult
+    public static func write(
+        session: PipelineSession, stages: [StageID], status: ExitStatus, runID: Int64?
+    ) async throws -> RunReport {
+        let report = try await RunReport.build(
+            database: session.database, pipeline: session.config.name, stages: stages, status: status, runID: runID)
+        try Data(report.markdown().utf8).write(to: URL(fileURLWithPath: session.output("report.md")), options: .atomic)
+        try JSONFile.write(report, to: session.output("report.json"))
+        try await FailedItemsWriter.write(database: session.database, stages: stages, to: session.output("failed.jsonl"))
+        return report
+    }
+}
+
+/// Pretty, stable JSON files.
+public enum JSONFile {
+    /// Encodes `value` with sorted keys and writes it atomically.
+    public static func write(_ value: some Encodable, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}

@@ -1,0 +1,40 @@
+extension RunReport {
+    /// `report.md`: the same facts as `report.json`, for a person.
+    public func markdown() -> String {
+        var out = "# Migration report: \(pipeline)\n\n"
+        out += "Outcome: **\(status)** (exit \(exitCode))"
+        if let runID { out += ", run \(runID)" }
+        out += "\n\n## Stages\n\n"
+        out += "| stage | done | failed | skipped | pending | REST calls | retries | 416s | wall time |\n"
+        out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        for s in stages {
+            let pending = s.items.pending + s.items.inFlight
+            out += "| \(s.stage) | \(s.items.done) | \(s.items.failed) | \(s.items.skipped) | \(pending) | "
+            out += "\(s.totalCalls) | \(s.retries) | \(s.throttled) | \(Self.duration(s.wallTimeSeconds)) |\n"
+        }
+        let endpoints = stages.flatMap { s in s.calls.map { (s.stage, $0.key, $0.value) } }
+        if !endpoints.isEmpty {
+            out += "\n## REST calls by endpoint\n\n| stage | endpoint | calls | retries | 416s | failed |\n"
+            out += "|---|---|---:|---:|---:|---:|\n"
+            for (stage, endpoint, c) in endpoints.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) {
+                out += "| \(stage) | `\(endpoint)` | \(c.calls) | \(c.retries) | \(c.throttled) | \(c.failures) |\n"
+            }
+        }
+        out += "\n## Problems in the source\n\n"
+        if problems.byCode.isEmpty {
+            out += "None.\n"
+        } else {
+            out += "\(problems.errors) lines not migrated, \(problems.warnings) warnings.\n\n| kind | lines |\n|---|---:|\n"
+            for (code, count) in problems.byCode.sorted(by: { $0.key < $1.key }) { out += "| \(code) | \(count) |\n" }
+        }
+        out += "\nEvery failed item and rejected line, with file, line and reason: `failed.jsonl`.\n"
+        return out
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 60 { return String(format: "%.1f s", seconds) }
+        let total = Int(seconds.rounded())
+        if total < 3600 { return "\(total / 60) min \(total % 60) s" }
+        return "\(total / 3600) h \(total % 3600 / 60) min"
+    }
+}

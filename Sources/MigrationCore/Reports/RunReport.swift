@@ -1,0 +1,54 @@
+/// What a run achieved, read from the state database only: per stage, items by outcome, REST calls
+/// by endpoint, retries, 416s and wall time; the source problems; the exit status.
+public struct RunReport: Sendable, Codable, Equatable {
+    public var pipeline: String
+    public var runID: Int64?
+    public var status: String
+    public var exitCode: Int32
+    public var stages: [StageReport]
+    public var problems: ProblemSummary
+    public var failedItems: Int
+
+    /// One stage's line of the report.
+    public struct StageReport: Sendable, Codable, Equatable {
+        public var stage: StageID
+        public var items: StageCounts
+        public var calls: [String: CallStats]
+        public var totalCalls: Int
+        public var retries: Int
+        public var throttled: Int
+        /// Summed over every run of the pipeline so far.
+        public var wallTimeSeconds: Double
+    }
+
+    /// Problems found in the source, by kind.
+    public struct ProblemSummary: Sendable, Codable, Equatable {
+        public var errors: Int
+        public var warnings: Int
+        public var byCode: [String: Int]
+    }
+
+    /// Builds the report of `stages` from the state database.
+    public static func build(
+        database: StateDatabase, pipeline: String, stages: [StageID], status: ExitStatus, runID: Int64?
+    ) async throws -> RunReport {
+        let counts = try await database.counts()
+        let calls = try await database.callStats()
+        let wall = try await database.stageWallTime()
+        let problems = try await database.problems()
+        let reports = stages.map { stage in
+            let stageCalls = calls[stage] ?? [:]
+            let sum = stageCalls.values.reduce(CallStats(), +)
+            return StageReport(
+                stage: stage, items: counts[stage] ?? StageCounts(), calls: stageCalls, totalCalls: sum.calls,
+                retries: sum.retries, throttled: sum.throttled, wallTimeSeconds: Double(wall[stage] ?? 0) / 1000)
+        }
+        return RunReport(
+            pipeline: pipeline, runID: runID, status: "\(status)", exitCode: status.rawValue, stages: reports,
+            problems: ProblemSummary(
+                errors: problems.count { $0.severity == .error },
+                warnings: problems.count { $0.severity == .warning },
+                byCode: Dictionary(grouping: problems, by: \.code).mapValues(\.count)),
+            failedItems: reports.reduce(0) { $0 + $1.items.failed })
+    }
+}

@@ -1,0 +1,81 @@
+internal import GRDB
+
+extension StateDatabase {
+    /// Schema migrations, registered by id. Never edit one that has shipped: add another.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-foundation") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE run (
+                        id INTEGER PRIMARY KEY,
+                        mode TEXT NOT NULL,
+                        options TEXT NOT NULL,
+                        started_at INTEGER NOT NULL,
+                        ended_at INTEGER,
+                        outcome TEXT
+                    );
+                    CREATE TABLE stage_run (
+                        run_id INTEGER NOT NULL REFERENCES run(id),
+                        stage TEXT NOT NULL,
+                        started_at INTEGER NOT NULL,
+                        ended_at INTEGER,
+                        status TEXT NOT NULL,
+                        PRIMARY KEY (run_id, stage)
+                    );
+                    CREATE TABLE work_item (
+                        id INTEGER PRIMARY KEY,
+                        stage TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        payload TEXT,
+                        source_file TEXT,
+                        source_line INTEGER,
+                        status INTEGER NOT NULL DEFAULT 0,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        error_code INTEGER,
+                        error_desc TEXT,
+                        retryable INTEGER,
+                        progress TEXT,
+                        result TEXT,
+                        updated_at INTEGER NOT NULL DEFAULT 0,
+                        UNIQUE (stage, key)
+                    );
+                    CREATE INDEX work_item_by_status ON work_item (stage, status, id);
+                    CREATE TABLE id_map (
+                        kind TEXT NOT NULL,
+                        old TEXT NOT NULL,
+                        new TEXT NOT NULL,
+                        PRIMARY KEY (kind, old)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE problem (
+                        id INTEGER PRIMARY KEY,
+                        stage TEXT NOT NULL,
+                        file TEXT NOT NULL,
+                        line INTEGER NOT NULL,
+                        code TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        severity TEXT NOT NULL,
+                        UNIQUE (stage, file, line, code)
+                    );
+                    CREATE TABLE call_stat (
+                        run_id INTEGER NOT NULL,
+                        stage TEXT NOT NULL,
+                        endpoint TEXT NOT NULL,
+                        calls INTEGER NOT NULL DEFAULT 0,
+                        retries INTEGER NOT NULL DEFAULT 0,
+                        throttled INTEGER NOT NULL DEFAULT 0,
+                        failures INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (run_id, stage, endpoint)
+                    );
+                    CREATE TABLE checkpoint (
+                        stage TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        PRIMARY KEY (stage, key)
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,195 @@
+internal import GRDB
+
+extension StateDatabase {
+    /// Inserts work items found in the source; items already known (same stage and key) are left as
+    /// they are, so re-reading a source after a crash never resets progress. Returns how many were new.
+    @discardableResult
+    public func register(_ items: [NewWorkItem], stage: StageID) async throws -> Int {
+        guard !items.isEmpty else { return 0 }
+        let time = now()
+        return try await pool.write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO work_item (stage, key, kind, payload, source_file, source_line, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+            var inserted = 0
+            for item in items {
+                try statement.execute(arguments: [
+                    stage.rawValue, item.key, item.kind, item.payload, item.sourceFile, item.sourceLine, time,
+                ])
+                inserted += db.changesCount
+            }
+            return inserted
+        }
+    }
+
+    /// Puts a stage's failed items back to pending (`run --retry-failed`). Returns how many.
+    @discardableResult
+    public func resetFailed(stage: StageID) async throws -> Int {
+        let time = now()
+        return try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE work_item SET status = 0, error_code = NULL, error_desc = NULL, retryable = NULL,
+                    updated_at = ? WHERE stage = ? AND status = 3
+                    """, arguments: [time, stage.rawValue])
+            return db.changesCount
+        }
+    }
+
+    /// Items a dead run left in flight: their effect may have happened, so the stage reconciles them.
+    public func inFlightItems(stage: StageID) async throws -> [WorkItem] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM work_item WHERE stage = ? AND status = 1 ORDER BY id",
+                arguments: [stage.rawValue]
+            ).compactMap(WorkItem.init(row:))
+        }
+    }
+
+    /// Marks up to `limit` pending items in flight (one transaction) and returns them in id order.
+    /// The mark is durable before any effect, so a crash leaves them visibly uncertain.
+    public func claim(stage: StageID, limit: Int) async throws -> [WorkItem] {
+        let time = now()
+        return try await pool.write { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM work_item WHERE stage = ? AND status = 0 ORDER BY id LIMIT ?",
+                arguments: [stage.rawValue, limit])
+            let statement = try db.cachedStatement(
+                sql: "UPDATE work_item SET status = 1, attempts = attempts + 1, updated_at = ? WHERE id = ?")
+            var items: [WorkItem] = []
+            items.reserveCapacity(rows.count)
+            for row in rows {
+                guard var item = WorkItem(row: row) else { continue }
+                try statement.execute(arguments: [time, item.id])
+                item.status = .inFlight
+                item.attempts += 1
+                items.append(item)
+            }
+            return items
+        }
+    }
+
+    /// Returns claimed items that were never started to pending (a clean stop).
+    public func release(_ ids: [Int64]) async throws {
+        guard !ids.isEmpty else { return }
+        try await pool.write { db in
+            let statement = try db.cachedStatement(
+                sql: "UPDATE work_item SET status = 0, attempts = max(attempts - 1, 0) WHERE id = ? AND status = 1")
+            for id in ids { try statement.execute(arguments: [id]) }
+        }
+    }
+
+    /// Writes a batch of outcomes in one transaction.
+    public func complete(_ outcomes: [(id: Int64, outcome: ItemOutcome)]) async throws {
+        guard !outcomes.isEmpty else { return }
+        let time = now()
+        try await pool.write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    UPDATE work_item SET status = ?, result = ?, error_code = ?, error_desc = ?, retryable = ?,
+                    updated_at = ? WHERE id = ?
+                    """)
+            for (id, outcome) in outcomes {
+                switch outcome {
+                case .done(let result):
+                    try statement.execute(arguments: [WorkStatus.done.rawValue, result, nil, nil, nil, time, id])
+                case .failed(let code, let desc, let retryable):
+                    try statement.execute(arguments: [WorkStatus.failed.rawValue, nil, code, desc, retryable, time, id])
+                case .skipped(let reason):
+                    try statement.execute(arguments: [WorkStatus.skipped.rawValue, nil, nil, reason, nil, time, id])
+                }
+            }
+        }
+    }
+
+    /// Durably records a sub-step of an item in flight (e.g. "team created as tid 10001").
+    public func saveProgress(_ id: Int64, _ progress: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE work_item SET progress = ? WHERE id = ?", arguments: [progress, id])
+        }
+    }
+
+    /// One item by stage and key.
+    public func item(stage: StageID, key: String) async throws -> WorkItem? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM work_item WHERE stage = ? AND key = ?", arguments: [stage.rawValue, key]
+            ).flatMap(WorkItem.init(row:))
+        }
+    }
+
+    /// Items of a stage in a status, in id order (for reports; bounded by `limit`).
+    public func items(stage: StageID, status: WorkStatus, limit: Int = .max) async throws -> [WorkItem] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM work_item WHERE stage = ? AND status = ? ORDER BY id LIMIT ?",
+                arguments: [stage.rawValue, status.rawValue, limit]
+            ).compactMap(WorkItem.init(row:))
+        }
+    }
+
+    /// Work item counts by status for every stage that has items.
+    public func counts() async throws -> [StageID: StageCounts] {
+        try await pool.read { db in
+            var result: [StageID: StageCounts] = [:]
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT stage, status, count(*) AS n FROM work_item GROUP BY stage, status")
+            for row in rows {
+                guard let stage = StageID(rawValue: row["stage"]), let status = WorkStatus(rawValue: row["status"])
+                else { continue }
+                result[stage, default: StageCounts()][status] = row["n"]
+            }
+            return result
+        }
+    }
+
+    /// Items of a stage finished since `since` (ms), for rates.
+    public func finishedCount(stage: StageID, since: Int64) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(
+                db,
+                sql: "SELECT count(*) FROM work_item WHERE stage = ? AND status IN (2, 3, 4) AND updated_at >= ?",
+                arguments: [stage.rawValue, since]) ?? 0
+        }
+    }
+}
+
+extension WorkItem {
+    init?(row: Row) {
+        guard let stage = StageID(rawValue: row["stage"]), let status = WorkStatus(rawValue: row["status"]) else {
+            return nil
+        }
+        self.init(
+            id: row["id"], stage: stage, key: row["key"], kind: row["kind"], payload: row["payload"],
+            sourceFile: row["source_file"], sourceLine: row["source_line"], status: status, attempts: row["attempts"],
+            progress: row["progress"], result: row["result"])
+    }
+}
+
+/// A failed work item with the error it ended on.
+public struct FailedItem: Sendable {
+    public var item: WorkItem
+    public var code: Int
+    public var desc: String
+    public var retryable: Bool
+}
+
+extension StateDatabase {
+    /// The failed items of a stage, in id order.
+    public func failedItems(stage: StageID) async throws -> [FailedItem] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM work_item WHERE stage = ? AND status = 3 ORDER BY id",
+                arguments: [stage.rawValue]
+            ).compactMap { row in
+                WorkItem(row: row).map {
+                    FailedItem(
+                        item: $0, code: row["error_code"] ?? 0, desc: row["error_desc"] ?? "",
+                        retryable: row["retryable"] ?? false)
+                }
+            }
+        }
+    }
+}

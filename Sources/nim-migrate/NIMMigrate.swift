@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import MigrationCore
+
+/// `nim-migrate`: moves an IM tenant into NetEase Yunxin IM. Each subcommand parses its options
+/// and calls the library; nothing here decides anything about a migration.
+@main
+struct NIMMigrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nim-migrate",
+        abstract: "Move an IM tenant (users, friends, groups, files, history, sessions) into NetEase Yunxin IM.",
+        subcommands: [Plan.self, Run.self, Status.self, Verify.self, IDs.self, Serve.self, Emulator.self, GenerateSample.self, PipelineInfo.self]
+    )
+}
+
+/// The pipeline file every operator command takes.
+struct PipelineArgument: ParsableArguments {
+    @Argument(help: "The pipeline file, e.g. pipelines/sample.yaml.")
+    var pipeline: String
+}
+
+/// Runs a command body, turning every error into one line on standard error and an exit code.
+func perform(_ pipeline: String, _ body: () async throws -> ExitStatus) async -> Never {
+    do {
+        exit(try await body().rawValue)
+    } catch let error as ConfigError {
+        complain("\(pipeline): \(error)")
+    } catch {
+        complain("\(error)")
+    }
+    exit(ExitStatus.unusable.rawValue)
+}
+
+func complain(_ message: String) {
+    FileHandle.standardError.write(Data("nim-migrate: \(message)\n".utf8))
+}
+
+/// Parses a comma list of stage names.
+func parseStages(_ text: String) throws -> [StageID] {
+    try text.split(separator: ",").map { name in
+        guard let stage = StageID(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+            let known = StageID.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("unknown stage '\(name)' (stages: \(known))")
+        }
+        return stage
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import MigrationCore
+
+extension NIMMigrate {
+    /// `nim-migrate pipeline-info` (for scripts/migrate): the few facts a shell needs, as
+    /// `key=value` lines, after the pipeline file has been validated.
+    struct PipelineInfo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pipeline-info", abstract: "Print shell variables describing a pipeline.", shouldDisplay: false)
+
+        @OptionGroup var pipeline: PipelineArgument
+
+        func run() async throws {
+            await perform(pipeline.pipeline) {
+                let config = try PipelineConfig.load(path: pipeline.pipeline)
+                let port = URL(string: config.target.endpoint)?.port ?? 18080
+                print("name=\(config.name)")
+                print("emulator=\(config.target.emulator ? 1 : 0)")
+                print("port=\(port)")
+                print("secret_env=\(config.target.appSecretEnv)")
+                return .done
+            }
+        }
+    }
+}

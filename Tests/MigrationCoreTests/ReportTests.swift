@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+@testable import MigrationCore
+
+@Suite struct ReportTests {
+    @Test func reportAndFailedLinesComeFromTheDatabase() async throws {
+        let db = try temporaryDatabase()
+        let stage = CountingStage(id: .users, keys: ["a", "b", "c"], effects: .init(), failKeys: ["c"])
+        try await db.record(problems: [
+            Problem(stage: .users, file: "users.jsonl", line: 9, code: "invalid-accid", message: "accid 'a b' has a space"),
+            Problem(stage: .users, file: "users.jsonl", line: 12, code: "seconds-timestamp", message: "x", severity: .warning),
+        ])
+        let summary = try await PipelineRunner(database: db, stages: [stage]).run()
+        let report = try await RunReport.build(
+            database: db, pipeline: "t", stages: [.users], status: summary.status, runID: summary.runID)
+        #expect(report.exitCode == 1)
+        #expect(report.stages.first?.items.done == 2)
+        #expect(report.stages.first?.items.failed == 1)
+        #expect(report.stages.first?.calls["test/effect"]?.calls == 2)
+        #expect(report.problems.errors == 1 && report.problems.warnings == 1)
+        let markdown = report.markdown()
+        #expect(markdown.contains("| users | 2 | 1 | 0 | 0 | 2 | 0 | 0 |"))
+        #expect(markdown.contains("`test/effect`"))
+
+        let path = try temporaryDirectory() + "/failed.jsonl"
+        #expect(try await FailedItemsWriter.write(database: db, stages: [.users], to: path) == 2)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines[0].contains("\"code\":\"414\"") && lines[0].contains("\"line\":3") && lines[0].contains("\"retryable\":false"))
+        #expect(lines[1].contains("\"file\":\"users.jsonl\"") && lines[1].contains("\"line\":9") && lines[1].contains("invalid-accid"))
+    }
+
+    @Test func statusShowsCountsAndRate() async throws {
+        let db = try StateDatabase(path: try temporaryDirectory() + "/s.sqlite", now: { 1_000_000 })
+        let stage = CountingStage(id: .users, keys: (0..<30).map { "k\($0)" }, effects: .init())
+        _ = try await PipelineRunner(database: db, stages: [stage]).run()
+        let status = try await StatusReport.build(database: db, pipeline: "t", stages: [.users, .relations], nowMillis: 1_030_000)
+        #expect(status.stages[0].items.done == 30)
+        #expect(status.stages[0].ratePerSecond == 0.5)
+        #expect(status.stages[0].etaSeconds == nil)
+        #expect(status.stages[1].items.total == 0)
+        #expect(status.text().contains("users"))
+    }
+
+    @Test func planEstimatesTimeAtTheConfiguredRate() {
+        let plan = PlanReport(
+            pipeline: "p", rate: 100,
+            plans: [(.users, StagePlan(items: 1000, calls: ["user/create.action": 1000])),
+                    (.groups, StagePlan(items: 3, calls: ["team/create.action": 3, "team/add.action": 2]))],
+            problems: [])
+        #expect(plan.totalCalls == 1005)
+        #expect(plan.estimatedSeconds == 10.05)
+        #expect(plan.exitCode == 0)
+        #expect(plan.markdown().contains("| users | 1000 | 1000 | 10.0 s |"))
+    }
+}
