@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -29,6 +30,18 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "NIMEmulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
@@ -36,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "nim-migrate",
             dependencies: [
-                "MigrationCore", "ExportGenerator",
+                "MigrationCore", "NIMEmulator", "ExportGenerator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -48,12 +61,20 @@ let package = Package(
         ),
         .testTarget(
             name: "MigrationCoreTests",
-            dependencies: ["MigrationCore", "ExportGenerator"],
+            dependencies: ["MigrationCore", "NIMEmulator", "ExportGenerator"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "NIMEmulatorTests",
+            dependencies: [
+                "NIMEmulator",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MigrationCore", "ExportGenerator"],
+            dependencies: ["MigrationCore", "NIMEmulator", "ExportGenerator"],
             swiftSettings: strict
         ),
     ]

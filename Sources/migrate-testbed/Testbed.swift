@@ -14,6 +14,7 @@ enum Testbed {
             switch args.first {
             case "run": exit(try await run(Array(args.dropFirst())))
             case "bench-checkpoint": try await CheckpointBench.run(Array(args.dropFirst()))
+            case "bench-throttle": try await ThrottleBench.run(Array(args.dropFirst()))
             default:
                 FileHandle.standardError.write(Data("usage: migrate-testbed run|bench-checkpoint …\n".utf8))
                 exit(2)

@@ -1,14 +1,68 @@
 import ArgumentParser
 import Foundation
+import MigrationCore
+import NIMEmulator
 
 extension NIMMigrate {
-    /// `nim-migrate emulator` (wired to the NIMEmulator target when it lands).
+    /// `nim-migrate emulator`: a NIM server imitation on loopback, for rehearsals and tests.
     struct Emulator: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run a local NIM server emulator on loopback.")
+        static let configuration = CommandConfiguration(
+            abstract: "Run a local NIM server emulator on loopback (state in SQLite, faults on demand).")
+
+        @Option(help: "Port (0: any free port, printed on start).") var port = 18080
+        @Option(help: "SQLite file for the emulator's state (default: in memory).") var state: String?
+        @Option(name: .customLong("latency-ms"), help: "Added latency per call, e.g. 50..150.") var latency: String?
+        @Option(name: .customLong("fault-rate"), help: "Fraction of calls answered 500/503.") var faultRate = 0.0
+        @Option(name: .customLong("drop-rate"), help: "Fraction of calls whose connection is dropped.") var dropRate = 0.0
+        @Option(name: .customLong("stall-rate"), help: "Fraction of answers sent slowly.") var stallRate = 0.0
+        @Option(help: "Calls accepted in any one-second window; beyond: 416.") var limit = 100
+        @Option(name: .customLong("penalty-ms"), help: "After a 416, every call answers 416 this long.") var penaltyMs = 0
+        @Option(help: "Accept only this AppKey (default: any).") var appkey: String?
+        @Option(name: .customLong("secret-env"), help: "Environment variable with the AppSecret.") var secretEnv = "NIM_APP_SECRET"
+        @Option(help: "Seed of the fault injection.") var seed: UInt64 = 1
+
+        func validate() throws {
+            if let latency, Self.range(latency) == nil { throw ValidationError("--latency-ms takes A..B, e.g. 50..150") }
+            for (name, value) in [("--fault-rate", faultRate), ("--drop-rate", dropRate), ("--stall-rate", stallRate)]
+            where !(0...1).contains(value) {
+                throw ValidationError("\(name) must be between 0 and 1")
+            }
+        }
+
+        static func range(_ text: String) -> ClosedRange<Int>? {
+            let parts = text.components(separatedBy: "..").compactMap { Int($0) }
+            guard parts.count == 2, parts[0] >= 0, parts[0] <= parts[1] else { return nil }
+            return parts[0]...parts[1]
+        }
 
         func run() async throws {
-            complain("emulator is not available in this build yet")
-            throw ExitCode(2)
+            guard let secret = ProcessInfo.processInfo.environment[secretEnv], !secret.isEmpty else {
+                complain("environment variable \(secretEnv) is not set (the emulator checks signatures against it)")
+                throw ExitCode(2)
+            }
+            var config = EmulatorConfiguration(appSecret: secret)
+            config.port = port
+            config.statePath = state
+            config.appKey = appkey
+            config.latencyMs = latency.flatMap(Self.range)
+            config.faultRate = faultRate
+            config.dropRate = dropRate
+            config.stallRate = stallRate
+            config.limit = limit
+            config.penaltyMs = penaltyMs
+            config.seed = seed
+            let server: EmulatorServer
+            do {
+                server = try await EmulatorServer.start(config)
+            } catch {
+                complain("\(error)")
+                throw ExitCode(2)
+            }
+            FileHandle.standardError.write(Data("NIM emulator listening on \(server.baseURL) (v1 API under /nimserver)\n".utf8))
+            let stop = StopSignal()
+            let trap = SignalTrap(stop: stop) { _ in Task { await server.shutdown() } }
+            await server.waitUntilStopped()
+            withExtendedLifetime(trap) {}
         }
     }
 }

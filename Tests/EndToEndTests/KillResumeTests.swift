@@ -10,7 +10,7 @@ import Testing
         let dir = try Processes.temporaryDirectory()
         let state = dir + "/state.sqlite"
         let ledger = dir + "/ledger.txt"
-        let items = 400
+        let items = 600
         let seed = UInt64(ProcessInfo.processInfo.environment["KILL_SEED"] ?? "") ?? UInt64.random(in: 1...1_000_000)
         print("kill campaign seed \(seed) (set KILL_SEED to replay)")
         var rng = SplitMix64(seed: seed)
@@ -18,7 +18,7 @@ import Testing
         var finished = false
         for _ in 0..<60 where !finished {
             let (process, _, _) = try Processes.start(
-                "migrate-testbed", ["run", state, ledger, String(items), "users,relations,groups", "1", "8"], in: dir)
+                "migrate-testbed", ["run", state, ledger, String(items), "users,relations,groups", "3", "4"], in: dir)
             let wait = 20 + rng.below(180)
             try await Task.sleep(for: .milliseconds(wait))
             if process.isRunning {

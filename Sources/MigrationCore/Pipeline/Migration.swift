@@ -9,20 +9,35 @@ public enum Migration {
     ) async throws -> ExitStatus {
         let config = try PipelineConfig.load(path: pipelinePath)
         try PipelineSession.checkSource(config)
-        guard environment[config.target.appSecretEnv]?.isEmpty == false else {
+        guard let secret = environment[config.target.appSecretEnv], !secret.isEmpty else {
             throw ConfigError(
                 path: "target.app_secret_env", "environment variable \(config.target.appSecretEnv) is not set")
         }
-        let stages = try StageCatalog(config: config).stages()
-        let session = try PipelineSession.open(pipelinePath: pipelinePath, locking: true)
-        let runner = PipelineRunner(
-            database: session.database, stages: stages, options: options, concurrency: config.concurrency,
-            stop: stop, progress: progress)
-        let summary = try await runner.run()
-        try await ReportWriter.write(
-            session: session, stages: summary.stages, status: summary.status, runID: summary.runID)
-        await progress.note("report: \(session.output("report.md")) (failed items: \(session.output("failed.jsonl")))")
-        return summary.status
+        let accidMap = try config.users.accidMap.map { path throws(ConfigError) in try AccidMap(path: path) } ?? AccidMap()
+        let calls = CallRecorder()
+        let client = NIMClient(
+            NIMClient.Configuration(
+                endpoint: config.target.endpoint, v2Endpoint: config.target.v2Endpoint, appKey: config.target.appKey,
+                secret: Secret(secret), rate: config.throttle.rate, concurrency: config.concurrency),
+            calls: calls)
+        do {
+            let services = StageServices(
+                config: config, accidMap: accidMap, client: client, outputDirectory: config.outputDirectory)
+            let stages = try StageCatalog(services: services).stages()
+            let session = try PipelineSession.open(pipelinePath: pipelinePath, locking: true)
+            let runner = PipelineRunner(
+                database: session.database, stages: stages, options: options, concurrency: config.concurrency,
+                stop: stop, calls: calls, progress: progress)
+            let summary = try await runner.run()
+            try await ReportWriter.write(
+                session: session, stages: summary.stages, status: summary.status, runID: summary.runID)
+            await progress.note("report: \(session.output("report.md")) (failed items: \(session.output("failed.jsonl")))")
+            await client.shutdown()
+            return summary.status
+        } catch {
+            await client.shutdown()
+            throw error
+        }
     }
 
     /// `nim-migrate status`.
@@ -65,7 +80,9 @@ extension Migration {
     public static func plan(pipelinePath: String) async throws -> (ExitStatus, PlanReport) {
         let config = try PipelineConfig.load(path: pipelinePath)
         try PipelineSession.checkSource(config)
-        let stages = try StageCatalog(config: config).stages()
+        let accidMap = try config.users.accidMap.map { path throws(ConfigError) in try AccidMap(path: path) } ?? AccidMap()
+        let services = StageServices(config: config, accidMap: accidMap, client: nil, outputDirectory: config.outputDirectory)
+        let stages = try StageCatalog(services: services).stages()
         let session = try PipelineSession.open(pipelinePath: pipelinePath, locking: true)
         let runID = try await session.database.beginRun(mode: "plan", options: "{}")
         var plans: [(StageID, StagePlan)] = []

@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Runs a pipeline's stages in order against one state database.
 ///

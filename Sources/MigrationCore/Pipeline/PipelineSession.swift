@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// A pipeline opened for work: its configuration, its state database (locked for this process)
 /// and its output folder. Nothing is created on disk until the configuration and the source

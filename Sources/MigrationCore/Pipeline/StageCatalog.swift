@@ -1,18 +1,16 @@
-public import Foundation
-
 /// Builds the stage objects a pipeline asks for. A stage this build does not have yet is refused
 /// up front with the pipeline key at fault, never run as a stub.
 public struct StageCatalog: Sendable {
-    public let config: PipelineConfig
+    public let services: StageServices
 
-    public init(config: PipelineConfig) {
-        self.config = config
+    public init(services: StageServices) {
+        self.services = services
     }
 
     /// The stages of the pipeline, in order.
     public func stages() throws(ConfigError) -> [any Stage] {
         var built: [any Stage] = []
-        for (index, id) in config.stages.enumerated() {
+        for (index, id) in services.config.stages.enumerated() {
             guard let stage = make(id) else {
                 throw ConfigError(path: "stages[\(index)]", "stage '\(id)' is not available in this build yet")
             }
@@ -23,7 +21,8 @@ public struct StageCatalog: Sendable {
 
     private func make(_ id: StageID) -> (any Stage)? {
         switch id {
-        case .users, .relations, .groups, .files, .history, .sessions: nil
+        case .users: UsersStage(services: services)
+        case .relations, .groups, .files, .history, .sessions: nil
         }
     }
 }

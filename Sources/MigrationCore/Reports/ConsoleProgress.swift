@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Progress on standard error: on a terminal, one bar per stage with counts, rate and ETA,
 /// redrawn in place; elsewhere (CI, logs), a plain line per stage every `interval`.

@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Writes `failed.jsonl`: one line per failed work item and per rejected source line, each with
 /// stage, source file and line, code, desc and whether a retry may help.

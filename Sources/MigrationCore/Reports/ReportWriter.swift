@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Writes `report.md`, `report.json` and `failed.jsonl` of a run into `state/NAME/`.
 public enum ReportWriter {

@@ -25,3 +25,5 @@ public struct Problem: Sendable, Equatable, Codable {
     /// `file:line` as reports name it.
     public var location: String { line > 0 ? "\(file):\(line)" : file }
 }
+
+extension Problem: Error {}

@@ -76,6 +76,22 @@ extension StateDatabase {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v2-source-users") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE source_user (
+                        original TEXT PRIMARY KEY,
+                        folded TEXT NOT NULL,
+                        nim TEXT NOT NULL,
+                        status INTEGER NOT NULL,
+                        file TEXT NOT NULL,
+                        line INTEGER NOT NULL,
+                        payload TEXT
+                    ) WITHOUT ROWID;
+                    CREATE INDEX source_user_by_folded ON source_user (folded);
+                    CREATE INDEX source_user_by_nim ON source_user (nim);
+                    """)
+        }
         return migrator
     }
 }

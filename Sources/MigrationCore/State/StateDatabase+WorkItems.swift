@@ -120,12 +120,15 @@ extension StateDatabase {
         }
     }
 
-    /// Items of a stage in a status, in id order (for reports; bounded by `limit`).
-    public func items(stage: StageID, status: WorkStatus, limit: Int = .max) async throws -> [WorkItem] {
+    /// Items of a stage in a status with ids above `after`, in id order: page through with the
+    /// last id seen.
+    public func items(stage: StageID, status: WorkStatus, after: Int64 = 0, limit: Int = .max) async throws
+        -> [WorkItem]
+    {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM work_item WHERE stage = ? AND status = ? ORDER BY id LIMIT ?",
-                arguments: [stage.rawValue, status.rawValue, limit]
+                db, sql: "SELECT * FROM work_item WHERE stage = ? AND status = ? AND id > ? ORDER BY id LIMIT ?",
+                arguments: [stage.rawValue, status.rawValue, after, limit]
             ).compactMap(WorkItem.init(row:))
         }
     }

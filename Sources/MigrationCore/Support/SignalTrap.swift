@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Turns SIGINT and SIGTERM into a clean stop request while it is alive; a second signal of the
 /// same kind ends the process at once with exit code 3.

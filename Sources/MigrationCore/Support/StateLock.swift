@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// An exclusive lock on a pipeline's state (`state/NAME.lock`), so that two processes never run
 /// the same pipeline at once. The kernel drops it when the holder dies, kill -9 included.

@@ -1,0 +1,36 @@
+internal import Crypto
+public import Foundation
+
+/// NIM's request signature: lowercase hex SHA1(AppSecret + Nonce + CurTime) (reference §1.2),
+/// and the CC signature SHA1(AppSecret + MD5 + CurTime) (§3.2).
+public enum CheckSum {
+    /// The CheckSum header for one request.
+    public static func make(secret: Secret, nonce: String, curTime: String) -> String {
+        sha1Hex(secret.value + nonce + curTime)
+    }
+
+    /// Lowercase hex SHA-1 of a UTF-8 string.
+    public static func sha1Hex(_ text: String) -> String {
+        hex(Insecure.SHA1.hash(data: Data(text.utf8)))
+    }
+
+    /// Lowercase hex MD5 of bytes.
+    public static func md5Hex(_ data: Data) -> String {
+        hex(Insecure.MD5.hash(data: data))
+    }
+
+    /// A fresh random nonce (32 hex characters).
+    public static func nonce() -> String {
+        hex((0..<16).map { _ in UInt8.random(in: 0...255) })
+    }
+
+    static func hex(_ digest: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in digest {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,43 @@
+/// What the stages of one pipeline share: the export, the accid renames, the client (absent in a
+/// dry run, which must not call the target) and the output folder.
+public struct StageServices: Sendable {
+    public let config: PipelineConfig
+    public let export: ExportFolder
+    public let accidMap: AccidMap
+    public let client: NIMClient?
+    public let outputDirectory: String
+
+    public init(config: PipelineConfig, accidMap: AccidMap, client: NIMClient?, outputDirectory: String) {
+        self.config = config
+        export = ExportFolder(root: config.source.path)
+        self.accidMap = accidMap
+        self.client = client
+        self.outputDirectory = outputDirectory
+    }
+
+    /// The client, or an error when a dry run reached a stage's work (a bug, never a call).
+    func requireClient(_ stage: StageID) throws -> NIMClient {
+        guard let client else { throw StageFailure(stage: stage, "no NIM client: a dry run must not do work") }
+        return client
+    }
+}
+
+/// A stage that cannot go on at all (as opposed to one item failing, which is recorded).
+public struct StageFailure: Error, CustomStringConvertible {
+    public var stage: StageID
+    public var message: String
+
+    public init(stage: StageID, _ message: String) {
+        self.stage = stage
+        self.message = message
+    }
+
+    public var description: String { "stage \(stage): \(message)" }
+}
+
+extension ItemOutcome {
+    /// The outcome of an item whose NIM call failed.
+    init(_ error: NIMError) {
+        self = .failed(code: error.code, desc: error.desc.isEmpty ? error.description : error.desc, retryable: error.retryable)
+    }
+}

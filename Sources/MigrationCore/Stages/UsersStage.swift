@@ -1,0 +1,144 @@
+internal import Foundation
+
+/// Stage 1: one `user/create.action` per account of `users.jsonl`.
+///
+/// Registration reads the file once into the `source_user` table (the directory every later
+/// stage resolves accids through), applying the operator's accid renames, then marks accounts
+/// that collide after NIM's lower-casing. Invalid and colliding accounts are reported and not
+/// migrated, and neither are their relations, memberships or messages. Tokens given in the export
+/// are kept; missing ones are generated at registration, so they are durable before any call.
+/// An account that already exists (414 "already register") gets its token set with
+/// `user/update.action`, so `tokens.csv` is always right. Avatars are set by the files stage.
+public struct UsersStage: Stage {
+    public let id = StageID.users
+    let services: StageServices
+    static let file = "users.jsonl"
+
+    public init(services: StageServices) {
+        self.services = services
+    }
+
+    public func register(_ context: StageContext) async throws -> StagePlan {
+        let export = services.export
+        let fingerprint = export.fingerprint([Self.file]) + "|map:" + services.accidMap.fingerprint
+        try await context.registerOnce(fingerprint: fingerprint) { emit in
+            guard export.has(Self.file) else {
+                try await context.report([
+                    Problem(stage: id, file: Self.file, line: 0, code: "missing-file", message: "the export has no users.jsonl", severity: .warning)
+                ])
+                return
+            }
+            try await readAccounts(context)
+            try await reportCollisions(context)
+            try await context.database.forEachAcceptedUser(batch: 5000) { rows in
+                try await emit(rows.map {
+                    NewWorkItem(key: $0.nim, kind: "user", payload: $0.payload, sourceFile: $0.file, sourceLine: $0.line)
+                })
+            }
+        }
+        let counts = try await context.database.counts()[id] ?? StageCounts()
+        return StagePlan(items: counts.total, calls: counts.remaining > 0 ? ["user/create.action": counts.remaining] : [:])
+    }
+
+    /// Pass over users.jsonl into `source_user`.
+    private func readAccounts(_ context: StageContext) async throws {
+        var rows: [SourceUserRow] = []
+        var problems: [Problem] = []
+        func flush() async throws {
+            for (duplicate, first) in try await context.database.insertSourceUsers(rows) {
+                problems.append(
+                    Problem(
+                        stage: id, file: duplicate.file, line: duplicate.line, code: "duplicate-user",
+                        message: "accid '\(duplicate.original)' is listed again; the first (\(first)) is migrated",
+                        severity: .warning))
+            }
+            try await context.report(problems)
+            rows.removeAll(keepingCapacity: true)
+            problems.removeAll(keepingCapacity: true)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try await LineReader(path: services.export.path(Self.file)).forEachLine { line, bytes in
+            switch RecordReader.parse(bytes, stage: id, file: Self.file, line: line) {
+            case .failure(let problem): problems.append(problem)
+            case .success(var reader):
+                if var user = SourceUser.read(&reader) {
+                    let mapped = services.accidMap.apply(user.accid)
+                    var status = SourceUserRow.Status.ok
+                    if let reason = AccidRules.problem(mapped) {
+                        let renamed = mapped == user.accid ? "" : " (renamed from '\(user.accid)' by users.accid_map)"
+                        reader.problem("invalid-accid", reason + renamed + "; not migrated, nor its relations, memberships and messages")
+                        status = .invalid
+                    }
+                    if user.token == nil { user.token = CheckSum.nonce() }
+                    let original = user.accid
+                    user.accid = AccidRules.nim(mapped)
+                    let payload = status == .ok ? String(decoding: try encoder.encode(user), as: UTF8.self) : nil
+                    rows.append(
+                        SourceUserRow(
+                            original: original, nim: AccidRules.nim(mapped), status: status, file: Self.file, line: line,
+                            payload: payload))
+                }
+                problems.append(contentsOf: reader.problems)
+            }
+            if rows.count >= 5000 || problems.count >= 5000 { try await flush() }
+        }
+        try await flush()
+    }
+
+    private func reportCollisions(_ context: StageContext) async throws {
+        var problems: [Problem] = []
+        for group in try await context.database.markCollidingUsers() {
+            for row in group {
+                let others = group.filter { $0 != row }.map { "'\($0.original)' (\($0.file):\($0.line))" }
+                problems.append(
+                    Problem(
+                        stage: id, file: row.file, line: row.line, code: "colliding-accid",
+                        message: "accid '\(row.original)' becomes '\(row.nim)' in NIM, like \(others.joined(separator: ", ")); "
+                            + "neither is migrated until users.accid_map renames one"))
+            }
+        }
+        try await context.report(problems)
+    }
+
+    public func run(_ context: StageContext) async throws {
+        let client = try services.requireClient(id)
+        try await context.process { item, _ in
+            guard let payload = item.payload, let user = try? JSONDecoder().decode(SourceUser.self, from: Data(payload.utf8)),
+                let token = user.token
+            else { return .failed(code: 0, desc: "unreadable work item", retryable: false) }
+            do throws(NIMError) {
+                let response = try await client.send(
+                    .createUser(
+                        accid: user.accid, token: token, name: user.name, sign: user.sign, email: user.email,
+                        birth: user.birth, mobile: user.mobile, gender: user.gender, ex: user.ex), stage: id)
+                if response.code != 200 {
+                    _ = try await client.send(.updateToken(accid: user.accid, token: token), stage: id)
+                }
+                return .done(result: token)
+            } catch {
+                return ItemOutcome(error)
+            }
+        }
+        try await writeTokens(context)
+    }
+
+    /// `tokens.csv` (accid,token), mode 0600: what the app server needs to log users in.
+    private func writeTokens(_ context: StageContext) async throws {
+        let path = services.outputDirectory + "/tokens.csv"
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+            let handle = FileHandle(forWritingAtPath: path)
+        else { throw StageFailure(stage: id, "cannot write \(path)") }
+        defer { try? handle.close() }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        try handle.write(contentsOf: Data("accid,token\n".utf8))
+        var after: Int64 = 0
+        while true {
+            let items = try await context.database.items(stage: id, status: .done, after: after, limit: 5000)
+            guard let last = items.last else { break }
+            let text = items.map { "\(CSV.field($0.key)),\(CSV.field($0.result ?? ""))\n" }.joined()
+            try handle.write(contentsOf: Data(text.utf8))
+            after = last.id
+        }
+    }
+}

@@ -1,0 +1,136 @@
+internal import GRDB
+
+/// Where a source accid stands, for every stage that references accounts.
+public enum UserResolution: Sendable, Equatable {
+    /// Migrated (or to be) under this NIM accid.
+    case migrated(String)
+    /// No such user in the export.
+    case unknown
+    /// The user's accid breaks NIM's rules (reported in users.jsonl).
+    case invalid
+    /// The user collides with another after lower-casing (reported in users.jsonl).
+    case colliding
+
+    /// The NIM accid when the user is migrated.
+    public var nimAccid: String? {
+        if case .migrated(let accid) = self { return accid }
+        return nil
+    }
+}
+
+/// One account of the export as the users stage classified it.
+public struct SourceUserRow: Sendable, Equatable {
+    public enum Status: Int, Sendable { case ok = 0, invalid = 1, colliding = 2 }
+    public var original: String
+    public var nim: String
+    public var status: Status
+    public var file: String
+    public var line: Int
+    /// The account's fields as JSON (accepted rows only).
+    public var payload: String?
+
+    public init(original: String, nim: String, status: Status, file: String, line: Int, payload: String? = nil) {
+        self.original = original
+        self.nim = nim
+        self.status = status
+        self.file = file
+        self.line = line
+        self.payload = payload
+    }
+}
+
+extension StateDatabase {
+    /// Records source accounts; returns the rows whose accid was already recorded (duplicates),
+    /// each with the location of the first.
+    public func insertSourceUsers(_ rows: [SourceUserRow]) async throws -> [(SourceUserRow, first: String)] {
+        try await pool.write { db in
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO source_user (original, folded, nim, status, file, line, payload)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+            var duplicates: [(SourceUserRow, String)] = []
+            for row in rows {
+                try insert.execute(arguments: [
+                    row.original, row.original.lowercased(), row.nim, row.status.rawValue, row.file, row.line, row.payload,
+                ])
+                if db.changesCount == 0,
+                    let first = try Row.fetchOne(
+                        db, sql: "SELECT file, line FROM source_user WHERE original = ?", arguments: [row.original])
+                {
+                    duplicates.append((row, "\(first["file"] as String):\(first["line"] as Int)"))
+                }
+            }
+            return duplicates
+        }
+    }
+
+    /// Marks every group of accepted accounts that share a NIM accid as colliding and returns the groups.
+    public func markCollidingUsers() async throws -> [[SourceUserRow]] {
+        try await pool.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT original, nim, file, line FROM source_user WHERE status = 0 AND nim IN
+                    (SELECT nim FROM source_user WHERE status = 0 GROUP BY nim HAVING count(*) > 1)
+                    ORDER BY nim, file, line
+                    """)
+            try db.execute(
+                sql: """
+                    UPDATE source_user SET status = 2 WHERE status = 0 AND nim IN
+                    (SELECT nim FROM source_user WHERE status = 0 GROUP BY nim HAVING count(*) > 1)
+                    """)
+            let users = rows.map {
+                SourceUserRow(original: $0["original"], nim: $0["nim"], status: .colliding, file: $0["file"], line: $0["line"])
+            }
+            return Dictionary(grouping: users, by: \.nim).values.sorted { $0[0].nim < $1[0].nim }
+        }
+    }
+
+    /// What a reference to a source accid means: the exact accid first, else the one account
+    /// whose accid differs only in case.
+    public func resolveUser(_ reference: String) async throws -> UserResolution {
+        try await pool.read { db in
+            var row = try Row.fetchOne(
+                db, sql: "SELECT nim, status FROM source_user WHERE original = ?", arguments: [reference])
+            if row == nil {
+                let folded = try Row.fetchAll(
+                    db, sql: "SELECT nim, status FROM source_user WHERE folded = ? LIMIT 2",
+                    arguments: [reference.lowercased()])
+                if folded.count == 1 { row = folded[0] }
+            }
+            guard let row, let status = SourceUserRow.Status(rawValue: row["status"]) else { return .unknown }
+            switch status {
+            case .ok: return .migrated(row["nim"])
+            case .invalid: return .invalid
+            case .colliding: return .colliding
+            }
+        }
+    }
+}
+
+extension StateDatabase {
+    /// Streams the accepted accounts (status ok) in batches, in source order.
+    public func forEachAcceptedUser(batch: Int, _ body: ([SourceUserRow]) async throws -> Void) async throws {
+        var after: (String, Int) = ("", 0)
+        while true {
+            let cursor = after
+            let rows = try await pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT original, nim, file, line, payload FROM source_user
+                        WHERE status = 0 AND (file, line) > (?, ?) ORDER BY file, line LIMIT ?
+                        """, arguments: [cursor.0, cursor.1, batch]
+                ).map {
+                    SourceUserRow(
+                        original: $0["original"], nim: $0["nim"], status: .ok, file: $0["file"], line: $0["line"],
+                        payload: $0["payload"])
+                }
+            }
+            guard let last = rows.last else { return }
+            try await body(rows)
+            after = (last.file, last.line)
+        }
+    }
+}

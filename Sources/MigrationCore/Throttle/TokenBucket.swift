@@ -1,0 +1,74 @@
+/// The throttle's arithmetic, as a pure value: who may call when.
+///
+/// Design (GCRA form of a token bucket, after golang.org/x/time/rate): `theoreticalArrival` is
+/// the instant the bucket would be empty again; a reservation is granted at
+/// `max(now, theoreticalArrival − (burst − 1)·interval)` and pushes it on by one interval. Each
+/// caller is told its own instant (no "next caller pays"), in reservation order.
+///
+/// Window bound: in any one-second window a bucket grants at most `burst + rate_eff · 1 s` calls.
+/// ``init(rate:headroom:)`` therefore runs at `rate · (1 − headroom)` with `burst = 1`, so the
+/// configured rate is never exceeded in any sliding second while the achieved rate stays near
+/// `1 − headroom` of it; the spare fraction absorbs scheduling jitter between our send and the
+/// server's clock.
+///
+/// Feedback: ``penalize(now:pause:)`` (NIM answered 416) blocks every reservation until the
+/// pause is over and halves the rate; ``recover(now:)`` raises it again by a tenth of the
+/// configured rate per second of calm until it is back at the configured value.
+public struct TokenBucket: Sendable, Equatable {
+    /// The configured calls per second (the window bound).
+    public let configuredRate: Double
+    /// Calls per second the bucket grants now (lowered after a 416).
+    public private(set) var currentRate: Double
+    /// The steady rate: `configuredRate · (1 − headroom)`.
+    public let steadyRate: Double
+    public let burst: Int
+    private var theoreticalArrival: ContinuousClock.Instant?
+    private var lastRecovery: ContinuousClock.Instant?
+
+    public init(rate: Double, headroom: Double = 0.02) {
+        configuredRate = rate
+        steadyRate = rate * (1 - min(max(headroom, 0), 0.5))
+        currentRate = steadyRate
+        burst = 1
+    }
+
+    /// Time between two grants at the current rate.
+    public var interval: Duration { .seconds(1 / currentRate) }
+
+    /// Reserves one call and returns the instant it may be made.
+    public mutating func reserve(now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        recover(now: now)
+        let tat = max(theoreticalArrival ?? now, now)
+        let tolerance = interval * (burst - 1)
+        let granted = max(now, tat - tolerance)
+        theoreticalArrival = tat + interval
+        return granted
+    }
+
+    /// Gives back a reservation that will not be used (its caller was cancelled while waiting).
+    public mutating func cancel(_ granted: ContinuousClock.Instant, now: ContinuousClock.Instant) {
+        guard granted > now, let tat = theoreticalArrival else { return }
+        theoreticalArrival = max(now, tat - interval)
+    }
+
+    /// NIM answered 416: nobody calls before `now + pause`, and the rate is halved.
+    public mutating func penalize(now: ContinuousClock.Instant, pause: Duration) {
+        currentRate = max(currentRate / 2, configuredRate / 16)
+        theoreticalArrival = max(theoreticalArrival ?? now, now + pause)
+        lastRecovery = now + pause
+    }
+
+    /// Raises a lowered rate by a tenth of the configured rate per second elapsed.
+    public mutating func recover(now: ContinuousClock.Instant) {
+        guard currentRate < steadyRate else { return }
+        guard let last = lastRecovery else {
+            lastRecovery = now
+            return
+        }
+        let elapsed = now - last
+        guard elapsed >= .seconds(1) else { return }
+        let seconds = Double(elapsed.components.seconds)
+        currentRate = min(steadyRate, currentRate + configuredRate * 0.1 * seconds)
+        lastRecovery = now
+    }
+}

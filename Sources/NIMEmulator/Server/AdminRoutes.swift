@@ -1,0 +1,31 @@
+import Foundation
+import GRDB
+import Hummingbird
+
+/// The emulator's own routes: uploaded files, the state dump and the reset. No auth, not
+/// counted, never throttled.
+enum AdminRoutes {
+    /// Adds `GET /_files/:id`, `GET /_emulator/dump` and `POST /_emulator/reset`.
+    static func add(to router: Router<EmulatorRequestContext>, core: EmulatorCore) {
+        router.get("/_files/:id") { _, context in
+            let id = try context.parameters.require("id")
+            let bytes = try await core.store.read { db in
+                try Data.fetchOne(db, sql: "SELECT bytes FROM files WHERE id = ?", arguments: [id])
+            }
+            guard let bytes else {
+                return WireResponse.json(["code": 404, "desc": "file not exist"], status: .notFound)
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/octet-stream"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        router.get("/_emulator/dump") { _, _ in
+            WireResponse.json(try await core.store.dump())
+        }
+        router.post("/_emulator/reset") { _, _ in
+            try await core.store.reset()
+            await core.monitor.reset()
+            return WireResponse.json(["code": 200])
+        }
+    }
+}

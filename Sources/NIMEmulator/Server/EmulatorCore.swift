@@ -1,0 +1,75 @@
+import Crypto
+import Foundation
+
+/// The shared services of one running emulator, handed to every route handler.
+final class EmulatorCore: Sendable {
+    /// The configuration the emulator was started with.
+    let configuration: EmulatorConfiguration
+    /// All persistent state.
+    let store: EmulatorStore
+    /// Frequency control and fault injection.
+    let monitor: TrafficMonitor
+    /// Request signature checks.
+    let verifier: CheckSumVerifier
+    /// Wall-clock milliseconds (timetags, CurTime checks); injectable for tests.
+    let nowMs: @Sendable () -> Int64
+    private let boundBaseURL: LockedBox<String?>
+
+    /// Opens the state and prepares the services for `configuration`.
+    init(configuration: EmulatorConfiguration, nowMs: @escaping @Sendable () -> Int64 = EmulatorCore.systemNowMs) throws
+    {
+        self.configuration = configuration
+        self.store = try EmulatorStore(path: configuration.statePath)
+        self.monitor = TrafficMonitor(configuration: configuration)
+        self.verifier = CheckSumVerifier(appKey: configuration.appKey, appSecret: configuration.appSecret)
+        self.nowMs = nowMs
+        self.boundBaseURL = LockedBox(nil)
+    }
+
+    /// Milliseconds since 1970 from the system clock.
+    static let systemNowMs: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+
+    /// `http://HOST:PORT` of the listening socket, or of the configuration before binding.
+    var baseURL: String {
+        boundBaseURL.value ?? "http://\(Self.reachableHost(configuration.host)):\(configuration.port)"
+    }
+
+    /// Records the port actually bound (port 0 in the configuration picks a free one).
+    func didBind(port: Int) {
+        boundBaseURL.value = "http://\(Self.reachableHost(configuration.host)):\(port)"
+    }
+
+    /// A host a client can connect to: the loopback address for a wildcard bind.
+    static func reachableHost(_ host: String) -> String {
+        switch host {
+        case "0.0.0.0", "", "::": return "127.0.0.1"
+        default: return host.contains(":") ? "[\(host)]" : host
+        }
+    }
+
+    /// A token for a new account: deterministic given the seed and the number issued before.
+    static func makeToken(seed: UInt64, serial: Int64, accid: String) -> String {
+        let digest = SHA256.hash(data: Data("\(seed)|\(serial)|\(accid)".utf8))
+        return digest.prefix(16).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}
+
+/// A value behind a lock, for the rare mutable bits shared across event loops.
+final class LockedBox<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+
+    /// A box holding `value`.
+    init(_ value: Value) {
+        self.stored = value
+    }
+
+    /// The current value.
+    var value: Value {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}

@@ -1,0 +1,20 @@
+public import Hummingbird
+public import NIOCore
+
+/// The request context of the emulator's routes: Hummingbird's core storage plus the
+/// connection's channel, which fault injection closes to drop a call without a response.
+public struct EmulatorRequestContext: RequestContext {
+    /// Hummingbird's per-request storage.
+    public var coreContext: CoreRequestContextStorage
+    /// The connection the request came in on.
+    public let channel: any Channel
+
+    /// A context for a request arriving on `source.channel`.
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.channel = source.channel
+    }
+
+    /// Large enough for a 15 MB file as Base64 in a form field.
+    public var maxUploadSize: Int { 64 * 1024 * 1024 }
+}

@@ -1,0 +1,16 @@
+import GRDB
+
+/// A message sent with `msg/sendMsg.action` (`messages`).
+struct MessageRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "messages"
+    var msgid: Int64
+    var sender: String
+    var ope: Int
+    var receiver: String
+    var type: Int
+    var body: String
+    var ext: String?
+    var option: String?
+    var msgidclient: String
+    var timetag: Int64
+}

@@ -1,0 +1,144 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import NIMEmulator
+import Testing
+
+@testable import MigrationCore
+
+/// The client against the emulator over real loopback HTTP.
+@Suite struct NIMClientTests {
+    static let secret = "client-test-secret"
+
+    static func emulator(_ configure: (inout EmulatorConfiguration) -> Void = { _ in }) async throws -> EmulatorServer {
+        var config = EmulatorConfiguration(appSecret: secret)
+        config.port = 0
+        configure(&config)
+        return try await EmulatorServer.start(config)
+    }
+
+    static func client(
+        _ server: EmulatorServer, secret: String = secret, rate: Int = 100,
+        retry: RetryPolicy = RetryPolicy(baseDelay: .milliseconds(10), throttlePause: .milliseconds(200))
+    ) -> NIMClient {
+        NIMClient(
+            .init(
+                endpoint: server.baseURL + "/nimserver", v2Endpoint: server.baseURL, appKey: "testkey",
+                secret: Secret(secret), rate: rate, concurrency: 8, retry: retry, timeout: .seconds(5)),
+            calls: CallRecorder())
+    }
+
+    static func dump(_ server: EmulatorServer) async throws -> JSONValue {
+        let (data, _) = try await URLSession.shared.data(from: try #require(URL(string: server.baseURL + "/_emulator/dump")))
+        return try JSONValue.parse(data)
+    }
+
+    @Test func aSignedCallIsAcceptedAndAccidsAreLowerCased() async throws {
+        let server = try await Self.emulator()
+        let client = Self.client(server)
+        let response = try await client.send(.createUser(accid: "MixedCase", token: "t1", name: "王伟"), stage: .users)
+        #expect(response.code == 200)
+        #expect(response["info"]?["accid"]?.string == "mixedcase")
+        let again = try await client.send(.createUser(accid: "mixedcase", token: "t1"), stage: .users)
+        #expect(again.code == 414 && again.desc == "already register", "already register is a tolerated outcome")
+        let stats = await client.calls.drain(stage: .users)
+        #expect(stats["user/create.action"] == CallStats(calls: 2))
+        await client.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func aWrongSecretIsRefusedAndNotRetried() async throws {
+        let server = try await Self.emulator()
+        let client = Self.client(server, secret: "wrong-secret")
+        await #expect(throws: NIMError.self) { try await client.send(.createUser(accid: "a"), stage: .users) }
+        do {
+            _ = try await client.send(.createUser(accid: "a"), stage: .users)
+        } catch {
+            #expect(error.code == 414 && error.desc == "checksum" && !error.retryable)
+        }
+        #expect(await client.calls.drain(stage: .users)["user/create.action"]?.calls == 2, "one attempt each")
+        await client.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func parameterErrorsAreNotRetried() async throws {
+        let server = try await Self.emulator()
+        let client = Self.client(server)
+        do {
+            _ = try await client.send(.createUser(accid: "bad accid!"), stage: .users)
+            Issue.record("accepted an invalid accid")
+        } catch {
+            #expect(error.code == 414 && !error.retryable)
+        }
+        do {
+            _ = try await client.send(.addTeamManagers(tid: "999", owner: "x", members: ["y"]), stage: .groups)
+            Issue.record("accepted an unknown team")
+        } catch {
+            #expect(error.code == 803 && !error.retryable)
+        }
+        #expect(await client.calls.drain(stage: .users)["user/create.action"] == CallStats(calls: 1, failures: 1))
+        await client.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func frequencyControlIsRetriedAfterAPauseAndSlowsTheThrottle() async throws {
+        let server = try await Self.emulator { $0.limit = 5 }
+        let client = Self.client(server, rate: 50)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                group.addTask { _ = try await client.send(.createUser(accid: "u\(index)"), stage: .users) }
+            }
+            try await group.waitForAll()
+        }
+        let stats = try #require(await client.calls.drain(stage: .users)["user/create.action"])
+        #expect(stats.throttled > 0 && stats.failures == 0)
+        #expect(stats.calls == 20 + stats.retries)
+        #expect(await client.limiter.currentRate < 50)
+        let dump = try await Self.dump(server)
+        #expect(dump["users"]?.array.count == 20)
+        #expect((dump["throttled"]?.int ?? 0) == Int64(stats.throttled))
+        await client.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func serverErrorsAreRetriedUntilTheCallSucceeds() async throws {
+        let server = try await Self.emulator { $0.faultRate = 0.4 }
+        let client = Self.client(server)
+        for index in 0..<20 {
+            _ = try await client.send(.createUser(accid: "f\(index)"), stage: .users)
+        }
+        let stats = try #require(await client.calls.drain(stage: .users)["user/create.action"])
+        #expect(stats.retries > 0 && stats.failures == 0)
+        #expect(try await Self.dump(server)["users"]?.array.count == 20)
+        await client.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func aCallThatIsNotIdempotentIsNotRepeatedAfterAServerError() async throws {
+        let server = try await Self.emulator { $0.faultRate = 1.0 }
+        let client = Self.client(server)
+        do {
+            _ = try await client.send(.createTeam(name: "t", owner: "o", members: [], settings: .init()), stage: .groups)
+            Issue.record("no error from a server that always fails")
+        } catch {
+            #expect(error.ambiguous && error.retryable)
+        }
+        #expect(await client.calls.drain(stage: .groups)["team/create.action"]?.calls == 1)
+        await client.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func droppedConnectionsAreRetriedForIdempotentCalls() async throws {
+        let server = try await Self.emulator { $0.dropRate = 0.3 }
+        let client = Self.client(server)
+        for index in 0..<15 {
+            _ = try await client.send(.createUser(accid: "d\(index)"), stage: .users)
+        }
+        let stats = try #require(await client.calls.drain(stage: .users)["user/create.action"])
+        #expect(stats.failures == 0)
+        #expect(try await Self.dump(server)["users"]?.array.count == 15)
+        await client.shutdown()
+        await server.shutdown()
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import NIMEmulator
+
+let testSecret = "test-secret"
+
+/// A configuration for tests: the test secret, no limit worth hitting unless set.
+func testConfiguration(_ adjust: (inout EmulatorConfiguration) -> Void = { _ in }) -> EmulatorConfiguration {
+    var configuration = EmulatorConfiguration(appSecret: testSecret)
+    configuration.port = 0
+    configuration.limit = 10_000
+    adjust(&configuration)
+    return configuration
+}
+
+/// The signature headers of a NIM call.
+func signedHeaders(
+    secret: String = testSecret, curTime: Int64 = Int64(Date().timeIntervalSince1970), appKey: String = "testkey"
+) -> HTTPFields {
+    let nonce = UUID().uuidString.replacingOccurrences(of: "-", with: "")
+    let checkSum = CheckSumVerifier.checkSum(secret: secret, nonce: nonce, curTime: String(curTime))
+    var headers = HTTPFields()
+    for (name, value) in [("AppKey", appKey), ("Nonce", nonce), ("CurTime", String(curTime)), ("CheckSum", checkSum)] {
+        if let field = HTTPField.Name(name) { headers[field] = value }
+    }
+    return headers
+}
+
+/// Urlencoded form body.
+func formBody(_ fields: [(String, String)]) -> ByteBuffer {
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~")
+    let text = fields.map { name, value in
+        "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)"
+    }.joined(separator: "&")
+    return ByteBuffer(string: text)
+}
+
+/// A reply: HTTP status and parsed JSON body.
+struct Reply: Sendable {
+    var status: Int
+    var bytes: Data
+    var json: JSONValue { JSONValue.parse(bytes) ?? .null }
+    var code: Int64? { json["code"]?.intValue }
+    var desc: String? { json["desc"]?.stringValue }
+}
+
+/// Sends requests to an emulator, through the router test framework or a live socket.
+struct Caller: Sendable {
+    let send: @Sendable (HTTPRequest.Method, String, HTTPFields, ByteBuffer?) async throws -> Reply
+
+    /// A v1 call with valid signature headers.
+    func v1(_ path: String, _ fields: [(String, String)], headers: HTTPFields = signedHeaders()) async throws -> Reply {
+        var headers = headers
+        headers[.contentType] = "application/x-www-form-urlencoded;charset=utf-8"
+        return try await send(.post, "/nimserver/\(path)", headers, formBody(fields))
+    }
+
+    /// The state dump.
+    func dump() async throws -> JSONValue {
+        try await send(.get, "/_emulator/dump", [:], nil).json
+    }
+
+    /// Creates accounts, expecting success.
+    func createUsers(_ accids: [String]) async throws {
+        for accid in accids {
+            let reply = try await v1("user/create.action", [("accid", accid)])
+            #expect(reply.code == 200, "create \(accid): \(reply.json)")
+        }
+    }
+}
+
+/// Runs `test` against the emulator through `app.test(.router)`.
+func withRouterEmulator(
+    _ configuration: EmulatorConfiguration = testConfiguration(),
+    _ test: @escaping @Sendable (Caller) async throws -> Void
+) async throws {
+    let app = try EmulatorApplication.make(configuration)
+    try await app.test(.router) { client in
+        let caller = Caller { method, uri, headers, body in
+            let response = try await client.executeRequest(uri: uri, method: method, headers: headers, body: body)
+            return Reply(status: Int(response.status.code), bytes: Data(buffer: response.body))
+        }
+        try await test(caller)
+    }
+}
+
+/// Runs `test` against a live emulator on a free port, one connection per request.
+func withLiveEmulator(
+    _ configuration: EmulatorConfiguration = testConfiguration(),
+    _ test: @escaping @Sendable (EmulatorServer, Caller) async throws -> Void
+) async throws {
+    let server = try await EmulatorServer.start(configuration)
+    let caller = Caller { method, uri, headers, body in
+        try await TestClient.withClient(
+            host: "127.0.0.1", port: server.port, configuration: .init(timeout: .seconds(10))
+        ) { client in
+            let response = try await client.execute(
+                TestClient.Request(uri, method: method, headers: headers, body: body))
+            return Reply(status: Int(response.status.code), bytes: response.body.map { Data(buffer: $0) } ?? Data())
+        }
+    }
+    do {
+        try await test(server, caller)
+    } catch {
+        await server.shutdown()
+        throw error
+    }
+    await server.shutdown()
+}
+
+/// `count` distinct accids with a prefix.
+func accids(_ prefix: String, _ count: Int) -> [String] {
+    (0..<count).map { "\(prefix)\($0)" }
+}
+
+/// JSON array text of strings.
+func jsonArray(_ values: [String]) -> String {
+    String(decoding: JSONValue.strings(values).encoded(), as: UTF8.self)
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+
+@testable import NIMEmulator
+
+/// A manual instant for the pure rate gate.
+struct TestInstant: InstantProtocol {
+    var offset: Duration
+    func advanced(by duration: Duration) -> TestInstant { TestInstant(offset: offset + duration) }
+    func duration(to other: TestInstant) -> Duration { other.offset - offset }
+    static func < (lhs: TestInstant, rhs: TestInstant) -> Bool { lhs.offset < rhs.offset }
+}
+
+@Suite struct TrafficTests {
+    @Test func rateGateIsAStrictSlidingWindow() {
+        var gate = RateGate<TestInstant>(limit: 3, penalty: .zero)
+        let at = { (ms: Int) in TestInstant(offset: .milliseconds(ms)) }
+        #expect(gate.admit(at: at(0)) == .accepted)
+        #expect(gate.admit(at: at(100)) == .accepted)
+        #expect(gate.admit(at: at(900)) == .accepted)
+        #expect(gate.admit(at: at(950)) == .throttled)
+        #expect(gate.admit(at: at(1000)) == .accepted)  // the call at 0 has left the window
+        #expect(gate.admit(at: at(1050)) == .throttled)
+        #expect(gate.admit(at: at(1101)) == .accepted)
+        #expect(gate.maxPerSecond == 5)  // 100, 900, 950, 1000, 1050 all within (50, 1050]
+    }
+
+    @Test func rateGatePenaltyRefusesEverything() {
+        var gate = RateGate<TestInstant>(limit: 1, penalty: .seconds(10))
+        let at = { (ms: Int) in TestInstant(offset: .milliseconds(ms)) }
+        #expect(gate.admit(at: at(0)) == .accepted)
+        #expect(gate.admit(at: at(10)) == .throttled)
+        #expect(gate.admit(at: at(5000)) == .throttled)
+        #expect(gate.admit(at: at(10_009)) == .throttled)
+        #expect(gate.admit(at: at(10_010)) == .accepted)
+    }
+
+    @Test func overLimitCallsAre416AndCounted() async throws {
+        let configuration = testConfiguration { $0.limit = 5 }
+        try await withRouterEmulator(configuration) { caller in
+            var throttled = 0
+            for index in 0..<8 {
+                let reply = try await caller.v1("user/create.action", [("accid", "u\(index)")])
+                #expect(reply.status == 200)
+                if reply.code == 416 {
+                    #expect(reply.desc == "frequency control")
+                    throttled += 1
+                }
+            }
+            #expect(throttled >= 3)
+            let dump = try await caller.dump()
+            #expect(dump["throttled"]?.intValue == Int64(throttled))
+            #expect(dump["totalCalls"] == 8)
+            #expect(dump["calls"]?["user/create.action"] == 8)
+            #expect((dump["maxCallsPerSecond"]?.intValue ?? 0) >= 8)
+            #expect(dump["users"]?.arrayValue?.count == 8 - throttled)
+        }
+    }
+
+    @Test func penaltyOutlastsTheWindow() async throws {
+        let configuration = testConfiguration {
+            $0.limit = 2
+            $0.penaltyMs = 1500
+        }
+        try await withRouterEmulator(configuration) { caller in
+            let call = { try await caller.v1("user/getUinfos.action", [("accids", "[]")]).code }
+            #expect(try await call() == 200)
+            #expect(try await call() == 200)
+            #expect(try await call() == 416)
+            try await Task.sleep(for: .milliseconds(1100))
+            #expect(try await call() == 416)
+            try await Task.sleep(for: .milliseconds(700))
+            #expect(try await call() == 200)
+        }
+    }
+
+    @Test func faultRateOneAnswers5xxWithoutStateChange() async throws {
+        let configuration = testConfiguration { $0.faultRate = 1 }
+        try await withRouterEmulator(configuration) { caller in
+            for index in 0..<6 {
+                let reply = try await caller.v1("user/create.action", [("accid", "u\(index)")])
+                #expect(reply.status == 500 || reply.status == 503)
+                #expect(reply.code == Int64(reply.status))
+            }
+            let dump = try await caller.dump()
+            #expect(dump["users"]?.arrayValue?.isEmpty == true)
+            #expect(dump["faults"] == 6)
+            #expect(dump["totalCalls"] == 6)
+        }
+    }
+
+    @Test func dropRateOneClosesTheConnection() async throws {
+        let configuration = testConfiguration { $0.dropRate = 1 }
+        try await withLiveEmulator(configuration) { _, caller in
+            await #expect(throws: (any Error).self) {
+                _ = try await caller.v1("user/create.action", [("accid", "dropped")])
+            }
+            let dump = try await caller.dump()
+            #expect(dump["users"]?.arrayValue?.isEmpty == true)
+            #expect(dump["drops"] == 1)
+        }
+    }
+
+    @Test func stalledResponseArrivesCompleteButLate() async throws {
+        let configuration = testConfiguration {
+            $0.stallRate = 1
+            $0.stallMs = 400
+        }
+        try await withLiveEmulator(configuration) { _, caller in
+            let start = ContinuousClock.now
+            let reply = try await caller.v1("user/create.action", [("accid", "slow")])
+            #expect(ContinuousClock.now - start >= .milliseconds(400))
+            #expect(reply.code == 200)
+            #expect(try await caller.dump()["stalls"] == 1)
+        }
+    }
+
+    @Test func latencyDelaysEveryCall() async throws {
+        let configuration = testConfiguration { $0.latencyMs = 150...200 }
+        try await withRouterEmulator(configuration) { caller in
+            let start = ContinuousClock.now
+            let reply = try await caller.v1("user/create.action", [("accid", "late")])
+            #expect(reply.code == 200)
+            #expect(ContinuousClock.now - start >= .milliseconds(150))
+        }
+    }
+
+    @Test func faultPlansAreDeterministicPerSeed() {
+        func plans(seed: UInt64) -> [FaultPlan] {
+            var generator = SplitMix64(seed: seed)
+            return (0..<50).map { _ in
+                FaultPlan.draw(using: &generator, latency: 0...100, faultRate: 0.2, dropRate: 0.1, stallRate: 0.1)
+            }
+        }
+        #expect(plans(seed: 7) == plans(seed: 7))
+        #expect(plans(seed: 7) != plans(seed: 8))
+        let outcomes = plans(seed: 7).map(\.outcome)
+        #expect(outcomes.contains(.serve))
+    }
+
+    @Test func tokensAreDeterministicPerSeed() async throws {
+        func token(seed: UInt64) async throws -> String? {
+            let box = LockedBox<String?>(nil)
+            try await withRouterEmulator(testConfiguration { $0.seed = seed }) { caller in
+                box.value = try await caller.v1("user/create.action", [("accid", "same")]).json["info"]?["token"]?
+                    .stringValue
+            }
+            return box.value
+        }
+        let first = try await token(seed: 42)
+        #expect(first != nil)
+        #expect(try await token(seed: 42) == first)
+        #expect(try await token(seed: 43) != first)
+    }
+}
