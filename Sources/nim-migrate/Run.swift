@@ -108,14 +108,17 @@ extension NIMMigrate {
         }
     }
 
-    /// `nim-migrate verify` (read-back; arrives with the users/relations/groups stages).
+    /// `nim-migrate verify`.
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Read back from the target and diff against the source.")
+        static let configuration = CommandConfiguration(
+            abstract: "Read back users, friends, blocklists and teams from the target and diff against the source.")
         @OptionGroup var pipeline: PipelineArgument
 
         func run() async throws {
             await perform(pipeline.pipeline) {
-                throw ConfigError(path: "", "verify is not available in this build yet")
+                let (status, report) = try await Migration.verify(pipelinePath: pipeline.pipeline)
+                print(report.markdown(pipeline: pipeline.pipeline), terminator: "")
+                return status
             }
         }
     }

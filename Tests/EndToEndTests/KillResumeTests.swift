@@ -65,6 +65,28 @@ import Testing
         #expect(try await database.counts()[.users]?.done == 100_000)
     }
 
+    @Test func ctrlCStopsCleanlyWithExitThreeAndTheNextRunFinishes() async throws {
+        let dir = try Processes.temporaryDirectory()
+        let state = dir + "/state.sqlite"
+        let ledger = dir + "/ledger.txt"
+        let (process, _, _) = try Processes.start("migrate-testbed", ["run", state, ledger, "2000", "users", "5", "4"], in: dir)
+        try await Task.sleep(for: .milliseconds(700))
+        #expect(process.isRunning)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 3)
+        let database = try StateDatabase(path: state)
+        let counts = try #require(try await database.counts()[.users])
+        #expect(counts.inFlight == 0, "started items finished, unstarted ones went back to pending")
+        #expect(counts.done > 0 && counts.pending > 0)
+        let lines = try String(contentsOfFile: ledger, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == counts.done, "every effect is checkpointed")
+        let resumed = try await Processes.run("migrate-testbed", ["run", state, ledger, "2000", "users", "0", "8"], in: dir)
+        #expect(resumed.code == 0)
+        let all = try String(contentsOfFile: ledger, encoding: .utf8).split(separator: "\n")
+        #expect(all.count == 2000 && Set(all).count == 2000)
+    }
+
     @Test func aSecondRunOfAFinishedPipelineMakesNoCallsAndExitsZero() async throws {
         let dir = try Processes.temporaryDirectory()
         let state = dir + "/state.sqlite"

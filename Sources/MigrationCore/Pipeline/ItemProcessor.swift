@@ -7,12 +7,14 @@
 /// A clean stop (``StopSignal``) lets started items finish and returns unstarted claims to pending.
 struct ItemProcessor {
     let context: StageContext
+    /// Only items of this kind (a stage's phases, e.g. friendships before their aliases).
+    var kind: String?
     var flushEvery = 512
     var flushAfter: Duration = .milliseconds(200)
 
     func run(_ body: @escaping @Sendable (WorkItem, Bool) async -> ItemOutcome) async throws {
-        let orphans = try await context.database.inFlightItems(stage: context.stage)
-        let dispenser = Dispenser(context: context, orphans: orphans)
+        let orphans = try await context.database.inFlightItems(stage: context.stage, kind: kind)
+        let dispenser = Dispenser(context: context, kind: kind, orphans: orphans)
         let sink = OutcomeSink(context: context, flushEvery: flushEvery, flushAfter: flushAfter)
         let stop = context.stop
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -34,19 +36,21 @@ struct ItemProcessor {
 /// Hands out items: first the orphans of a dead run, then fresh claims from the database.
 private actor Dispenser {
     let context: StageContext
+    let kind: String?
     private var buffer: [(WorkItem, Bool)]
     private var cursor = 0
     private var exhausted = false
 
-    init(context: StageContext, orphans: [WorkItem]) {
+    init(context: StageContext, kind: String?, orphans: [WorkItem]) {
         self.context = context
+        self.kind = kind
         self.buffer = orphans.map { ($0, true) }
     }
 
     func next() async throws -> (WorkItem, Bool)? {
         while cursor >= buffer.count {
             if exhausted || context.stop.isRequested { return nil }
-            let claimed = try await context.database.claim(stage: context.stage, limit: context.claimBatch)
+            let claimed = try await context.database.claim(stage: context.stage, kind: kind, limit: context.claimBatch)
             // Another caller may have refilled the buffer while this one awaited the claim.
             if cursor >= buffer.count {
                 buffer = []

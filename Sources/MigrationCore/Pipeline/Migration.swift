@@ -9,17 +9,9 @@ public enum Migration {
     ) async throws -> ExitStatus {
         let config = try PipelineConfig.load(path: pipelinePath)
         try PipelineSession.checkSource(config)
-        guard let secret = environment[config.target.appSecretEnv], !secret.isEmpty else {
-            throw ConfigError(
-                path: "target.app_secret_env", "environment variable \(config.target.appSecretEnv) is not set")
-        }
-        let accidMap = try config.users.accidMap.map { path throws(ConfigError) in try AccidMap(path: path) } ?? AccidMap()
         let calls = CallRecorder()
-        let client = NIMClient(
-            NIMClient.Configuration(
-                endpoint: config.target.endpoint, v2Endpoint: config.target.v2Endpoint, appKey: config.target.appKey,
-                secret: Secret(secret), rate: config.throttle.rate, concurrency: config.concurrency),
-            calls: calls)
+        let client = try makeClient(config, environment: environment, calls: calls)
+        let accidMap = try config.users.accidMap.map { path throws(ConfigError) in try AccidMap(path: path) } ?? AccidMap()
         do {
             let services = StageServices(
                 config: config, accidMap: accidMap, client: client, outputDirectory: config.outputDirectory)
@@ -99,5 +91,42 @@ extension Migration {
         let status = ExitStatus(rawValue: report.exitCode) ?? .incomplete
         try await session.database.endRun(runID, outcome: "\(status)")
         return (status, report)
+    }
+}
+
+extension Migration {
+    /// The one client of a process, with the AppSecret from the pipeline's environment variable.
+    static func makeClient(_ config: PipelineConfig, environment: [String: String], calls: CallRecorder) throws(ConfigError)
+        -> NIMClient
+    {
+        guard let secret = environment[config.target.appSecretEnv], !secret.isEmpty else {
+            throw ConfigError(
+                path: "target.app_secret_env", "environment variable \(config.target.appSecretEnv) is not set")
+        }
+        return NIMClient(
+            NIMClient.Configuration(
+                endpoint: config.target.endpoint, v2Endpoint: config.target.v2Endpoint, appKey: config.target.appKey,
+                secret: Secret(secret), rate: config.throttle.rate, concurrency: config.concurrency),
+            calls: calls)
+    }
+
+    /// `nim-migrate verify`: reads the target back, writes `verify.md` and `verify.json`; exit 1
+    /// when anything differs.
+    public static func verify(
+        pipelinePath: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> (ExitStatus, VerifyReport) {
+        let session = try PipelineSession.openExisting(pipelinePath: pipelinePath)
+        let client = try makeClient(session.config, environment: environment, calls: CallRecorder())
+        do {
+            let report = try await Verifier(database: session.database, client: client).verify()
+            await client.shutdown()
+            try Data(report.markdown(pipeline: session.config.name).utf8).write(
+                to: URL(fileURLWithPath: session.output("verify.md")), options: .atomic)
+            try JSONFile.write(report, to: session.output("verify.json"))
+            return (report.differenceCount == 0 ? .done : .incomplete, report)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
     }
 }

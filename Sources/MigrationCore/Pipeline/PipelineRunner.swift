@@ -42,17 +42,20 @@ public struct PipelineRunner: Sendable {
         let optionsText = String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
         let runID = try await database.beginRun(mode: "run", options: optionsText)
         var interrupted = false
+        // Every stage of the pipeline registers first, in order: later stages resolve what earlier
+        // ones read (accids, tids), and the display knows every total. Idempotent and cheap when
+        // the source has not changed.
+        for stage in stages.sorted(by: { $0.id < $1.id }) {
+            _ = try await stage.register(context(stage.id, runID))
+        }
         for stage in stages.sorted(by: { $0.id < $1.id }) where selected.contains(stage.id) {
             if stop.isRequested {
                 interrupted = true
                 break
             }
-            let context = StageContext(
-                stage: stage.id, database: database, runID: runID, concurrency: concurrency, stop: stop,
-                calls: calls, progress: progress, claimBatch: claimBatch)
+            let context = context(stage.id, runID)
             try await database.beginStage(stage.id, run: runID)
             if options.retryFailed { try await database.resetFailed(stage: stage.id) }
-            _ = try await stage.register(context)
             await progress.stageStarted(stage.id, counts: try await database.counts()[stage.id] ?? StageCounts())
             try await stage.run(context)
             try await database.addCalls(run: runID, stage: stage.id, await calls.drain(stage: stage.id))
@@ -67,6 +70,12 @@ public struct PipelineRunner: Sendable {
         let status = interrupted ? ExitStatus.interrupted : try await outcome(of: selected)
         try await database.endRun(runID, outcome: "\(status)")
         return Summary(runID: runID, status: status, stages: selected)
+    }
+
+    private func context(_ stage: StageID, _ runID: Int64) -> StageContext {
+        StageContext(
+            stage: stage, database: database, runID: runID, concurrency: concurrency, stop: stop, calls: calls,
+            progress: progress, claimBatch: claimBatch)
     }
 
     /// 1 when any item of these stages failed, is left, or a line was rejected; else 0.

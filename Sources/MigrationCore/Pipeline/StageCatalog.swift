@@ -22,7 +22,9 @@ public struct StageCatalog: Sendable {
     private func make(_ id: StageID) -> (any Stage)? {
         switch id {
         case .users: UsersStage(services: services)
-        case .relations, .groups, .files, .history, .sessions: nil
+        case .relations: RelationsStage(services: services)
+        case .groups: GroupsStage(services: services)
+        case .files, .history, .sessions: nil
         }
     }
 }

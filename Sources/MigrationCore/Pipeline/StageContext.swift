@@ -42,10 +42,11 @@ public struct StageContext: Sendable {
         try await database.setCheckpoint(stage, "registered", fingerprint)
     }
 
-    /// Runs `body` for every item left, `concurrency` at a time; see ``ItemProcessor``.
+    /// Runs `body` for every item left (of `kind`, when given), `concurrency` at a time; see
+    /// ``ItemProcessor``.
     public func process(
-        _ body: @escaping @Sendable (_ item: WorkItem, _ resumed: Bool) async -> ItemOutcome
+        kind: String? = nil, _ body: @escaping @Sendable (_ item: WorkItem, _ resumed: Bool) async -> ItemOutcome
     ) async throws {
-        try await ItemProcessor(context: self).run(body)
+        try await ItemProcessor(context: self, kind: kind).run(body)
     }
 }

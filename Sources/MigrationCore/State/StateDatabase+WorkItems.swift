@@ -39,23 +39,28 @@ extension StateDatabase {
     }
 
     /// Items a dead run left in flight: their effect may have happened, so the stage reconciles them.
-    public func inFlightItems(stage: StageID) async throws -> [WorkItem] {
+    public func inFlightItems(stage: StageID, kind: String? = nil) async throws -> [WorkItem] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM work_item WHERE stage = ? AND status = 1 ORDER BY id",
-                arguments: [stage.rawValue]
+                db,
+                sql: "SELECT * FROM work_item WHERE stage = ?1 AND status = 1 AND (?2 IS NULL OR kind = ?2) ORDER BY id",
+                arguments: [stage.rawValue, kind]
             ).compactMap(WorkItem.init(row:))
         }
     }
 
     /// Marks up to `limit` pending items in flight (one transaction) and returns them in id order.
     /// The mark is durable before any effect, so a crash leaves them visibly uncertain.
-    public func claim(stage: StageID, limit: Int) async throws -> [WorkItem] {
+    public func claim(stage: StageID, kind: String? = nil, limit: Int) async throws -> [WorkItem] {
         let time = now()
         return try await pool.write { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM work_item WHERE stage = ? AND status = 0 ORDER BY id LIMIT ?",
-                arguments: [stage.rawValue, limit])
+                db,
+                sql: """
+                    SELECT * FROM work_item WHERE stage = ?1 AND status = 0 AND (?2 IS NULL OR kind = ?2)
+                    ORDER BY id LIMIT ?3
+                    """,
+                arguments: [stage.rawValue, kind, limit])
             let statement = try db.cachedStatement(
                 sql: "UPDATE work_item SET status = 1, attempts = attempts + 1, updated_at = ? WHERE id = ?")
             var items: [WorkItem] = []
@@ -130,6 +135,20 @@ extension StateDatabase {
                 db, sql: "SELECT * FROM work_item WHERE stage = ? AND status = ? AND id > ? ORDER BY id LIMIT ?",
                 arguments: [stage.rawValue, status.rawValue, after, limit]
             ).compactMap(WorkItem.init(row:))
+        }
+    }
+
+    /// Work item counts by status of one stage's items of one kind.
+    public func counts(stage: StageID, kind: String) async throws -> StageCounts {
+        try await pool.read { db in
+            var counts = StageCounts()
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT status, count(*) AS n FROM work_item WHERE stage = ? AND kind = ? GROUP BY status",
+                arguments: [stage.rawValue, kind])
+            for row in rows {
+                if let status = WorkStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            }
+            return counts
         }
     }
 

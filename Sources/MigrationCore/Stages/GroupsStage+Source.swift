@@ -1,0 +1,64 @@
+internal import Foundation
+
+extension GroupsStage {
+    /// Reads one `groups.jsonl` line into a plan, leaving out (and reporting) members that cannot be
+    /// migrated; a group whose owner cannot be migrated is reported and not migrated.
+    func readGroup(_ reader: inout RecordReader, _ context: StageContext) async throws -> GroupPlan? {
+        guard let gid = reader.requiredID("gid"), let ownerRef = reader.requiredID("owner") else { return nil }
+        let owner: String
+        switch try await context.nimAccid(ownerRef) {
+        case .success(let accid): owner = accid
+        case .failure(let p):
+            reader.problem("group-owner", "owner \(p.text): group \(gid) not migrated")
+            return nil
+        }
+        var leftOut: [String] = []
+        func resolve(_ refs: [String]) async throws -> [String] {
+            var out: [String] = []
+            for ref in refs {
+                switch try await context.nimAccid(ref) {
+                case .success(let accid) where accid != owner && !out.contains(accid): out.append(accid)
+                case .success: continue
+                case .failure(let p): if !leftOut.contains(p.text) { leftOut.append(p.text) }
+                }
+            }
+            return out
+        }
+        let admins = try await resolve(reader.idList("admins"))
+        var members = try await resolve(reader.idList("members"))
+        for admin in admins where !members.contains(admin) { members.append(admin) }
+        let muted = try await resolve(reader.idList("muted")).filter { members.contains($0) }
+        if !leftOut.isEmpty {
+            reader.problem(
+                "group-members", "group \(gid): left out of the team: \(leftOut.joined(separator: "; "))", .warning)
+        }
+        var settings = NIMRequest.TeamSettings()
+        settings.intro = reader.text("intro", limit: 512)
+        settings.announcement = reader.text("announcement", limit: 1024)
+        settings.joinmode = reader.int("joinmode", allowed: 0...2)
+        settings.beinvitemode = reader.int("beinvitemode", allowed: 0...1)
+        settings.invitemode = reader.int("invitemode", allowed: 0...1)
+        settings.uptinfomode = reader.int("uptinfomode", allowed: 0...1)
+        settings.upcustommode = reader.int("upcustommode", allowed: 0...1)
+        let limit = reader.int("teamMemberLimit", allowed: 2...100_000) ?? 200
+        if members.count + 1 > limit {
+            reader.problem(
+                "team-member-limit", "group \(gid) has \(members.count + 1) members, over its limit \(limit): raised",
+                .warning)
+        }
+        settings.teamMemberLimit = max(limit, members.count + 1)
+        let (custom, marked) = GroupPlan.markedCustom(reader.text("custom", limit: 1024), gid: gid)
+        if !marked {
+            reader.problem(
+                "custom-not-json", "group \(gid): custom is not a JSON object; a crash during creation is reconciled by name",
+                .warning)
+        }
+        settings.custom = custom
+        var muteAll = false
+        if case .bool(let flag)? = reader.object["muteAll"] { muteAll = flag }
+        let name = reader.text("tname", limit: 64) ?? "group \(gid)"
+        return GroupPlan(
+            gid: gid, tname: name, owner: owner, members: members, admins: admins, muted: muted, muteAll: muteAll,
+            settings: settings, custom: custom, marked: marked)
+    }
+}

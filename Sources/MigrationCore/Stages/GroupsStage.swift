@@ -1,0 +1,123 @@
+internal import Foundation
+
+/// Stage 3: one team per group: `team/create.action` (owner + up to 199 invitees), then
+/// `team/add.action` in batches of 200, `team/addManager.action` in batches of 10,
+/// `team/muteTlist.action` per muted member and `team/muteTlistAll.action`.
+///
+/// Exactly-once creation (NIM's create is not idempotent: every call makes a new tid):
+/// the tid is written to the item's progress and the id map the moment NIM answers. An item that
+/// was claimed before (a dead run's orphan, or a retried failure) and has no tid yet may have
+/// created its team unseen, so it first reads the owner's teams back (`team/joinTeams.action`)
+/// and looks for the marker this tool put into `custom`; only when none is found is the team
+/// created. Each later step is checkpointed in the item's progress and is idempotent at NIM.
+public struct GroupsStage: Stage {
+    public let id = StageID.groups
+    let services: StageServices
+    static let file = "groups.jsonl"
+
+    /// How far an item got, saved after each step.
+    struct Progress: Codable, Equatable {
+        var tid: String?
+        var addBatches = 0
+        var managerBatches = 0
+        var muted = 0
+    }
+
+    public init(services: StageServices) {
+        self.services = services
+    }
+
+    public func register(_ context: StageContext) async throws -> StagePlan {
+        let export = services.export
+        let fingerprint = export.fingerprint([UsersStage.file, Self.file]) + "|map:" + services.accidMap.fingerprint
+        try await context.registerOnce(fingerprint: fingerprint) { emit in
+            guard export.has(Self.file) else { return }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            var items: [NewWorkItem] = []
+            var problems: [Problem] = []
+            var seen: [String: Int] = [:]
+            try await LineReader(path: export.path(Self.file)).forEachLine { line, bytes in
+                switch RecordReader.parse(bytes, stage: id, file: Self.file, line: line) {
+                case .failure(let problem): problems.append(problem)
+                case .success(var reader):
+                    if let plan = try await readGroup(&reader, context) {
+                        if let first = seen[plan.gid] {
+                            reader.problem("duplicate-group", "gid \(plan.gid) is listed again; the first (\(Self.file):\(first)) is migrated")
+                        } else {
+                            seen[plan.gid] = line
+                            items.append(
+                                NewWorkItem(
+                                    key: "team:\(plan.gid)", kind: "team",
+                                    payload: String(decoding: try encoder.encode(plan), as: UTF8.self),
+                                    sourceFile: Self.file, sourceLine: line))
+                        }
+                    }
+                    problems.append(contentsOf: reader.problems)
+                }
+                if items.count >= 1000 {
+                    try await emit(items)
+                    items.removeAll(keepingCapacity: true)
+                }
+            }
+            try await emit(items)
+            try await context.report(problems)
+        }
+        return try await plan(context)
+    }
+
+    /// Items and the calls still to make (done steps of a half-built team are not counted).
+    private func plan(_ context: StageContext) async throws -> StagePlan {
+        var calls: [String: Int] = [:]
+        var total = 0
+        for status in WorkStatus.allCases {
+            var after: Int64 = 0
+            while true {
+                let items = try await context.database.items(stage: id, status: status, after: after, limit: 1000)
+                guard let last = items.last else { break }
+                total += items.count
+                if status == .pending || status == .inFlight {
+                    for item in items {
+                        guard let plan = Self.decode(GroupPlan.self, item.payload) else { continue }
+                        let progress = Self.decode(Progress.self, item.progress) ?? Progress()
+                        for (endpoint, count) in Self.remainingCalls(plan, progress) { calls[endpoint, default: 0] += count }
+                    }
+                }
+                after = last.id
+            }
+        }
+        return StagePlan(items: total, calls: calls.filter { $0.value > 0 })
+    }
+
+    static func remainingCalls(_ plan: GroupPlan, _ progress: Progress) -> [String: Int] {
+        var calls = plan.calls
+        if progress.tid != nil { calls["team/create.action"] = nil }
+        calls["team/add.action"] = (calls["team/add.action"] ?? 0) - progress.addBatches
+        calls["team/addManager.action"] = (calls["team/addManager.action"] ?? 0) - progress.managerBatches
+        calls["team/muteTlist.action"] = (calls["team/muteTlist.action"] ?? 0) - progress.muted
+        return calls
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
+        text.flatMap { try? JSONDecoder().decode(T.self, from: Data($0.utf8)) }
+    }
+
+    public func run(_ context: StageContext) async throws {
+        let client = try services.requireClient(id)
+        try await context.process { item, resumed in
+            guard let plan = Self.decode(GroupPlan.self, item.payload) else {
+                return .failed(code: 0, desc: "unreadable work item", retryable: false)
+            }
+            var progress = Self.decode(Progress.self, item.progress) ?? Progress()
+            let builder = TeamBuilder(client: client, stage: id, context: context, item: item, plan: plan)
+            do {
+                let tid = try await builder.build(&progress, mayExist: resumed || item.attempts > 1)
+                return .done(result: tid)
+            } catch let error as NIMError {
+                return ItemOutcome(error)
+            } catch {
+                return .failed(code: 0, desc: "\(error)", retryable: true)
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+internal import Foundation
+
+/// Stage 2: friendships (`friend/add.action` type 1, then `friend/update.action` per direction that
+/// carries alias or ex) and blacklist / mute list entries (`user/setSpecialRelation.action`).
+///
+/// A friendship is one item per unordered pair: NIM's type-1 add is mutual, so a pair listed in
+/// both directions costs one add. Aliases are separate items processed after every add, so an
+/// update never reaches NIM before its friendship. Lines naming unknown, invalid or colliding
+/// accounts, and self-relations, are reported and left out.
+public struct RelationsStage: Stage {
+    public let id = StageID.relations
+    let services: StageServices
+    static let friendsFile = "friends.jsonl"
+    static let blocksFile = "blocklist.jsonl"
+
+    /// One direction's alias and ex.
+    struct AliasPayload: Codable {
+        var accid: String
+        var faccid: String
+        var alias: String?
+        var ex: String?
+    }
+
+    /// A blacklist (1) or mute list (2) entry.
+    struct BlockPayload: Codable {
+        var accid: String
+        var target: String
+        var relationType: Int
+    }
+
+    public init(services: StageServices) {
+        self.services = services
+    }
+
+    public func register(_ context: StageContext) async throws -> StagePlan {
+        let export = services.export
+        let fingerprint = export.fingerprint([UsersStage.file, Self.friendsFile, Self.blocksFile]) + "|map:" + services.accidMap.fingerprint
+        try await context.registerOnce(fingerprint: fingerprint) { emit in
+            if export.has(Self.friendsFile) { try await readFriends(context, emit) }
+            if export.has(Self.blocksFile) { try await readBlocks(context, emit) }
+        }
+        let db = context.database
+        let friends = try await db.counts(stage: id, kind: "friend")
+        let aliases = try await db.counts(stage: id, kind: "alias")
+        let blocks = try await db.counts(stage: id, kind: "block")
+        var calls: [String: Int] = [:]
+        if friends.remaining > 0 { calls["friend/add.action"] = friends.remaining }
+        if aliases.remaining > 0 { calls["friend/update.action"] = aliases.remaining }
+        if blocks.remaining > 0 { calls["user/setSpecialRelation.action"] = blocks.remaining }
+        return StagePlan(items: friends.total + aliases.total + blocks.total, calls: calls)
+    }
+
+    private func readFriends(_ context: StageContext, _ emit: ([NewWorkItem]) async throws -> Void) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try await readLines(Self.friendsFile, context, emit) { line in
+            var reader = line
+            defer { line = reader }
+            guard let a = reader.requiredID("accid"), let b = reader.requiredID("faccid") else { return [] }
+            guard let (from, to) = try await resolvePair(a, b, &reader, context) else { return [] }
+            let pair = [from, to].sorted()
+            var items = [
+                NewWorkItem(key: "friend:\(pair[0])|\(pair[1])", kind: "friend", sourceFile: Self.friendsFile, sourceLine: reader.line)
+            ]
+            let alias = reader.text("alias", limit: 128)
+            let ex = reader.text("ex", limit: 256)
+            if alias != nil || ex != nil {
+                let payload = AliasPayload(accid: from, faccid: to, alias: alias, ex: ex)
+                items.append(
+                    NewWorkItem(
+                        key: "alias:\(from)>\(to)", kind: "alias",
+                        payload: String(decoding: try encoder.encode(payload), as: UTF8.self),
+                        sourceFile: Self.friendsFile, sourceLine: reader.line))
+            }
+            return items
+        }
+    }
+
+    private func readBlocks(_ context: StageContext, _ emit: ([NewWorkItem]) async throws -> Void) async throws {
+        let encoder = JSONEncoder()
+        try await readLines(Self.blocksFile, context, emit) { line in
+            var reader = line
+            defer { line = reader }
+            guard let a = reader.requiredID("accid"), let b = reader.requiredID("targetAcc") else { return [] }
+            guard let type = reader.int("relationType", allowed: 1...2) else {
+                reader.problem("invalid-field", "relationType must be 1 (blacklist) or 2 (mute list)")
+                return []
+            }
+            guard let (from, to) = try await resolvePair(a, b, &reader, context) else { return [] }
+            let payload = BlockPayload(accid: from, target: to, relationType: type)
+            return [
+                NewWorkItem(
+                    key: "block:\(from)>\(to):\(type)", kind: "block",
+                    payload: String(decoding: try encoder.encode(payload), as: UTF8.self),
+                    sourceFile: Self.blocksFile, sourceLine: reader.line)
+            ]
+        }
+    }
+
+    /// Both ends resolved to NIM accids, or nil with the line's problem recorded.
+    private func resolvePair(_ a: String, _ b: String, _ reader: inout RecordReader, _ context: StageContext)
+        async throws -> (String, String)?
+    {
+        let from = try await context.nimAccid(a)
+        let to = try await context.nimAccid(b)
+        switch (from, to) {
+        case (.success(let x), .success(let y)):
+            if x == y {
+                reader.problem("self-relation", "'\(a)' and '\(b)' are the same account")
+                return nil
+            }
+            return (x, y)
+        case (.failure(let p), _), (_, .failure(let p)):
+            reader.problem(p.code, "\(p.text): relation left out")
+            return nil
+        }
+    }
+
+    /// Streams one file, turning each line into items and problems, in batches.
+    private func readLines(
+        _ file: String, _ context: StageContext, _ emit: ([NewWorkItem]) async throws -> Void,
+        _ body: (inout RecordReader) async throws -> [NewWorkItem]
+    ) async throws {
+        var items: [NewWorkItem] = []
+        var problems: [Problem] = []
+        try await LineReader(path: services.export.path(file)).forEachLine { line, bytes in
+            switch RecordReader.parse(bytes, stage: id, file: file, line: line) {
+            case .failure(let problem): problems.append(problem)
+            case .success(var reader):
+                items.append(contentsOf: try await body(&reader))
+                problems.append(contentsOf: reader.problems)
+            }
+            if items.count >= 5000 || problems.count >= 5000 {
+                try await emit(items)
+                try await context.report(problems)
+                items.removeAll(keepingCapacity: true)
+                problems.removeAll(keepingCapacity: true)
+            }
+        }
+        try await emit(items)
+        try await context.report(problems)
+    }
+
+    public func run(_ context: StageContext) async throws {
+        let client = try services.requireClient(id)
+        try await context.process(kind: "friend") { item, _ in
+            let pair = item.key.dropFirst("friend:".count).split(separator: "|").map(String.init)
+            guard pair.count == 2 else { return .failed(code: 0, desc: "unreadable work item", retryable: false) }
+            return await Self.outcome { () async throws(NIMError) in
+                _ = try await client.send(.addFriend(accid: pair[0], faccid: pair[1]), stage: id)
+            }
+        }
+        guard !context.stop.isRequested else { return }
+        try await context.process(kind: "alias") { item, _ in
+            guard let p = item.payload.flatMap({ try? JSONDecoder().decode(AliasPayload.self, from: Data($0.utf8)) }) else {
+                return .failed(code: 0, desc: "unreadable work item", retryable: false)
+            }
+            return await Self.outcome { () async throws(NIMError) in
+                _ = try await client.send(.updateFriend(accid: p.accid, faccid: p.faccid, alias: p.alias, ex: p.ex), stage: id)
+            }
+        }
+        guard !context.stop.isRequested else { return }
+        try await context.process(kind: "block") { item, _ in
+            guard let p = item.payload.flatMap({ try? JSONDecoder().decode(BlockPayload.self, from: Data($0.utf8)) }) else {
+                return .failed(code: 0, desc: "unreadable work item", retryable: false)
+            }
+            return await Self.outcome { () async throws(NIMError) in
+                _ = try await client.send(
+                    .setSpecialRelation(accid: p.accid, target: p.target, relationType: p.relationType), stage: id)
+            }
+        }
+    }
+
+    /// `.done` when the calls succeed, the NIM error otherwise.
+    static func outcome(_ calls: () async throws(NIMError) -> Void) async -> ItemOutcome {
+        do {
+            try await calls()
+            return .done()
+        } catch {
+            return ItemOutcome(error)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+internal import Foundation
+
+/// Builds one team step by step, saving progress after each step (see ``GroupsStage``).
+struct TeamBuilder {
+    let client: NIMClient
+    let stage: StageID
+    let context: StageContext
+    let item: WorkItem
+    let plan: GroupPlan
+
+    func build(_ progress: inout GroupsStage.Progress, mayExist: Bool) async throws -> String {
+        let tid = try await ensureTeam(&progress, mayExist: mayExist)
+        let batches = plan.addBatches
+        while progress.addBatches < batches.count {
+            _ = try await client.send(
+                .addTeamMembers(tid: tid, owner: plan.owner, members: batches[progress.addBatches]), stage: stage)
+            progress.addBatches += 1
+            try await save(progress)
+        }
+        let managers = plan.managerBatches
+        while progress.managerBatches < managers.count {
+            _ = try await client.send(
+                .addTeamManagers(tid: tid, owner: plan.owner, members: managers[progress.managerBatches]), stage: stage)
+            progress.managerBatches += 1
+            try await save(progress)
+        }
+        while progress.muted < plan.muted.count {
+            _ = try await client.send(
+                .muteTeamMember(tid: tid, owner: plan.owner, accid: plan.muted[progress.muted]), stage: stage)
+            progress.muted += 1
+            try await save(progress)
+        }
+        if plan.muteAll {
+            _ = try await client.send(.muteTeam(tid: tid, owner: plan.owner), stage: stage)
+        }
+        return tid
+    }
+
+    /// The team's tid: from the progress, from a read-back when an earlier attempt may have
+    /// created it, or from a new `team/create.action`.
+    private func ensureTeam(_ progress: inout GroupsStage.Progress, mayExist: Bool) async throws -> String {
+        if let tid = progress.tid { return tid }
+        if mayExist, let tid = try await findExisting() {
+            try await record(tid, &progress)
+            return tid
+        }
+        var settings = plan.settings
+        settings.custom = plan.custom
+        let result = await createTeam(settings)
+        let response: NIMResponse
+        switch result {
+        case .success(let answer): response = answer
+        case .failure(let error):
+            // An unanswered create may have happened: look before anyone creates it again.
+            if error.ambiguous, let tid = try await findExisting() {
+                try await record(tid, &progress)
+                return tid
+            }
+            throw error
+        }
+        Failpoint.hit("groups.after-create")
+        guard let tid = response["tid"]?.string else {
+            throw NIMError(code: 0, desc: "team/create answered without a tid", endpoint: "team/create.action")
+        }
+        try await record(tid, &progress)
+        return tid
+    }
+
+    private func createTeam(_ settings: NIMRequest.TeamSettings) async -> Result<NIMResponse, NIMError> {
+        do {
+            return .success(
+                try await client.send(
+                    .createTeam(name: plan.tname, owner: plan.owner, members: plan.createMembers, settings: settings),
+                    stage: stage))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The owner's team that carries this group's marker, if NIM has one.
+    private func findExisting() async throws -> String? {
+        let response = try await client.send(.joinedTeams(accid: plan.owner), stage: stage)
+        let teams = response["infos"]?.array ?? []
+        return teams.first(where: plan.matches)?["tid"]?.string
+    }
+
+    private func record(_ tid: String, _ progress: inout GroupsStage.Progress) async throws {
+        progress.tid = tid
+        try await save(progress)
+        try await context.database.map([IDMapping(kind: .team, old: plan.gid, new: tid)])
+    }
+
+    private func save(_ progress: GroupsStage.Progress) async throws {
+        let data = try JSONEncoder().encode(progress)
+        try await context.database.saveProgress(item.id, String(decoding: data, as: UTF8.self))
+    }
+}
