@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import MigrationCore
 
 /// `migrate-testbed bench-throttle BASEURL CALLS RATE CONCURRENCY LABEL`: fires CALLS
@@ -59,7 +62,7 @@ enum ThrottleBench {
 
     static func emulatorFigures(_ base: String) async throws -> (maxPerSecond: Int, throttled: Int) {
         guard let url = URL(string: base + "/_emulator/dump") else { throw TestbedError.usage }
-        let data = try Data(contentsOf: url)
+        let (data, _) = try await URLSession.shared.data(from: url)
         let json = try JSONValue.parse(data)
         return (Int(json["maxCallsPerSecond"]?.int ?? -1), Int(json["throttled"]?.int ?? -1))
     }

@@ -5,7 +5,7 @@ import Hummingbird
 /// The emulator's own routes: uploaded files, the state dump and the reset. No auth, not
 /// counted, never throttled.
 enum AdminRoutes {
-    /// Adds `GET /_files/:id`, `GET /_emulator/dump` and `POST /_emulator/reset`.
+    /// Adds `GET /_files/:id`, `GET /_emulator/health`, `GET /_emulator/dump` and `POST /_emulator/reset`.
     static func add(to router: Router<EmulatorRequestContext>, core: EmulatorCore) {
         router.get("/_files/:id") { _, context in
             let id = try context.parameters.require("id")
@@ -18,6 +18,9 @@ enum AdminRoutes {
             var headers = HTTPFields()
             headers[.contentType] = "application/octet-stream"
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        router.get("/_emulator/health") { _, _ in
+            WireResponse.json(["code": 200, "status": "ok"])
         }
         router.get("/_emulator/dump") { _, _ in
             WireResponse.json(try await core.store.dump())

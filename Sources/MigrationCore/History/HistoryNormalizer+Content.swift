@@ -1,0 +1,121 @@
+internal import Foundation
+
+extension HistoryNormalizer {
+    /// Body, attachment and notification fields by type.
+    func content(_ data: [String: JSONValue], into message: HistoryMessage, warnings: [String]) -> Outcome {
+        var message = message
+        var warnings = warnings
+        let type = message.type
+        if Self.notificationTypes.contains(type) {
+            if let rejection = notification(data, into: &message) { return .rejected(code: rejection.code, reason: rejection.reason) }
+            return .message(message, warnings: warnings, oldURL: nil)
+        }
+        if let body = data["body"], body != .null { message.body = body.string ?? body.text }
+        var attach: [String: JSONValue]?
+        switch data["attach"] {
+        case nil, .null?: attach = nil
+        case .object(let object)?: attach = object
+        case .string(let text)?:
+            guard let parsed = try? JSONValue.parse(Data(text.utf8)), case .object(let object) = parsed else {
+                return .rejected(code: "invalid-attach", reason: "attach is not a JSON object")
+            }
+            attach = object
+        case let other?: return .rejected(code: "invalid-attach", reason: "attach is \(other.text), not an object")
+        }
+        switch type {
+        case 0, 10:
+            guard message.body != nil else { return .rejected(code: "missing-field", reason: "a type \(type) message needs body") }
+        case 4:
+            guard let a = attach, a["lat"] != nil, a["lng"] != nil else {
+                return .rejected(code: "invalid-attach", reason: "a location needs attach with lat and lng")
+            }
+            message.attach = .object(a)
+        case 100:
+            guard attach != nil || message.body != nil else {
+                return .rejected(code: "missing-field", reason: "a custom message needs attach or body")
+            }
+            message.attach = attach.map(JSONValue.object)
+        default:  // media: 1 image, 2 audio, 3 video, 6 file
+            guard var a = attach, let url = a["url"]?.string, !url.isEmpty else {
+                return .rejected(code: "invalid-attach", reason: "a type \(type) message needs attach with url")
+            }
+            for key in ["size", "w", "h", "dur"] {
+                if let value = a[key], let int = Self.integer(value) { a[key] = .int(int) }
+            }
+            if let ext = a["ext"]?.string { a["ext"] = .string(ext.trimmingCharacters(in: .whitespaces)) }
+            if let hosted = mapping.file(url) {
+                a["url"] = .string(hosted.url)
+                a["md5"] = .string(hosted.md5)
+                a["size"] = .int(Int64(hosted.size))
+                message.attach = .object(a)
+                return .message(message, warnings: warnings, oldURL: nil)
+            }
+            message.attach = .object(a)
+            warnings.append("attachment \(url) is not re-hosted: the old URL is kept")
+            return .message(message, warnings: warnings, oldURL: url)
+        }
+        return .message(message, warnings: warnings, oldURL: nil)
+    }
+
+    /// Team notifications 101–110: `accid2` for 101–106 and 108, `tinfo` for 107.
+    private func notification(_ data: [String: JSONValue], into message: inout HistoryMessage) -> Rejection? {
+        guard case .team(_, let tid) = message.conversation else {
+            return Rejection(code: "notification-not-team", reason: "type \(message.type) is a team notification")
+        }
+        let type = message.type
+        if (101...106).contains(type) || type == 108 {
+            guard let ref = data["accid2"]?.string else {
+                return Rejection(code: "missing-field", reason: "a type \(type) notification needs accid2")
+            }
+            switch user(ref, "accid2") {
+            case .success(let accid): message.accid2 = accid
+            case .failure(let rejection): return rejection
+            }
+        }
+        guard type == 107 else { return nil }
+        guard case .object(let tinfo)? = data["tinfo"] else {
+            return Rejection(code: "invalid-tinfo", reason: "a type 107 notification needs a tinfo object")
+        }
+        var out: [String: JSONValue] = [:]
+        for (key, value) in tinfo {
+            if key == "tid" {
+                guard let gid = value.string, mapping.team(gid) == tid else {
+                    return Rejection(code: "invalid-tinfo", reason: "tinfo.tid \(value.text) differs from the message's tid")
+                }
+                out["tid"] = .int(Int64(tid) ?? 0)
+                continue
+            }
+            guard let number = Int(key), (14...24).contains(number) else {
+                return Rejection(code: "invalid-tinfo", reason: "tinfo key \(key) is not one of 14–24")
+            }
+            switch number {
+            case 16, 17, 21, 22, 23, 24:
+                let allowed: ClosedRange<Int64> = number == 16 ? 0...2 : 0...1
+                guard let int = Self.integer(value), allowed.contains(int) else {
+                    return Rejection(
+                        code: "invalid-tinfo",
+                        reason: "tinfo \(key) is \(value.text); the plan allows \(allowed.lowerBound)–\(allowed.upperBound)")
+                }
+                out[key] = .int(int)
+            default:
+                guard let text = value.string else {
+                    return Rejection(code: "invalid-tinfo", reason: "tinfo \(key) must be a string")
+                }
+                out[key] = .string(text)
+            }
+        }
+        guard out["tid"] != nil else { return Rejection(code: "invalid-tinfo", reason: "tinfo must contain tid") }
+        guard out.count > 1 else { return Rejection(code: "invalid-tinfo", reason: "tinfo changes nothing") }
+        message.tinfo = out
+        return nil
+    }
+
+    func user(_ reference: String, _ field: String) -> Result<String, Rejection> {
+        switch mapping.user(reference) {
+        case .migrated(let accid): .success(accid)
+        case .unknown: .failure(Rejection(code: "unknown-user", reason: "\(field) '\(reference)' is not in users.jsonl"))
+        case .invalid: .failure(Rejection(code: "invalid-user", reason: "\(field) '\(reference)' has an invalid accid"))
+        case .colliding: .failure(Rejection(code: "colliding-user", reason: "\(field) '\(reference)' collides with another accid"))
+        }
+    }
+}
