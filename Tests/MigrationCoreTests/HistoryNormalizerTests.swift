@@ -6,7 +6,7 @@ import Testing
 /// Golden tests from every example line of the migration plan (消息体格式介绍), as printed there
 /// (line wraps of the document removed), through the normaliser with ids mapped.
 @Suite struct HistoryNormalizerTests {
-    static let normalizer = HistoryNormalizer(
+    nonisolated(unsafe) static let normalizer = HistoryNormalizer(
         mapping: .init(
             user: { ["aaa": .migrated("aaa"), "bbb": .migrated("bbb"), "ccc": .migrated("ccc"), "AAA": .migrated("aaa")][$0] ?? .unknown },
             team: { $0 == "1" ? "10001" : nil },

@@ -7,17 +7,17 @@ public import Foundation
 /// Design: parsing and validation are pure; the ids come from `Mapping`, which the history stage
 /// fills from the state database (accids, gid → tid, old → new URL). A line is either a
 /// ``HistoryMessage`` plus warnings (seconds converted, fields dropped), or rejected with a reason.
-public struct HistoryNormalizer: Sendable {
+public struct HistoryNormalizer {
     /// Where ids and URLs come from.
-    public struct Mapping: Sendable {
-        public var user: @Sendable (String) -> UserResolution
-        public var team: @Sendable (String) -> String?
+    public struct Mapping {
+        public var user: (String) -> UserResolution
+        public var team: (String) -> String?
         /// The re-hosted URL with its uploaded file's md5 and size, when the files stage has it.
-        public var file: @Sendable (String) -> (url: String, md5: String, size: Int)?
+        public var file: (String) -> (url: String, md5: String, size: Int)?
 
         public init(
-            user: @escaping @Sendable (String) -> UserResolution, team: @escaping @Sendable (String) -> String?,
-            file: @escaping @Sendable (String) -> (url: String, md5: String, size: Int)?
+            user: @escaping (String) -> UserResolution, team: @escaping (String) -> String?,
+            file: @escaping (String) -> (url: String, md5: String, size: Int)?
         ) {
             self.user = user
             self.team = team
@@ -26,7 +26,7 @@ public struct HistoryNormalizer: Sendable {
     }
 
     /// The outcome for one line.
-    public enum Outcome: Sendable {
+    public enum Outcome {
         case message(HistoryMessage, warnings: [String], oldURL: String?)
         case rejected(code: String, reason: String)
     }

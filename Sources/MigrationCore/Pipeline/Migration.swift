@@ -79,9 +79,10 @@ extension Migration {
         let runID = try await session.database.beginRun(mode: "plan", options: "{}")
         var plans: [(StageID, StagePlan)] = []
         for stage in stages {
-            let context = StageContext(
+            var context = StageContext(
                 stage: stage.id, database: session.database, runID: runID, concurrency: config.concurrency,
                 stop: StopSignal(), calls: CallRecorder(), progress: SilentProgress())
+            context.dryRun = true
             plans.append((stage.id, try await stage.register(context)))
         }
         let problems = try await session.database.problems().filter { config.stages.contains($0.stage) }

@@ -24,7 +24,8 @@ public struct StageCatalog: Sendable {
         case .users: UsersStage(services: services)
         case .relations: RelationsStage(services: services)
         case .groups: GroupsStage(services: services)
-        case .files, .history, .sessions: nil
+        case .history: HistoryStage(services: services)
+        case .files, .sessions: nil
         }
     }
 }

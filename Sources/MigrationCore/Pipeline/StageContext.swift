@@ -11,6 +11,8 @@ public struct StageContext: Sendable {
     public let progress: any ProgressSink
     /// Items claimed per transaction; bounds how many items a crash can leave uncertain.
     public var claimBatch: Int
+    /// A dry run (`plan`): stages validate everything and call nothing.
+    public var dryRun = false
 
     public init(
         stage: StageID, database: StateDatabase, runID: Int64, concurrency: Int, stop: StopSignal,

@@ -92,6 +92,21 @@ extension StateDatabase {
                     CREATE INDEX source_user_by_nim ON source_user (nim);
                     """)
         }
+        migrator.registerMigration("v3-history") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE history_key (
+                        key TEXT PRIMARY KEY,
+                        location TEXT NOT NULL,
+                        hash INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE plan_history_key (
+                        key TEXT PRIMARY KEY,
+                        location TEXT NOT NULL,
+                        hash INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -90,21 +90,22 @@ extension StateDatabase {
     /// What a reference to a source accid means: the exact accid first, else the one account
     /// whose accid differs only in case.
     public func resolveUser(_ reference: String) async throws -> UserResolution {
-        try await pool.read { db in
-            var row = try Row.fetchOne(
-                db, sql: "SELECT nim, status FROM source_user WHERE original = ?", arguments: [reference])
-            if row == nil {
-                let folded = try Row.fetchAll(
-                    db, sql: "SELECT nim, status FROM source_user WHERE folded = ? LIMIT 2",
-                    arguments: [reference.lowercased()])
-                if folded.count == 1 { row = folded[0] }
-            }
-            guard let row, let status = SourceUserRow.Status(rawValue: row["status"]) else { return .unknown }
-            switch status {
-            case .ok: return .migrated(row["nim"])
-            case .invalid: return .invalid
-            case .colliding: return .colliding
-            }
+        try await pool.read { db in try Self.resolveUser(reference, in: db) }
+    }
+
+    /// ``resolveUser(_:)`` on an open connection (inside another transaction).
+    static func resolveUser(_ reference: String, in db: Database) throws -> UserResolution {
+        var row = try Row.fetchOne(db, sql: "SELECT nim, status FROM source_user WHERE original = ?", arguments: [reference])
+        if row == nil {
+            let folded = try Row.fetchAll(
+                db, sql: "SELECT nim, status FROM source_user WHERE folded = ? LIMIT 2", arguments: [reference.lowercased()])
+            if folded.count == 1 { row = folded[0] }
+        }
+        guard let row, let status = SourceUserRow.Status(rawValue: row["status"]) else { return .unknown }
+        switch status {
+        case .ok: return .migrated(row["nim"])
+        case .invalid: return .invalid
+        case .colliding: return .colliding
         }
     }
 }

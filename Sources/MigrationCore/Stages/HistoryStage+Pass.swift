@@ -1,0 +1,114 @@
+internal import Foundation
+
+extension HistoryStage {
+    /// Reads `file` from the cursor to its end (or a stop request), chunk by chunk. With no
+    /// `output` it only validates (the dry run). Returns whether the file was finished.
+    @discardableResult
+    func pass(_ file: String, from cursor: inout Cursor, context: StageContext, output: HistoryOutput?) throws -> Bool {
+        let path = services.export.path(file)
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw SourceError.unreadable(path) }
+        defer { try? handle.close() }
+        try handle.seek(toOffset: cursor.offset)
+        var buffer = Data()
+        var chunk: [(line: Int, bytes: Data)] = []
+        var offset = cursor.offset
+        var line = cursor.line
+        var ended = false
+        while !ended {
+            let read = try handle.read(upToCount: 1 << 20) ?? Data()
+            if read.isEmpty {
+                ended = true
+                if !buffer.isEmpty {
+                    line += 1
+                    chunk.append((line, buffer))
+                    offset += UInt64(buffer.count)
+                    buffer = Data()
+                }
+            } else {
+                buffer.append(read)
+                var start = buffer.startIndex
+                while let newline = buffer[start...].firstIndex(of: 0x0A) {
+                    line += 1
+                    var bytes = buffer[start..<newline]
+                    if bytes.last == 0x0D { bytes = bytes.dropLast() }
+                    chunk.append((line, Data(bytes)))
+                    offset += UInt64(newline - start + 1)
+                    start = buffer.index(after: newline)
+                    if chunk.count >= Self.chunkLines {
+                        try commit(chunk, file: file, offset: offset, line: line, cursor: &cursor, context, output)
+                        chunk.removeAll(keepingCapacity: true)
+                        if context.stop.isRequested { return false }
+                    }
+                }
+                buffer = Data(buffer[start...])
+            }
+        }
+        try commit(chunk, file: file, offset: offset, line: line, cursor: &cursor, context, output)
+        return true
+    }
+
+    /// Normalises a chunk, appends its lines, and commits keys, problems and cursor together.
+    private func commit(
+        _ chunk: [(line: Int, bytes: Data)], file: String, offset: UInt64, line: Int, cursor: inout Cursor,
+        _ context: StageContext, _ output: HistoryOutput?
+    ) throws {
+        let dryRun = output == nil
+        let stage = id
+        let encoder = JSONEncoder()
+        try context.database.historyChunk(plan: dryRun) { tx in
+            var teams: [String: String?] = [:]
+            var users: [String: UserResolution] = [:]
+            let normalizer = HistoryNormalizer(
+                mapping: .init(
+                    user: { ref in
+                        if let cached = users[ref] { return cached }
+                        let resolved = (try? tx.resolveUser(ref)) ?? .unknown
+                        users[ref] = resolved
+                        return resolved
+                    },
+                    team: { gid in
+                        if let cached = teams[gid] { return cached }
+                        let tid = dryRun ? ((try? tx.newID(.team, old: gid)) ?? "gid:\(gid)") : (try? tx.newID(.team, old: gid)) ?? nil
+                        teams[gid] = tid
+                        return tid
+                    },
+                    file: { _ in nil }))
+            for (number, bytes) in chunk {
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                let location = "\(file):\(number)"
+                switch normalizer.normalize(bytes) {
+                case .rejected(let code, let reason):
+                    try tx.record(Problem(stage: stage, file: file, line: number, code: code, message: reason))
+                case .message(let message, let warnings, _):
+                    let text = message.line
+                    let hash = HistoryNormalizer.stableID(text)
+                    switch try tx.insertKey(message.key, location: location, hash: hash) {
+                    case .new:
+                        try output?.append(text, kind: message.isTeam ? "team" : "p2p")
+                        for warning in warnings {
+                            try tx.record(Problem(stage: stage, file: file, line: number, code: "normalized", message: warning, severity: .warning))
+                        }
+                    case .seen(let first, let firstHash) where firstHash == hash:
+                        try tx.record(
+                            Problem(stage: stage, file: file, line: number, code: "duplicate-message",
+                                message: "the same message as \(first): dropped", severity: .warning))
+                    case .seen(let first, _):
+                        try tx.record(
+                            Problem(stage: stage, file: file, line: number, code: "conflicting-message",
+                                message: "shares msgid, from, to/tid and createTime with \(first) but differs; the first is kept"))
+                    }
+                }
+            }
+            try output?.flush()
+            Failpoint.hit("history.before-commit")
+            cursor.file = file
+            cursor.offset = offset
+            cursor.line = line
+            if let output { cursor.output = output.state }
+            if !dryRun {
+                try tx.setCheckpoint(stage, "cursor", String(decoding: try encoder.encode(cursor), as: UTF8.self))
+            }
+        }
+        Failpoint.hit("history.after-chunk")
+    }
+}
