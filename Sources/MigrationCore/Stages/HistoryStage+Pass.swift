@@ -68,7 +68,7 @@ extension HistoryStage {
                     },
                     team: { gid in
                         if let cached = teams[gid] { return cached }
-                        let tid = dryRun ? ((try? tx.newID(.team, old: gid)) ?? "gid:\(gid)") : (try? tx.newID(.team, old: gid)) ?? nil
+                        let tid = dryRun ? (try? tx.plannedTeam(gid)) ?? nil : (try? tx.newID(.team, old: gid)) ?? nil
                         teams[gid] = tid
                         return tid
                     },

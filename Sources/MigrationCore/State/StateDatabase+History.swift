@@ -48,6 +48,15 @@ public final class HistoryTransaction {
         try StateDatabase.resolveUser(reference, in: db)
     }
 
+    /// For a dry run: the tid of a group that is, or will be, migrated (a placeholder until it is).
+    public func plannedTeam(_ gid: String) throws -> String? {
+        if let tid = try newID(.team, old: gid) { return tid }
+        let planned = try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM work_item WHERE stage = 'groups' AND key = ? AND status IN (0, 1)",
+            arguments: ["team:\(gid)"]) ?? false
+        return planned ? "gid:\(gid)" : nil
+    }
+
     /// The new id of an old one.
     public func newID(_ kind: IDKind, old: String) throws -> String? {
         try String.fetchOne(db, sql: "SELECT new FROM id_map WHERE kind = ? AND old = ?", arguments: [kind.rawValue, old])

@@ -1,0 +1,50 @@
+import Foundation
+import MigrationCore
+
+/// `migrate-testbed bench-history EXPORT STATEDIR`: the history stage alone on a generated export
+/// (users and groups registered, tids mapped without calls), timed, with the peak RSS.
+enum HistoryBench {
+    static func run(_ args: [String]) async throws {
+        guard args.count >= 2 else { throw TestbedError.usage }
+        let export = args[0]
+        let stateDir = args[1]
+        try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
+        let config = try PipelineConfig.parse(
+            yaml: """
+                name: bench
+                source: {format: canonical, path: "\(export)"}
+                target: {endpoint: "http://127.0.0.1:1/nimserver", appkey: benchkey, app_secret_env: UNUSED}
+                stages: [users, groups, history]
+                """)
+        let database = try StateDatabase(path: stateDir + "/bench.sqlite")
+        let services = StageServices(config: config, accidMap: AccidMap(), client: nil, outputDirectory: stateDir)
+        let context = { (stage: StageID) in
+            StageContext(
+                stage: stage, database: database, runID: 0, concurrency: 1, stop: StopSignal(), calls: CallRecorder(),
+                progress: SilentProgress())
+        }
+        _ = try await UsersStage(services: services).register(context(.users))
+        _ = try await GroupsStage(services: services).register(context(.groups))
+        var mappings: [IDMapping] = []
+        for (index, item) in try await database.items(stage: .groups, status: .pending).enumerated() {
+            mappings.append(IDMapping(kind: .team, old: String(item.key.dropFirst("team:".count)), new: String(20_000 + index)))
+        }
+        try await database.map(mappings)
+        let history = HistoryStage(services: services)
+        _ = try await history.register(context(.history))
+        let clock = ContinuousClock()
+        let elapsed = try await clock.measure { try await history.run(context(.history)) }
+        var lines = 0
+        for name in ["p2p-0001.txt", "team-0001.txt"] {
+            if let data = FileManager.default.contents(atPath: stateDir + "/history/" + name) {
+                lines += data.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+            }
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let rate = Double(lines) / elapsed.seconds
+        print(
+            "history: \(lines) messages in \(String(format: "%.2f", elapsed.seconds)) s = \(Int(rate)) messages/s, "
+                + "peak RSS \(usage.ru_maxrss / 1024) MB")
+    }
+}
