@@ -59,7 +59,11 @@ public struct HistoryMessage: Sendable, Equatable {
 
 /// JSON text helpers with a stable key order (sorted) and no escaped slashes.
 enum JSONText {
-    static func quote(_ s: String) -> String { JSONValue.string(s).text }
+    static func quote(_ s: String) -> String {
+        var out = ""
+        JSONValue.quote(s, into: &out)
+        return out
+    }
 
     static func object(_ members: [String: JSONValue]) -> String {
         "{" + members.keys.sorted().map { "\(quote($0)):\(members[$0]?.text ?? "null")" }.joined(separator: ",") + "}"

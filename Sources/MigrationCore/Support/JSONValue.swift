@@ -44,7 +44,7 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
 
     /// Parses JSON text.
     public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        try JSONParser.parse(data)
     }
 
     /// A member of an object.
@@ -76,12 +76,5 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
     public var array: [JSONValue] {
         if case .array(let a) = self { return a }
         return []
-    }
-
-    /// Compact JSON text.
-    public var text: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 }
