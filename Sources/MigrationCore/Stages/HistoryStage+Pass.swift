@@ -4,7 +4,10 @@ extension HistoryStage {
     /// Reads `file` from the cursor to its end (or a stop request), chunk by chunk. With no
     /// `output` it only validates (the dry run). Returns whether the file was finished.
     @discardableResult
-    func pass(_ file: String, from cursor: inout Cursor, context: StageContext, output: HistoryOutput?) throws -> Bool {
+    func pass(
+        _ file: String, from cursor: inout Cursor, context: StageContext, output: HistoryOutput?,
+        cache: ReferenceCache = ReferenceCache()
+    ) throws -> Bool {
         let path = services.export.path(file)
         guard let handle = FileHandle(forReadingAtPath: path) else { throw SourceError.unreadable(path) }
         defer { try? handle.close() }
@@ -35,7 +38,7 @@ extension HistoryStage {
                     offset += UInt64(newline - start + 1)
                     start = buffer.index(after: newline)
                     if chunk.count >= Self.chunkLines {
-                        try commit(chunk, file: file, offset: offset, line: line, cursor: &cursor, context, output)
+                        try commit(chunk, file: file, offset: offset, line: line, cursor: &cursor, context, output, cache)
                         chunk.removeAll(keepingCapacity: true)
                         if context.stop.isRequested { return false }
                     }
@@ -43,34 +46,24 @@ extension HistoryStage {
                 buffer = Data(buffer[start...])
             }
         }
-        try commit(chunk, file: file, offset: offset, line: line, cursor: &cursor, context, output)
+        try commit(chunk, file: file, offset: offset, line: line, cursor: &cursor, context, output, cache)
         return true
     }
 
     /// Normalises a chunk, appends its lines, and commits keys, problems and cursor together.
     private func commit(
         _ chunk: [(line: Int, bytes: Data)], file: String, offset: UInt64, line: Int, cursor: inout Cursor,
-        _ context: StageContext, _ output: HistoryOutput?
+        _ context: StageContext, _ output: HistoryOutput?, _ cache: ReferenceCache
     ) throws {
         let dryRun = output == nil
         let stage = id
         let encoder = JSONEncoder()
         try context.database.historyChunk(plan: dryRun) { tx in
-            var teams: [String: String?] = [:]
-            var users: [String: UserResolution] = [:]
             let normalizer = HistoryNormalizer(
                 mapping: .init(
-                    user: { ref in
-                        if let cached = users[ref] { return cached }
-                        let resolved = (try? tx.resolveUser(ref)) ?? .unknown
-                        users[ref] = resolved
-                        return resolved
-                    },
+                    user: { ref in cache.user(ref) { (try? tx.resolveUser(ref)) ?? .unknown } },
                     team: { gid in
-                        if let cached = teams[gid] { return cached }
-                        let tid = dryRun ? (try? tx.plannedTeam(gid)) ?? nil : (try? tx.newID(.team, old: gid)) ?? nil
-                        teams[gid] = tid
-                        return tid
+                        cache.team(gid) { dryRun ? (try? tx.plannedTeam(gid)) ?? nil : (try? tx.newID(.team, old: gid)) ?? nil }
                     },
                     file: { _ in nil }))
             for (number, bytes) in chunk {

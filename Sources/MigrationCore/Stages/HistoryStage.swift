@@ -45,8 +45,9 @@ public struct HistoryStage: Stage {
         if context.dryRun {
             try await context.database.clearPlanHistoryKeys()
             var cursor = Cursor()
+            let cache = ReferenceCache()
             for file in files {
-                try pass(file, from: &cursor, context: context, output: nil)
+                try pass(file, from: &cursor, context: context, output: nil, cache: cache)
             }
         }
         let counts = try await context.database.counts()[id] ?? StageCounts()
@@ -59,6 +60,7 @@ public struct HistoryStage: Stage {
             try? JSONDecoder().decode(Cursor.self, from: Data($0.utf8))
         } ?? Cursor()
         let output = try HistoryOutput(directory: outputDirectory, state: cursor.output)
+        let cache = ReferenceCache()
         var after: Int64 = 0
         while !context.stop.isRequested {
             let items = try await context.database.items(stage: id, status: .pending, after: after, limit: 100)
@@ -70,7 +72,7 @@ public struct HistoryStage: Stage {
                 cursor.offset = 0
                 cursor.line = 0
             }
-            let finished = try pass(item.key, from: &cursor, context: context, output: output)
+            let finished = try pass(item.key, from: &cursor, context: context, output: output, cache: cache)
             guard finished else { break }
             try await context.database.complete([(item.id, .done())])
             await context.progress.itemsFinished(id, done: 1, failed: 0, skipped: 0)

@@ -20,18 +20,19 @@ public final class HistoryTransaction {
 
     /// Records a message key, or returns the earlier line that has it.
     public func insertKey(_ key: String, location: String, hash: Int64) throws -> KeyInsert {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO \(keyTable) (key, location, hash) VALUES (?, ?, ?)", arguments: [key, location, hash])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO \(keyTable) (key, location, hash) VALUES (?, ?, ?)")
+            .execute(arguments: [key, location, hash])
         if db.changesCount > 0 { return .new }
-        guard let row = try Row.fetchOne(db, sql: "SELECT location, hash FROM \(keyTable) WHERE key = ?", arguments: [key])
-        else { return .new }
+        let select = try db.cachedStatement(sql: "SELECT location, hash FROM \(keyTable) WHERE key = ?")
+        guard let row = try Row.fetchOne(select, arguments: [key]) else { return .new }
         return .seen(location: row["location"], hash: row["hash"])
     }
 
     /// Records a problem of a line.
     public func record(_ problem: Problem) throws {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO problem (stage, file, line, code, message, severity) VALUES (?, ?, ?, ?, ?, ?)",
+        try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO problem (stage, file, line, code, message, severity) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(
             arguments: [
                 problem.stage.rawValue, problem.file, problem.line, problem.code, problem.message, problem.severity.rawValue,
             ])
@@ -59,7 +60,8 @@ public final class HistoryTransaction {
 
     /// The new id of an old one.
     public func newID(_ kind: IDKind, old: String) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT new FROM id_map WHERE kind = ? AND old = ?", arguments: [kind.rawValue, old])
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT new FROM id_map WHERE kind = ? AND old = ?"), arguments: [kind.rawValue, old])
     }
 }
 

@@ -95,10 +95,11 @@ extension StateDatabase {
 
     /// ``resolveUser(_:)`` on an open connection (inside another transaction).
     static func resolveUser(_ reference: String, in db: Database) throws -> UserResolution {
-        var row = try Row.fetchOne(db, sql: "SELECT nim, status FROM source_user WHERE original = ?", arguments: [reference])
+        let exact = try db.cachedStatement(sql: "SELECT nim, status FROM source_user WHERE original = ?")
+        var row = try Row.fetchOne(exact, arguments: [reference])
         if row == nil {
-            let folded = try Row.fetchAll(
-                db, sql: "SELECT nim, status FROM source_user WHERE folded = ? LIMIT 2", arguments: [reference.lowercased()])
+            let byFolded = try db.cachedStatement(sql: "SELECT nim, status FROM source_user WHERE folded = ? LIMIT 2")
+            let folded = try Row.fetchAll(byFolded, arguments: [reference.lowercased()])
             if folded.count == 1 { row = folded[0] }
         }
         guard let row, let status = SourceUserRow.Status(rawValue: row["status"]) else { return .unknown }
