@@ -4,6 +4,7 @@
 final class ReferenceCache {
     private var users: [String: UserResolution] = [:]
     private var teams: [String: String?] = [:]
+    private var files: [String: HostedFile?] = [:]
     let limit: Int
 
     init(limit: Int = 200_000) {
@@ -16,6 +17,14 @@ final class ReferenceCache {
         let value = resolve()
         users[reference] = value
         return value
+    }
+
+    func file(_ url: String, _ resolve: () -> HostedFile?) -> (url: String, md5: String, size: Int)? {
+        if let hit = files[url] { return hit.map { ($0.url, $0.md5, $0.size) } }
+        if files.count >= limit { files.removeAll(keepingCapacity: true) }
+        let value = resolve()
+        files[url] = value
+        return value.map { ($0.url, $0.md5, $0.size) }
     }
 
     func team(_ gid: String, _ resolve: () -> String?) -> String? {

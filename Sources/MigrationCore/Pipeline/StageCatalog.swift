@@ -25,7 +25,8 @@ public struct StageCatalog: Sendable {
         case .relations: RelationsStage(services: services)
         case .groups: GroupsStage(services: services)
         case .history: HistoryStage(services: services)
-        case .files, .sessions: nil
+        case .files: FilesStage(services: services)
+        case .sessions: nil
         }
     }
 }

@@ -13,6 +13,8 @@ struct GroupPlan: Codable, Equatable {
     var settings: NIMRequest.TeamSettings
     /// `custom` as sent to NIM: the source's, carrying the reconcile marker when it is a JSON object.
     var custom: String?
+    /// The source icon, re-hosted and set by the files stage.
+    var icon: String?
     /// Whether `custom` carries the marker (otherwise reconcile matches the name and custom text).
     var marked: Bool
 

@@ -59,6 +59,6 @@ extension GroupsStage {
         let name = reader.text("tname", limit: 64) ?? "group \(gid)"
         return GroupPlan(
             gid: gid, tname: name, owner: owner, members: members, admins: admins, muted: muted, muteAll: muteAll,
-            settings: settings, custom: custom, marked: marked)
+            settings: settings, custom: custom, icon: reader.text("icon", limit: 4096), marked: marked)
     }
 }

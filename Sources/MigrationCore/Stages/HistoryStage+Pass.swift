@@ -65,7 +65,7 @@ extension HistoryStage {
                     team: { gid in
                         cache.team(gid) { dryRun ? (try? tx.plannedTeam(gid)) ?? nil : (try? tx.newID(.team, old: gid)) ?? nil }
                     },
-                    file: { _ in nil }))
+                    file: { url in cache.file(url) { (try? tx.hostedFile(url)) ?? nil } }))
             for (number, bytes) in chunk {
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 let location = "\(file):\(number)"

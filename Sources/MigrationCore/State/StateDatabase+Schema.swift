@@ -107,6 +107,17 @@ extension StateDatabase {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v4-files") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE file_content (
+                        sha256 TEXT PRIMARY KEY,
+                        url TEXT,
+                        md5 TEXT,
+                        size INTEGER
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,89 @@
+internal import AsyncHTTPClient
+internal import Foundation
+internal import NIOCore
+internal import NIOPosix
+
+/// Downloads an attachment from where the export says it is: `http(s)://` (redirects followed,
+/// timeouts), `file://`, or a path relative to the export folder (which may not leave it).
+/// Reads at most `limit + 1` bytes, so an oversize file is detected without holding it all.
+final class FileFetcher: Sendable {
+    static let limit = 15 * 1024 * 1024
+
+    /// Why a file could not be had.
+    struct Failure: Error {
+        var code: Int
+        var desc: String
+        var retryable: Bool
+    }
+
+    let root: String
+    private let http: HTTPClient
+
+    init(root: String) {
+        self.root = root
+        var config = HTTPClient.Configuration()
+        config.redirectConfiguration = .follow(max: 5, allowCycles: false)
+        config.timeout = .init(connect: .seconds(10), read: .seconds(30))
+        http = HTTPClient(eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: config)
+    }
+
+    func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    /// The file's bytes, or why not.
+    func fetch(_ reference: String, headers: [(String, String)] = []) async -> Result<Data, Failure> {
+        let lower = reference.lowercased()
+        if lower.hasPrefix("http://") || lower.hasPrefix("https://") { return await download(reference, headers) }
+        let path: String
+        if lower.hasPrefix("file://") {
+            guard let url = URL(string: reference) else { return .failure(Failure(code: 0, desc: "bad file URL", retryable: false)) }
+            path = url.path
+        } else {
+            let resolved = URL(fileURLWithPath: root + "/" + reference).standardizedFileURL.path
+            let base = URL(fileURLWithPath: root).standardizedFileURL.path
+            guard resolved.hasPrefix(base + "/") else {
+                return .failure(Failure(code: 0, desc: "path \(reference) leaves the export folder", retryable: false))
+            }
+            path = resolved
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            return .failure(Failure(code: 404, desc: "no such file: \(reference)", retryable: false))
+        }
+        defer { try? handle.close() }
+        do {
+            let data = try handle.read(upToCount: Self.limit + 1) ?? Data()
+            return check(data)
+        } catch {
+            return .failure(Failure(code: 0, desc: "cannot read \(reference)", retryable: false))
+        }
+    }
+
+    private func download(_ url: String, _ headers: [(String, String)]) async -> Result<Data, Failure> {
+        var request = HTTPClientRequest(url: url)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        do {
+            let response = try await http.execute(request, timeout: .seconds(60))
+            guard response.status.code == 200 else {
+                let code = Int(response.status.code)
+                return .failure(Failure(code: code, desc: "download: HTTP \(code)", retryable: code >= 500))
+            }
+            var data = Data()
+            for try await chunk in response.body {
+                data.append(contentsOf: chunk.readableBytesView)
+                if data.count > Self.limit { break }
+            }
+            return check(data)
+        } catch {
+            let text = String(describing: error).split(separator: "\n").first.map(String.init) ?? "failed"
+            return .failure(Failure(code: 0, desc: "download: \(text)", retryable: true))
+        }
+    }
+
+    private func check(_ data: Data) -> Result<Data, Failure> {
+        guard data.count <= Self.limit else {
+            return .failure(Failure(code: 0, desc: "over NIM's 15 MB upload limit", retryable: false))
+        }
+        return .success(data)
+    }
+}

@@ -1,0 +1,97 @@
+internal import Crypto
+internal import Foundation
+
+extension FilesStage {
+    public func run(_ context: StageContext) async throws {
+        let client = try services.requireClient(id)
+        let fetcher = FileFetcher(root: services.export.root)
+        try await context.database.releaseContentClaims()
+        try await context.process(kind: "file") { item, _ in
+            await rehost(item.payload ?? "", client: client, fetcher: fetcher, context: context)
+        }
+        await fetcher.shutdown()
+        guard !context.stop.isRequested else { return }
+        try await context.process(kind: "avatar") { item, _ in
+            guard let p = GroupsStage.decode(AvatarPayload.self, item.payload) else {
+                return .failed(code: 0, desc: "unreadable work item", retryable: false)
+            }
+            return await setIcon(p.url, context) { hosted async throws(NIMError) in
+                _ = try await client.send(.updateUserInfo(accid: p.accid, icon: hosted.url), stage: id)
+            }
+        }
+        guard !context.stop.isRequested else { return }
+        try await context.process(kind: "team-icon") { item, _ in
+            guard let p = GroupsStage.decode(IconPayload.self, item.payload) else {
+                return .failed(code: 0, desc: "unreadable work item", retryable: false)
+            }
+            guard let tid = try? await context.database.newID(.team, old: p.gid) else {
+                return .failed(code: 0, desc: "group \(p.gid) has no team (see the groups stage)", retryable: true)
+            }
+            return await setIcon(p.url, context) { hosted async throws(NIMError) in
+                var settings = NIMRequest.TeamSettings()
+                settings.icon = hosted.url
+                _ = try await client.send(.updateTeam(tid: tid, owner: p.owner, settings: settings), stage: id)
+            }
+        }
+    }
+
+    /// Download, deduplicate by content, upload.
+    private func rehost(_ reference: String, client: NIMClient, fetcher: FileFetcher, context: StageContext) async -> ItemOutcome {
+        let data: Data
+        switch await fetcher.fetch(reference) {
+        case .failure(let failure): return .failed(code: failure.code, desc: failure.desc, retryable: failure.retryable)
+        case .success(let bytes): data = bytes
+        }
+        let sha = CheckSum.hex(SHA256.hash(data: data))
+        let md5 = CheckSum.md5Hex(data)
+        do {
+            while true {
+                switch try await context.database.claimContent(sha) {
+                case .hosted(let hosted): return Self.done(hosted)
+                case .busy: try await Task.sleep(for: .milliseconds(50))
+                case .mine:
+                    let name = reference.split(separator: "/").last.map(String.init) ?? "file"
+                    let ext = name.split(separator: ".").count > 1 ? name.split(separator: ".").last.map(String.init) : nil
+                    do {
+                        let response = try await client.send(.uploadFile(data, name: name, type: ext), stage: id)
+                        guard let url = response["url"]?.string else {
+                            return .failed(code: 0, desc: "upload answered without a url", retryable: true)
+                        }
+                        let hosted = HostedFile(url: url, md5: md5, size: data.count)
+                        try await context.database.hostContent(sha, hosted)
+                        try await context.database.map([IDMapping(kind: .file, old: reference, new: url)])
+                        return Self.done(hosted)
+                    } catch let error as NIMError {
+                        try? await context.database.releaseClaim(sha)
+                        return ItemOutcome(error)
+                    }
+                }
+            }
+        } catch {
+            return .failed(code: 0, desc: "\(error)", retryable: true)
+        }
+    }
+
+    static func done(_ hosted: HostedFile) -> ItemOutcome {
+        let text = (try? JSONEncoder().encode(hosted)).map { String(decoding: $0, as: UTF8.self) }
+        return .done(result: text)
+    }
+
+    /// Sets an avatar or icon once its file is re-hosted.
+    private func setIcon(
+        _ url: String, _ context: StageContext, _ call: (HostedFile) async throws(NIMError) -> Void
+    ) async -> ItemOutcome {
+        guard let item = try? await context.database.item(stage: id, key: "file:" + url) else {
+            return .failed(code: 0, desc: "no file item for \(url)", retryable: false)
+        }
+        guard item.status == .done, let hosted = GroupsStage.decode(HostedFile.self, item.result) else {
+            return .failed(code: 0, desc: "\(url) was not re-hosted (see its file item)", retryable: item.status != .failed)
+        }
+        do {
+            try await call(hosted)
+            return .done(result: hosted.url)
+        } catch {
+            return ItemOutcome(error)
+        }
+    }
+}

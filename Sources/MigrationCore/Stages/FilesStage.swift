@@ -1,0 +1,101 @@
+internal import Crypto
+internal import Foundation
+
+/// Stage 4: every attachment of the messages (image, audio, video, file), every avatar and team
+/// icon is downloaded and uploaded to NIM (`msg/fileUpload.action`), then avatars and icons are
+/// set (`user/updateUinfo.action`, `team/update.action`).
+///
+/// Each distinct source reference is one item; identical bytes behind different references are
+/// uploaded once (the content's SHA-256 is claimed in the state database before the upload, so
+/// concurrent items with the same bytes wait for one upload). The item's result is the NIM URL
+/// with the md5 and size of the bytes uploaded, which the history stage writes into the messages.
+/// Dead links and files over 15 MB fail with the reason; their messages keep the old URL.
+public struct FilesStage: Stage {
+    public let id = StageID.files
+    let services: StageServices
+    static let mediaTypes: Set<Int64> = [1, 2, 3, 6]
+
+    struct AvatarPayload: Codable {
+        var accid: String
+        var url: String
+    }
+
+    struct IconPayload: Codable {
+        var gid: String
+        var owner: String
+        var url: String
+    }
+
+    public init(services: StageServices) {
+        self.services = services
+    }
+
+    public func register(_ context: StageContext) async throws -> StagePlan {
+        let history = HistoryStage(services: services)
+        let files = history.messageFiles()
+        let fingerprint = services.export.fingerprint(files + [UsersStage.file, GroupsStage.file])
+        try await context.registerOnce(fingerprint: fingerprint) { emit in
+            try await registerAvatarsAndIcons(context, emit)
+            for file in files { try await registerAttachments(file, emit) }
+        }
+        let db = context.database
+        let uploads = try await db.counts(stage: id, kind: "file")
+        let avatars = try await db.counts(stage: id, kind: "avatar")
+        let icons = try await db.counts(stage: id, kind: "team-icon")
+        var calls: [String: Int] = [:]
+        if uploads.remaining > 0 { calls["msg/fileUpload.action"] = uploads.remaining }
+        if avatars.remaining > 0 { calls["user/updateUinfo.action"] = avatars.remaining }
+        if icons.remaining > 0 { calls["team/update.action"] = icons.remaining }
+        return StagePlan(items: uploads.total + avatars.total + icons.total, calls: calls)
+    }
+
+    static func fileItem(_ url: String, file: String, line: Int) -> NewWorkItem {
+        NewWorkItem(key: "file:" + url, kind: "file", payload: url, sourceFile: file, sourceLine: line)
+    }
+
+    private func registerAvatarsAndIcons(_ context: StageContext, _ emit: ([NewWorkItem]) async throws -> Void) async throws {
+        let encoder = JSONEncoder()
+        try await context.database.forEachAcceptedUser(batch: 5000) { rows in
+            var items: [NewWorkItem] = []
+            for row in rows {
+                guard let user = GroupsStage.decode(SourceUser.self, row.payload), let icon = user.icon, !icon.isEmpty else { continue }
+                items.append(Self.fileItem(icon, file: row.file, line: row.line))
+                let payload = String(decoding: try encoder.encode(AvatarPayload(accid: user.accid, url: icon)), as: UTF8.self)
+                items.append(NewWorkItem(key: "avatar:" + user.accid, kind: "avatar", payload: payload, sourceFile: row.file, sourceLine: row.line))
+            }
+            try await emit(items)
+        }
+        var items: [NewWorkItem] = []
+        for status in [WorkStatus.pending, .inFlight, .done, .failed] {
+            for item in try await context.database.items(stage: .groups, status: status) {
+                guard let plan = GroupsStage.decode(GroupPlan.self, item.payload), let icon = plan.icon, !icon.isEmpty else { continue }
+                items.append(Self.fileItem(icon, file: item.sourceFile ?? GroupsStage.file, line: item.sourceLine ?? 0))
+                let payload = String(decoding: try encoder.encode(IconPayload(gid: plan.gid, owner: plan.owner, url: icon)), as: UTF8.self)
+                items.append(
+                    NewWorkItem(key: "icon:" + plan.gid, kind: "team-icon", payload: payload, sourceFile: item.sourceFile, sourceLine: item.sourceLine))
+            }
+        }
+        try await emit(items)
+    }
+
+    /// One pass over a message file for `attach.url` of media messages.
+    private func registerAttachments(_ file: String, _ emit: ([NewWorkItem]) async throws -> Void) async throws {
+        var items: [NewWorkItem] = []
+        var seen = Set<String>()
+        try await LineReader(path: services.export.path(file)).forEachLine { line, bytes in
+            guard let bytes, let json = try? JSONValue.parse(bytes), let type = json["type"].flatMap(HistoryNormalizer.integer),
+                Self.mediaTypes.contains(type), let data = json["data"]
+            else { return }
+            var attach = data["attach"]
+            if case .string(let text)? = attach { attach = try? JSONValue.parse(Data(text.utf8)) }
+            guard let url = attach?["url"]?.string, !url.isEmpty, seen.insert(url).inserted else { return }
+            if seen.count > 100_000 { seen.removeAll(keepingCapacity: true) }
+            items.append(Self.fileItem(url, file: file, line: line))
+            if items.count >= 5000 {
+                try await emit(items)
+                items.removeAll(keepingCapacity: true)
+            }
+        }
+        try await emit(items)
+    }
+}
