@@ -62,20 +62,19 @@ struct TestInstant: InstantProtocol {
         }
     }
 
+    /// The penalty outlasts the one-second window (its end is covered by the RateGate tests with a
+    /// manual clock; a live server on a loaded machine cannot time it to the millisecond).
     @Test func penaltyOutlastsTheWindow() async throws {
         let configuration = testConfiguration {
-            $0.limit = 2
-            $0.penaltyMs = 1500
+            $0.limit = 1
+            $0.penaltyMs = 60_000
         }
         try await withRouterEmulator(configuration) { caller in
             let call = { try await caller.v1("user/getUinfos.action", [("accids", "[]")]).code }
             #expect(try await call() == 200)
-            #expect(try await call() == 200)
             #expect(try await call() == 416)
             try await Task.sleep(for: .milliseconds(1100))
             #expect(try await call() == 416)
-            try await Task.sleep(for: .milliseconds(700))
-            #expect(try await call() == 200)
         }
     }
 
