@@ -38,15 +38,9 @@ public struct FilesStage: Stage {
             try await registerAvatarsAndIcons(context, emit)
             for file in files { try await registerAttachments(file, emit) }
         }
-        let db = context.database
-        let uploads = try await db.counts(stage: id, kind: "file")
-        let avatars = try await db.counts(stage: id, kind: "avatar")
-        let icons = try await db.counts(stage: id, kind: "team-icon")
-        var calls: [String: Int] = [:]
-        if uploads.remaining > 0 { calls["msg/fileUpload.action"] = uploads.remaining }
-        if avatars.remaining > 0 { calls["user/updateUinfo.action"] = avatars.remaining }
-        if icons.remaining > 0 { calls["team/update.action"] = icons.remaining }
-        return StagePlan(items: uploads.total + avatars.total + icons.total, calls: calls)
+        return try await context.plan([
+            ("file", "msg/fileUpload.action"), ("avatar", "user/updateUinfo.action"), ("team-icon", "team/update.action"),
+        ])
     }
 
     static func fileItem(_ url: String, file: String, line: Int) -> NewWorkItem {

@@ -39,15 +39,9 @@ public struct RelationsStage: Stage {
             if export.has(Self.friendsFile) { try await readFriends(context, emit) }
             if export.has(Self.blocksFile) { try await readBlocks(context, emit) }
         }
-        let db = context.database
-        let friends = try await db.counts(stage: id, kind: "friend")
-        let aliases = try await db.counts(stage: id, kind: "alias")
-        let blocks = try await db.counts(stage: id, kind: "block")
-        var calls: [String: Int] = [:]
-        if friends.remaining > 0 { calls["friend/add.action"] = friends.remaining }
-        if aliases.remaining > 0 { calls["friend/update.action"] = aliases.remaining }
-        if blocks.remaining > 0 { calls["user/setSpecialRelation.action"] = blocks.remaining }
-        return StagePlan(items: friends.total + aliases.total + blocks.total, calls: calls)
+        return try await context.plan([
+            ("friend", "friend/add.action"), ("alias", "friend/update.action"), ("block", "user/setSpecialRelation.action"),
+        ])
     }
 
     private func readFriends(_ context: StageContext, _ emit: ([NewWorkItem]) async throws -> Void) async throws {

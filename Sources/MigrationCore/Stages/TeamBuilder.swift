@@ -10,30 +10,31 @@ struct TeamBuilder {
 
     func build(_ progress: inout GroupsStage.Progress, mayExist: Bool) async throws -> String {
         let tid = try await ensureTeam(&progress, mayExist: mayExist)
-        let batches = plan.addBatches
-        while progress.addBatches < batches.count {
-            _ = try await client.send(
-                .addTeamMembers(tid: tid, owner: plan.owner, members: batches[progress.addBatches]), stage: stage)
-            progress.addBatches += 1
-            try await save(progress)
+        try await steps(plan.addBatches, \.addBatches, &progress) {
+            .addTeamMembers(tid: tid, owner: plan.owner, members: $0)
         }
-        let managers = plan.managerBatches
-        while progress.managerBatches < managers.count {
-            _ = try await client.send(
-                .addTeamManagers(tid: tid, owner: plan.owner, members: managers[progress.managerBatches]), stage: stage)
-            progress.managerBatches += 1
-            try await save(progress)
+        try await steps(plan.managerBatches, \.managerBatches, &progress) {
+            .addTeamManagers(tid: tid, owner: plan.owner, members: $0)
         }
-        while progress.muted < plan.muted.count {
-            _ = try await client.send(
-                .muteTeamMember(tid: tid, owner: plan.owner, accid: plan.muted[progress.muted]), stage: stage)
-            progress.muted += 1
-            try await save(progress)
+        try await steps(plan.muted.map { [$0] }, \.muted, &progress) {
+            .muteTeamMember(tid: tid, owner: plan.owner, accid: $0[0])
         }
         if plan.muteAll {
             _ = try await client.send(.muteTeam(tid: tid, owner: plan.owner), stage: stage)
         }
         return tid
+    }
+
+    /// Sends one request per batch from `done` on, saving progress after each.
+    private func steps(
+        _ batches: [[String]], _ done: WritableKeyPath<GroupsStage.Progress, Int>, _ progress: inout GroupsStage.Progress,
+        _ request: ([String]) -> NIMRequest
+    ) async throws {
+        while progress[keyPath: done] < batches.count {
+            _ = try await client.send(request(batches[progress[keyPath: done]]), stage: stage)
+            progress[keyPath: done] += 1
+            try await save(progress)
+        }
     }
 
     /// The team's tid: from the progress, from a read-back when an earlier attempt may have
