@@ -107,7 +107,8 @@ extension Migration {
         return NIMClient(
             NIMClient.Configuration(
                 endpoint: config.target.endpoint, v2Endpoint: config.target.v2Endpoint, appKey: config.target.appKey,
-                secret: Secret(secret), rate: config.throttle.rate, concurrency: config.concurrency),
+                secret: Secret(secret), rate: config.throttle.rate, concurrency: config.concurrency,
+                retry: RetryPolicy(throttlePause: .milliseconds(Failpoint.setting("NIM_MIGRATE_THROTTLE_PAUSE_MS", 10_000)))),
             calls: calls)
     }
 

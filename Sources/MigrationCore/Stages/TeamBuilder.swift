@@ -47,18 +47,21 @@ struct TeamBuilder {
         }
         var settings = plan.settings
         settings.custom = plan.custom
-        let result = await createTeam(settings)
-        let response: NIMResponse
-        switch result {
-        case .success(let answer): response = answer
-        case .failure(let error):
-            // An unanswered create may have happened: look before anyone creates it again.
-            if error.ambiguous, let tid = try await findExisting() {
-                try await record(tid, &progress)
-                return tid
+        var response: NIMResponse?
+        for attempt in 1...3 where response == nil {
+            switch await createTeam(settings) {
+            case .success(let answer): response = answer
+            case .failure(let error):
+                // An unanswered create may have happened: look before anyone creates it again, and
+                // create again only when the owner's teams show it did not.
+                guard error.ambiguous, attempt < 3 else { throw error }
+                if let tid = try await findExisting() {
+                    try await record(tid, &progress)
+                    return tid
+                }
             }
-            throw error
         }
+        guard let response else { throw NIMError(code: 0, desc: "team/create failed", endpoint: "team/create.action") }
         Failpoint.hit("groups.after-create")
         guard let tid = response["tid"]?.string else {
             throw NIMError(code: 0, desc: "team/create answered without a tid", endpoint: "team/create.action")
