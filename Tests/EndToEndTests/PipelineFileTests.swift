@@ -37,14 +37,4 @@ import Testing
         #expect(result.stderr.hasPrefix("nim-migrate: \(file): \(expected)"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/state"), "no state for a pipeline that cannot run")
     }
-
-    @Test func aStageThisBuildLacksIsRefusedUpFront() async throws {
-        let dir = try Processes.temporaryDirectory()
-        try FileManager.default.createDirectory(atPath: dir + "/export", withIntermediateDirectories: true)
-        try Self.good.replacingOccurrences(of: "[users]", with: "[users, sessions]")
-            .write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
-        let result = try await Processes.run("nim-migrate", ["plan", "p.yaml"], in: dir)
-        #expect(result.code == 2)
-        #expect(result.stderr == "nim-migrate: p.yaml: stages[1]: stage 'sessions' is not available in this build yet\n")
-    }
 }

@@ -15,7 +15,7 @@ public enum Migration {
         do {
             let services = StageServices(
                 config: config, accidMap: accidMap, client: client, outputDirectory: config.outputDirectory)
-            let stages = try StageCatalog(services: services).stages()
+            let stages = StageCatalog(services: services).stages()
             let session = try PipelineSession.open(pipelinePath: pipelinePath, locking: true)
             let runner = PipelineRunner(
                 database: session.database, stages: stages, options: options, concurrency: config.concurrency,
@@ -74,7 +74,7 @@ extension Migration {
         try PipelineSession.checkSource(config)
         let accidMap = try config.users.accidMap.map { path throws(ConfigError) in try AccidMap(path: path) } ?? AccidMap()
         let services = StageServices(config: config, accidMap: accidMap, client: nil, outputDirectory: config.outputDirectory)
-        let stages = try StageCatalog(services: services).stages()
+        let stages = StageCatalog(services: services).stages()
         let session = try PipelineSession.open(pipelinePath: pipelinePath, locking: true)
         let runID = try await session.database.beginRun(mode: "plan", options: "{}")
         var plans: [(StageID, StagePlan)] = []

@@ -118,6 +118,26 @@ extension StateDatabase {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v5-sessions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE session (
+                        owner TEXT NOT NULL,
+                        type INTEGER NOT NULL,
+                        target TEXT NOT NULL,
+                        update_time INTEGER NOT NULL,
+                        last_msg TEXT,
+                        count INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (owner, type, target)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE team_activity (
+                        tid TEXT PRIMARY KEY,
+                        update_time INTEGER NOT NULL,
+                        last_msg TEXT,
+                        count INTEGER NOT NULL DEFAULT 0
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }
