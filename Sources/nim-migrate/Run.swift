@@ -45,13 +45,13 @@ extension NIMMigrate {
 
         func run() async throws {
             await perform(pipeline.pipeline) {
-                let (status, report) = try await Migration.plan(pipelinePath: pipeline.pipeline)
+                let (status, report, markdown) = try await Migration.plan(pipelinePath: pipeline.pipeline)
                 if json {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                     print(String(decoding: try encoder.encode(report), as: UTF8.self))
                 } else {
-                    print(report.markdown())
+                    print(markdown)
                 }
                 return status
             }

@@ -38,6 +38,16 @@ import Testing
         var made: [String: Int] = [:]
         if case .object(let calls)? = dump["calls"] { for (k, v) in calls { made[k] = Int(v.int ?? 0) } }
         #expect(made == Self.expectedCalls, "the run made exactly the planned calls")
+        let report = try fixture.readJSON("report.json")
+        for stage in report["stages"]?.array ?? [] {
+            var planned: [String: Int64] = [:]
+            var ran: [String: Int64] = [:]
+            if case .object(let p)? = stage["plannedCalls"] { for (k, v) in p { planned[k] = v.int } }
+            if case .object(let r)? = stage["runCalls"] {
+                for (k, v) in r { ran[k] = (v["calls"]?.int ?? 0) - (v["retries"]?.int ?? 0) }
+            }
+            #expect(planned == ran, "report.json puts the planned calls beside the made ones: \(stage["stage"]?.text ?? "")")
+        }
         #expect(dump["throttled"]?.int == 0)
 
         let accids = Set((dump["users"]?.array ?? []).compactMap { $0["accid"]?.string })

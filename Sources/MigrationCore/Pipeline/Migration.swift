@@ -22,7 +22,8 @@ public enum Migration {
                 stop: stop, calls: calls, progress: progress)
             let summary = try await runner.run()
             try await ReportWriter.write(
-                session: session, stages: summary.stages, status: summary.status, runID: summary.runID)
+                session: session, stages: summary.stages, status: summary.status, runID: summary.runID,
+                planned: summary.planned)
             await progress.note("report: \(session.output("report.md")) (failed items: \(session.output("failed.jsonl")))")
             await client.shutdown()
             return summary.status
@@ -69,7 +70,7 @@ public enum CSV {
 extension Migration {
     /// `nim-migrate plan`: reads every input as `run` would, calls nothing, writes `plan.md` and
     /// `plan.json`, and returns what a run would end with.
-    public static func plan(pipelinePath: String) async throws -> (ExitStatus, PlanReport) {
+    public static func plan(pipelinePath: String) async throws -> (status: ExitStatus, report: PlanReport, markdown: String) {
         let config = try PipelineConfig.load(path: pipelinePath)
         try PipelineSession.checkSource(config)
         let accidMap = try config.users.accidMap.map { path throws(ConfigError) in try AccidMap(path: path) } ?? AccidMap()
@@ -87,11 +88,12 @@ extension Migration {
         }
         let problems = try await session.database.problems().filter { config.stages.contains($0.stage) }
         let report = PlanReport(pipeline: config.name, rate: config.throttle.rate, plans: plans, problems: problems)
-        try Data(report.markdown().utf8).write(to: URL(fileURLWithPath: session.output("plan.md")), options: .atomic)
+        let markdown = report.markdown(checklist: OperatorChecklist.items(for: config))
+        try Data(markdown.utf8).write(to: URL(fileURLWithPath: session.output("plan.md")), options: .atomic)
         try JSONFile.write(report, to: session.output("plan.json"))
         let status = ExitStatus(rawValue: report.exitCode) ?? .incomplete
         try await session.database.endRun(runID, outcome: "\(status)")
-        return (status, report)
+        return (status, report, markdown)
     }
 }
 

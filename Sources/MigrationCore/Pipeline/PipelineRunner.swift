@@ -34,6 +34,8 @@ public struct PipelineRunner: Sendable {
         public var runID: Int64
         public var status: ExitStatus
         public var stages: [StageID]
+        /// What registration predicted for this run, per stage (the calls still to make).
+        public var planned: [StageID: StagePlan] = [:]
     }
 
     /// Runs the selected stages and returns how the run ended.
@@ -45,8 +47,9 @@ public struct PipelineRunner: Sendable {
         // Every stage of the pipeline registers first, in order: later stages resolve what earlier
         // ones read (accids, tids), and the display knows every total. Idempotent and cheap when
         // the source has not changed.
+        var planned: [StageID: StagePlan] = [:]
         for stage in stages.sorted(by: { $0.id < $1.id }) {
-            _ = try await stage.register(context(stage.id, runID))
+            planned[stage.id] = try await stage.register(context(stage.id, runID))
         }
         for stage in stages.sorted(by: { $0.id < $1.id }) where selected.contains(stage.id) {
             if stop.isRequested {
@@ -69,7 +72,7 @@ public struct PipelineRunner: Sendable {
         }
         let status = interrupted ? ExitStatus.interrupted : try await outcome(of: selected)
         try await database.endRun(runID, outcome: "\(status)")
-        return Summary(runID: runID, status: status, stages: selected)
+        return Summary(runID: runID, status: status, stages: selected, planned: planned)
     }
 
     private func context(_ stage: StageID, _ runID: Int64) -> StageContext {

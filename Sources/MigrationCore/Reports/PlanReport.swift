@@ -38,10 +38,12 @@ public struct PlanReport: Sendable, Codable, Equatable {
         exitCode = status.rawValue
     }
 
-    /// `plan.md`.
-    public func markdown() -> String {
+    /// `plan.md`; `checklist` is appended (see ``OperatorChecklist``).
+    public func markdown(checklist: [String] = []) -> String {
         var out = "# Migration plan: \(pipeline)\n\n"
-        out += "At \(rate) REST calls/s: \(totalCalls) calls, about \(RunReport.duration(estimatedSeconds)).\n\n"
+        out += "At \(rate) REST calls/s: \(totalCalls) calls, about \(RunReport.duration(estimatedSeconds)). "
+        out += "The binding limit is the target's rate (`throttle.rate`), not the tool's speed: every call of every "
+        out += "stage shares one token bucket.\n\n"
         out += "| stage | items | REST calls | time at \(rate)/s |\n|---|---:|---:|---:|\n"
         for s in stages {
             out += "| \(s.stage) | \(s.items) | \(s.totalCalls) | \(RunReport.duration(s.estimatedSeconds)) |\n"
@@ -63,6 +65,10 @@ public struct PlanReport: Sendable, Codable, Equatable {
         out += verdict == "done"
             ? "A run would migrate every line.\n"
             : "A run would leave the lines above out (exit 1); fix them or accept it.\n"
+        if !checklist.isEmpty {
+            out += "\n## Before the cut-over: what the tool cannot do for you\n\n"
+            out += checklist.map { "- [ ] \($0)\n" }.joined()
+        }
         return out
     }
 }

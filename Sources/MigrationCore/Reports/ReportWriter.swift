@@ -5,10 +5,12 @@ public enum ReportWriter {
     /// Writes the three files and returns the report.
     @discardableResult
     public static func write(
-        session: PipelineSession, stages: [StageID], status: ExitStatus, runID: Int64?
+        session: PipelineSession, stages: [StageID], status: ExitStatus, runID: Int64?,
+        planned: [StageID: StagePlan] = [:]
     ) async throws -> RunReport {
         let report = try await RunReport.build(
-            database: session.database, pipeline: session.config.name, stages: stages, status: status, runID: runID)
+            database: session.database, pipeline: session.config.name, stages: stages, status: status, runID: runID,
+            planned: planned)
         try Data(report.markdown().utf8).write(to: URL(fileURLWithPath: session.output("report.md")), options: .atomic)
         try JSONFile.write(report, to: session.output("report.json"))
         try await FailedItemsWriter.write(database: session.database, stages: stages, to: session.output("failed.jsonl"))

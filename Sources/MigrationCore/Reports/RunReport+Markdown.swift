@@ -20,6 +20,7 @@ extension RunReport {
                 out += "| \(stage) | `\(endpoint)` | \(c.calls) | \(c.retries) | \(c.throttled) | \(c.failures) |\n"
             }
         }
+        out += plannedBesideMade()
         out += "\n## Problems in the source\n\n"
         if problems.byCode.isEmpty {
             out += "None.\n"
@@ -29,6 +30,32 @@ extension RunReport {
         }
         out += "\nEvery failed item and rejected line, with file, line and reason: `failed.jsonl`.\n"
         return out
+    }
+
+    /// The last run: the calls registration predicted beside the calls made, per endpoint.
+    func plannedBesideMade() -> String {
+        var rows: [String] = []
+        var plannedTotal = 0
+        var madeTotal = 0
+        var seconds = 0.0
+        for s in stages {
+            let planned = s.plannedCalls ?? [:]
+            let made = s.runCalls ?? [:]
+            seconds += s.runWallTimeSeconds ?? 0
+            for endpoint in Set(planned.keys).union(made.keys).sorted() {
+                let stats = made[endpoint] ?? CallStats()
+                plannedTotal += planned[endpoint] ?? 0
+                madeTotal += stats.calls - stats.retries
+                rows.append(
+                    "| \(s.stage) | `\(endpoint)` | \(planned[endpoint] ?? 0) | \(stats.calls - stats.retries) | "
+                        + "\(stats.retries) | \(stats.throttled) | \(stats.failures) |")
+            }
+        }
+        guard !rows.isEmpty else { return "" }
+        var out = "\n## This run: planned beside made\n\n"
+        out += "\(plannedTotal) calls planned, \(madeTotal) made (retries aside), in \(Self.duration(seconds)).\n\n"
+        out += "| stage | endpoint | planned | made | retries | 416s | failed |\n|---|---|---:|---:|---:|---:|---:|\n"
+        return out + rows.joined(separator: "\n") + "\n"
     }
 
     static func duration(_ seconds: Double) -> String {

@@ -19,6 +19,12 @@ public struct RunReport: Sendable, Codable, Equatable {
         public var throttled: Int
         /// Summed over every run of the pipeline so far.
         public var wallTimeSeconds: Double
+        /// Calls registration predicted for the last run, per endpoint.
+        public var plannedCalls: [String: Int]?
+        /// Calls the last run made, per endpoint (attempts, retries included).
+        public var runCalls: [String: CallStats]?
+        /// Wall time of the last run.
+        public var runWallTimeSeconds: Double?
     }
 
     /// Problems found in the source, by kind.
@@ -30,18 +36,27 @@ public struct RunReport: Sendable, Codable, Equatable {
 
     /// Builds the report of `stages` from the state database.
     public static func build(
-        database: StateDatabase, pipeline: String, stages: [StageID], status: ExitStatus, runID: Int64?
+        database: StateDatabase, pipeline: String, stages: [StageID], status: ExitStatus, runID: Int64?,
+        planned: [StageID: StagePlan] = [:]
     ) async throws -> RunReport {
         let counts = try await database.counts()
         let calls = try await database.callStats()
         let wall = try await database.stageWallTime()
+        var runCalls: [StageID: [String: CallStats]] = [:]
+        var runWall: [StageID: Int64] = [:]
+        if let runID {
+            runCalls = try await database.callStats(run: runID)
+            runWall = try await database.stageWallTime(run: runID)
+        }
         let problems = try await database.problems()
         let reports = stages.map { stage in
             let stageCalls = calls[stage] ?? [:]
             let sum = stageCalls.values.reduce(CallStats(), +)
             return StageReport(
                 stage: stage, items: counts[stage] ?? StageCounts(), calls: stageCalls, totalCalls: sum.calls,
-                retries: sum.retries, throttled: sum.throttled, wallTimeSeconds: Double(wall[stage] ?? 0) / 1000)
+                retries: sum.retries, throttled: sum.throttled, wallTimeSeconds: Double(wall[stage] ?? 0) / 1000,
+                plannedCalls: planned[stage]?.calls, runCalls: runID == nil ? nil : runCalls[stage] ?? [:],
+                runWallTimeSeconds: runWall[stage].map { Double($0) / 1000 })
         }
         return RunReport(
             pipeline: pipeline, runID: runID, status: "\(status)", exitCode: status.rawValue, stages: reports,

@@ -1,0 +1,25 @@
+internal import Foundation
+
+/// The steps of NIM's migration plan that only the operator can take, filled in for a pipeline.
+public enum OperatorChecklist {
+    public static func items(for config: PipelineConfig) -> [String] {
+        let host = URL(string: config.target.endpoint)?.host ?? config.target.endpoint
+        var items = [
+            "Send NetEase the files of `state/\(config.name)/history/` with `manifest.json`: appkey "
+                + "`\(config.target.appKey)`, roaming \(config.history.roaming ? "on" : "off") (they import history; "
+                + "no API does).",
+            "Console: switch on 新进群用户获取历史消息 (new team members see history) if new members should read "
+                + "the migrated team history.",
+            "Console: enable the server-side session service (服务端会话) if apps read cloud sessions; it serves at "
+                + "most 3,000 per user.",
+            "History older than the app's retention window (30 days on the free edition, one year by default) "
+                + "will not be queryable after import: agree the window with NetEase first.",
+            "The endpoint points at `\(host)`: check it is the data centre (China or overseas) the app was created in.",
+            "Keep `state/\(config.name).sqlite` and `nim-migrate ids`: NIM keeps no old→new map of accounts or tids.",
+        ]
+        items.append(
+                "Coexisting old and new apps: configure NIM's message CC URL (消息抄送) to `nim-migrate serve`'s "
+                + "`/nim/cc`, and give NetEase the incremental endpoint for messages after the cut-off.")
+        return items
+    }
+}
