@@ -30,12 +30,7 @@ public final class HistoryTransaction {
 
     /// Records a problem of a line.
     public func record(_ problem: Problem) throws {
-        try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO problem (stage, file, line, code, message, severity) VALUES (?, ?, ?, ?, ?, ?)"
-        ).execute(
-            arguments: [
-                problem.stage.rawValue, problem.file, problem.line, problem.code, problem.message, problem.severity.rawValue,
-            ])
+        try StateDatabase.insert(problem, in: db)
     }
 
     /// Sets a stage checkpoint value.
@@ -60,8 +55,7 @@ public final class HistoryTransaction {
 
     /// The new id of an old one.
     public func newID(_ kind: IDKind, old: String) throws -> String? {
-        try String.fetchOne(
-            db.cachedStatement(sql: "SELECT new FROM id_map WHERE kind = ? AND old = ?"), arguments: [kind.rawValue, old])
+        try StateDatabase.newID(kind, old: old, in: db)
     }
 }
 

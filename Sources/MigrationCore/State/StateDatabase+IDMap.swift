@@ -32,10 +32,13 @@ extension StateDatabase {
 
     /// The new id of one old id, if mapped.
     public func newID(_ kind: IDKind, old: String) async throws -> String? {
-        try await pool.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT new FROM id_map WHERE kind = ? AND old = ?", arguments: [kind.rawValue, old])
-        }
+        try await pool.read { db in try Self.newID(kind, old: old, in: db) }
+    }
+
+    /// ``newID(_:old:)`` on an open connection (inside another transaction).
+    static func newID(_ kind: IDKind, old: String, in db: Database) throws -> String? {
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT new FROM id_map WHERE kind = ? AND old = ?"), arguments: [kind.rawValue, old])
     }
 
     /// Streams every mapping of a kind in old-id order to `body` (no whole-map array in memory).

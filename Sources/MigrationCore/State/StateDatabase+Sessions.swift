@@ -79,7 +79,7 @@ public final class SessionTransaction {
 
     /// The new id of an old one.
     public func newID(_ kind: IDKind, old: String) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT new FROM id_map WHERE kind = ? AND old = ?", arguments: [kind.rawValue, old])
+        try StateDatabase.newID(kind, old: old, in: db)
     }
 }
 
@@ -125,11 +125,7 @@ extension StateDatabase {
     public func recordSync(_ problems: [Problem]) throws {
         guard !problems.isEmpty else { return }
         try pool.write { db in
-            let statement = try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO problem (stage, file, line, code, message, severity) VALUES (?, ?, ?, ?, ?, ?)")
-            for p in problems {
-                try statement.execute(arguments: [p.stage.rawValue, p.file, p.line, p.code, p.message, p.severity.rawValue])
-            }
+            for problem in problems { try Self.insert(problem, in: db) }
         }
     }
 

@@ -97,18 +97,17 @@ public final class StateDatabase: Sendable {
     public func record(problems: [Problem]) async throws {
         guard !problems.isEmpty else { return }
         try await pool.write { db in
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT OR IGNORE INTO problem (stage, file, line, code, message, severity)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """)
-            for problem in problems {
-                try statement.execute(arguments: [
-                    problem.stage.rawValue, problem.file, problem.line, problem.code, problem.message,
-                    problem.severity.rawValue,
-                ])
-            }
+            for problem in problems { try Self.insert(problem, in: db) }
         }
+    }
+
+    /// Records one problem on an open connection (inside another transaction).
+    static func insert(_ problem: Problem, in db: Database) throws {
+        try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO problem (stage, file, line, code, message, severity) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            problem.stage.rawValue, problem.file, problem.line, problem.code, problem.message, problem.severity.rawValue,
+        ])
     }
 
     /// Every recorded problem, in stage, file and line order.
