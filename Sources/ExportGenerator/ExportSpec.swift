@@ -9,7 +9,8 @@ public struct ExportSpec: Sendable, Equatable {
     /// Attachment files written to `files/` and referenced by media messages.
     public var attachments: Int
 
-    public init(users: Int, groups: Int, messages: Int, seed: UInt64, bigGroupMembers: Int = 240, attachments: Int = 6) {
+    public init(users: Int, groups: Int, messages: Int, seed: UInt64, bigGroupMembers: Int = 240, attachments: Int = 6)
+    {
         self.users = max(users, 4)
         self.groups = max(groups, 1)
         self.messages = max(messages, 0)

@@ -58,7 +58,8 @@ public struct ExportWriter {
         var messages = MessageWriter(
             spec: spec, friendPairs: friendPairs, groups: groups, attachments: attachments)
         try messages.write(folder: folder, rng: &rng, summary: &summary)
-        try writeSessions(accids, friendPairs: friendPairs, groups: groups, folder: folder, rng: &rng, summary: &summary)
+        try writeSessions(
+            accids, friendPairs: friendPairs, groups: groups, folder: folder, rng: &rng, summary: &summary)
         return summary
     }
 
@@ -108,7 +109,9 @@ public struct ExportWriter {
         return line.text
     }
 
-    private func writeBlocklist(_ accids: [String], folder: String, rng: inout SplitMix64, summary: inout Summary) throws {
+    private func writeBlocklist(_ accids: [String], folder: String, rng: inout SplitMix64, summary: inout Summary)
+        throws
+    {
         let file = try LineFile(path: folder + "/blocklist.jsonl")
         for index in stride(from: 0, to: accids.count, by: 17) {
             var line = JSONLine()

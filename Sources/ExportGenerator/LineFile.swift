@@ -8,7 +8,8 @@ final class LineFile {
 
     init(path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: path) else { throw ExportError.cannotWrite(path) }
+            let handle = FileHandle(forWritingAtPath: path)
+        else { throw ExportError.cannotWrite(path) }
         self.handle = handle
         buffer.reserveCapacity(1 << 20)
     }

@@ -9,7 +9,9 @@ struct MessageWriter {
     private var time: Int = 1_672_531_200_000
     private var msgid = 0
 
-    init(spec: ExportSpec, friendPairs: [(String, String)], groups: [GeneratedGroup], attachments: [GeneratedAttachment]) {
+    init(
+        spec: ExportSpec, friendPairs: [(String, String)], groups: [GeneratedGroup], attachments: [GeneratedAttachment]
+    ) {
         self.spec = spec
         self.friendPairs = friendPairs
         self.groups = groups
@@ -86,7 +88,8 @@ struct MessageWriter {
         case 78..<84: return media(2, into: &data, rng: &rng)
         case 84..<88: return media(3, into: &data, rng: &rng)
         case 88..<93:
-            attach(["lng": "116.\(rng.below(999_999))", "lat": "39.\(rng.below(999_999))", "title": "新华南路 145 号"],
+            attach(
+                ["lng": "116.\(rng.below(999_999))", "lat": "39.\(rng.below(999_999))", "title": "新华南路 145 号"],
                 into: &data, rng: &rng)
             return 4
         case 93..<96: return media(6, into: &data, rng: &rng)
@@ -99,7 +102,9 @@ struct MessageWriter {
     private func media(_ type: Int, into data: inout JSONLine, rng: inout SplitMix64) -> Int {
         let wanted = ["png", "amr", "mp4", "pdf"][[1: 0, 2: 1, 3: 2, 6: 3][type] ?? 0]
         let file = attachments.first { $0.ext == wanted } ?? attachments[0]
-        var fields: [String: String] = ["url": file.path, "ext": file.ext, "size": String(file.size), "name": "文件\(msgid)"]
+        var fields: [String: String] = [
+            "url": file.path, "ext": file.ext, "size": String(file.size), "name": "文件\(msgid)",
+        ]
         if type == 1 || type == 3 {
             fields["w"] = "1040"
             fields["h"] = "780"
@@ -114,7 +119,11 @@ struct MessageWriter {
         var object = JSONLine()
         let numeric: Set<String> = ["size", "w", "h", "dur"]
         for key in fields.keys.sorted() {
-            if numeric.contains(key), let value = fields[key] { object.addRaw(key, value) } else { object.add(key, fields[key] ?? "") }
+            if numeric.contains(key), let value = fields[key] {
+                object.addRaw(key, value)
+            } else {
+                object.add(key, fields[key] ?? "")
+            }
         }
         if rng.chance(0.7) { data.add("attach", object.text) } else { data.addRaw("attach", object.text) }
     }

@@ -33,8 +33,14 @@ enum CheckpointBench {
             database: again, stages: [NoopStage(id: .users, items: items, stopAfter: 1, first: first)], concurrency: 16
         ).run()
         let resumed = (first.instant ?? clock.now) - start
-        print(String(format: "checkpoint: registered %d items in %.2f s (%.0f items/s)", items, registered.seconds, Double(items) / registered.seconds))
-        print(String(format: "checkpoint: marked %d items done in %.2f s (%.0f items/s)", done, processed.seconds, Double(done) / processed.seconds))
+        print(
+            String(
+                format: "checkpoint: registered %d items in %.2f s (%.0f items/s)", items, registered.seconds,
+                Double(items) / registered.seconds))
+        print(
+            String(
+                format: "checkpoint: marked %d items done in %.2f s (%.0f items/s)", done, processed.seconds,
+                Double(done) / processed.seconds))
         print(String(format: "checkpoint: resume of a %d-item state to its first item: %.3f s", items, resumed.seconds))
     }
 }

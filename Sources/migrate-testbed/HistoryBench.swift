@@ -27,7 +27,8 @@ enum HistoryBench {
         _ = try await GroupsStage(services: services).register(context(.groups))
         var mappings: [IDMapping] = []
         for (index, item) in try await database.items(stage: .groups, status: .pending).enumerated() {
-            mappings.append(IDMapping(kind: .team, old: String(item.key.dropFirst("team:".count)), new: String(20_000 + index)))
+            mappings.append(
+                IDMapping(kind: .team, old: String(item.key.dropFirst("team:".count)), new: String(20_000 + index)))
         }
         try await database.map(mappings)
         let history = HistoryStage(services: services)

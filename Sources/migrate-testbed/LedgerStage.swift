@@ -15,7 +15,9 @@ struct LedgerStage: Stage {
         try await context.registerOnce(fingerprint: "items=\(items)") { emit in
             var batch: [NewWorkItem] = []
             for index in 0..<items {
-                batch.append(NewWorkItem(key: "item-\(index)", kind: "double", sourceFile: "double.jsonl", sourceLine: index + 1))
+                batch.append(
+                    NewWorkItem(key: "item-\(index)", kind: "double", sourceFile: "double.jsonl", sourceLine: index + 1)
+                )
                 if batch.count == 10_000 {
                     try await emit(batch)
                     batch.removeAll(keepingCapacity: true)

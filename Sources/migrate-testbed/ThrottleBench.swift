@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import MigrationCore
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// `migrate-testbed bench-throttle BASEURL CALLS RATE CONCURRENCY LABEL`: fires CALLS
 /// `user/create.action` calls through one NIMClient against an emulator started by the bench

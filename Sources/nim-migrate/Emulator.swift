@@ -13,16 +13,21 @@ extension NIMMigrate {
         @Option(help: "SQLite file for the emulator's state (default: in memory).") var state: String?
         @Option(name: .customLong("latency-ms"), help: "Added latency per call, e.g. 50..150.") var latency: String?
         @Option(name: .customLong("fault-rate"), help: "Fraction of calls answered 500/503.") var faultRate = 0.0
-        @Option(name: .customLong("drop-rate"), help: "Fraction of calls whose connection is dropped.") var dropRate = 0.0
+        @Option(name: .customLong("drop-rate"), help: "Fraction of calls whose connection is dropped.") var dropRate =
+            0.0
         @Option(name: .customLong("stall-rate"), help: "Fraction of answers sent slowly.") var stallRate = 0.0
         @Option(help: "Calls accepted in any one-second window; beyond: 416.") var limit = 100
-        @Option(name: .customLong("penalty-ms"), help: "After a 416, every call answers 416 this long.") var penaltyMs = 0
+        @Option(name: .customLong("penalty-ms"), help: "After a 416, every call answers 416 this long.") var penaltyMs =
+            0
         @Option(help: "Accept only this AppKey (default: any).") var appkey: String?
-        @Option(name: .customLong("secret-env"), help: "Environment variable with the AppSecret.") var secretEnv = "NIM_APP_SECRET"
+        @Option(name: .customLong("secret-env"), help: "Environment variable with the AppSecret.") var secretEnv =
+            "NIM_APP_SECRET"
         @Option(help: "Seed of the fault injection.") var seed: UInt64 = 1
 
         func validate() throws {
-            if let latency, Self.range(latency) == nil { throw ValidationError("--latency-ms takes A..B, e.g. 50..150") }
+            if let latency, Self.range(latency) == nil {
+                throw ValidationError("--latency-ms takes A..B, e.g. 50..150")
+            }
             for (name, value) in [("--fault-rate", faultRate), ("--drop-rate", dropRate), ("--stall-rate", stallRate)]
             where !(0...1).contains(value) {
                 throw ValidationError("\(name) must be between 0 and 1")
@@ -58,7 +63,8 @@ extension NIMMigrate {
                 complain("\(error)")
                 throw ExitCode(2)
             }
-            FileHandle.standardError.write(Data("NIM emulator listening on \(server.baseURL) (v1 API under /nimserver)\n".utf8))
+            FileHandle.standardError.write(
+                Data("NIM emulator listening on \(server.baseURL) (v1 API under /nimserver)\n".utf8))
             let stop = StopSignal()
             let trap = SignalTrap(stop: stop) { _ in Task { await server.shutdown() } }
             await server.waitUntilStopped()

@@ -6,7 +6,8 @@ extension NIMMigrate {
     /// `nim-migrate generate-sample`: writes a deterministic canonical export.
     struct GenerateSample: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "generate-sample", abstract: "Write a deterministic canonical export (for tests, demos, benchmarks).")
+            commandName: "generate-sample",
+            abstract: "Write a deterministic canonical export (for tests, demos, benchmarks).")
 
         @Option(help: "Output folder (created).") var out: String
         @Option(help: "Users.") var users = 300

@@ -9,7 +9,10 @@ struct NIMMigrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nim-migrate",
         abstract: "Move an IM tenant (users, friends, groups, files, history, sessions) into NetEase Yunxin IM.",
-        subcommands: [Plan.self, Run.self, Status.self, Verify.self, IDs.self, Serve.self, Emulator.self, GenerateSample.self, PipelineInfo.self]
+        subcommands: [
+            Plan.self, Run.self, Status.self, Verify.self, IDs.self, Serve.self, Emulator.self, GenerateSample.self,
+            PipelineInfo.self,
+        ]
     )
 }
 

@@ -7,7 +7,8 @@ extension NIMMigrate {
     /// `key=value` lines, after the pipeline file has been validated.
     struct PipelineInfo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "pipeline-info", abstract: "Print shell variables describing a pipeline.", shouldDisplay: false)
+            commandName: "pipeline-info", abstract: "Print shell variables describing a pipeline.", shouldDisplay: false
+        )
 
         @OptionGroup var pipeline: PipelineArgument
 

@@ -125,7 +125,8 @@ extension NIMMigrate {
 
     /// `nim-migrate serve` (dual-running; not in this build yet).
     struct Serve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Dual-running: incremental endpoint and message bridge.")
+        static let configuration = CommandConfiguration(
+            abstract: "Dual-running: incremental endpoint and message bridge.")
         @OptionGroup var pipeline: PipelineArgument
 
         func run() async throws {

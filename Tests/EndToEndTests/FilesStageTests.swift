@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import MigrationCore
 import NIMEmulator
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The files stage against an "old CDN" (a second emulator serving files over HTTP) and local
 /// files: identical bytes uploaded once, URLs rewritten with the uploaded md5 and size, and a dead
@@ -23,13 +24,17 @@ import Testing
         var cdnConfig = EmulatorConfiguration(appSecret: "cdn")
         cdnConfig.port = 0
         let cdn = try await EmulatorServer.start(cdnConfig)
-        let uploader = NIMClient(.init(endpoint: cdn.baseURL + "/nimserver", appKey: "cdn", secret: Secret("cdn")), calls: CallRecorder())
-        let sharedURL = try #require(try await uploader.send(.uploadFile(shared, name: "s.png", type: "png"), stage: .files)["url"]?.string)
-        let otherURL = try #require(try await uploader.send(.uploadFile(other, name: "o.amr", type: "amr"), stage: .files)["url"]?.string)
+        let uploader = NIMClient(
+            .init(endpoint: cdn.baseURL + "/nimserver", appKey: "cdn", secret: Secret("cdn")), calls: CallRecorder())
+        let sharedURL = try #require(
+            try await uploader.send(.uploadFile(shared, name: "s.png", type: "png"), stage: .files)["url"]?.string)
+        let otherURL = try #require(
+            try await uploader.send(.uploadFile(other, name: "o.amr", type: "amr"), stage: .files)["url"]?.string)
         await uploader.shutdown()
         let dead = cdn.baseURL + "/_files/999-dead"
 
-        try "{\"accid\":\"a\"}\n{\"accid\":\"b\",\"icon\":\"files/a.png\"}\n".write(toFile: export + "/users.jsonl", atomically: true, encoding: .utf8)
+        try "{\"accid\":\"a\"}\n{\"accid\":\"b\",\"icon\":\"files/a.png\"}\n".write(
+            toFile: export + "/users.jsonl", atomically: true, encoding: .utf8)
         func image(_ id: Int, _ url: String, type: Int = 1) -> String {
             #"{"data":{"createTime":15136852654\#(id),"msgid":\#(id),"from":"a","to":"b","attach":{"url":"\#(url)","ext":"png","size":1}},"type":\#(type)}"#
         }
@@ -64,7 +69,8 @@ import Testing
         #expect(failed.contains("15 MB") && failed.contains("\"line\":5"))
         #expect(failed.contains("leaves the export folder") && failed.contains("\"line\":6"))
 
-        let lines = try String(contentsOfFile: dir + "/state/f/history/p2p-0001.txt", encoding: .utf8).split(separator: "\n")
+        let lines = try String(contentsOfFile: dir + "/state/f/history/p2p-0001.txt", encoding: .utf8).split(
+            separator: "\n")
         #expect(lines.count == 7)
         let md5 = CheckSum.md5Hex(shared)
         #expect(lines[0].contains(md5) && lines[0].contains("\\\"size\\\":3000") && lines[0].contains(target.baseURL))

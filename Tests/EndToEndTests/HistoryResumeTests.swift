@@ -52,7 +52,9 @@ import Testing
         #expect(try await Self.run(clean) == 0)
         let expected = try Self.outputs(clean)
         #expect(expected.keys.sorted() == ["manifest.json", "p2p-0001.txt", "team-0001.txt"])
-        let lines = expected.filter { $0.key.hasSuffix(".txt") }.values.reduce(0) { $0 + $1.filter { $0 == 0x0A }.count }
+        let lines = expected.filter { $0.key.hasSuffix(".txt") }.values.reduce(0) {
+            $0 + $1.filter { $0 == 0x0A }.count
+        }
         #expect(lines == 12_000)
 
         let crashed = try Processes.temporaryDirectory()

@@ -1,5 +1,5 @@
-import Foundation
 import ExportGenerator
+import Foundation
 import MigrationCore
 import Testing
 
@@ -32,14 +32,17 @@ import Testing
             }
         }
         if !finished {
-            let last = try await Processes.run("migrate-testbed", ["run", state, ledger, String(items), "users,relations,groups", "0", "8"], in: dir)
+            let last = try await Processes.run(
+                "migrate-testbed", ["run", state, ledger, String(items), "users,relations,groups", "0", "8"], in: dir)
             #expect(last.code == 0, "\(last.stderr)")
         }
         #expect(kills >= 3, "the campaign should really kill the process (seed \(seed))")
         let lines = try String(contentsOfFile: ledger, encoding: .utf8).split(separator: "\n")
         let counts = Dictionary(grouping: lines, by: { $0 }).mapValues(\.count)
         #expect(counts.count == items * 3, "every item's effect exists (seed \(seed))")
-        #expect(counts.values.allSatisfy { $0 == 1 }, "no effect twice (seed \(seed)): \(counts.filter { $0.value > 1 }.keys.prefix(5))")
+        #expect(
+            counts.values.allSatisfy { $0 == 1 },
+            "no effect twice (seed \(seed)): \(counts.filter { $0.value > 1 }.keys.prefix(5))")
         let database = try StateDatabase(path: state)
         let stageCounts = try await database.counts()
         for stage in [StageID.users, .relations, .groups] {
@@ -52,7 +55,8 @@ import Testing
         let state = dir + "/state.sqlite"
         let ledger = dir + "/ledger.txt"
         // 100k items are registered in 10k-row transactions: a kill lands mid-transaction.
-        let (process, _, _) = try Processes.start("migrate-testbed", ["run", state, ledger, "100000", "users", "0", "1"], in: dir)
+        let (process, _, _) = try Processes.start(
+            "migrate-testbed", ["run", state, ledger, "100000", "users", "0", "1"], in: dir)
         try await Task.sleep(for: .milliseconds(300))
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
@@ -60,7 +64,8 @@ import Testing
         let registered = try await database.counts()[.users]?.total ?? 0
         #expect(registered % 10_000 == 0, "a transaction is all or nothing: \(registered) rows")
         // A smaller pipeline over the same state still completes: the database is sound.
-        let again = try await Processes.run("migrate-testbed", ["run", state, ledger, "100000", "users", "0", "16"], in: dir)
+        let again = try await Processes.run(
+            "migrate-testbed", ["run", state, ledger, "100000", "users", "0", "16"], in: dir)
         #expect(again.code == 0, "\(again.stderr)")
         #expect(try await database.counts()[.users]?.done == 100_000)
     }
@@ -69,7 +74,8 @@ import Testing
         let dir = try Processes.temporaryDirectory()
         let state = dir + "/state.sqlite"
         let ledger = dir + "/ledger.txt"
-        let (process, _, _) = try Processes.start("migrate-testbed", ["run", state, ledger, "2000", "users", "5", "4"], in: dir)
+        let (process, _, _) = try Processes.start(
+            "migrate-testbed", ["run", state, ledger, "2000", "users", "5", "4"], in: dir)
         try await Task.sleep(for: .milliseconds(700))
         #expect(process.isRunning)
         kill(process.processIdentifier, SIGINT)
@@ -81,7 +87,8 @@ import Testing
         #expect(counts.done > 0 && counts.pending > 0)
         let lines = try String(contentsOfFile: ledger, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == counts.done, "every effect is checkpointed")
-        let resumed = try await Processes.run("migrate-testbed", ["run", state, ledger, "2000", "users", "0", "8"], in: dir)
+        let resumed = try await Processes.run(
+            "migrate-testbed", ["run", state, ledger, "2000", "users", "0", "8"], in: dir)
         #expect(resumed.code == 0)
         let all = try String(contentsOfFile: ledger, encoding: .utf8).split(separator: "\n")
         #expect(all.count == 2000 && Set(all).count == 2000)

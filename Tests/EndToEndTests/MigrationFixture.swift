@@ -1,8 +1,9 @@
 import Foundation
 import MigrationCore
 import NIMEmulator
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A small, hand-written export with planted trouble, a pipeline pointing at an in-process
@@ -19,7 +20,10 @@ struct MigrationFixture {
         let export = dir + "/export"
         try FileManager.default.createDirectory(atPath: export, withIntermediateDirectories: true)
         var users = (0..<460).map { "{\"accid\":\"UsEr\($0)\",\"name\":\"用户\($0)\",\"gender\":\($0 % 3)}" }
-        users += ["{\"accid\":\"Dave\"}", "{\"accid\":\"dave\"}", "{\"accid\":\"bad user!\"}", "{\"accid\":\"BOB\",\"sign\":\"hi\"}"]
+        users += [
+            "{\"accid\":\"Dave\"}", "{\"accid\":\"dave\"}", "{\"accid\":\"bad user!\"}",
+            "{\"accid\":\"BOB\",\"sign\":\"hi\"}",
+        ]
         try write(users, to: export + "/users.jsonl")
         try write(
             [
@@ -31,7 +35,10 @@ struct MigrationFixture {
                 "{\"accid\":\"BOB\",\"faccid\":\"UsEr7\",\"ex\":\"{\\\"k\\\":1}\"}",
             ], to: export + "/friends.jsonl")
         try write(
-            ["{\"accid\":\"UsEr8\",\"targetAcc\":\"UsEr9\",\"relationType\":1}", "{\"accid\":\"UsEr8\",\"targetAcc\":\"BOB\",\"relationType\":2}"],
+            [
+                "{\"accid\":\"UsEr8\",\"targetAcc\":\"UsEr9\",\"relationType\":1}",
+                "{\"accid\":\"UsEr8\",\"targetAcc\":\"BOB\",\"relationType\":2}",
+            ],
             to: export + "/blocklist.jsonl")
         let members = (1...449).map { "\"UsEr\($0)\"" }.joined(separator: ",")
         let admins = (1...12).map { "\"UsEr\($0)\"" }.joined(separator: ",")
@@ -64,7 +71,9 @@ struct MigrationFixture {
     }
 
     /// Runs `nim-migrate ARGS p.yaml` to its end.
-    func cli(_ command: String, environment: [String: String] = [:]) async throws -> (code: Int32, stdout: String, stderr: String) {
+    func cli(_ command: String, environment: [String: String] = [:]) async throws -> (
+        code: Int32, stdout: String, stderr: String
+    ) {
         var env = ["E2E_SECRET": Self.secret]
         for (k, v) in environment { env[k] = v }
         return try await Processes.run("nim-migrate", [command, "p.yaml"], in: dir, environment: env)

@@ -3,8 +3,9 @@ import Foundation
 import MigrationCore
 import NIMEmulator
 import Testing
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The whole pipeline (users → history) under crashes and faults, compared with a clean run of the
@@ -40,10 +41,13 @@ import FoundationNetworking
         return Setup(dir: dir, server: server)
     }
 
-    static let environment = ["C_SECRET": secret, "NIM_MIGRATE_HISTORY_CHUNK": "500", "NIM_MIGRATE_THROTTLE_PAUSE_MS": "200"]
+    static let environment = [
+        "C_SECRET": secret, "NIM_MIGRATE_HISTORY_CHUNK": "500", "NIM_MIGRATE_THROTTLE_PAUSE_MS": "200",
+    ]
 
     static func run(_ setup: Setup, _ arguments: [String] = []) async throws -> Int32 {
-        try await Processes.run("nim-migrate", ["run", "p.yaml"] + arguments, in: setup.dir, environment: environment).code
+        try await Processes.run("nim-migrate", ["run", "p.yaml"] + arguments, in: setup.dir, environment: environment)
+            .code
     }
 
     /// What the target holds, in a form two servers can be compared by.
@@ -56,7 +60,8 @@ import FoundationNetworking
         return [
             // Tokens the export lacks are generated per run: compared with tokens.csv below instead.
             "users": rows("users", ["accid", "name", "gender"]),
-            "avatars": (dump["users"]?.array ?? []).compactMap { $0["icon"]?.string == nil ? nil : $0["accid"]?.string }.sorted(),
+            "avatars": (dump["users"]?.array ?? []).compactMap { $0["icon"]?.string == nil ? nil : $0["accid"]?.string }
+                .sorted(),
             "friends": rows("friends", ["accid", "faccid", "alias", "ex"]),
             "special": rows("specialRelations", ["accid", "targetAcc", "relationType"]),
             "teams": rows("teams", ["tid", "tname", "owner", "members", "admins", "muted", "muteType", "custom"]),
@@ -69,7 +74,8 @@ import FoundationNetworking
         for name in ["p2p-0001.txt", "team-0001.txt"] {
             let text = try String(contentsOfFile: setup.dir + "/state/c/history/" + name, encoding: .utf8)
             out[name] = text.replacingOccurrences(
-                of: #"\\"url\\":\\"http://127\.0\.0\.1:[0-9]+/_files/[^\\]*\\""#, with: "URL", options: .regularExpression)
+                of: #"\\"url\\":\\"http://127\.0\.0\.1:[0-9]+/_files/[^\\]*\\""#, with: "URL",
+                options: .regularExpression)
         }
         return out
     }
@@ -82,7 +88,8 @@ import FoundationNetworking
         for user in dump["users"]?.array ?? [] {
             if let accid = user["accid"]?.string, let token = user["token"]?.string { tokens[accid] = token }
         }
-        let csv = try String(contentsOfFile: setup.dir + "/state/c/tokens.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let csv = try String(contentsOfFile: setup.dir + "/state/c/tokens.csv", encoding: .utf8).split(separator: "\n")
+            .dropFirst()
         #expect(csv.count == tokens.count)
         for line in csv {
             let parts = line.split(separator: ",").map(String.init)
@@ -104,7 +111,8 @@ import FoundationNetworking
         var kills = 0
         var finished = false
         while kills < 20 && !finished {
-            let (process, _, _) = try Processes.start("nim-migrate", ["run", "p.yaml"], in: crashed.dir, environment: Self.environment)
+            let (process, _, _) = try Processes.start(
+                "nim-migrate", ["run", "p.yaml"], in: crashed.dir, environment: Self.environment)
             try await Task.sleep(for: .milliseconds(30 + rng.below(250)))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
@@ -124,7 +132,9 @@ import FoundationNetworking
         #expect((got["files"]?.count ?? 0) <= (expected["files"]?.count ?? 0) + kills)
         #expect(try Self.history(crashed) == expectedHistory, "history differs (seed \(seed))")
         try await Self.expectTokensMatch(crashed)
-        print("pipeline kill campaign: \(kills) kills, \((got["files"]?.count ?? 0) - (expected["files"]?.count ?? 0)) extra uploads")
+        print(
+            "pipeline kill campaign: \(kills) kills, \((got["files"]?.count ?? 0) - (expected["files"]?.count ?? 0)) extra uploads"
+        )
         await clean.server.shutdown()
         await crashed.server.shutdown()
     }
@@ -159,7 +169,8 @@ import FoundationNetworking
             #expect(got[key] == expected[key], "\(key) differs under faults")
         }
         let throttled = try JSONValue.parse(
-            try await URLSession.shared.data(from: try #require(URL(string: faulty.server.baseURL + "/_emulator/dump"))).0)["throttled"]?.int
+            try await URLSession.shared.data(from: try #require(URL(string: faulty.server.baseURL + "/_emulator/dump")))
+                .0)["throttled"]?.int
         #expect((throttled ?? 0) > 0, "the storm happened")
         await clean.server.shutdown()
         await faulty.server.shutdown()

@@ -3,8 +3,9 @@ import Foundation
 import MigrationCore
 import NIMEmulator
 import Testing
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Sessions built by the stage equal a brute-force computation from the history files, the
@@ -56,7 +57,10 @@ import FoundationNetworking
 
         // Brute force: every message of the history files, in file order.
         var sessions: [String: [String: Session]] = [:]
-        func add(_ owner: String, _ type: Int, _ target: String, _ time: Int64, _ last: String?, count: Int, known: Bool = false) {
+        func add(
+            _ owner: String, _ type: Int, _ target: String, _ time: Int64, _ last: String?, count: Int,
+            known: Bool = false
+        ) {
             let key = "\(type)|\(target)"
             var s = sessions[owner]?[key] ?? Session(type: type, target: target, time: time, last: last, count: 0)
             if known ? time > s.time : time >= s.time { s.last = last }
@@ -66,7 +70,9 @@ import FoundationNetworking
         }
         var teamActivity: [String: Session] = [:]
         for name in ["p2p-0001.txt", "team-0001.txt"] {
-            for line in try String(contentsOfFile: dir + "/state/s/history/" + name, encoding: .utf8).split(separator: "\n") {
+            for line in try String(contentsOfFile: dir + "/state/s/history/" + name, encoding: .utf8).split(
+                separator: "\n")
+            {
                 let json = try JSONValue.parse(Data(line.utf8))
                 let data = try #require(json["data"])
                 let type = Int(try #require(json["type"]?.int))
@@ -91,7 +97,9 @@ import FoundationNetworking
             let owner = try #require(json["accid"]?.string).lowercased()
             let time = try #require(json["updateTime"]?.int)
             if json["type"]?.string == "p2p" {
-                add(owner, 1, try #require(json["target"]?.string).lowercased(), time, json["lastMsg"]?.string, count: 0, known: true)
+                add(
+                    owner, 1, try #require(json["target"]?.string).lowercased(), time, json["lastMsg"]?.string,
+                    count: 0, known: true)
             } else {
                 let gid = try #require(json["target"]?.string)
                 let tid = try #require(try await database.newID(.team, old: gid))
@@ -126,7 +134,8 @@ import FoundationNetworking
                 got[try #require(json["accid"]?.string)] = (json["sessions"]?.array ?? []).map {
                     Session(
                         type: $0["type"]?.string == "p2p" ? 1 : 2, target: $0["target"]?.string ?? "",
-                        time: $0["updateTime"]?.int ?? 0, last: $0["lastMsg"]?.string, count: Int($0["count"]?.int ?? 0))
+                        time: $0["updateTime"]?.int ?? 0, last: $0["lastMsg"]?.string, count: Int($0["count"]?.int ?? 0)
+                    )
                 }
             }
         }

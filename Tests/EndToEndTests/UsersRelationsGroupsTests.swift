@@ -26,10 +26,15 @@ import Testing
             if case .object(let calls)? = stage["calls"] { for (k, v) in calls { planned[k] = Int(v.int ?? 0) } }
         }
         #expect(planned == Self.expectedCalls)
-        let problems = (planJSON["problems"]?.array ?? []).map { "\($0["file"]?.string ?? ""):\($0["line"]?.int ?? 0) \($0["code"]?.string ?? "")" }
-        #expect(problems.contains("users.jsonl:461 colliding-accid") && problems.contains("users.jsonl:462 colliding-accid"))
+        let problems = (planJSON["problems"]?.array ?? []).map {
+            "\($0["file"]?.string ?? ""):\($0["line"]?.int ?? 0) \($0["code"]?.string ?? "")"
+        }
+        #expect(
+            problems.contains("users.jsonl:461 colliding-accid") && problems.contains("users.jsonl:462 colliding-accid")
+        )
         #expect(problems.contains("users.jsonl:463 invalid-accid"))
-        #expect(problems.contains("friends.jsonl:4 unknown-user") && problems.contains("friends.jsonl:5 colliding-user"))
+        #expect(
+            problems.contains("friends.jsonl:4 unknown-user") && problems.contains("friends.jsonl:5 colliding-user"))
         #expect(problems.contains("groups.jsonl:1 group-members") && problems.contains("groups.jsonl:2 group-members"))
 
         let run = try await fixture.cli("run")
@@ -46,13 +51,18 @@ import Testing
             if case .object(let r)? = stage["runCalls"] {
                 for (k, v) in r { ran[k] = (v["calls"]?.int ?? 0) - (v["retries"]?.int ?? 0) }
             }
-            #expect(planned == ran, "report.json puts the planned calls beside the made ones: \(stage["stage"]?.text ?? "")")
+            #expect(
+                planned == ran, "report.json puts the planned calls beside the made ones: \(stage["stage"]?.text ?? "")"
+            )
         }
         #expect(dump["throttled"]?.int == 0)
 
         let accids = Set((dump["users"]?.array ?? []).compactMap { $0["accid"]?.string })
         #expect(accids.count == 461 && accids.contains("user459") && accids.contains("bob") && !accids.contains("dave"))
-        let friends = Set((dump["friends"]?.array ?? []).compactMap { f in f["accid"]?.string.map { "\($0)>\(f["faccid"]?.string ?? "")" } })
+        let friends = Set(
+            (dump["friends"]?.array ?? []).compactMap { f in
+                f["accid"]?.string.map { "\($0)>\(f["faccid"]?.string ?? "")" }
+            })
         #expect(friends == ["user1>user2", "user2>user1", "user3>user4", "user4>user3", "bob>user7", "user7>bob"])
         let aliases = (dump["friends"]?.array ?? []).filter { $0["accid"]?.string == "user1" }.first?["alias"]?.string
         #expect(aliases == "two")
@@ -73,7 +83,8 @@ import Testing
         try Self.expectNoSecret(in: fixture, outputs: [plan.stdout, plan.stderr, run.stdout, run.stderr])
         let again = try await fixture.cli("run")
         #expect(again.code == 1)
-        #expect(try await fixture.dump()["totalCalls"]?.int == dump["totalCalls"]?.int, "a finished run calls nothing more")
+        #expect(
+            try await fixture.dump()["totalCalls"]?.int == dump["totalCalls"]?.int, "a finished run calls nothing more")
         await fixture.server.shutdown()
     }
 
@@ -95,7 +106,8 @@ import Testing
         let crashed = try await fixture.cli("run", environment: ["NIM_MIGRATE_FAILPOINT": "groups.after-create"])
         #expect(crashed.code == 9 || crashed.code == 137 || crashed.code != 0, "killed by SIGKILL")
         let created = try await fixture.dump()["teams"]?.array.count ?? 0
-        #expect(created >= 1, "a team was created, its tid not saved (the other group's create may have been in flight)")
+        #expect(
+            created >= 1, "a team was created, its tid not saved (the other group's create may have been in flight)")
         let resumed = try await fixture.cli("run")
         #expect(resumed.code == 1, "\(resumed.stderr)")
         let dump = try await fixture.dump()
@@ -118,16 +130,23 @@ import Testing
 
         let client = fixture.client()
         _ = try await client.send(.deleteFriend(accid: "user3", faccid: "user4"), stage: .relations)
-        let tid = try #require(try await fixture.dump()["teams"]?.array.first { $0["owner"]?.string == "user0" }?["tid"]?.string)
+        let tid = try #require(
+            try await fixture.dump()["teams"]?.array.first { $0["owner"]?.string == "user0" }?["tid"]?.string)
         _ = try await client.send(.kickTeamMember(tid: tid, owner: "user0", member: "user300"), stage: .groups)
         await client.shutdown()
 
         let after = try await fixture.cli("verify")
         #expect(after.code == 1)
-        let differences = try fixture.readJSON("verify.json")["entities"].map { entities -> [String] in
-            ["friends", "teams", "users", "blocklists"].flatMap { entities[$0]?["differences"]?.array.compactMap(\.string) ?? [] }
-        } ?? []
-        #expect(differences == ["friendship user3 – user4 is missing", "team \(tid) (group 9001): member user300 is missing"])
+        let differences =
+            try fixture.readJSON("verify.json")["entities"].map { entities -> [String] in
+                ["friends", "teams", "users", "blocklists"].flatMap {
+                    entities[$0]?["differences"]?.array.compactMap(\.string) ?? []
+                }
+            } ?? []
+        #expect(
+            differences == [
+                "friendship user3 – user4 is missing", "team \(tid) (group 9001): member user300 is missing",
+            ])
         await fixture.server.shutdown()
     }
 }

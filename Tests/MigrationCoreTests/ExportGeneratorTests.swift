@@ -24,13 +24,16 @@ import Testing
         let bundled = Self.root + "/pipelines/sample/export"
         #expect(try Self.files(in: fresh) == Self.files(in: bundled))
         for file in try Self.files(in: fresh) {
-            #expect(FileManager.default.contentsEqual(atPath: fresh + "/" + file, andPath: bundled + "/" + file), "\(file)")
+            #expect(
+                FileManager.default.contentsEqual(atPath: fresh + "/" + file, andPath: bundled + "/" + file), "\(file)")
         }
     }
 
     @Test func everyMessageLineIsJSONAndEveryTypeAppears() throws {
         let dir = try temporaryDirectory()
-        let summary = try ExportWriter(spec: ExportSpec(users: 60, groups: 4, messages: 3000, seed: 3, bigGroupMembers: 50)).write(to: dir)
+        let summary = try ExportWriter(
+            spec: ExportSpec(users: 60, groups: 4, messages: 3000, seed: 3, bigGroupMembers: 50)
+        ).write(to: dir)
         #expect(summary.p2pMessages + summary.teamMessages == 3000)
         var types = Set<Int>()
         for file in ["messages/p2p.jsonl", "messages/team.jsonl"] {
@@ -51,7 +54,9 @@ import Testing
         var files: [String] = []
         while let next = enumerator?.nextObject() as? String {
             var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: folder + "/" + next, isDirectory: &isDir), !isDir.boolValue { files.append(next) }
+            if FileManager.default.fileExists(atPath: folder + "/" + next, isDirectory: &isDir), !isDir.boolValue {
+                files.append(next)
+            }
         }
         return files.sorted()
     }

@@ -8,9 +8,15 @@ import Testing
 @Suite struct HistoryNormalizerTests {
     nonisolated(unsafe) static let normalizer = HistoryNormalizer(
         mapping: .init(
-            user: { ["aaa": .migrated("aaa"), "bbb": .migrated("bbb"), "ccc": .migrated("ccc"), "AAA": .migrated("aaa")][$0] ?? .unknown },
+            user: {
+                ["aaa": .migrated("aaa"), "bbb": .migrated("bbb"), "ccc": .migrated("ccc"), "AAA": .migrated("aaa")][$0]
+                    ?? .unknown
+            },
             team: { $0 == "1" ? "10001" : nil },
-            file: { $0 == "https://a1.ease5fb40/2c93186d" ? ("https://nim.example/f/1", "0123456789abcdef0123456789abcdef", 2600) : nil }))
+            file: {
+                $0 == "https://a1.ease5fb40/2c93186d"
+                    ? ("https://nim.example/f/1", "0123456789abcdef0123456789abcdef", 2600) : nil
+            }))
 
     static func normalize(_ line: String) -> HistoryNormalizer.Outcome {
         normalizer.normalize(Data(line.utf8))
@@ -18,58 +24,100 @@ import Testing
 
     @Test(arguments: [
         // p2p text
-        (#"{"data":{"ext":"ext..","clientType":"2","createTime":1513685265481,"msgid":1,"from":"aaa","to":"bbb","body":"测试"},"type":0}"#,
-         #"{"data":{"ext":"ext..","clientType":2,"createTime":1513685265481,"msgid":1,"from":"aaa","to":"bbb","body":"测试"},"type":0}"#),
+        (
+            #"{"data":{"ext":"ext..","clientType":"2","createTime":1513685265481,"msgid":1,"from":"aaa","to":"bbb","body":"测试"},"type":0}"#,
+            #"{"data":{"ext":"ext..","clientType":2,"createTime":1513685265481,"msgid":1,"from":"aaa","to":"bbb","body":"测试"},"type":0}"#
+        ),
         // p2p image, re-hosted: url, md5 and size of the uploaded file
-        (#"{"data":{"ext":"ext..","clientType":"2","createTime":1513685265528,"msgid":11,"from":"aaa","to":"bbb","attach":"{\"h\":780,\"ext\":\"jpg\",\"size\":2589,\"w\":1040,\"name\":\"haha\",\"url\":\"https://a1.ease5fb40/2c93186d\"}"},"type":1}"#,
-         #"{"data":{"ext":"ext..","clientType":2,"createTime":1513685265528,"msgid":11,"from":"aaa","to":"bbb","attach":"{\"ext\":\"jpg\",\"h\":780,\"md5\":\"0123456789abcdef0123456789abcdef\",\"name\":\"haha\",\"size\":2600,\"url\":\"https://nim.example/f/1\",\"w\":1040}"},"type":1}"#),
+        (
+            #"{"data":{"ext":"ext..","clientType":"2","createTime":1513685265528,"msgid":11,"from":"aaa","to":"bbb","attach":"{\"h\":780,\"ext\":\"jpg\",\"size\":2589,\"w\":1040,\"name\":\"haha\",\"url\":\"https://a1.ease5fb40/2c93186d\"}"},"type":1}"#,
+            #"{"data":{"ext":"ext..","clientType":2,"createTime":1513685265528,"msgid":11,"from":"aaa","to":"bbb","attach":"{\"ext\":\"jpg\",\"h\":780,\"md5\":\"0123456789abcdef0123456789abcdef\",\"name\":\"haha\",\"size\":2600,\"url\":\"https://nim.example/f/1\",\"w\":1040}"},"type":1}"#
+        ),
         // p2p audio (dur in ms), not re-hosted: old URL kept
-        (#"{"data":{"ext":"ext..","clientType":"2","createTime":1513685265528,"msgid":101,"from":"aaa","to":"bbb","attach":"{\"size\":5232,\"ext\":\" amr\",\"dur\":8000,\"url\":\"https://a1.easemob.files/f3bdaffe174cee99f\"}"},"type":2}"#,
-         #"{"data":{"ext":"ext..","clientType":2,"createTime":1513685265528,"msgid":101,"from":"aaa","to":"bbb","attach":"{\"dur\":8000,\"ext\":\"amr\",\"size\":5232,\"url\":\"https://a1.easemob.files/f3bdaffe174cee99f\"}"},"type":2}"#),
+        (
+            #"{"data":{"ext":"ext..","clientType":"2","createTime":1513685265528,"msgid":101,"from":"aaa","to":"bbb","attach":"{\"size\":5232,\"ext\":\" amr\",\"dur\":8000,\"url\":\"https://a1.easemob.files/f3bdaffe174cee99f\"}"},"type":2}"#,
+            #"{"data":{"ext":"ext..","clientType":2,"createTime":1513685265528,"msgid":101,"from":"aaa","to":"bbb","attach":"{\"dur\":8000,\"ext\":\"amr\",\"size\":5232,\"url\":\"https://a1.easemob.files/f3bdaffe174cee99f\"}"},"type":2}"#
+        ),
         // p2p video
-        (#"{"data":{"ext":"ext..","clientType":"2","createTime":1513685265528,"msgid":1001,"from":"aaa","to":"bbb","attach":"{\"h\":780,\"w\":1040,\"size\":5232,\"ext\":\" mp4\",\"dur\":8000,\"url\":\"https://a1.easeatfiles/f3-ffe174cee99f\"}"},"type":3}"#,
-         #"{"data":{"ext":"ext..","clientType":2,"createTime":1513685265528,"msgid":1001,"from":"aaa","to":"bbb","attach":"{\"dur\":8000,\"ext\":\"mp4\",\"h\":780,\"size\":5232,\"url\":\"https://a1.easeatfiles/f3-ffe174cee99f\",\"w\":1040}"},"type":3}"#),
+        (
+            #"{"data":{"ext":"ext..","clientType":"2","createTime":1513685265528,"msgid":1001,"from":"aaa","to":"bbb","attach":"{\"h\":780,\"w\":1040,\"size\":5232,\"ext\":\" mp4\",\"dur\":8000,\"url\":\"https://a1.easeatfiles/f3-ffe174cee99f\"}"},"type":3}"#,
+            #"{"data":{"ext":"ext..","clientType":2,"createTime":1513685265528,"msgid":1001,"from":"aaa","to":"bbb","attach":"{\"dur\":8000,\"ext\":\"mp4\",\"h\":780,\"size\":5232,\"url\":\"https://a1.easeatfiles/f3-ffe174cee99f\",\"w\":1040}"},"type":3}"#
+        ),
         // p2p location: type, createTime and clientType as strings
-        (#"{"data":{"attach":"{\"lng\":\"116.655294\",\"title\":\"新华南路 145 号\",\"lat\":\"39.89611\"}","clientType":"1","createTime":"1537262375000","ext":"","msgid":100561,"from":"aaa","to":"bbb"},"type":"4"}"#,
-         #"{"data":{"ext":"","clientType":1,"createTime":1537262375000,"msgid":100561,"from":"aaa","to":"bbb","attach":"{\"lat\":\"39.89611\",\"lng\":\"116.655294\",\"title\":\"新华南路 145 号\"}"},"type":4}"#),
+        (
+            #"{"data":{"attach":"{\"lng\":\"116.655294\",\"title\":\"新华南路 145 号\",\"lat\":\"39.89611\"}","clientType":"1","createTime":"1537262375000","ext":"","msgid":100561,"from":"aaa","to":"bbb"},"type":"4"}"#,
+            #"{"data":{"ext":"","clientType":1,"createTime":1537262375000,"msgid":100561,"from":"aaa","to":"bbb","attach":"{\"lat\":\"39.89611\",\"lng\":\"116.655294\",\"title\":\"新华南路 145 号\"}"},"type":4}"#
+        ),
         // p2p file
-        (#"{"data":{"ext":"ext..","clientType":"2","createTime":1513685265528,"msgid":10501,"from":"aaa","to":"bbb","attach":"{\"size\":5232,\"ext\":\" ttf\",\"url\":\"https://a1.easemob.com/hywtfiles/f3bda-ffe174cee99f\"}"},"type":6}"#,
-         #"{"data":{"ext":"ext..","clientType":2,"createTime":1513685265528,"msgid":10501,"from":"aaa","to":"bbb","attach":"{\"ext\":\"ttf\",\"size\":5232,\"url\":\"https://a1.easemob.com/hywtfiles/f3bda-ffe174cee99f\"}"},"type":6}"#),
+        (
+            #"{"data":{"ext":"ext..","clientType":"2","createTime":1513685265528,"msgid":10501,"from":"aaa","to":"bbb","attach":"{\"size\":5232,\"ext\":\" ttf\",\"url\":\"https://a1.easemob.com/hywtfiles/f3bda-ffe174cee99f\"}"},"type":6}"#,
+            #"{"data":{"ext":"ext..","clientType":2,"createTime":1513685265528,"msgid":10501,"from":"aaa","to":"bbb","attach":"{\"ext\":\"ttf\",\"size\":5232,\"url\":\"https://a1.easemob.com/hywtfiles/f3bda-ffe174cee99f\"}"},"type":6}"#
+        ),
         // p2p custom: attach as an object
-        (#"{"data": {"attach": {"param": {"ptId": "f5","pe": "http: //img.u.com/zmw/upad/2014/92!/0/quty-90/fobp","artisanName": "","productPrice": "66.0","productName": "helase"},"type": "1","url": "","desc": "作息"},"clientType": "1","createTime": "1539499209000","ext": "","msgid":10534501,"from": "aaa","to": "bbb"},"type": "100"}"#,
-         #"{"data":{"ext":"","clientType":1,"createTime":1539499209000,"msgid":10534501,"from":"aaa","to":"bbb","attach":"{\"desc\":\"作息\",\"param\":{\"artisanName\":\"\",\"pe\":\"http: //img.u.com/zmw/upad/2014/92!/0/quty-90/fobp\",\"productName\":\"helase\",\"productPrice\":\"66.0\",\"ptId\":\"f5\"},\"type\":\"1\",\"url\":\"\"}"},"type":100}"#),
+        (
+            #"{"data": {"attach": {"param": {"ptId": "f5","pe": "http: //img.u.com/zmw/upad/2014/92!/0/quty-90/fobp","artisanName": "","productPrice": "66.0","productName": "helase"},"type": "1","url": "","desc": "作息"},"clientType": "1","createTime": "1539499209000","ext": "","msgid":10534501,"from": "aaa","to": "bbb"},"type": "100"}"#,
+            #"{"data":{"ext":"","clientType":1,"createTime":1539499209000,"msgid":10534501,"from":"aaa","to":"bbb","attach":"{\"desc\":\"作息\",\"param\":{\"artisanName\":\"\",\"pe\":\"http: //img.u.com/zmw/upad/2014/92!/0/quty-90/fobp\",\"productName\":\"helase\",\"productPrice\":\"66.0\",\"ptId\":\"f5\"},\"type\":\"1\",\"url\":\"\"}"},"type":100}"#
+        ),
         // team text
-        (#"{"data":{"ext":"ext..","createTime":1511513944827,"clientType":16,"msgid":1,"accid":"aaa","body":"哈哈","tid":1},"type":0}"#,
-         #"{"data":{"ext":"ext..","clientType":16,"createTime":1511513944827,"msgid":1,"accid":"aaa","tid":10001,"body":"哈哈"},"type":0}"#),
+        (
+            #"{"data":{"ext":"ext..","createTime":1511513944827,"clientType":16,"msgid":1,"accid":"aaa","body":"哈哈","tid":1},"type":0}"#,
+            #"{"data":{"ext":"ext..","clientType":16,"createTime":1511513944827,"msgid":1,"accid":"aaa","tid":10001,"body":"哈哈"},"type":0}"#
+        ),
         // team image
-        (#"{"data":{"ext":"ext..","createTime":1511513944827,"clientType":16,"msgid":1231,"accid":"aaa","attach":"{\"h\":780,\"ext\":\"jpg\",\"size\":257389,\"w\":1040,\"name\":\"haha\",\"url\":\"https://a1.easemob.com/hywwjugh/jugh/chatfiles/ba05f0e0- e469-11e7-86e2- 5b402c93186d\"}","tid":1},"type":1}"#,
-         #"{"data":{"ext":"ext..","clientType":16,"createTime":1511513944827,"msgid":1231,"accid":"aaa","tid":10001,"attach":"{\"ext\":\"jpg\",\"h\":780,\"name\":\"haha\",\"size\":257389,\"url\":\"https://a1.easemob.com/hywwjugh/jugh/chatfiles/ba05f0e0- e469-11e7-86e2- 5b402c93186d\",\"w\":1040}"},"type":1}"#),
+        (
+            #"{"data":{"ext":"ext..","createTime":1511513944827,"clientType":16,"msgid":1231,"accid":"aaa","attach":"{\"h\":780,\"ext\":\"jpg\",\"size\":257389,\"w\":1040,\"name\":\"haha\",\"url\":\"https://a1.easemob.com/hywwjugh/jugh/chatfiles/ba05f0e0- e469-11e7-86e2- 5b402c93186d\"}","tid":1},"type":1}"#,
+            #"{"data":{"ext":"ext..","clientType":16,"createTime":1511513944827,"msgid":1231,"accid":"aaa","tid":10001,"attach":"{\"ext\":\"jpg\",\"h\":780,\"name\":\"haha\",\"size\":257389,\"url\":\"https://a1.easemob.com/hywwjugh/jugh/chatfiles/ba05f0e0- e469-11e7-86e2- 5b402c93186d\",\"w\":1040}"},"type":1}"#
+        ),
         // team audio
-        (#"{"data":{"ext":"ext..","createTime":1511513944827,"clientType":16,"msgid":13,"accid":"aaa","attach":"{\"size\":5232,\"ext\":\" amr\",\"dur\":8000,\"url\":\"https://a1.easemob.com/hywwjugh/jugh/chatfiles/f3bda300-e469-11e7-9508-ffe174ce e99f\"}","tid":1},"type":2}"#,
-         #"{"data":{"ext":"ext..","clientType":16,"createTime":1511513944827,"msgid":13,"accid":"aaa","tid":10001,"attach":"{\"dur\":8000,\"ext\":\"amr\",\"size\":5232,\"url\":\"https://a1.easemob.com/hywwjugh/jugh/chatfiles/f3bda300-e469-11e7-9508-ffe174ce e99f\"}"},"type":2}"#),
+        (
+            #"{"data":{"ext":"ext..","createTime":1511513944827,"clientType":16,"msgid":13,"accid":"aaa","attach":"{\"size\":5232,\"ext\":\" amr\",\"dur\":8000,\"url\":\"https://a1.easemob.com/hywwjugh/jugh/chatfiles/f3bda300-e469-11e7-9508-ffe174ce e99f\"}","tid":1},"type":2}"#,
+            #"{"data":{"ext":"ext..","clientType":16,"createTime":1511513944827,"msgid":13,"accid":"aaa","tid":10001,"attach":"{\"dur\":8000,\"ext\":\"amr\",\"size\":5232,\"url\":\"https://a1.easemob.com/hywwjugh/jugh/chatfiles/f3bda300-e469-11e7-9508-ffe174ce e99f\"}"},"type":2}"#
+        ),
         // notifications 101–110
-        (#"{"data":{"accid2":"aaa","createTime":1511513944871,"clientType":16,"msgid":3,"accid":"bbb","tid":1},"type":101}"#,
-         #"{"data":{"clientType":16,"createTime":1511513944871,"msgid":3,"accid":"bbb","accid2":"aaa","tid":10001},"type":101}"#),
-        (#"{"data":{"accid2":"bbb","createTime":1511513944871,"clientType":16,"msgid":4,"accid":"aaa","tid":1},"type":102}"#,
-         #"{"data":{"clientType":16,"createTime":1511513944871,"msgid":4,"accid":"aaa","accid2":"bbb","tid":10001},"type":102}"#),
-        (#"{"data":{"accid2":"ccc","createTime":1511513944871,"clientType":16,"msgid":5,"accid":"aaa","tid":1},"type":103}"#,
-         #"{"data":{"clientType":16,"createTime":1511513944871,"msgid":5,"accid":"aaa","accid2":"ccc","tid":10001},"type":103}"#),
-        (#"{"data":{"accid2":"ccc","createTime":1511513944871,"clientType":16,"msgid":6,"accid":"aaa","tid":1},"type":104}"#,
-         #"{"data":{"clientType":16,"createTime":1511513944871,"msgid":6,"accid":"aaa","accid2":"ccc","tid":10001},"type":104}"#),
-        (#"{"data":{"accid2":"ccc","createTime":1511513944871,"clientType":16,"msgid":7,"accid":"aaa","tid":1},"type":105}"#,
-         #"{"data":{"clientType":16,"createTime":1511513944871,"msgid":7,"accid":"aaa","accid2":"ccc","tid":10001},"type":105}"#),
-        (#"{"data":{"accid2":"ccc","createTime":1511513944871,"clientType":16,"msgid":8,"accid":"aaa","tid":1},"type":106}"#,
-         #"{"data":{"clientType":16,"createTime":1511513944871,"msgid":8,"accid":"aaa","accid2":"ccc","tid":10001},"type":106}"#),
-        (#"{"data":{"createTime":1511513944871,"clientType":16,"tinfo":{"14":"new","tid":1},"msgid":9,"accid":"aaa","tid":1},"type":107}"#,
-         #"{"data":{"clientType":16,"createTime":1511513944871,"msgid":9,"accid":"aaa","tinfo":{"14":"new","tid":10001},"tid":10001},"type":107}"#),
-        (#"{"data":{"createTime":1511513944872,"clientType":16,"tinfo":{"16":"0","tid":1},"msgid":10,"accid":"aaa","tid":1},"type":107}"#,
-         #"{"data":{"clientType":16,"createTime":1511513944872,"msgid":10,"accid":"aaa","tinfo":{"16":0,"tid":10001},"tid":10001},"type":107}"#),
-        (#"{"data":{"accid2":"ccc","createTime":1511513944872,"clientType":16,"msgid":11,"accid":"aaa","tid":1},"type":108}"#,
-         #"{"data":{"clientType":16,"createTime":1511513944872,"msgid":11,"accid":"aaa","accid2":"ccc","tid":10001},"type":108}"#),
-        (#"{"data":{"createTime":1511513944872,"clientType":16,"msgid":12,"accid":"aaa","tid":1},"type":109}"#,
-         #"{"data":{"clientType":16,"createTime":1511513944872,"msgid":12,"accid":"aaa","tid":10001},"type":109}"#),
-        (#"{"data":{"createTime":1511513944872,"clientType":16,"msgid":13,"accid":"ccc","tid":1},"type":110}"#,
-         #"{"data":{"clientType":16,"createTime":1511513944872,"msgid":13,"accid":"ccc","tid":10001},"type":110}"#),
+        (
+            #"{"data":{"accid2":"aaa","createTime":1511513944871,"clientType":16,"msgid":3,"accid":"bbb","tid":1},"type":101}"#,
+            #"{"data":{"clientType":16,"createTime":1511513944871,"msgid":3,"accid":"bbb","accid2":"aaa","tid":10001},"type":101}"#
+        ),
+        (
+            #"{"data":{"accid2":"bbb","createTime":1511513944871,"clientType":16,"msgid":4,"accid":"aaa","tid":1},"type":102}"#,
+            #"{"data":{"clientType":16,"createTime":1511513944871,"msgid":4,"accid":"aaa","accid2":"bbb","tid":10001},"type":102}"#
+        ),
+        (
+            #"{"data":{"accid2":"ccc","createTime":1511513944871,"clientType":16,"msgid":5,"accid":"aaa","tid":1},"type":103}"#,
+            #"{"data":{"clientType":16,"createTime":1511513944871,"msgid":5,"accid":"aaa","accid2":"ccc","tid":10001},"type":103}"#
+        ),
+        (
+            #"{"data":{"accid2":"ccc","createTime":1511513944871,"clientType":16,"msgid":6,"accid":"aaa","tid":1},"type":104}"#,
+            #"{"data":{"clientType":16,"createTime":1511513944871,"msgid":6,"accid":"aaa","accid2":"ccc","tid":10001},"type":104}"#
+        ),
+        (
+            #"{"data":{"accid2":"ccc","createTime":1511513944871,"clientType":16,"msgid":7,"accid":"aaa","tid":1},"type":105}"#,
+            #"{"data":{"clientType":16,"createTime":1511513944871,"msgid":7,"accid":"aaa","accid2":"ccc","tid":10001},"type":105}"#
+        ),
+        (
+            #"{"data":{"accid2":"ccc","createTime":1511513944871,"clientType":16,"msgid":8,"accid":"aaa","tid":1},"type":106}"#,
+            #"{"data":{"clientType":16,"createTime":1511513944871,"msgid":8,"accid":"aaa","accid2":"ccc","tid":10001},"type":106}"#
+        ),
+        (
+            #"{"data":{"createTime":1511513944871,"clientType":16,"tinfo":{"14":"new","tid":1},"msgid":9,"accid":"aaa","tid":1},"type":107}"#,
+            #"{"data":{"clientType":16,"createTime":1511513944871,"msgid":9,"accid":"aaa","tinfo":{"14":"new","tid":10001},"tid":10001},"type":107}"#
+        ),
+        (
+            #"{"data":{"createTime":1511513944872,"clientType":16,"tinfo":{"16":"0","tid":1},"msgid":10,"accid":"aaa","tid":1},"type":107}"#,
+            #"{"data":{"clientType":16,"createTime":1511513944872,"msgid":10,"accid":"aaa","tinfo":{"16":0,"tid":10001},"tid":10001},"type":107}"#
+        ),
+        (
+            #"{"data":{"accid2":"ccc","createTime":1511513944872,"clientType":16,"msgid":11,"accid":"aaa","tid":1},"type":108}"#,
+            #"{"data":{"clientType":16,"createTime":1511513944872,"msgid":11,"accid":"aaa","accid2":"ccc","tid":10001},"type":108}"#
+        ),
+        (
+            #"{"data":{"createTime":1511513944872,"clientType":16,"msgid":12,"accid":"aaa","tid":1},"type":109}"#,
+            #"{"data":{"clientType":16,"createTime":1511513944872,"msgid":12,"accid":"aaa","tid":10001},"type":109}"#
+        ),
+        (
+            #"{"data":{"createTime":1511513944872,"clientType":16,"msgid":13,"accid":"ccc","tid":1},"type":110}"#,
+            #"{"data":{"clientType":16,"createTime":1511513944872,"msgid":13,"accid":"ccc","tid":10001},"type":110}"#
+        ),
     ])
     func everyExampleOfThePlanIsAcceptedAndMapped(input: String, expected: String) throws {
         guard case .message(let message, _, _) = Self.normalize(input) else {
@@ -82,7 +130,8 @@ import Testing
     }
 
     @Test func secondsAreConvertedAndReported() throws {
-        let outcome = Self.normalize(#"{"data":{"createTime":1513685265,"msgid":1,"from":"AAA","to":"bbb","body":"x"},"type":0}"#)
+        let outcome = Self.normalize(
+            #"{"data":{"createTime":1513685265,"msgid":1,"from":"AAA","to":"bbb","body":"x"},"type":0}"#)
         guard case .message(let message, let warnings, _) = outcome else { throw Failure.unexpected("\(outcome)") }
         #expect(message.createTime == 1_513_685_265_000)
         #expect(message.conversation == .p2p(from: "aaa", to: "bbb"))
@@ -90,9 +139,12 @@ import Testing
     }
 
     @Test func aNonNumericMessageIDBecomesAStablePositiveNumber() throws {
-        let line = #"{"data":{"createTime":1513685265481,"msgid":"1025399436396382872","from":"aaa","to":"bbb","body":"x"},"type":0}"#
-        let hashed = #"{"data":{"createTime":1513685265481,"msgid":"em-77a2b","from":"aaa","to":"bbb","body":"x"},"type":0}"#
-        guard case .message(let a, _, _) = Self.normalize(line), case .message(let b, _, _) = Self.normalize(hashed) else {
+        let line =
+            #"{"data":{"createTime":1513685265481,"msgid":"1025399436396382872","from":"aaa","to":"bbb","body":"x"},"type":0}"#
+        let hashed =
+            #"{"data":{"createTime":1513685265481,"msgid":"em-77a2b","from":"aaa","to":"bbb","body":"x"},"type":0}"#
+        guard case .message(let a, _, _) = Self.normalize(line), case .message(let b, _, _) = Self.normalize(hashed)
+        else {
             throw Failure.unexpected("rejected")
         }
         #expect(a.msgid == 1_025_399_436_396_382_872)
@@ -104,16 +156,40 @@ import Testing
         (#"{"data":{"createTime":1,"msgid":1,"from":"aaa","to":"bbb"},"type":7}"#, "invalid-type"),
         (#"{"data":{"msgid":1,"from":"aaa","to":"bbb","body":"x"},"type":0}"#, "missing-field"),
         (#"{"data":{"createTime":1513685265481,"from":"aaa","to":"bbb","body":"x"},"type":0}"#, "missing-field"),
-        (#"{"data":{"createTime":1513685265481,"msgid":1,"from":"aaa","to":"ghost","body":"x"},"type":0}"#, "unknown-user"),
-        (#"{"data":{"createTime":1513685265481,"msgid":1,"accid":"aaa","tid":99,"body":"x"},"type":0}"#, "unknown-team"),
+        (
+            #"{"data":{"createTime":1513685265481,"msgid":1,"from":"aaa","to":"ghost","body":"x"},"type":0}"#,
+            "unknown-user"
+        ),
+        (
+            #"{"data":{"createTime":1513685265481,"msgid":1,"accid":"aaa","tid":99,"body":"x"},"type":0}"#,
+            "unknown-team"
+        ),
         (#"{"data":{"createTime":1513685265481,"msgid":1,"from":"aaa","to":"bbb"},"type":0}"#, "missing-field"),
-        (#"{"data":{"createTime":1513685265481,"msgid":1,"from":"aaa","to":"bbb","attach":"{\"size\":1}"},"type":1}"#, "invalid-attach"),
-        (#"{"data":{"createTime":1513685265481,"msgid":1,"from":"aaa","to":"bbb","accid2":"ccc"},"type":101}"#, "notification-not-team"),
+        (
+            #"{"data":{"createTime":1513685265481,"msgid":1,"from":"aaa","to":"bbb","attach":"{\"size\":1}"},"type":1}"#,
+            "invalid-attach"
+        ),
+        (
+            #"{"data":{"createTime":1513685265481,"msgid":1,"from":"aaa","to":"bbb","accid2":"ccc"},"type":101}"#,
+            "notification-not-team"
+        ),
         (#"{"data":{"createTime":1513685265481,"msgid":1,"accid":"aaa","tid":1},"type":103}"#, "missing-field"),
-        (#"{"data":{"createTime":1513685265481,"msgid":1,"accid":"aaa","tid":1,"tinfo":{"16":"3","tid":1}},"type":107}"#, "invalid-tinfo"),
-        (#"{"data":{"createTime":1513685265481,"msgid":1,"accid":"aaa","tid":1,"tinfo":{"25":"x","tid":1}},"type":107}"#, "invalid-tinfo"),
-        (#"{"data":{"createTime":1513685265481,"msgid":1,"accid":"aaa","tid":1,"tinfo":{"14":"x","tid":2}},"type":107}"#, "invalid-tinfo"),
-        (#"{"data":{"createTime":1513685265481,"msgid":1,"accid":"aaa","tid":1,"tinfo":{"14":"x"}},"type":107}"#, "invalid-tinfo"),
+        (
+            #"{"data":{"createTime":1513685265481,"msgid":1,"accid":"aaa","tid":1,"tinfo":{"16":"3","tid":1}},"type":107}"#,
+            "invalid-tinfo"
+        ),
+        (
+            #"{"data":{"createTime":1513685265481,"msgid":1,"accid":"aaa","tid":1,"tinfo":{"25":"x","tid":1}},"type":107}"#,
+            "invalid-tinfo"
+        ),
+        (
+            #"{"data":{"createTime":1513685265481,"msgid":1,"accid":"aaa","tid":1,"tinfo":{"14":"x","tid":2}},"type":107}"#,
+            "invalid-tinfo"
+        ),
+        (
+            #"{"data":{"createTime":1513685265481,"msgid":1,"accid":"aaa","tid":1,"tinfo":{"14":"x"}},"type":107}"#,
+            "invalid-tinfo"
+        ),
     ])
     func brokenLinesAreRejectedWithAReason(line: String, code: String) {
         guard case .rejected(let got, let reason) = Self.normalize(line) else {

@@ -5,7 +5,10 @@ import Testing
 
 @Suite struct JSONParserTests {
     @Test(arguments: [
-        (#"{"a":1,"b":[true,false,null],"c":"x"}"#, JSONValue.object(["a": .int(1), "b": .array([.bool(true), .bool(false), .null]), "c": .string("x")])),
+        (
+            #"{"a":1,"b":[true,false,null],"c":"x"}"#,
+            JSONValue.object(["a": .int(1), "b": .array([.bool(true), .bool(false), .null]), "c": .string("x")])
+        ),
         (#" [ -12 , 3.5 , 1e3 ] "#, .array([.int(-12), .double(3.5), .double(1000)])),
         (#""\u6d4b\u8bd5 \ud83d\udc4d \"q\" \\ \/ \n""#, .string("测试 👍 \"q\" \\ / \n")),
         (#""中文""#, .string("中文")),

@@ -1,11 +1,12 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import NIMEmulator
 import Testing
 
 @testable import MigrationCore
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The client against the emulator over real loopback HTTP.
 @Suite struct NIMClientTests {
@@ -30,7 +31,8 @@ import Testing
     }
 
     static func dump(_ server: EmulatorServer) async throws -> JSONValue {
-        let (data, _) = try await URLSession.shared.data(from: try #require(URL(string: server.baseURL + "/_emulator/dump")))
+        let (data, _) = try await URLSession.shared.data(
+            from: try #require(URL(string: server.baseURL + "/_emulator/dump")))
         return try JSONValue.parse(data)
     }
 
@@ -119,7 +121,8 @@ import Testing
         let server = try await Self.emulator { $0.faultRate = 1.0 }
         let client = Self.client(server)
         do {
-            _ = try await client.send(.createTeam(name: "t", owner: "o", members: [], settings: .init()), stage: .groups)
+            _ = try await client.send(
+                .createTeam(name: "t", owner: "o", members: [], settings: .init()), stage: .groups)
             Issue.record("no error from a server that always fails")
         } catch {
             #expect(error.ambiguous && error.retryable)

@@ -68,7 +68,10 @@ import Testing
         ("throttle:\n  rtae: 100", "throttle.rtae: unknown key"),
         ("concurency: 4", "concurency: unknown key"),
         ("concurrency: 2.5", "concurrency: expected a number"),
-        ("stages: [users, chats]", "stages[1]: unknown stage 'chats' (stages: users, relations, groups, files, history, sessions)"),
+        (
+            "stages: [users, chats]",
+            "stages[1]: unknown stage 'chats' (stages: users, relations, groups, files, history, sessions)"
+        ),
         ("stages: [users, users]", "stages[1]: stage 'users' listed twice"),
         ("stages: users", "stages: expected a list"),
         ("history:\n  roaming: maybe", "history.roaming: expected true or false"),
@@ -89,7 +92,10 @@ import Testing
         ("name: [", "not valid YAML"),
         ("- a\n- b", "expected a mapping of keys"),
         ("name: x\n", "source: missing required key"),
-        ("name: x\nsource: {format: csv, path: p}\n", "source.format: unknown format 'csv' (known: canonical, easemob)"),
+        (
+            "name: x\nsource: {format: csv, path: p}\n",
+            "source.format: unknown format 'csv' (known: canonical, easemob)"
+        ),
         ("name: x\nsource: {format: canonical}\n", "source.path: missing required key"),
         ("name: ../etc\n", "name: use letters"),
         ("name: x\nname: y\n", "not valid YAML (Parser: expected all keys to be unique"),
@@ -105,7 +111,9 @@ import Testing
 
     @Test func refusesASecretInPlaceOfTheVariableName() {
         let yaml = Self.base.replacingOccurrences(of: "app_secret_env: NIM_APP_SECRET", with: "app_secret_env: 4f9c-e1")
-        #expect(throws: ConfigError(path: "target.app_secret_env", "must name an environment variable, not hold the secret")) {
+        #expect(
+            throws: ConfigError(path: "target.app_secret_env", "must name an environment variable, not hold the secret")
+        ) {
             try PipelineConfig.parse(yaml: yaml)
         }
     }

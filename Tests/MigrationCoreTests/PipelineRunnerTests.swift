@@ -56,7 +56,8 @@ import Testing
         // Without --retry-failed the failure stays.
         #expect(try await PipelineRunner(database: db, stages: [stage]).run().status == .incomplete)
         stage.failKeys = []
-        let retried = try await PipelineRunner(database: db, stages: [stage], options: RunOptions(retryFailed: true)).run()
+        let retried = try await PipelineRunner(database: db, stages: [stage], options: RunOptions(retryFailed: true))
+            .run()
         #expect(retried.status == .done)
         #expect(effects.snapshot == ["a": 1, "b": 1, "c": 1])
     }
@@ -71,7 +72,8 @@ import Testing
             CountingStage(id: .users, keys: ["u"], effects: effects),
             CountingStage(id: .relations, keys: ["r"], effects: effects),
         ]
-        let summary = try await PipelineRunner(database: db, stages: stages, options: RunOptions(from: .relations)).run()
+        let summary = try await PipelineRunner(database: db, stages: stages, options: RunOptions(from: .relations))
+            .run()
         #expect(summary.stages == [.relations])
         #expect(effects.snapshot == ["r": 1])
     }
@@ -94,7 +96,9 @@ import Testing
 
     @Test func sourceProblemsMakeTheRunIncomplete() async throws {
         let db = try temporaryDatabase()
-        try await db.record(problems: [Problem(stage: .users, file: "users.jsonl", line: 2, code: "invalid-accid", message: "x")])
+        try await db.record(problems: [
+            Problem(stage: .users, file: "users.jsonl", line: 2, code: "invalid-accid", message: "x")
+        ])
         let stage = CountingStage(id: .users, keys: ["a"], effects: .init())
         #expect(try await PipelineRunner(database: db, stages: [stage]).run().status == .incomplete)
     }

@@ -8,8 +8,11 @@ import Testing
         let db = try temporaryDatabase()
         let stage = CountingStage(id: .users, keys: ["a", "b", "c"], effects: .init(), failKeys: ["c"])
         try await db.record(problems: [
-            Problem(stage: .users, file: "users.jsonl", line: 9, code: "invalid-accid", message: "accid 'a b' has a space"),
-            Problem(stage: .users, file: "users.jsonl", line: 12, code: "seconds-timestamp", message: "x", severity: .warning),
+            Problem(
+                stage: .users, file: "users.jsonl", line: 9, code: "invalid-accid", message: "accid 'a b' has a space"),
+            Problem(
+                stage: .users, file: "users.jsonl", line: 12, code: "seconds-timestamp", message: "x",
+                severity: .warning),
         ])
         let summary = try await PipelineRunner(database: db, stages: [stage]).run()
         let report = try await RunReport.build(
@@ -26,15 +29,20 @@ import Testing
         let path = try temporaryDirectory() + "/failed.jsonl"
         #expect(try await FailedItemsWriter.write(database: db, stages: [.users], to: path) == 2)
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(lines[0].contains("\"code\":\"414\"") && lines[0].contains("\"line\":3") && lines[0].contains("\"retryable\":false"))
-        #expect(lines[1].contains("\"file\":\"users.jsonl\"") && lines[1].contains("\"line\":9") && lines[1].contains("invalid-accid"))
+        #expect(
+            lines[0].contains("\"code\":\"414\"") && lines[0].contains("\"line\":3")
+                && lines[0].contains("\"retryable\":false"))
+        #expect(
+            lines[1].contains("\"file\":\"users.jsonl\"") && lines[1].contains("\"line\":9")
+                && lines[1].contains("invalid-accid"))
     }
 
     @Test func statusShowsCountsAndRate() async throws {
         let db = try StateDatabase(path: try temporaryDirectory() + "/s.sqlite", now: { 1_000_000 })
         let stage = CountingStage(id: .users, keys: (0..<30).map { "k\($0)" }, effects: .init())
         _ = try await PipelineRunner(database: db, stages: [stage]).run()
-        let status = try await StatusReport.build(database: db, pipeline: "t", stages: [.users, .relations], nowMillis: 1_030_000)
+        let status = try await StatusReport.build(
+            database: db, pipeline: "t", stages: [.users, .relations], nowMillis: 1_030_000)
         #expect(status.stages[0].items.done == 30)
         #expect(status.stages[0].ratePerSecond == 0.5)
         #expect(status.stages[0].etaSeconds == nil)
@@ -45,8 +53,10 @@ import Testing
     @Test func planEstimatesTimeAtTheConfiguredRate() {
         let plan = PlanReport(
             pipeline: "p", rate: 100,
-            plans: [(.users, StagePlan(items: 1000, calls: ["user/create.action": 1000])),
-                    (.groups, StagePlan(items: 3, calls: ["team/create.action": 3, "team/add.action": 2]))],
+            plans: [
+                (.users, StagePlan(items: 1000, calls: ["user/create.action": 1000])),
+                (.groups, StagePlan(items: 3, calls: ["team/create.action": 3, "team/add.action": 2])),
+            ],
             problems: [])
         #expect(plan.totalCalls == 1005)
         #expect(plan.estimatedSeconds == 10.05)

@@ -36,12 +36,14 @@ import Testing
 
     @Test func failedItemsKeepCodeAndDescUntilRetried() async throws {
         let db = try temporaryDatabase()
-        try await db.register([NewWorkItem(key: "u1", kind: "user", sourceFile: "users.jsonl", sourceLine: 7)], stage: .users)
+        try await db.register(
+            [NewWorkItem(key: "u1", kind: "user", sourceFile: "users.jsonl", sourceLine: 7)], stage: .users)
         let item = try #require(try await db.claim(stage: .users, limit: 1).first)
         try await db.complete([(item.id, .failed(code: 414, desc: "parameter error", retryable: false))])
         let failed = try await db.failedItems(stage: .users)
         #expect(failed.count == 1)
-        #expect(failed.first?.code == 414 && failed.first?.desc == "parameter error" && failed.first?.retryable == false)
+        #expect(
+            failed.first?.code == 414 && failed.first?.desc == "parameter error" && failed.first?.retryable == false)
         #expect(failed.first?.item.sourceLine == 7)
         #expect(try await db.resetFailed(stage: .users) == 1)
         #expect(try await db.counts()[.users]?.pending == 1)
@@ -53,7 +55,9 @@ import Testing
         try await db.record(problems: [problem, problem])
         try await db.record(problems: [problem])
         #expect(try await db.problems() == [problem])
-        try await db.map([IDMapping(kind: .team, old: "g2", new: "10002"), IDMapping(kind: .team, old: "g1", new: "10001")])
+        try await db.map([
+            IDMapping(kind: .team, old: "g2", new: "10002"), IDMapping(kind: .team, old: "g1", new: "10001"),
+        ])
         try await db.map([IDMapping(kind: .team, old: "g1", new: "10009")])
         let seen = Collected()
         try await db.forEachMapping(.team) { seen.append("\($0.old)=\($0.new)") }
@@ -65,12 +69,17 @@ import Testing
     @Test func callStatsAddUpPerRunAndOverall() async throws {
         let db = try temporaryDatabase()
         let run1 = try await db.beginRun(mode: "run", options: "{}")
-        try await db.addCalls(run: run1, stage: .users, ["user/create.action": CallStats(calls: 3, retries: 1, throttled: 1)])
+        try await db.addCalls(
+            run: run1, stage: .users, ["user/create.action": CallStats(calls: 3, retries: 1, throttled: 1)])
         try await db.addCalls(run: run1, stage: .users, ["user/create.action": CallStats(calls: 2)])
         let run2 = try await db.beginRun(mode: "run", options: "{}")
         try await db.addCalls(run: run2, stage: .users, ["user/create.action": CallStats(calls: 1, failures: 1)])
-        #expect(try await db.callStats(run: run1)[.users]?["user/create.action"] == CallStats(calls: 5, retries: 1, throttled: 1))
-        #expect(try await db.callStats()[.users]?["user/create.action"] == CallStats(calls: 6, retries: 1, throttled: 1, failures: 1))
+        #expect(
+            try await db.callStats(run: run1)[.users]?["user/create.action"]
+                == CallStats(calls: 5, retries: 1, throttled: 1))
+        #expect(
+            try await db.callStats()[.users]?["user/create.action"]
+                == CallStats(calls: 6, retries: 1, throttled: 1, failures: 1))
     }
 }
 

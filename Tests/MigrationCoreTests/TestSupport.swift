@@ -34,7 +34,8 @@ struct CountingStage: Stage {
 
     func register(_ context: StageContext) async throws -> StagePlan {
         try await context.registerOnce(fingerprint: "\(keys.count)") { emit in
-            try await emit(keys.enumerated().map { NewWorkItem(key: $1, kind: "t", sourceFile: "t.jsonl", sourceLine: $0 + 1) })
+            try await emit(
+                keys.enumerated().map { NewWorkItem(key: $1, kind: "t", sourceFile: "t.jsonl", sourceLine: $0 + 1) })
         }
         return StagePlan(items: keys.count, calls: ["test/effect": keys.count])
     }

@@ -23,7 +23,8 @@ import Testing
         #expect(Self.maxPerSecond(grants) <= Int(rate))
         // Sustained rate: within 3% of the configured one.
         let span = grants[grants.count - 1] - grants[0]
-        let achieved = Double(grants.count - 1) / (Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18)
+        let achieved =
+            Double(grants.count - 1) / (Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18)
         #expect(achieved >= rate * 0.97 && achieved <= rate)
     }
 

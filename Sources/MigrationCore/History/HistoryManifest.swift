@@ -36,7 +36,9 @@ enum HistoryManifest {
             }
             let digest = CheckSum.hex(hasher.finalize())
             entries.append(
-                Entry(file: name, kind: name.hasPrefix("team") ? "team" : "p2p", lines: lines, bytes: bytes, sha256: digest))
+                Entry(
+                    file: name, kind: name.hasPrefix("team") ? "team" : "p2p", lines: lines, bytes: bytes,
+                    sha256: digest))
         }
         try JSONFile.write(Manifest(appkey: appKey, roaming: roaming, files: entries), to: directory + "/manifest.json")
     }

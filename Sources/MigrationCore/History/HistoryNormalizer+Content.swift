@@ -7,7 +7,9 @@ extension HistoryNormalizer {
         var warnings = warnings
         let type = message.type
         if Self.notificationTypes.contains(type) {
-            if let rejection = notification(data, into: &message) { return .rejected(code: rejection.code, reason: rejection.reason) }
+            if let rejection = notification(data, into: &message) {
+                return .rejected(code: rejection.code, reason: rejection.reason)
+            }
             return .message(message, warnings: warnings, oldURL: nil)
         }
         if let body = data["body"], body != .null { message.body = body.string ?? body.text }
@@ -24,7 +26,9 @@ extension HistoryNormalizer {
         }
         switch type {
         case 0, 10:
-            guard message.body != nil else { return .rejected(code: "missing-field", reason: "a type \(type) message needs body") }
+            guard message.body != nil else {
+                return .rejected(code: "missing-field", reason: "a type \(type) message needs body")
+            }
         case 4:
             guard let a = attach, a["lat"] != nil, a["lng"] != nil else {
                 return .rejected(code: "invalid-attach", reason: "a location needs attach with lat and lng")
@@ -80,7 +84,8 @@ extension HistoryNormalizer {
         for (key, value) in tinfo {
             if key == "tid" {
                 guard let gid = value.string, mapping.team(gid) == tid else {
-                    return Rejection(code: "invalid-tinfo", reason: "tinfo.tid \(value.text) differs from the message's tid")
+                    return Rejection(
+                        code: "invalid-tinfo", reason: "tinfo.tid \(value.text) differs from the message's tid")
                 }
                 out["tid"] = .int(Int64(tid) ?? 0)
                 continue
@@ -94,7 +99,9 @@ extension HistoryNormalizer {
                 guard let int = Self.integer(value), allowed.contains(int) else {
                     return Rejection(
                         code: "invalid-tinfo",
-                        reason: "tinfo \(key) is \(value.text); the plan allows \(allowed.lowerBound)–\(allowed.upperBound)")
+                        reason:
+                            "tinfo \(key) is \(value.text); the plan allows \(allowed.lowerBound)–\(allowed.upperBound)"
+                    )
                 }
                 out[key] = .int(int)
             default:
@@ -113,9 +120,11 @@ extension HistoryNormalizer {
     func user(_ reference: String, _ field: String) -> Result<String, Rejection> {
         switch mapping.user(reference) {
         case .migrated(let accid): .success(accid)
-        case .unknown: .failure(Rejection(code: "unknown-user", reason: "\(field) '\(reference)' is not in users.jsonl"))
+        case .unknown:
+            .failure(Rejection(code: "unknown-user", reason: "\(field) '\(reference)' is not in users.jsonl"))
         case .invalid: .failure(Rejection(code: "invalid-user", reason: "\(field) '\(reference)' has an invalid accid"))
-        case .colliding: .failure(Rejection(code: "colliding-user", reason: "\(field) '\(reference)' collides with another accid"))
+        case .colliding:
+            .failure(Rejection(code: "colliding-user", reason: "\(field) '\(reference)' collides with another accid"))
         }
     }
 }

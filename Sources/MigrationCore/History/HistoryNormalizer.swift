@@ -95,7 +95,9 @@ public struct HistoryNormalizer {
         var reason: String
     }
 
-    private func conversationOf(_ data: [String: JSONValue], type: Int) -> Result<HistoryMessage.Conversation, Rejection> {
+    private func conversationOf(_ data: [String: JSONValue], type: Int) -> Result<
+        HistoryMessage.Conversation, Rejection
+    > {
         if let tidValue = data["tid"], tidValue != .null {
             guard let gid = tidValue.string, let accidRef = data["accid"]?.string else {
                 return .failure(Rejection(code: "missing-field", reason: "a team message needs accid and tid"))
@@ -106,7 +108,10 @@ public struct HistoryNormalizer {
             return user(accidRef, "accid").map { .team(accid: $0, tid: tid) }
         }
         if Self.notificationTypes.contains(type) {
-            return .failure(Rejection(code: "notification-not-team", reason: "type \(type) is a team notification but the line has no tid"))
+            return .failure(
+                Rejection(
+                    code: "notification-not-team", reason: "type \(type) is a team notification but the line has no tid"
+                ))
         }
         guard let fromRef = data["from"]?.string, let toRef = data["to"]?.string else {
             return .failure(Rejection(code: "missing-field", reason: "a p2p message needs from and to"))

@@ -71,7 +71,9 @@ final class HistoryOutput {
     private func write(_ data: Data, to name: String) throws {
         let path = directory + "/" + name
         if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else { throw SourceError.unreadable(path) }
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw SourceError.unreadable(path)
+            }
         }
         guard let handle = FileHandle(forWritingAtPath: path) else { throw SourceError.unreadable(path) }
         defer { try? handle.close() }

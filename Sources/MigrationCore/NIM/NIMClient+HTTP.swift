@@ -19,7 +19,8 @@ extension NIMClient {
         http.headers.add(name: "AppKey", value: configuration.appKey)
         http.headers.add(name: "Nonce", value: nonce)
         http.headers.add(name: "CurTime", value: curTime)
-        http.headers.add(name: "CheckSum", value: CheckSum.make(secret: configuration.secret, nonce: nonce, curTime: curTime))
+        http.headers.add(
+            name: "CheckSum", value: CheckSum.make(secret: configuration.secret, nonce: nonce, curTime: curTime))
         switch request.body {
         case .form(let fields):
             http.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded;charset=utf-8")
@@ -27,7 +28,9 @@ extension NIMClient {
         case .multipart(let fields, let fileName, let content):
             let boundary = "nim-migrate-" + CheckSum.nonce()
             http.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")
-            http.body = .bytes(ByteBuffer(bytes: FormEncoding.multipart(fields, fileName: fileName, content: content, boundary: boundary)))
+            http.body = .bytes(
+                ByteBuffer(
+                    bytes: FormEncoding.multipart(fields, fileName: fileName, content: content, boundary: boundary)))
         case .json(let json):
             http.headers.add(name: "Content-Type", value: "application/json;charset=utf-8")
             http.body = .bytes(ByteBuffer(string: json.text))
@@ -51,7 +54,8 @@ extension NIMClient {
 
 /// Form and multipart bodies.
 enum FormEncoding {
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     /// `application/x-www-form-urlencoded`, UTF-8, spaces as %20.
     static func encode(_ fields: [(String, String)]) -> String {
@@ -65,7 +69,8 @@ enum FormEncoding {
     static func multipart(_ fields: [(String, String)], fileName: String, content: Data, boundary: String) -> Data {
         var data = Data()
         for (key, value) in fields {
-            data.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(key)\"\r\n\r\n\(value)\r\n".utf8))
+            data.append(
+                Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(key)\"\r\n\r\n\(value)\r\n".utf8))
         }
         let safeName = fileName.replacingOccurrences(of: "\"", with: "_")
         data.append(

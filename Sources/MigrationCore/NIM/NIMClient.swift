@@ -59,7 +59,8 @@ public final class NIMClient: Sendable {
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(configuration.concurrency, 1))
         http.timeout = .init(connect: .seconds(5), read: .seconds(Int64(configuration.timeout.components.seconds)))
         http.httpVersion = .http1Only
-        self.http = HTTPClient(eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: http)
+        self.http = HTTPClient(
+            eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: http)
     }
 
     /// Closes the connection pool. Call once, when the process is done with NIM.
@@ -92,7 +93,8 @@ public final class NIMClient: Sendable {
             case .failure(let error) where error.isThrottled && attempt < configuration.retry.maxAttempts:
                 stats.throttled += 1
                 await limiter.penalize(pause: configuration.retry.throttlePause)
-            case .failure(let error) where error.retryable && !error.ambiguous && attempt < configuration.retry.maxAttempts:
+            case .failure(let error)
+            where error.retryable && !error.ambiguous && attempt < configuration.retry.maxAttempts:
                 let delay = configuration.retry.backoff(after: attempt, jitter: Double.random(in: 0...1))
                 try? await Task.sleep(for: delay)
             case .failure(var error):

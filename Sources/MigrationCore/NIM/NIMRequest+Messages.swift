@@ -12,7 +12,8 @@ extension NIMRequest {
 
     /// `msg/upload.action` (base64 in a form field), at most 15 MB.
     public static func uploadBase64(_ content: Data, type: String?) -> NIMRequest {
-        NIMRequest("msg/upload.action", [("content", content.base64EncodedString()), ("type", type), ("ishttps", "true")])
+        NIMRequest(
+            "msg/upload.action", [("content", content.base64EncodedString()), ("type", type), ("ishttps", "true")])
     }
 
     /// `msg/sendMsg.action`; `ope` 0 p2p, 1 team. Not idempotent (no client key).

@@ -26,7 +26,8 @@ extension NIMRequest {
 
     /// `team/create.action` with the owner and at most 199 invitees. Not idempotent: NIM issues a
     /// new tid per call, so the groups stage reconciles an unanswered attempt instead of retrying.
-    public static func createTeam(name: String, owner: String, members: [String], settings: TeamSettings) -> NIMRequest {
+    public static func createTeam(name: String, owner: String, members: [String], settings: TeamSettings) -> NIMRequest
+    {
         NIMRequest(
             "team/create.action",
             [

@@ -53,7 +53,10 @@ extension NIMRequest {
     {
         NIMRequest(
             "user/setSpecialRelation.action",
-            [("accid", accid), ("targetAcc", target), ("relationType", String(relationType)), ("value", add ? "1" : "0")])
+            [
+                ("accid", accid), ("targetAcc", target), ("relationType", String(relationType)),
+                ("value", add ? "1" : "0"),
+            ])
     }
 
     /// `user/listBlackAndMuteList.action`.

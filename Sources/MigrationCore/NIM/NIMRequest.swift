@@ -70,7 +70,9 @@ public struct NIMRequest: Sendable, Equatable {
     }
 
     /// The name counted in reports: `user/create.action`, `POST /im/v2.1/conversations`.
-    public var endpointName: String { v2 ? "\(method) \(path.split(separator: "?").first.map(String.init) ?? path)" : path }
+    public var endpointName: String {
+        v2 ? "\(method) \(path.split(separator: "?").first.map(String.init) ?? path)" : path
+    }
 
     /// A JSON array of strings, as NIM wants list parameters.
     public static func jsonArray(_ values: [String]) -> String {

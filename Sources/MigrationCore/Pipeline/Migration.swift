@@ -11,7 +11,8 @@ public enum Migration {
         try PipelineSession.checkSource(config)
         let calls = CallRecorder()
         let client = try makeClient(config, environment: environment, calls: calls)
-        let accidMap = try config.users.accidMap.map { path throws(ConfigError) in try AccidMap(path: path) } ?? AccidMap()
+        let accidMap =
+            try config.users.accidMap.map { path throws(ConfigError) in try AccidMap(path: path) } ?? AccidMap()
         do {
             let services = StageServices(
                 config: config, accidMap: accidMap, client: client, outputDirectory: config.outputDirectory)
@@ -24,7 +25,8 @@ public enum Migration {
             try await ReportWriter.write(
                 session: session, stages: summary.stages, status: summary.status, runID: summary.runID,
                 planned: summary.planned)
-            await progress.note("report: \(session.output("report.md")) (failed items: \(session.output("failed.jsonl")))")
+            await progress.note(
+                "report: \(session.output("report.md")) (failed items: \(session.output("failed.jsonl")))")
             await client.shutdown()
             return summary.status
         } catch {
@@ -42,7 +44,9 @@ public enum Migration {
     }
 
     /// `nim-migrate ids`: streams the old → new map of one kind as CSV or JSON lines.
-    public static func ids(pipelinePath: String, kind: IDKind, jsonLines: Bool, write: @escaping @Sendable (String) -> Void)
+    public static func ids(
+        pipelinePath: String, kind: IDKind, jsonLines: Bool, write: @escaping @Sendable (String) -> Void
+    )
         async throws
     {
         let session = try PipelineSession.openExisting(pipelinePath: pipelinePath)
@@ -70,11 +74,15 @@ public enum CSV {
 extension Migration {
     /// `nim-migrate plan`: reads every input as `run` would, calls nothing, writes `plan.md` and
     /// `plan.json`, and returns what a run would end with.
-    public static func plan(pipelinePath: String) async throws -> (status: ExitStatus, report: PlanReport, markdown: String) {
+    public static func plan(pipelinePath: String) async throws -> (
+        status: ExitStatus, report: PlanReport, markdown: String
+    ) {
         let config = try PipelineConfig.load(path: pipelinePath)
         try PipelineSession.checkSource(config)
-        let accidMap = try config.users.accidMap.map { path throws(ConfigError) in try AccidMap(path: path) } ?? AccidMap()
-        let services = StageServices(config: config, accidMap: accidMap, client: nil, outputDirectory: config.outputDirectory)
+        let accidMap =
+            try config.users.accidMap.map { path throws(ConfigError) in try AccidMap(path: path) } ?? AccidMap()
+        let services = StageServices(
+            config: config, accidMap: accidMap, client: nil, outputDirectory: config.outputDirectory)
         let stages = StageCatalog(services: services).stages()
         let session = try PipelineSession.open(pipelinePath: pipelinePath, locking: true)
         let runID = try await session.database.beginRun(mode: "plan", options: "{}")
@@ -99,7 +107,8 @@ extension Migration {
 
 extension Migration {
     /// The one client of a process, with the AppSecret from the pipeline's environment variable.
-    static func makeClient(_ config: PipelineConfig, environment: [String: String], calls: CallRecorder) throws(ConfigError)
+    static func makeClient(_ config: PipelineConfig, environment: [String: String], calls: CallRecorder)
+        throws(ConfigError)
         -> NIMClient
     {
         guard let secret = environment[config.target.appSecretEnv], !secret.isEmpty else {
@@ -110,7 +119,8 @@ extension Migration {
             NIMClient.Configuration(
                 endpoint: config.target.endpoint, v2Endpoint: config.target.v2Endpoint, appKey: config.target.appKey,
                 secret: Secret(secret), rate: config.throttle.rate, concurrency: config.concurrency,
-                retry: RetryPolicy(throttlePause: .milliseconds(Failpoint.setting("NIM_MIGRATE_THROTTLE_PAUSE_MS", 10_000)))),
+                retry: RetryPolicy(
+                    throttlePause: .milliseconds(Failpoint.setting("NIM_MIGRATE_THROTTLE_PAUSE_MS", 10_000)))),
             calls: calls)
     }
 

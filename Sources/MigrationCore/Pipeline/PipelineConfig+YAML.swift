@@ -83,7 +83,8 @@ extension PipelineConfig {
         let appKey = try node.string("appkey")
         let secretEnv = try node.string("app_secret_env")
         guard secretEnv.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
-            throw ConfigError(path: node.child("app_secret_env"), "must name an environment variable, not hold the secret")
+            throw ConfigError(
+                path: node.child("app_secret_env"), "must name an environment variable, not hold the secret")
         }
         let target = Target(
             endpoint: endpoint, v2Endpoint: v2, appKey: appKey, appSecretEnv: secretEnv,

@@ -26,7 +26,8 @@ public struct PipelineSession: Sendable {
     public static func openExisting(pipelinePath: String) throws -> PipelineSession {
         let config = try PipelineConfig.load(path: pipelinePath)
         guard FileManager.default.fileExists(atPath: config.statePath) else {
-            throw ConfigError(path: "", "pipeline '\(config.name)' has no state yet (\(config.statePath)); run it first")
+            throw ConfigError(
+                path: "", "pipeline '\(config.name)' has no state yet (\(config.statePath)); run it first")
         }
         let database = try StateDatabase(path: config.statePath)
         return PipelineSession(config: config, database: database, lock: nil, outputDirectory: config.outputDirectory)

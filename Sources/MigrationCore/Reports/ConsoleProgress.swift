@@ -26,7 +26,12 @@ public actor ConsoleProgress: ProgressSink {
     public func stageStarted(_ stage: StageID, counts: StageCounts) {
         let finished = counts.done + counts.failed + counts.skipped
         tracks.append(
-            (stage, Track(total: counts.total, finished: finished, failed: counts.failed, started: .now, startFinished: finished)))
+            (
+                stage,
+                Track(
+                    total: counts.total, finished: finished, failed: counts.failed, started: .now,
+                    startFinished: finished)
+            ))
         if !terminal { emit("\(stage): started, \(counts.total) items, \(counts.remaining) left") }
         draw(force: true)
     }

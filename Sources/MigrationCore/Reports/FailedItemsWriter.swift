@@ -33,7 +33,8 @@ public enum FailedItemsWriter {
                 count += 1
             }
         }
-        for problem in try await database.problems() where problem.severity == .error && stages.contains(problem.stage) {
+        for problem in try await database.problems() where problem.severity == .error && stages.contains(problem.stage)
+        {
             let line = Line(
                 stage: problem.stage, kind: "line", key: nil, file: problem.file, line: problem.line,
                 code: problem.code, desc: problem.message, retryable: false, attempts: nil)

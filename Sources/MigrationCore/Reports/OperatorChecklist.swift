@@ -18,7 +18,7 @@ public enum OperatorChecklist {
             "Keep `state/\(config.name).sqlite` and `nim-migrate ids`: NIM keeps no old→new map of accounts or tids.",
         ]
         items.append(
-                "Coexisting old and new apps: configure NIM's message CC URL (消息抄送) to `nim-migrate serve`'s "
+            "Coexisting old and new apps: configure NIM's message CC URL (消息抄送) to `nim-migrate serve`'s "
                 + "`/nim/cc`, and give NetEase the incremental endpoint for messages after the cut-off.")
         return items
     }

@@ -62,7 +62,8 @@ public struct PlanReport: Sendable, Codable, Equatable {
             for p in group { out += "- `\(p.location)` (\(p.severity.rawValue)): \(p.message)\n" }
         }
         out += "\n## Verdict\n\n"
-        out += verdict == "done"
+        out +=
+            verdict == "done"
             ? "A run would migrate every line.\n"
             : "A run would leave the lines above out (exit 1); fix them or accept it.\n"
         if !checklist.isEmpty {

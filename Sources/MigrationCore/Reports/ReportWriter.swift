@@ -13,7 +13,8 @@ public enum ReportWriter {
             planned: planned)
         try Data(report.markdown().utf8).write(to: URL(fileURLWithPath: session.output("report.md")), options: .atomic)
         try JSONFile.write(report, to: session.output("report.json"))
-        try await FailedItemsWriter.write(database: session.database, stages: stages, to: session.output("failed.jsonl"))
+        try await FailedItemsWriter.write(
+            database: session.database, stages: stages, to: session.output("failed.jsonl"))
         return report
     }
 }

@@ -25,7 +25,8 @@ extension RunReport {
         if problems.byCode.isEmpty {
             out += "None.\n"
         } else {
-            out += "\(problems.errors) lines not migrated, \(problems.warnings) warnings.\n\n| kind | lines |\n|---|---:|\n"
+            out +=
+                "\(problems.errors) lines not migrated, \(problems.warnings) warnings.\n\n| kind | lines |\n|---|---:|\n"
             for (code, count) in problems.byCode.sorted(by: { $0.key < $1.key }) { out += "| \(code) | \(count) |\n" }
         }
         out += "\nEvery failed item and rejected line, with file, line and reason: `failed.jsonl`.\n"

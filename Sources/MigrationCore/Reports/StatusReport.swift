@@ -27,7 +27,9 @@ public struct StatusReport: Sendable, Codable, Equatable {
             let eta = rate > 0 && c.remaining > 0 ? Double(c.remaining) / rate : nil
             lines.append(Line(stage: stage, items: c, ratePerSecond: rate, etaSeconds: eta))
         }
-        let last = try await database.lastRun().map { "run \($0.id) (\($0.mode)): \($0.outcome ?? "running or killed")" }
+        let last = try await database.lastRun().map {
+            "run \($0.id) (\($0.mode)): \($0.outcome ?? "running or killed")"
+        }
         return StatusReport(pipeline: pipeline, lastRun: last, stages: lines)
     }
 

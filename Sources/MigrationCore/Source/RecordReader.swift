@@ -12,12 +12,16 @@ struct RecordReader {
     /// Parses the line; a line that is not a JSON object becomes one problem.
     static func parse(_ bytes: Data?, stage: StageID, file: String, line: Int) -> Result<RecordReader, Problem> {
         guard let bytes else {
-            return .failure(Problem(stage: stage, file: file, line: line, code: "line-too-long", message: "line is longer than 1 MiB"))
+            return .failure(
+                Problem(
+                    stage: stage, file: file, line: line, code: "line-too-long", message: "line is longer than 1 MiB"))
         }
         guard let json = try? JSONValue.parse(bytes), case .object(let object) = json else {
             let snippet = String(decoding: bytes.prefix(60), as: UTF8.self)
             return .failure(
-                Problem(stage: stage, file: file, line: line, code: "invalid-json", message: "not a JSON object: \(snippet)"))
+                Problem(
+                    stage: stage, file: file, line: line, code: "invalid-json", message: "not a JSON object: \(snippet)"
+                ))
         }
         return .success(RecordReader(object: object, stage: stage, file: file, line: line))
     }
@@ -57,7 +61,9 @@ struct RecordReader {
     mutating func int(_ key: String, allowed: ClosedRange<Int64>) -> Int? {
         guard let value = object[key], value != .null else { return nil }
         guard let int = value.int, allowed.contains(int) else {
-            problem("invalid-field", "\(key) \(value.text) is not in \(allowed.lowerBound)…\(allowed.upperBound): left out", .warning)
+            problem(
+                "invalid-field", "\(key) \(value.text) is not in \(allowed.lowerBound)…\(allowed.upperBound): left out",
+                .warning)
             return nil
         }
         return Int(int)
@@ -73,4 +79,3 @@ struct RecordReader {
         return items.compactMap(\.string)
     }
 }
-

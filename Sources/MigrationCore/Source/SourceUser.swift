@@ -25,7 +25,8 @@ public struct SourceUser: Sendable, Codable, Equatable {
         user.ex = reader.text("ex", limit: 1024)
         if let token = reader.text("token", limit: 1000) {
             if token.count > 128 {
-                reader.problem("field-too-long", "token is longer than NIM's 128 characters: a new one is generated", .warning)
+                reader.problem(
+                    "field-too-long", "token is longer than NIM's 128 characters: a new one is generated", .warning)
             } else {
                 user.token = token
             }

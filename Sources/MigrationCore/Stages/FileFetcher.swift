@@ -37,7 +37,9 @@ final class FileFetcher: Sendable {
         if lower.hasPrefix("http://") || lower.hasPrefix("https://") { return await download(reference, headers) }
         let path: String
         if lower.hasPrefix("file://") {
-            guard let url = URL(string: reference) else { return .failure(Failure(code: 0, desc: "bad file URL", retryable: false)) }
+            guard let url = URL(string: reference) else {
+                return .failure(Failure(code: 0, desc: "bad file URL", retryable: false))
+            }
             path = url.path
         } else {
             let resolved = URL(fileURLWithPath: root + "/" + reference).standardizedFileURL.path

@@ -36,7 +36,9 @@ extension FilesStage {
     }
 
     /// Download, deduplicate by content, upload.
-    private func rehost(_ reference: String, client: NIMClient, fetcher: FileFetcher, context: StageContext) async -> ItemOutcome {
+    private func rehost(_ reference: String, client: NIMClient, fetcher: FileFetcher, context: StageContext) async
+        -> ItemOutcome
+    {
         let data: Data
         switch await fetcher.fetch(reference) {
         case .failure(let failure): return .failed(code: failure.code, desc: failure.desc, retryable: failure.retryable)
@@ -51,7 +53,8 @@ extension FilesStage {
                 case .busy: try await Task.sleep(for: .milliseconds(50))
                 case .mine:
                     let name = reference.split(separator: "/").last.map(String.init) ?? "file"
-                    let ext = name.split(separator: ".").count > 1 ? name.split(separator: ".").last.map(String.init) : nil
+                    let ext =
+                        name.split(separator: ".").count > 1 ? name.split(separator: ".").last.map(String.init) : nil
                     do {
                         let response = try await client.send(.uploadFile(data, name: name, type: ext), stage: id)
                         guard let url = response["url"]?.string else {
@@ -85,7 +88,8 @@ extension FilesStage {
             return .failed(code: 0, desc: "no file item for \(url)", retryable: false)
         }
         guard item.status == .done, let hosted = GroupsStage.decode(HostedFile.self, item.result) else {
-            return .failed(code: 0, desc: "\(url) was not re-hosted (see its file item)", retryable: item.status != .failed)
+            return .failed(
+                code: 0, desc: "\(url) was not re-hosted (see its file item)", retryable: item.status != .failed)
         }
         do {
             try await call(hosted)

@@ -39,7 +39,8 @@ public struct FilesStage: Stage {
             for file in files { try await registerAttachments(file, emit) }
         }
         return try await context.plan([
-            ("file", "msg/fileUpload.action"), ("avatar", "user/updateUinfo.action"), ("team-icon", "team/update.action"),
+            ("file", "msg/fileUpload.action"), ("avatar", "user/updateUinfo.action"),
+            ("team-icon", "team/update.action"),
         ])
     }
 
@@ -47,26 +48,38 @@ public struct FilesStage: Stage {
         NewWorkItem(key: "file:" + url, kind: "file", payload: url, sourceFile: file, sourceLine: line)
     }
 
-    private func registerAvatarsAndIcons(_ context: StageContext, _ emit: ([NewWorkItem]) async throws -> Void) async throws {
+    private func registerAvatarsAndIcons(_ context: StageContext, _ emit: ([NewWorkItem]) async throws -> Void)
+        async throws
+    {
         let encoder = JSONEncoder()
         try await context.database.forEachAcceptedUser(batch: 5000) { rows in
             var items: [NewWorkItem] = []
             for row in rows {
-                guard let user = GroupsStage.decode(SourceUser.self, row.payload), let icon = user.icon, !icon.isEmpty else { continue }
+                guard let user = GroupsStage.decode(SourceUser.self, row.payload), let icon = user.icon, !icon.isEmpty
+                else { continue }
                 items.append(Self.fileItem(icon, file: row.file, line: row.line))
-                let payload = String(decoding: try encoder.encode(AvatarPayload(accid: user.accid, url: icon)), as: UTF8.self)
-                items.append(NewWorkItem(key: "avatar:" + user.accid, kind: "avatar", payload: payload, sourceFile: row.file, sourceLine: row.line))
+                let payload = String(
+                    decoding: try encoder.encode(AvatarPayload(accid: user.accid, url: icon)), as: UTF8.self)
+                items.append(
+                    NewWorkItem(
+                        key: "avatar:" + user.accid, kind: "avatar", payload: payload, sourceFile: row.file,
+                        sourceLine: row.line))
             }
             try await emit(items)
         }
         var items: [NewWorkItem] = []
         for status in [WorkStatus.pending, .inFlight, .done, .failed] {
             for item in try await context.database.items(stage: .groups, status: status) {
-                guard let plan = GroupsStage.decode(GroupPlan.self, item.payload), let icon = plan.icon, !icon.isEmpty else { continue }
+                guard let plan = GroupsStage.decode(GroupPlan.self, item.payload), let icon = plan.icon, !icon.isEmpty
+                else { continue }
                 items.append(Self.fileItem(icon, file: item.sourceFile ?? GroupsStage.file, line: item.sourceLine ?? 0))
-                let payload = String(decoding: try encoder.encode(IconPayload(gid: plan.gid, owner: plan.owner, url: icon)), as: UTF8.self)
+                let payload = String(
+                    decoding: try encoder.encode(IconPayload(gid: plan.gid, owner: plan.owner, url: icon)),
+                    as: UTF8.self)
                 items.append(
-                    NewWorkItem(key: "icon:" + plan.gid, kind: "team-icon", payload: payload, sourceFile: item.sourceFile, sourceLine: item.sourceLine))
+                    NewWorkItem(
+                        key: "icon:" + plan.gid, kind: "team-icon", payload: payload, sourceFile: item.sourceFile,
+                        sourceLine: item.sourceLine))
             }
         }
         try await emit(items)
@@ -77,7 +90,8 @@ public struct FilesStage: Stage {
         var items: [NewWorkItem] = []
         var seen = Set<String>()
         try await LineReader(path: services.export.path(file)).forEachLine { line, bytes in
-            guard let bytes, let json = try? JSONValue.parse(bytes), let type = json["type"].flatMap(HistoryNormalizer.integer),
+            guard let bytes, let json = try? JSONValue.parse(bytes),
+                let type = json["type"].flatMap(HistoryNormalizer.integer),
                 Self.mediaTypes.contains(type), let data = json["data"]
             else { return }
             var attach = data["attach"]

@@ -50,7 +50,8 @@ extension GroupsStage {
         let (custom, marked) = GroupPlan.markedCustom(reader.text("custom", limit: 1024), gid: gid)
         if !marked {
             reader.problem(
-                "custom-not-json", "group \(gid): custom is not a JSON object; a crash during creation is reconciled by name",
+                "custom-not-json",
+                "group \(gid): custom is not a JSON object; a crash during creation is reconciled by name",
                 .warning)
         }
         settings.custom = custom

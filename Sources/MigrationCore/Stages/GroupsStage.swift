@@ -43,7 +43,9 @@ public struct GroupsStage: Stage {
                 case .success(var reader):
                     if let plan = try await readGroup(&reader, context) {
                         if let first = seen[plan.gid] {
-                            reader.problem("duplicate-group", "gid \(plan.gid) is listed again; the first (\(Self.file):\(first)) is migrated")
+                            reader.problem(
+                                "duplicate-group",
+                                "gid \(plan.gid) is listed again; the first (\(Self.file):\(first)) is migrated")
                         } else {
                             seen[plan.gid] = line
                             items.append(
@@ -80,7 +82,9 @@ public struct GroupsStage: Stage {
                     for item in items {
                         guard let plan = Self.decode(GroupPlan.self, item.payload) else { continue }
                         let progress = Self.decode(Progress.self, item.progress) ?? Progress()
-                        for (endpoint, count) in Self.remainingCalls(plan, progress) { calls[endpoint, default: 0] += count }
+                        for (endpoint, count) in Self.remainingCalls(plan, progress) {
+                            calls[endpoint, default: 0] += count
+                        }
                     }
                 }
                 after = last.id

@@ -38,7 +38,8 @@ extension HistoryStage {
                     offset += UInt64(newline - start + 1)
                     start = buffer.index(after: newline)
                     if chunk.count >= Self.chunkLines {
-                        try commit(chunk, file: file, offset: offset, line: line, cursor: &cursor, context, output, cache)
+                        try commit(
+                            chunk, file: file, offset: offset, line: line, cursor: &cursor, context, output, cache)
                         chunk.removeAll(keepingCapacity: true)
                         if context.stop.isRequested { return false }
                     }
@@ -63,7 +64,9 @@ extension HistoryStage {
                 mapping: .init(
                     user: { ref in cache.user(ref) { (try? tx.resolveUser(ref)) ?? .unknown } },
                     team: { gid in
-                        cache.team(gid) { dryRun ? (try? tx.plannedTeam(gid)) ?? nil : (try? tx.newID(.team, old: gid)) ?? nil }
+                        cache.team(gid) {
+                            dryRun ? (try? tx.plannedTeam(gid)) ?? nil : (try? tx.newID(.team, old: gid)) ?? nil
+                        }
                     },
                     file: { url in cache.file(url) { (try? tx.hostedFile(url)) ?? nil } }))
             for (number, bytes) in chunk {
@@ -79,16 +82,23 @@ extension HistoryStage {
                     case .new:
                         try output?.append(text, kind: message.isTeam ? "team" : "p2p")
                         for warning in warnings {
-                            try tx.record(Problem(stage: stage, file: file, line: number, code: "normalized", message: warning, severity: .warning))
+                            try tx.record(
+                                Problem(
+                                    stage: stage, file: file, line: number, code: "normalized", message: warning,
+                                    severity: .warning))
                         }
                     case .seen(let first, let firstHash) where firstHash == hash:
                         try tx.record(
-                            Problem(stage: stage, file: file, line: number, code: "duplicate-message",
+                            Problem(
+                                stage: stage, file: file, line: number, code: "duplicate-message",
                                 message: "the same message as \(first): dropped", severity: .warning))
                     case .seen(let first, _):
                         try tx.record(
-                            Problem(stage: stage, file: file, line: number, code: "conflicting-message",
-                                message: "shares msgid, from, to/tid and createTime with \(first) but differs; the first is kept"))
+                            Problem(
+                                stage: stage, file: file, line: number, code: "conflicting-message",
+                                message:
+                                    "shares msgid, from, to/tid and createTime with \(first) but differs; the first is kept"
+                            ))
                     }
                 }
             }

@@ -56,14 +56,16 @@ public struct HistoryStage: Stage {
 
     public func run(_ context: StageContext) async throws {
         let outputDirectory = services.outputDirectory + "/history"
-        var cursor = try await context.database.checkpoint(id, "cursor").flatMap {
-            try? JSONDecoder().decode(Cursor.self, from: Data($0.utf8))
-        } ?? Cursor()
+        var cursor =
+            try await context.database.checkpoint(id, "cursor").flatMap {
+                try? JSONDecoder().decode(Cursor.self, from: Data($0.utf8))
+            } ?? Cursor()
         let output = try HistoryOutput(directory: outputDirectory, state: cursor.output)
         let cache = ReferenceCache()
         var after: Int64 = 0
         while !context.stop.isRequested {
-            let items = try await context.database.items(stage: id, status: .pending, after: after, limit: 100)
+            let items =
+                try await context.database.items(stage: id, status: .pending, after: after, limit: 100)
                 + context.database.items(stage: id, status: .inFlight, after: after, limit: 100)
             guard let item = items.sorted(by: { $0.id < $1.id }).first else { break }
             after = item.id

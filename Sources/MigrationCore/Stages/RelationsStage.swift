@@ -34,13 +34,16 @@ public struct RelationsStage: Stage {
 
     public func register(_ context: StageContext) async throws -> StagePlan {
         let export = services.export
-        let fingerprint = export.fingerprint([UsersStage.file, Self.friendsFile, Self.blocksFile]) + "|map:" + services.accidMap.fingerprint
+        let fingerprint =
+            export.fingerprint([UsersStage.file, Self.friendsFile, Self.blocksFile]) + "|map:"
+            + services.accidMap.fingerprint
         try await context.registerOnce(fingerprint: fingerprint) { emit in
             if export.has(Self.friendsFile) { try await readFriends(context, emit) }
             if export.has(Self.blocksFile) { try await readBlocks(context, emit) }
         }
         return try await context.plan([
-            ("friend", "friend/add.action"), ("alias", "friend/update.action"), ("block", "user/setSpecialRelation.action"),
+            ("friend", "friend/add.action"), ("alias", "friend/update.action"),
+            ("block", "user/setSpecialRelation.action"),
         ])
     }
 
@@ -54,7 +57,9 @@ public struct RelationsStage: Stage {
             guard let (from, to) = try await resolvePair(a, b, &reader, context) else { return [] }
             let pair = [from, to].sorted()
             var items = [
-                NewWorkItem(key: "friend:\(pair[0])|\(pair[1])", kind: "friend", sourceFile: Self.friendsFile, sourceLine: reader.line)
+                NewWorkItem(
+                    key: "friend:\(pair[0])|\(pair[1])", kind: "friend", sourceFile: Self.friendsFile,
+                    sourceLine: reader.line)
             ]
             let alias = reader.text("alias", limit: 128)
             let ex = reader.text("ex", limit: 256)
@@ -146,16 +151,19 @@ public struct RelationsStage: Stage {
         }
         guard !context.stop.isRequested else { return }
         try await context.process(kind: "alias") { item, _ in
-            guard let p = item.payload.flatMap({ try? JSONDecoder().decode(AliasPayload.self, from: Data($0.utf8)) }) else {
+            guard let p = item.payload.flatMap({ try? JSONDecoder().decode(AliasPayload.self, from: Data($0.utf8)) })
+            else {
                 return .failed(code: 0, desc: "unreadable work item", retryable: false)
             }
             return await Self.outcome { () async throws(NIMError) in
-                _ = try await client.send(.updateFriend(accid: p.accid, faccid: p.faccid, alias: p.alias, ex: p.ex), stage: id)
+                _ = try await client.send(
+                    .updateFriend(accid: p.accid, faccid: p.faccid, alias: p.alias, ex: p.ex), stage: id)
             }
         }
         guard !context.stop.isRequested else { return }
         try await context.process(kind: "block") { item, _ in
-            guard let p = item.payload.flatMap({ try? JSONDecoder().decode(BlockPayload.self, from: Data($0.utf8)) }) else {
+            guard let p = item.payload.flatMap({ try? JSONDecoder().decode(BlockPayload.self, from: Data($0.utf8)) })
+            else {
                 return .failed(code: 0, desc: "unreadable work item", retryable: false)
             }
             return await Self.outcome { () async throws(NIMError) in

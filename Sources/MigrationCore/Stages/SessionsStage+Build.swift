@@ -13,7 +13,9 @@ extension SessionsStage {
 
     private func readHistory(_ database: StateDatabase) throws {
         let folder = services.outputDirectory + "/history"
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
+            $0.hasSuffix(".txt")
+        }.sorted()
         for name in names {
             var batch: [JSONValue] = []
             func flush() throws {
@@ -31,7 +33,9 @@ extension SessionsStage {
     }
 
     private static func add(_ message: JSONValue, _ tx: SessionTransaction) throws {
-        guard let data = message["data"], let type = message["type"]?.int, let time = data["createTime"]?.int else { return }
+        guard let data = message["data"], let type = message["type"]?.int, let time = data["createTime"]?.int else {
+            return
+        }
         let summary = summary(type: Int(type), body: data["body"]?.string)
         if let tid = data["tid"]?.string {
             try tx.addTeamMessage(tid: tid, time: time, summary: summary)
@@ -64,12 +68,14 @@ extension SessionsStage {
         try database.recordSync(problems)
     }
 
-    private static func addKnown(_ bytes: Data, line: Int, _ tx: SessionTransaction, stage: StageID) throws -> Problem? {
+    private static func addKnown(_ bytes: Data, line: Int, _ tx: SessionTransaction, stage: StageID) throws -> Problem?
+    {
         func problem(_ code: String, _ message: String) -> Problem {
             Problem(stage: stage, file: file, line: line, code: code, message: message)
         }
         guard let json = try? JSONValue.parse(bytes) else { return problem("invalid-json", "not a JSON object") }
-        guard let ownerRef = json["accid"]?.string, let kind = json["type"]?.string, let targetRef = json["target"]?.string,
+        guard let ownerRef = json["accid"]?.string, let kind = json["type"]?.string,
+            let targetRef = json["target"]?.string,
             let time = json["updateTime"]?.int
         else { return problem("missing-field", "accid, type, target and updateTime are required") }
         guard case .migrated(let owner) = try tx.resolveUser(ownerRef) else {
@@ -158,7 +164,9 @@ final class ShardWriter {
     private var buffer = Data()
 
     init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
             throw SourceError.unreadable(path)
         }
         self.handle = handle

@@ -4,9 +4,11 @@ extension StageContext {
         switch try await database.resolveUser(reference) {
         case .migrated(let accid): .success(accid)
         case .unknown: .failure(.init(code: "unknown-user", text: "'\(reference)' is not in users.jsonl"))
-        case .invalid: .failure(.init(code: "invalid-user", text: "'\(reference)' has an invalid accid (see users.jsonl)"))
+        case .invalid:
+            .failure(.init(code: "invalid-user", text: "'\(reference)' has an invalid accid (see users.jsonl)"))
         case .colliding:
-            .failure(.init(code: "colliding-user", text: "'\(reference)' collides with another accid (see users.jsonl)"))
+            .failure(
+                .init(code: "colliding-user", text: "'\(reference)' collides with another accid (see users.jsonl)"))
         }
     }
 }

@@ -38,6 +38,7 @@ public struct StageFailure: Error, CustomStringConvertible {
 extension ItemOutcome {
     /// The outcome of an item whose NIM call failed.
     init(_ error: NIMError) {
-        self = .failed(code: error.code, desc: error.desc.isEmpty ? error.description : error.desc, retryable: error.retryable)
+        self = .failed(
+            code: error.code, desc: error.desc.isEmpty ? error.description : error.desc, retryable: error.retryable)
     }
 }

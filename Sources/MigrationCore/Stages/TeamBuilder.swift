@@ -27,7 +27,8 @@ struct TeamBuilder {
 
     /// Sends one request per batch from `done` on, saving progress after each.
     private func steps(
-        _ batches: [[String]], _ done: WritableKeyPath<GroupsStage.Progress, Int>, _ progress: inout GroupsStage.Progress,
+        _ batches: [[String]], _ done: WritableKeyPath<GroupsStage.Progress, Int>,
+        _ progress: inout GroupsStage.Progress,
         _ request: ([String]) -> NIMRequest
     ) async throws {
         while progress[keyPath: done] < batches.count {

@@ -24,20 +24,25 @@ public struct UsersStage: Stage {
         try await context.registerOnce(fingerprint: fingerprint) { emit in
             guard export.has(Self.file) else {
                 try await context.report([
-                    Problem(stage: id, file: Self.file, line: 0, code: "missing-file", message: "the export has no users.jsonl", severity: .warning)
+                    Problem(
+                        stage: id, file: Self.file, line: 0, code: "missing-file",
+                        message: "the export has no users.jsonl", severity: .warning)
                 ])
                 return
             }
             try await readAccounts(context)
             try await reportCollisions(context)
             try await context.database.forEachAcceptedUser(batch: 5000) { rows in
-                try await emit(rows.map {
-                    NewWorkItem(key: $0.nim, kind: "user", payload: $0.payload, sourceFile: $0.file, sourceLine: $0.line)
-                })
+                try await emit(
+                    rows.map {
+                        NewWorkItem(
+                            key: $0.nim, kind: "user", payload: $0.payload, sourceFile: $0.file, sourceLine: $0.line)
+                    })
             }
         }
         let counts = try await context.database.counts()[id] ?? StageCounts()
-        return StagePlan(items: counts.total, calls: counts.remaining > 0 ? ["user/create.action": counts.remaining] : [:])
+        return StagePlan(
+            items: counts.total, calls: counts.remaining > 0 ? ["user/create.action": counts.remaining] : [:])
     }
 
     /// Pass over users.jsonl into `source_user`.
@@ -67,7 +72,9 @@ public struct UsersStage: Stage {
                     var status = SourceUserRow.Status.ok
                     if let reason = AccidRules.problem(mapped) {
                         let renamed = mapped == user.accid ? "" : " (renamed from '\(user.accid)' by users.accid_map)"
-                        reader.problem("invalid-accid", reason + renamed + "; not migrated, nor its relations, memberships and messages")
+                        reader.problem(
+                            "invalid-accid",
+                            reason + renamed + "; not migrated, nor its relations, memberships and messages")
                         status = .invalid
                     }
                     if user.token == nil { user.token = CheckSum.nonce() }
@@ -76,7 +83,8 @@ public struct UsersStage: Stage {
                     let payload = status == .ok ? String(decoding: try encoder.encode(user), as: UTF8.self) : nil
                     rows.append(
                         SourceUserRow(
-                            original: original, nim: AccidRules.nim(mapped), status: status, file: Self.file, line: line,
+                            original: original, nim: AccidRules.nim(mapped), status: status, file: Self.file,
+                            line: line,
                             payload: payload))
                 }
                 problems.append(contentsOf: reader.problems)
@@ -94,7 +102,8 @@ public struct UsersStage: Stage {
                 problems.append(
                     Problem(
                         stage: id, file: row.file, line: row.line, code: "colliding-accid",
-                        message: "accid '\(row.original)' becomes '\(row.nim)' in NIM, like \(others.joined(separator: ", ")); "
+                        message:
+                            "accid '\(row.original)' becomes '\(row.nim)' in NIM, like \(others.joined(separator: ", ")); "
                             + "neither is migrated until users.accid_map renames one"))
             }
         }
@@ -104,7 +113,8 @@ public struct UsersStage: Stage {
     public func run(_ context: StageContext) async throws {
         let client = try services.requireClient(id)
         try await context.process { item, _ in
-            guard let payload = item.payload, let user = try? JSONDecoder().decode(SourceUser.self, from: Data(payload.utf8)),
+            guard let payload = item.payload,
+                let user = try? JSONDecoder().decode(SourceUser.self, from: Data(payload.utf8)),
                 let token = user.token
             else { return .failed(code: 0, desc: "unreadable work item", retryable: false) }
             do throws(NIMError) {

@@ -54,7 +54,9 @@ public struct Verifier: Sendable {
                     ("mobile", user.mobile), ("ex", user.ex), ("gender", user.gender.map(String.init)),
                 ]
                 for (key, expected) in fields where expected != nil && info[key]?.string != expected {
-                    report.add("users", "account \(user.accid): \(key) is \(info[key]?.text ?? "absent"), expected \(expected ?? "")")
+                    report.add(
+                        "users",
+                        "account \(user.accid): \(key) is \(info[key]?.text ?? "absent"), expected \(expected ?? "")")
                 }
             }
         }
@@ -90,7 +92,10 @@ public struct Verifier: Sendable {
         for alias in aliases {
             guard let friend = friends[alias.accid]?[alias.faccid] else { continue }
             if let expected = alias.alias, friend["alias"]?.string != expected {
-                report.add("friends", "alias of \(alias.faccid) for \(alias.accid) is \(friend["alias"]?.text ?? "absent"), expected \(expected)")
+                report.add(
+                    "friends",
+                    "alias of \(alias.faccid) for \(alias.accid) is \(friend["alias"]?.text ?? "absent"), expected \(expected)"
+                )
             }
         }
         let blocks = try await doneItems(.relations, kind: "block").compactMap {

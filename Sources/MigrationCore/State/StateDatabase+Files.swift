@@ -14,7 +14,9 @@ extension StateDatabase {
         try await pool.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO file_content (sha256) VALUES (?)", arguments: [sha256])
             if db.changesCount > 0 { return .mine }
-            guard let row = try Row.fetchOne(db, sql: "SELECT url, md5, size FROM file_content WHERE sha256 = ?", arguments: [sha256]),
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT url, md5, size FROM file_content WHERE sha256 = ?", arguments: [sha256]),
                 let url: String = row["url"]
             else { return .busy }
             return .hosted(HostedFile(url: url, md5: row["md5"], size: row["size"]))
@@ -53,7 +55,8 @@ public enum ContentClaim: Sendable, Equatable {
 extension HistoryTransaction {
     /// The re-hosted file of a source URL, when the files stage re-hosted it.
     public func hostedFile(_ url: String) throws -> HostedFile? {
-        let statement = try db.cachedStatement(sql: "SELECT result FROM work_item WHERE stage = 'files' AND key = ? AND status = 2")
+        let statement = try db.cachedStatement(
+            sql: "SELECT result FROM work_item WHERE stage = 'files' AND key = ? AND status = 2")
         guard let text = try String.fetchOne(statement, arguments: ["file:" + url]) else { return nil }
         return GroupsStage.decode(HostedFile.self, text)
     }

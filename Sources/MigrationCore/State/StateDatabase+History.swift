@@ -36,7 +36,8 @@ public final class HistoryTransaction {
     /// Sets a stage checkpoint value.
     public func setCheckpoint(_ stage: StageID, _ key: String, _ value: String) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO checkpoint (stage, key, value) VALUES (?, ?, ?)", arguments: [stage.rawValue, key, value])
+            sql: "INSERT OR REPLACE INTO checkpoint (stage, key, value) VALUES (?, ?, ?)",
+            arguments: [stage.rawValue, key, value])
     }
 
     /// Where a source accid stands.
@@ -47,9 +48,10 @@ public final class HistoryTransaction {
     /// For a dry run: the tid of a group that is, or will be, migrated (a placeholder until it is).
     public func plannedTeam(_ gid: String) throws -> String? {
         if let tid = try newID(.team, old: gid) { return tid }
-        let planned = try Bool.fetchOne(
-            db, sql: "SELECT 1 FROM work_item WHERE stage = 'groups' AND key = ? AND status IN (0, 1)",
-            arguments: ["team:\(gid)"]) ?? false
+        let planned =
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM work_item WHERE stage = 'groups' AND key = ? AND status IN (0, 1)",
+                arguments: ["team:\(gid)"]) ?? false
         return planned ? "gid:\(gid)" : nil
     }
 
@@ -63,7 +65,8 @@ extension StateDatabase {
     /// Runs one chunk of the history pass in one write transaction (blocking: the pass is a single
     /// sequential writer). `plan` keeps dry-run keys apart from the run's.
     public func historyChunk<T>(plan: Bool, _ body: (HistoryTransaction) throws -> T) throws -> T {
-        try pool.write { db in try body(HistoryTransaction(db: db, keyTable: plan ? "plan_history_key" : "history_key")) }
+        try pool.write { db in try body(HistoryTransaction(db: db, keyTable: plan ? "plan_history_key" : "history_key"))
+        }
     }
 
     /// Forgets the dry run's keys (each plan starts afresh).

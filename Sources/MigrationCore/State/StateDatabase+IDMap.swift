@@ -23,7 +23,8 @@ extension StateDatabase {
     public func map(_ mappings: [IDMapping]) async throws {
         guard !mappings.isEmpty else { return }
         try await pool.write { db in
-            let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO id_map (kind, old, new) VALUES (?, ?, ?)")
+            let statement = try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO id_map (kind, old, new) VALUES (?, ?, ?)")
             for mapping in mappings {
                 try statement.execute(arguments: [mapping.kind.rawValue, mapping.old, mapping.new])
             }
@@ -38,7 +39,8 @@ extension StateDatabase {
     /// ``newID(_:old:)`` on an open connection (inside another transaction).
     static func newID(_ kind: IDKind, old: String, in db: Database) throws -> String? {
         try String.fetchOne(
-            db.cachedStatement(sql: "SELECT new FROM id_map WHERE kind = ? AND old = ?"), arguments: [kind.rawValue, old])
+            db.cachedStatement(sql: "SELECT new FROM id_map WHERE kind = ? AND old = ?"),
+            arguments: [kind.rawValue, old])
     }
 
     /// Streams every mapping of a kind in old-id order to `body` (no whole-map array in memory).

@@ -57,7 +57,9 @@ public final class SessionTransaction {
 
     /// Gives every member of a team the team's session.
     public func spreadTeam(tid: String, members: [String]) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT update_time, last_msg, count FROM team_activity WHERE tid = ?", arguments: [tid])
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT update_time, last_msg, count FROM team_activity WHERE tid = ?", arguments: [tid])
         else { return }
         let time: Int64 = row["update_time"]
         let last: String? = row["last_msg"]
@@ -98,7 +100,10 @@ extension StateDatabase {
     public func forEachUserSessions(limit: Int, _ body: (String, [SessionEntry]) throws -> Void) throws {
         try pool.read { db in
             let cursor = try Row.fetchCursor(
-                db, sql: "SELECT owner, type, target, update_time, last_msg, count FROM session ORDER BY owner, update_time DESC, type, target")
+                db,
+                sql:
+                    "SELECT owner, type, target, update_time, last_msg, count FROM session ORDER BY owner, update_time DESC, type, target"
+            )
             var owner: String?
             var entries: [SessionEntry] = []
             while let row = try cursor.next() {
@@ -111,7 +116,8 @@ extension StateDatabase {
                 if entries.count < limit {
                     entries.append(
                         SessionEntry(
-                            type: row["type"], target: row["target"], updateTime: row["update_time"], lastMsg: row["last_msg"],
+                            type: row["type"], target: row["target"], updateTime: row["update_time"],
+                            lastMsg: row["last_msg"],
                             count: row["count"]))
                 }
             }
@@ -133,7 +139,8 @@ extension StateDatabase {
     public func forEachDoneItemSync(stage: StageID, _ body: (WorkItem) throws -> Void) throws {
         try pool.read { db in
             let cursor = try Row.fetchCursor(
-                db, sql: "SELECT * FROM work_item WHERE stage = ? AND status = 2 ORDER BY id", arguments: [stage.rawValue])
+                db, sql: "SELECT * FROM work_item WHERE stage = ? AND status = 2 ORDER BY id",
+                arguments: [stage.rawValue])
             while let row = try cursor.next() {
                 if let item = WorkItem(row: row) { try body(item) }
             }

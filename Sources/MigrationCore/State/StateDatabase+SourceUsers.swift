@@ -52,7 +52,8 @@ extension StateDatabase {
             var duplicates: [(SourceUserRow, String)] = []
             for row in rows {
                 try insert.execute(arguments: [
-                    row.original, row.original.lowercased(), row.nim, row.status.rawValue, row.file, row.line, row.payload,
+                    row.original, row.original.lowercased(), row.nim, row.status.rawValue, row.file, row.line,
+                    row.payload,
                 ])
                 if db.changesCount == 0,
                     let first = try Row.fetchOne(
@@ -81,7 +82,8 @@ extension StateDatabase {
                     (SELECT nim FROM source_user WHERE status = 0 GROUP BY nim HAVING count(*) > 1)
                     """)
             let users = rows.map {
-                SourceUserRow(original: $0["original"], nim: $0["nim"], status: .colliding, file: $0["file"], line: $0["line"])
+                SourceUserRow(
+                    original: $0["original"], nim: $0["nim"], status: .colliding, file: $0["file"], line: $0["line"])
             }
             return Dictionary(grouping: users, by: \.nim).values.sorted { $0[0].nim < $1[0].nim }
         }

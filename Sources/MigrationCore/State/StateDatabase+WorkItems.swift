@@ -43,7 +43,8 @@ extension StateDatabase {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT * FROM work_item WHERE stage = ?1 AND status = 1 AND (?2 IS NULL OR kind = ?2) ORDER BY id",
+                sql:
+                    "SELECT * FROM work_item WHERE stage = ?1 AND status = 1 AND (?2 IS NULL OR kind = ?2) ORDER BY id",
                 arguments: [stage.rawValue, kind]
             ).compactMap(WorkItem.init(row:))
         }

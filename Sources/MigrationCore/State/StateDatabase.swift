@@ -46,7 +46,8 @@ public final class StateDatabase: Sendable {
     public func endRun(_ id: Int64, outcome: String) async throws {
         let time = now()
         try await pool.write { db in
-            try db.execute(sql: "UPDATE run SET ended_at = ?, outcome = ? WHERE id = ?", arguments: [time, outcome, id])
+            try db.execute(
+                sql: "UPDATE run SET ended_at = ?, outcome = ? WHERE id = ?", arguments: [time, outcome, id])
         }
     }
 
@@ -106,7 +107,8 @@ public final class StateDatabase: Sendable {
         try db.cachedStatement(
             sql: "INSERT OR IGNORE INTO problem (stage, file, line, code, message, severity) VALUES (?, ?, ?, ?, ?, ?)"
         ).execute(arguments: [
-            problem.stage.rawValue, problem.file, problem.line, problem.code, problem.message, problem.severity.rawValue,
+            problem.stage.rawValue, problem.file, problem.line, problem.code, problem.message,
+            problem.severity.rawValue,
         ])
     }
 

@@ -13,7 +13,9 @@ struct JSONParser {
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
-        guard parser.index == parser.bytes.count else { throw JSONParseError(offset: parser.index, "trailing characters") }
+        guard parser.index == parser.bytes.count else {
+            throw JSONParseError(offset: parser.index, "trailing characters")
+        }
         return value
     }
 
@@ -64,7 +66,9 @@ struct JSONParser {
             }
             let key = try string()
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw JSONParseError(offset: index, "expected :") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                throw JSONParseError(offset: index, "expected :")
+            }
             index += 1
             skipWhitespace()
             members[key] = try value(depth: depth + 1)
@@ -146,7 +150,9 @@ struct JSONParser {
                     {
                         index += 2
                         let low = try hex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw JSONParseError(offset: index, "bad surrogate pair") }
+                        guard (0xDC00...0xDFFF).contains(low) else {
+                            throw JSONParseError(offset: index, "bad surrogate pair")
+                        }
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     }
                     let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
