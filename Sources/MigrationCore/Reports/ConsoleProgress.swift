@@ -9,6 +9,8 @@ public actor ConsoleProgress: ProgressSink {
         var failed: Int
         var started: ContinuousClock.Instant
         var startFinished: Int
+        /// Set when the stage ended, so its rate stays the rate it ran at.
+        var ended: ContinuousClock.Instant?
     }
 
     private let terminal: Bool
@@ -48,6 +50,7 @@ public actor ConsoleProgress: ProgressSink {
             tracks[index].1.total = counts.total
             tracks[index].1.finished = counts.done + counts.failed + counts.skipped
             tracks[index].1.failed = counts.failed
+            tracks[index].1.ended = .now
         }
         draw(force: true)
         if !terminal, let line = tracks.last(where: { $0.0 == stage }).map(render) { emit(line + " (stage ended)") }
@@ -87,7 +90,7 @@ public actor ConsoleProgress: ProgressSink {
         let width = 24
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let elapsed = ContinuousClock.now - t.started
+        let elapsed = (t.ended ?? ContinuousClock.now) - t.started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let rate = seconds > 0 ? Double(t.finished - t.startFinished) / seconds : 0
         let left = t.total - t.finished
