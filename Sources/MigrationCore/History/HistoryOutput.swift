@@ -15,13 +15,15 @@ final class HistoryOutput {
         var sizes: [String: UInt64] = [:]
     }
 
-    let directory: String
+    /// Nil for a dry run: lines are counted, nothing is written.
+    let directory: String?
     private(set) var state: State
     private var pending: [String: Data] = [:]
 
-    init(directory: String, state: State) throws {
+    init(directory: String?, state: State) throws {
         self.directory = directory
         self.state = state
+        guard let directory else { return }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // Drop whatever a dead chunk appended after the last checkpoint.
         for (name, size) in state.sizes {
@@ -46,8 +48,10 @@ final class HistoryOutput {
             state.lines[kind] = 0
         }
         let name = Self.fileName(kind, state.number[kind, default: 1])
-        pending[name, default: Data()].append(contentsOf: line.utf8)
-        pending[name, default: Data()].append(0x0A)
+        if directory != nil {
+            pending[name, default: Data()].append(contentsOf: line.utf8)
+            pending[name, default: Data()].append(0x0A)
+        }
         state.lines[kind, default: 0] += 1
         state.sizes[name, default: 0] += UInt64(line.utf8.count + 1)
     }
@@ -68,7 +72,19 @@ final class HistoryOutput {
         }
     }
 
+    /// Lines per output file so far (`p2p-0001.txt` → n), for the plan.
+    var linesPerFile: [String: Int] {
+        var out: [String: Int] = [:]
+        for kind in ["p2p", "team"] {
+            let number = state.number[kind, default: 1]
+            for n in 1..<number { out[Self.fileName(kind, n)] = Self.linesPerFile }
+            if state.lines[kind, default: 0] > 0 { out[Self.fileName(kind, number)] = state.lines[kind, default: 0] }
+        }
+        return out
+    }
+
     private func write(_ data: Data, to name: String) throws {
+        guard let directory else { return }
         let path = directory + "/" + name
         if !FileManager.default.fileExists(atPath: path) {
             guard FileManager.default.createFile(atPath: path, contents: nil) else {

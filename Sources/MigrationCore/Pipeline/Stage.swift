@@ -20,10 +20,13 @@ public protocol Stage: Sendable {
 public struct StagePlan: Sendable, Equatable, Codable {
     public var items: Int
     public var calls: [String: Int]
+    /// What the stage will produce besides calls, e.g. `p2p-0001.txt lines` or `bytes to re-host`.
+    public var outputs: [String: Int]
 
-    public init(items: Int = 0, calls: [String: Int] = [:]) {
+    public init(items: Int = 0, calls: [String: Int] = [:], outputs: [String: Int] = [:]) {
         self.items = items
         self.calls = calls
+        self.outputs = outputs
     }
 
     /// All REST calls of the stage.

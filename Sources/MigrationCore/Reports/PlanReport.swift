@@ -19,6 +19,7 @@ public struct PlanReport: Sendable, Codable, Equatable {
         public var calls: [String: Int]
         public var totalCalls: Int
         public var estimatedSeconds: Double
+        public var outputs: [String: Int]
     }
 
     /// Assembles the report from the stages' plans and the recorded problems.
@@ -28,7 +29,7 @@ public struct PlanReport: Sendable, Codable, Equatable {
         stages = plans.map { stage, plan in
             StageLine(
                 stage: stage, items: plan.items, calls: plan.calls, totalCalls: plan.totalCalls,
-                estimatedSeconds: Double(plan.totalCalls) / Double(max(rate, 1)))
+                estimatedSeconds: Double(plan.totalCalls) / Double(max(rate, 1)), outputs: plan.outputs)
         }
         totalCalls = stages.reduce(0) { $0 + $1.totalCalls }
         estimatedSeconds = Double(totalCalls) / Double(max(rate, 1))
@@ -53,6 +54,13 @@ public struct PlanReport: Sendable, Codable, Equatable {
             out += "\n## REST calls by endpoint\n\n| stage | endpoint | calls |\n|---|---|---:|\n"
             for (stage, endpoint, calls) in endpoints.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) {
                 out += "| \(stage) | `\(endpoint)` | \(calls) |\n"
+            }
+        }
+        let outputs = stages.flatMap { s in s.outputs.map { (s.stage, $0.key, $0.value) } }
+        if !outputs.isEmpty {
+            out += "\n## Outputs\n\n| stage | what | amount |\n|---|---|---:|\n"
+            for (stage, what, amount) in outputs.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) {
+                out += "| \(stage) | \(what) | \(amount) |\n"
             }
         }
         out += "\n## Problems in the source\n\n"

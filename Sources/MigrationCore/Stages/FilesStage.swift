@@ -38,10 +38,43 @@ public struct FilesStage: Stage {
             try await registerAvatarsAndIcons(context, emit)
             for file in files { try await registerAttachments(file, emit) }
         }
-        return try await context.plan([
+        var plan = try await context.plan([
             ("file", "msg/fileUpload.action"), ("avatar", "user/updateUinfo.action"),
             ("team-icon", "team/update.action"),
         ])
+        if context.dryRun { try await countUploads(context, into: &plan) }
+        return plan
+    }
+
+    /// A dry run reads the local attachments to count uploads exactly (identical bytes are uploaded
+    /// once; missing and oversize files not at all) and the bytes to re-host. Remote files count one
+    /// upload each: the plan does not download them.
+    private func countUploads(_ context: StageContext, into plan: inout StagePlan) async throws {
+        var hashes = Set<String>()
+        var uploads = 0
+        var bytes = 0
+        var remote = 0
+        for status in [WorkStatus.pending, .inFlight] {
+            for item in try await context.database.items(stage: id, status: status) where item.kind == "file" {
+                let reference = item.payload ?? ""
+                let lower = reference.lowercased()
+                if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+                    uploads += 1
+                    remote += 1
+                    continue
+                }
+                let path = lower.hasPrefix("file://") ? (URL(string: reference)?.path ?? "") : services.export.path(reference)
+                guard let data = FileManager.default.contents(atPath: path), data.count <= FileFetcher.limit else { continue }
+                if hashes.insert(CheckSum.hex(SHA256.hash(data: data))).inserted {
+                    uploads += 1
+                    bytes += data.count
+                }
+            }
+        }
+        plan.calls["msg/fileUpload.action"] = uploads > 0 ? uploads : nil
+        plan.outputs["files to re-host"] = uploads
+        plan.outputs["bytes to re-host (local files)"] = bytes
+        if remote > 0 { plan.outputs["remote files (sizes known once downloaded)"] = remote }
     }
 
     static func fileItem(_ url: String, file: String, line: Int) -> NewWorkItem {

@@ -1,11 +1,11 @@
 internal import Foundation
 
 extension HistoryStage {
-    /// Reads `file` from the cursor to its end (or a stop request), chunk by chunk. With no
-    /// `output` it only validates (the dry run). Returns whether the file was finished.
+    /// Reads `file` from the cursor to its end (or a stop request), chunk by chunk. A dry run only
+    /// validates and counts (`output` writes nothing). Returns whether the file was finished.
     @discardableResult
     func pass(
-        _ file: String, from cursor: inout Cursor, context: StageContext, output: HistoryOutput?,
+        _ file: String, from cursor: inout Cursor, context: StageContext, output: HistoryOutput,
         cache: ReferenceCache = ReferenceCache()
     ) throws -> Bool {
         let path = services.export.path(file)
@@ -54,9 +54,9 @@ extension HistoryStage {
     /// Normalises a chunk, appends its lines, and commits keys, problems and cursor together.
     private func commit(
         _ chunk: [(line: Int, bytes: Data)], file: String, offset: UInt64, line: Int, cursor: inout Cursor,
-        _ context: StageContext, _ output: HistoryOutput?, _ cache: ReferenceCache
+        _ context: StageContext, _ output: HistoryOutput, _ cache: ReferenceCache
     ) throws {
-        let dryRun = output == nil
+        let dryRun = output.directory == nil
         let stage = id
         let encoder = JSONEncoder()
         try context.database.historyChunk(plan: dryRun) { tx in
@@ -80,7 +80,7 @@ extension HistoryStage {
                     let hash = HistoryNormalizer.stableID(text)
                     switch try tx.insertKey(message.key, location: location, hash: hash) {
                     case .new:
-                        try output?.append(text, kind: message.isTeam ? "team" : "p2p")
+                        try output.append(text, kind: message.isTeam ? "team" : "p2p")
                         for warning in warnings {
                             try tx.record(
                                 Problem(
@@ -102,12 +102,12 @@ extension HistoryStage {
                     }
                 }
             }
-            try output?.flush()
+            try output.flush()
             Failpoint.hit("history.before-commit")
             cursor.file = file
             cursor.offset = offset
             cursor.line = line
-            if let output { cursor.output = output.state }
+            cursor.output = output.state
             if !dryRun {
                 try tx.setCheckpoint(stage, "cursor", String(decoding: try encoder.encode(cursor), as: UTF8.self))
             }

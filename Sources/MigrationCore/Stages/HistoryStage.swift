@@ -42,16 +42,19 @@ public struct HistoryStage: Stage {
         try await context.registerOnce(fingerprint: fingerprint) { emit in
             try await emit(files.map { NewWorkItem(key: $0, kind: "message-file", sourceFile: $0) })
         }
+        var outputs: [String: Int] = [:]
         if context.dryRun {
             try await context.database.clearPlanHistoryKeys()
-            var cursor = Cursor()
             let cache = ReferenceCache()
+            let counter = try HistoryOutput(directory: nil, state: HistoryOutput.State())
             for file in files {
-                try pass(file, from: &cursor, context: context, output: nil, cache: cache)
+                var cursor = Cursor(file: file)
+                try pass(file, from: &cursor, context: context, output: counter, cache: cache)
             }
+            for (name, lines) in counter.linesPerFile { outputs["\(name) lines"] = lines }
         }
         let counts = try await context.database.counts()[id] ?? StageCounts()
-        return StagePlan(items: counts.total, calls: [:])
+        return StagePlan(items: counts.total, calls: [:], outputs: outputs)
     }
 
     public func run(_ context: StageContext) async throws {
@@ -77,6 +80,8 @@ public struct HistoryStage: Stage {
             let finished = try pass(item.key, from: &cursor, context: context, output: output, cache: cache)
             guard finished else { break }
             try await context.database.complete([(item.id, .done())])
+            // New history means new sessions: the sessions stage builds again.
+            try await context.database.reopen(stage: .sessions, key: "build")
             await context.progress.itemsFinished(id, done: 1, failed: 0, skipped: 0)
         }
         if !context.stop.isRequested, (try await context.database.counts()[id]?.remaining ?? 0) == 0 {

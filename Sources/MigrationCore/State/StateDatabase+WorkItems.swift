@@ -110,6 +110,16 @@ extension StateDatabase {
         }
     }
 
+    /// Puts one item back to pending (work to do again), when it exists.
+    public func reopen(stage: StageID, key: String) async throws {
+        let time = now()
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE work_item SET status = 0, result = NULL, updated_at = ? WHERE stage = ? AND key = ?",
+                arguments: [time, stage.rawValue, key])
+        }
+    }
+
     /// Durably records a sub-step of an item in flight (e.g. "team created as tid 10001").
     public func saveProgress(_ id: Int64, _ progress: String) async throws {
         try await pool.write { db in
