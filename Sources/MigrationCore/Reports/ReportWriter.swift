@@ -10,7 +10,7 @@ public enum ReportWriter {
     ) async throws -> RunReport {
         let report = try await RunReport.build(
             database: session.database, pipeline: session.config.name, stages: stages, status: status, runID: runID,
-            planned: planned)
+            planned: planned, rate: session.config.throttle.rate)
         try Data(report.markdown().utf8).write(to: URL(fileURLWithPath: session.output("report.md")), options: .atomic)
         try JSONFile.write(report, to: session.output("report.json"))
         try await FailedItemsWriter.write(

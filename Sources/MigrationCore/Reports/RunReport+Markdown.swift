@@ -54,7 +54,9 @@ extension RunReport {
         }
         guard !rows.isEmpty else { return "" }
         var out = "\n## This run: planned beside made\n\n"
-        out += "\(plannedTotal) calls planned, \(madeTotal) made (retries aside), in \(Self.duration(seconds)).\n\n"
+        out += "\(plannedTotal) calls planned, \(madeTotal) made (retries aside), in \(Self.duration(seconds))"
+        if let rate, rate > 0 { out += " (planned: \(Self.duration(Double(plannedTotal) / Double(rate))))" }
+        out += ".\n\n"
         out += "| stage | endpoint | planned | made | retries | 416s | failed |\n|---|---|---:|---:|---:|---:|---:|\n"
         return out + rows.joined(separator: "\n") + "\n"
     }

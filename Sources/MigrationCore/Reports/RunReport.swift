@@ -8,6 +8,8 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var stages: [StageReport]
     public var problems: ProblemSummary
     public var failedItems: Int
+    /// `throttle.rate`, for the planned duration beside the real one.
+    public var rate: Int?
 
     /// One stage's line of the report.
     public struct StageReport: Sendable, Codable, Equatable {
@@ -37,7 +39,7 @@ public struct RunReport: Sendable, Codable, Equatable {
     /// Builds the report of `stages` from the state database.
     public static func build(
         database: StateDatabase, pipeline: String, stages: [StageID], status: ExitStatus, runID: Int64?,
-        planned: [StageID: StagePlan] = [:]
+        planned: [StageID: StagePlan] = [:], rate: Int? = nil
     ) async throws -> RunReport {
         let counts = try await database.counts()
         let calls = try await database.callStats()
@@ -64,6 +66,6 @@ public struct RunReport: Sendable, Codable, Equatable {
                 errors: problems.count { $0.severity == .error },
                 warnings: problems.count { $0.severity == .warning },
                 byCode: Dictionary(grouping: problems, by: \.code).mapValues(\.count)),
-            failedItems: reports.reduce(0) { $0 + $1.items.failed })
+            failedItems: reports.reduce(0) { $0 + $1.items.failed }, rate: rate)
     }
 }
