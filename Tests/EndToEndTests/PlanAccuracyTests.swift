@@ -5,7 +5,7 @@ import NIMEmulator
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Issue 6: on a generated export the plan predicts every call the run then makes, per endpoint.

@@ -27,6 +27,10 @@ public struct LineReader: Sendable {
                 try await body(lineNumber, nil)
                 return
             }
+            if slice.count > maxLineBytes {
+                try await body(lineNumber, nil)
+                return
+            }
             var line = slice
             if line.last == 0x0D { line.removeLast() }
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }

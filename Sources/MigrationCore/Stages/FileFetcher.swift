@@ -35,19 +35,8 @@ final class FileFetcher: Sendable {
     func fetch(_ reference: String, headers: [(String, String)] = []) async -> Result<Data, Failure> {
         let lower = reference.lowercased()
         if lower.hasPrefix("http://") || lower.hasPrefix("https://") { return await download(reference, headers) }
-        let path: String
-        if lower.hasPrefix("file://") {
-            guard let url = URL(string: reference) else {
-                return .failure(Failure(code: 0, desc: "bad file URL", retryable: false))
-            }
-            path = url.path
-        } else {
-            let resolved = URL(fileURLWithPath: root + "/" + reference).standardizedFileURL.path
-            let base = URL(fileURLWithPath: root).standardizedFileURL.path
-            guard resolved.hasPrefix(base + "/") else {
-                return .failure(Failure(code: 0, desc: "path \(reference) leaves the export folder", retryable: false))
-            }
-            path = resolved
+        guard let path = Self.localPath(reference, root: root) else {
+            return .failure(Failure(code: 0, desc: "path \(reference) leaves the export folder", retryable: false))
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             return .failure(Failure(code: 404, desc: "no such file: \(reference)", retryable: false))
@@ -59,6 +48,21 @@ final class FileFetcher: Sendable {
         } catch {
             return .failure(Failure(code: 0, desc: "cannot read \(reference)", retryable: false))
         }
+    }
+
+    /// The file a local reference (relative path or `file://`) names, or nil when it lies outside
+    /// the export folder (symbolic links resolved): an export must not make the tool upload the
+    /// machine's own files.
+    static func localPath(_ reference: String, root: String) -> String? {
+        var relative = reference
+        if reference.lowercased().hasPrefix("file://") {
+            guard let url = URL(string: reference) else { return nil }
+            relative = url.path
+        }
+        let base = URL(fileURLWithPath: root).resolvingSymlinksInPath().standardizedFileURL.path
+        let target = relative.hasPrefix("/") ? relative : root + "/" + relative
+        let resolved = URL(fileURLWithPath: target).resolvingSymlinksInPath().standardizedFileURL.path
+        return resolved.hasPrefix(base + "/") ? resolved : nil
     }
 
     private func download(_ url: String, _ headers: [(String, String)]) async -> Result<Data, Failure> {

@@ -63,8 +63,9 @@ public struct FilesStage: Stage {
                     remote += 1
                     continue
                 }
-                let path = lower.hasPrefix("file://") ? (URL(string: reference)?.path ?? "") : services.export.path(reference)
-                guard let data = FileManager.default.contents(atPath: path), data.count <= FileFetcher.limit else { continue }
+                guard let path = FileFetcher.localPath(reference, root: services.export.root),
+                    let data = FileManager.default.contents(atPath: path), data.count <= FileFetcher.limit
+                else { continue }
                 if hashes.insert(CheckSum.hex(SHA256.hash(data: data))).inserted {
                     uploads += 1
                     bytes += data.count

@@ -72,6 +72,13 @@ extension HistoryStage {
             for (number, bytes) in chunk {
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 let location = "\(file):\(number)"
+                guard bytes.count <= 1 << 20 else {
+                    try tx.record(
+                        Problem(
+                            stage: stage, file: file, line: number, code: "line-too-long",
+                            message: "line is longer than 1 MiB"))
+                    continue
+                }
                 switch normalizer.normalize(bytes) {
                 case .rejected(let code, let reason):
                     try tx.record(Problem(stage: stage, file: file, line: number, code: code, message: reason))
