@@ -25,6 +25,11 @@ final class HistoryOutput {
         self.state = state
         guard let directory else { return }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // A kill during an atomic write (the manifest's) leaves Foundation's temporary file behind:
+        // the folder holds the import files and the manifest, nothing else.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where !Self.isOutput(name) {
+            try? FileManager.default.removeItem(atPath: directory + "/" + name)
+        }
         // Drop whatever a dead chunk appended after the last checkpoint.
         for (name, size) in state.sizes {
             let path = directory + "/" + name
@@ -33,6 +38,12 @@ final class HistoryOutput {
                 try handle.close()
             }
         }
+    }
+
+    /// `p2p-NNNN.txt`, `team-NNNN.txt` or `manifest.json`.
+    static func isOutput(_ name: String) -> Bool {
+        name == "manifest.json"
+            || name.range(of: "^(p2p|team)-[0-9]{4,}\\.txt$", options: .regularExpression) != nil
     }
 
     static func fileName(_ kind: String, _ number: Int) -> String {
