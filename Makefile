@@ -5,7 +5,8 @@
 #   make dry-run         the plan of PIPELINE (state/NAME/plan.md), nothing sent to the target
 #   make status          progress of PIPELINE from its state database
 #   make test            the whole test suite (CI runs exactly this)
-#   make bench           the benchmarks (release build): checkpoint rate, resume time, …
+#   make bench           the benchmarks (release build): throttle, checkpoint, history vs jq, plan accuracy
+#   make soak            the crash and fault campaigns at a larger scale (100 kills, 30,000 messages)
 #   make sample          regenerate the bundled sample export (deterministic)
 #   make emulator        a NIM emulator on 127.0.0.1:18080 in the foreground
 #   make lint            swift format lint (when the toolchain has it)
@@ -17,7 +18,7 @@ PIPELINE ?= pipelines/sample.yaml
 SWIFT ?= swift
 BIN := .build/debug/nim-migrate
 
-.PHONY: all build migrate dry-run status test bench sample emulator lint clean
+.PHONY: all build migrate dry-run status test bench soak sample emulator lint clean
 
 all: build
 
@@ -39,6 +40,11 @@ test:
 
 bench:
 	@scripts/bench
+
+soak:
+	$(SWIFT) build --build-tests
+	CAMPAIGN_USERS=600 CAMPAIGN_MESSAGES=30000 CAMPAIGN_KILLS=100 KILL_SEED=$${KILL_SEED:-} \
+		$(SWIFT) test --skip-build --filter 'PipelineCampaignTests|HistoryResumeTests|KillResumeTests'
 
 sample: build
 	rm -rf pipelines/sample/export

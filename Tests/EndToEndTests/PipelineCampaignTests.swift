@@ -13,7 +13,12 @@ import Testing
 /// created twice, and the history files are the same (URLs aside, which name different servers).
 @Suite struct PipelineCampaignTests {
     static let secret = "campaign-secret"
-    static let spec = ExportSpec(users: 120, groups: 6, messages: 3000, seed: 99, bigGroupMembers: 90)
+    /// CI size by default; `make soak` raises it (CAMPAIGN_USERS, CAMPAIGN_MESSAGES, CAMPAIGN_KILLS).
+    static let scale = ProcessInfo.processInfo.environment
+    static let spec = ExportSpec(
+        users: Int(scale["CAMPAIGN_USERS"] ?? "") ?? 120, groups: 6,
+        messages: Int(scale["CAMPAIGN_MESSAGES"] ?? "") ?? 3000, seed: 99, bigGroupMembers: 90)
+    static let kills = Int(scale["CAMPAIGN_KILLS"] ?? "") ?? 20
 
     struct Setup {
         let dir: String
@@ -102,7 +107,7 @@ import Testing
         #expect(try await Self.run(clean) == 0)
         let expected = try await Self.state(clean)
         let expectedHistory = try Self.history(clean)
-        #expect(expected["teams"]?.count == 6 && expected["users"]?.count == 120)
+        #expect(expected["teams"]?.count == 6 && expected["users"]?.count == Self.spec.users)
 
         let crashed = try await Self.setup()
         let seed = UInt64(ProcessInfo.processInfo.environment["KILL_SEED"] ?? "") ?? UInt64.random(in: 1...1_000_000)
@@ -110,7 +115,7 @@ import Testing
         var rng = SplitMix64(seed: seed)
         var kills = 0
         var finished = false
-        while kills < 20 && !finished {
+        while kills < Self.kills && !finished {
             let (process, _, _) = try Processes.start(
                 "nim-migrate", ["run", "p.yaml"], in: crashed.dir, environment: Self.environment)
             try await Task.sleep(for: .milliseconds(30 + rng.below(250)))
