@@ -34,6 +34,10 @@ import Testing
             ),
             ("concurrency.yaml", good + "concurrency: 0", "concurrency: must be between 1 and 1024"),
             (
+                "easemob.yaml", good.replacingOccurrences(of: "canonical", with: "easemob"),
+                "source.format: 'easemob' exports cannot be read by this build yet"
+            ),
+            (
                 "source.yaml", good.replacingOccurrences(of: "path: export", with: "path: nowhere"),
                 "source.path: no such folder: nowhere"
             ),

@@ -35,6 +35,10 @@ public struct PipelineSession: Sendable {
 
     /// The export folder must exist and be a folder.
     static func checkSource(_ config: PipelineConfig) throws(ConfigError) {
+        guard config.source.format == .canonical else {
+            throw ConfigError(
+                path: "source.format", "'\(config.source.format.rawValue)' exports cannot be read by this build yet")
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: config.source.path, isDirectory: &isDirectory) else {
             throw ConfigError(path: "source.path", "no such folder: \(config.source.path)")
