@@ -12,7 +12,7 @@ extension FilesStage {
         await fetcher.shutdown()
         guard !context.stop.isRequested else { return }
         try await context.process(kind: "avatar") { item, _ in
-            guard let p = GroupsStage.decode(AvatarPayload.self, item.payload) else {
+            guard let p = decodeJSON(AvatarPayload.self, item.payload) else {
                 return .failed(code: 0, desc: "unreadable work item", retryable: false)
             }
             return await setIcon(p.url, context) { hosted async throws(NIMError) in
@@ -21,7 +21,7 @@ extension FilesStage {
         }
         guard !context.stop.isRequested else { return }
         try await context.process(kind: "team-icon") { item, _ in
-            guard let p = GroupsStage.decode(IconPayload.self, item.payload) else {
+            guard let p = decodeJSON(IconPayload.self, item.payload) else {
                 return .failed(code: 0, desc: "unreadable work item", retryable: false)
             }
             guard let tid = try? await context.database.newID(.team, old: p.gid) else {
@@ -87,7 +87,7 @@ extension FilesStage {
         guard let item = try? await context.database.item(stage: id, key: "file:" + url) else {
             return .failed(code: 0, desc: "no file item for \(url)", retryable: false)
         }
-        guard item.status == .done, let hosted = GroupsStage.decode(HostedFile.self, item.result) else {
+        guard item.status == .done, let hosted = decodeJSON(HostedFile.self, item.result) else {
             return .failed(
                 code: 0, desc: "\(url) was not re-hosted (see its file item)", retryable: item.status != .failed)
         }

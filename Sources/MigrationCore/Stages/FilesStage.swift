@@ -55,7 +55,7 @@ public struct FilesStage: Stage {
         var bytes = 0
         var remote = 0
         for status in [WorkStatus.pending, .inFlight] {
-            for item in try await context.database.items(stage: id, status: status) where item.kind == "file" {
+            for item in try await context.database.allItems(stage: id, status: status, kind: "file") {
                 let reference = item.payload ?? ""
                 let lower = reference.lowercased()
                 if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
@@ -89,7 +89,7 @@ public struct FilesStage: Stage {
         try await context.database.forEachAcceptedUser(batch: 5000) { rows in
             var items: [NewWorkItem] = []
             for row in rows {
-                guard let user = GroupsStage.decode(SourceUser.self, row.payload), let icon = user.icon, !icon.isEmpty
+                guard let user = decodeJSON(SourceUser.self, row.payload), let icon = user.icon, !icon.isEmpty
                 else { continue }
                 items.append(Self.fileItem(icon, file: row.file, line: row.line))
                 let payload = String(
@@ -103,8 +103,8 @@ public struct FilesStage: Stage {
         }
         var items: [NewWorkItem] = []
         for status in [WorkStatus.pending, .inFlight, .done, .failed] {
-            for item in try await context.database.items(stage: .groups, status: status) {
-                guard let plan = GroupsStage.decode(GroupPlan.self, item.payload), let icon = plan.icon, !icon.isEmpty
+            for item in try await context.database.allItems(stage: .groups, status: status) {
+                guard let plan = decodeJSON(GroupPlan.self, item.payload), let icon = plan.icon, !icon.isEmpty
                 else { continue }
                 items.append(Self.fileItem(icon, file: item.sourceFile ?? GroupsStage.file, line: item.sourceLine ?? 0))
                 let payload = String(

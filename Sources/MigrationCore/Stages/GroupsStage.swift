@@ -71,25 +71,14 @@ public struct GroupsStage: Stage {
     /// Items and the calls still to make (done steps of a half-built team are not counted).
     private func plan(_ context: StageContext) async throws -> StagePlan {
         var calls: [String: Int] = [:]
-        var total = 0
-        for status in WorkStatus.allCases {
-            var after: Int64 = 0
-            while true {
-                let items = try await context.database.items(stage: id, status: status, after: after, limit: 1000)
-                guard let last = items.last else { break }
-                total += items.count
-                if status == .pending || status == .inFlight {
-                    for item in items {
-                        guard let plan = Self.decode(GroupPlan.self, item.payload) else { continue }
-                        let progress = Self.decode(Progress.self, item.progress) ?? Progress()
-                        for (endpoint, count) in Self.remainingCalls(plan, progress) {
-                            calls[endpoint, default: 0] += count
-                        }
-                    }
-                }
-                after = last.id
+        for status in [WorkStatus.pending, .inFlight] {
+            for item in try await context.database.allItems(stage: id, status: status) {
+                guard let plan = decodeJSON(GroupPlan.self, item.payload) else { continue }
+                let progress = decodeJSON(Progress.self, item.progress) ?? Progress()
+                for (endpoint, count) in Self.remainingCalls(plan, progress) { calls[endpoint, default: 0] += count }
             }
         }
+        let total = try await context.database.counts()[id]?.total ?? 0
         return StagePlan(items: total, calls: calls.filter { $0.value > 0 })
     }
 
@@ -102,17 +91,13 @@ public struct GroupsStage: Stage {
         return calls
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
-        text.flatMap { try? JSONDecoder().decode(T.self, from: Data($0.utf8)) }
-    }
-
     public func run(_ context: StageContext) async throws {
         let client = try services.requireClient(id)
         try await context.process { item, resumed in
-            guard let plan = Self.decode(GroupPlan.self, item.payload) else {
+            guard let plan = decodeJSON(GroupPlan.self, item.payload) else {
                 return .failed(code: 0, desc: "unreadable work item", retryable: false)
             }
-            var progress = Self.decode(Progress.self, item.progress) ?? Progress()
+            var progress = decodeJSON(Progress.self, item.progress) ?? Progress()
             let builder = TeamBuilder(client: client, stage: id, context: context, item: item, plan: plan)
             do {
                 let tid = try await builder.build(&progress, mayExist: resumed || item.attempts > 1)

@@ -2,16 +2,16 @@ internal import Foundation
 
 extension SessionsStage {
     /// Builds the sessions from scratch and writes the shards.
-    func build(_ context: StageContext) throws {
+    func build(_ context: StageContext) async throws {
         let database = context.database
         try database.clearSessions()
-        try readHistory(database)
-        try readKnownSessions(database, context)
-        try spreadTeams(database)
+        try await readHistory(database)
+        try await readKnownSessions(database, context)
+        try await spreadTeams(database)
         try writeShards(database)
     }
 
-    private func readHistory(_ database: StateDatabase) throws {
+    private func readHistory(_ database: StateDatabase) async throws {
         let folder = services.outputDirectory + "/history"
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
             $0.hasSuffix(".txt")
@@ -24,8 +24,8 @@ extension SessionsStage {
                 }
                 batch.removeAll(keepingCapacity: true)
             }
-            try LineScanner.forEachLine(path: folder + "/" + name) { bytes in
-                if let json = try? JSONValue.parse(bytes) { batch.append(json) }
+            try await LineReader(path: folder + "/" + name).forEachLine { _, bytes in
+                if let bytes, let json = try? JSONValue.parse(bytes) { batch.append(json) }
                 if batch.count >= 10_000 { try flush() }
             }
             try flush()
@@ -46,7 +46,7 @@ extension SessionsStage {
     }
 
     /// `sessions.jsonl`: pre-migration sessions, by source ids.
-    private func readKnownSessions(_ database: StateDatabase, _ context: StageContext) throws {
+    private func readKnownSessions(_ database: StateDatabase, _ context: StageContext) async throws {
         guard services.export.has(Self.file) else { return }
         var problems: [Problem] = []
         var lines: [(Int, Data)] = []
@@ -58,14 +58,19 @@ extension SessionsStage {
             }
             lines.removeAll(keepingCapacity: true)
         }
-        var number = 0
-        try LineScanner.forEachLine(path: services.export.path(Self.file)) { bytes in
-            number += 1
+        try await LineReader(path: services.export.path(Self.file)).forEachLine { number, bytes in
+            guard let bytes else {
+                problems.append(
+                    Problem(
+                        stage: id, file: Self.file, line: number, code: "line-too-long",
+                        message: "line is longer than 1 MiB"))
+                return
+            }
             lines.append((number, bytes))
             if lines.count >= 10_000 { try flush() }
         }
         try flush()
-        try database.recordSync(problems)
+        try await context.report(problems)
     }
 
     private static func addKnown(_ bytes: Data, line: Int, _ tx: SessionTransaction, stage: StageID) throws -> Problem?
@@ -100,11 +105,11 @@ extension SessionsStage {
     }
 
     /// Every member of a team with history gets the team's session.
-    private func spreadTeams(_ database: StateDatabase) throws {
-        var teams: [(String, [String])] = []
-        try database.forEachDoneItemSync(stage: .groups) { item in
-            guard let tid = item.result, let plan = GroupsStage.decode(GroupPlan.self, item.payload) else { return }
-            teams.append((tid, [plan.owner] + plan.members))
+    private func spreadTeams(_ database: StateDatabase) async throws {
+        let teams = try await database.allItems(stage: .groups, status: .done).compactMap {
+            item -> (String, [String])? in
+            guard let tid = item.result, let plan = decodeJSON(GroupPlan.self, item.payload) else { return nil }
+            return (tid, [plan.owner] + plan.members)
         }
         try database.sessionBatch { tx in
             for (tid, members) in teams { try tx.spreadTeam(tid: tid, members: members) }

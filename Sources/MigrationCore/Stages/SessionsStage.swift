@@ -28,7 +28,7 @@ public struct SessionsStage: Stage {
 
     public func run(_ context: StageContext) async throws {
         if let item = try await context.database.item(stage: id, key: "build"), item.status != .done {
-            try build(context)
+            try await build(context)
             try await context.database.complete([(item.id, .done())])
             await context.progress.itemsFinished(id, done: 1, failed: 0, skipped: 0)
         }

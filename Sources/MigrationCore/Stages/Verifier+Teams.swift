@@ -3,7 +3,7 @@ extension Verifier {
         let items = try await doneItems(.groups)
         var plans: [String: GroupPlan] = [:]
         for item in items {
-            if let tid = item.result, let plan = GroupsStage.decode(GroupPlan.self, item.payload) { plans[tid] = plan }
+            if let tid = item.result, let plan = decodeJSON(GroupPlan.self, item.payload) { plans[tid] = plan }
         }
         var found = 0
         for batch in GroupPlan.chunks(plans.keys.sorted(), 10) {

@@ -22,20 +22,12 @@ public struct Verifier: Sendable {
         return report
     }
 
-    /// Every done item of a stage (and kind), paged.
     func doneItems(_ stage: StageID, kind: String? = nil) async throws -> [WorkItem] {
-        var all: [WorkItem] = []
-        var after: Int64 = 0
-        while true {
-            let items = try await database.items(stage: stage, status: .done, after: after, limit: 5000)
-            guard let last = items.last else { return all }
-            all.append(contentsOf: items.filter { kind == nil || $0.kind == kind })
-            after = last.id
-        }
+        try await database.allItems(stage: stage, status: .done, kind: kind)
     }
 
     private func verifyUsers(_ report: inout VerifyReport) async throws {
-        let users = try await doneItems(.users).compactMap { GroupsStage.decode(SourceUser.self, $0.payload) }
+        let users = try await doneItems(.users).compactMap { decodeJSON(SourceUser.self, $0.payload) }
         var found = 0
         for batch in GroupPlan.chunks(users.map(\.accid), 200) {
             let response = try await client.send(.getUserInfos(batch), stage: .users)
@@ -69,7 +61,7 @@ public struct Verifier: Sendable {
             return parts.count == 2 ? (parts[0], parts[1]) : nil
         }
         let aliases = try await doneItems(.relations, kind: "alias").compactMap {
-            GroupsStage.decode(RelationsStage.AliasPayload.self, $0.payload)
+            decodeJSON(RelationsStage.AliasPayload.self, $0.payload)
         }
         var friends: [String: [String: JSONValue]] = [:]
         for accid in Set(pairs.flatMap { [$0.0, $0.1] }).sorted() {
@@ -99,7 +91,7 @@ public struct Verifier: Sendable {
             }
         }
         let blocks = try await doneItems(.relations, kind: "block").compactMap {
-            GroupsStage.decode(RelationsStage.BlockPayload.self, $0.payload)
+            decodeJSON(RelationsStage.BlockPayload.self, $0.payload)
         }
         var lists: [String: (black: Set<String>, mute: Set<String>)] = [:]
         for accid in Set(blocks.map(\.accid)).sorted() {

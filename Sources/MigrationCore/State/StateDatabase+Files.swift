@@ -58,6 +58,6 @@ extension HistoryTransaction {
         let statement = try db.cachedStatement(
             sql: "SELECT result FROM work_item WHERE stage = 'files' AND key = ? AND status = 2")
         guard let text = try String.fetchOne(statement, arguments: ["file:" + url]) else { return nil }
-        return GroupsStage.decode(HostedFile.self, text)
+        return decodeJSON(HostedFile.self, text)
     }
 }

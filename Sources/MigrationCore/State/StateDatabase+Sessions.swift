@@ -125,25 +125,3 @@ extension StateDatabase {
         }
     }
 }
-
-extension StateDatabase {
-    /// ``record(problems:)`` for synchronous passes.
-    public func recordSync(_ problems: [Problem]) throws {
-        guard !problems.isEmpty else { return }
-        try pool.write { db in
-            for problem in problems { try Self.insert(problem, in: db) }
-        }
-    }
-
-    /// Every done item of a stage, for synchronous passes.
-    public func forEachDoneItemSync(stage: StageID, _ body: (WorkItem) throws -> Void) throws {
-        try pool.read { db in
-            let cursor = try Row.fetchCursor(
-                db, sql: "SELECT * FROM work_item WHERE stage = ? AND status = 2 ORDER BY id",
-                arguments: [stage.rawValue])
-            while let row = try cursor.next() {
-                if let item = WorkItem(row: row) { try body(item) }
-            }
-        }
-    }
-}

@@ -149,6 +149,19 @@ extension StateDatabase {
         }
     }
 
+    /// Every item of a stage in a status (and of a kind, when given), paged from the database.
+    /// For stages whose items are few (groups, relations), not for messages.
+    public func allItems(stage: StageID, status: WorkStatus, kind: String? = nil) async throws -> [WorkItem] {
+        var all: [WorkItem] = []
+        var after: Int64 = 0
+        while true {
+            let page = try await items(stage: stage, status: status, after: after, limit: 5000)
+            guard let last = page.last else { return all }
+            all.append(contentsOf: page.filter { kind == nil || $0.kind == kind })
+            after = last.id
+        }
+    }
+
     /// Work item counts by status of one stage's items of one kind.
     public func counts(stage: StageID, kind: String) async throws -> StageCounts {
         try await pool.read { db in
