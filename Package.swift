@@ -33,9 +33,12 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                "CZlib",
             ],
             swiftSettings: strict
         ),
+        // The system zlib (gzip-compressed Easemob history files).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(
             name: "NIMEmulator",
             dependencies: [

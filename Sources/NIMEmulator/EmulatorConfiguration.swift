@@ -27,6 +27,9 @@ public struct EmulatorConfiguration: Sendable {
     public var penaltyMs: Int = 0
     /// Seed of the generator behind fault injection and issued tokens.
     public var seed: UInt64 = 1
+    /// When set, `GET /_files/:id` answers 401 unless the request carries `share-secret` with this
+    /// value: the emulator then also plays an old CDN with restricted files (Easemob's chatfiles).
+    public var fileSecret: String? = nil
 
     /// A configuration with defaults for everything but the secret.
     public init(appSecret: String) {

@@ -14,13 +14,16 @@ public enum Migration {
         let accidMap =
             try config.users.accidMap.map { path throws(ConfigError) in try AccidMap(path: path) } ?? AccidMap()
         do {
-            let services = StageServices(
-                config: config, accidMap: accidMap, client: client, outputDirectory: config.outputDirectory)
-            let stages = StageCatalog(services: services).stages()
             let session = try PipelineSession.open(pipelinePath: pipelinePath, locking: true)
-            let runner = PipelineRunner(
+            let source = try await session.prepareSource()
+            let services = StageServices(
+                config: config, accidMap: accidMap, client: client, outputDirectory: config.outputDirectory,
+                export: source.export)
+            let stages = StageCatalog(services: services).stages()
+            var runner = PipelineRunner(
                 database: session.database, stages: stages, options: options, concurrency: config.concurrency,
                 stop: stop, calls: calls, progress: progress)
+            runner.origins = source.origins
             let summary = try await runner.run()
             try await ReportWriter.write(
                 session: session, stages: summary.stages, status: summary.status, runID: summary.runID,
@@ -81,10 +84,12 @@ extension Migration {
         try PipelineSession.checkSource(config)
         let accidMap =
             try config.users.accidMap.map { path throws(ConfigError) in try AccidMap(path: path) } ?? AccidMap()
-        let services = StageServices(
-            config: config, accidMap: accidMap, client: nil, outputDirectory: config.outputDirectory)
-        let stages = StageCatalog(services: services).stages()
         let session = try PipelineSession.open(pipelinePath: pipelinePath, locking: true)
+        let source = try await session.prepareSource()
+        let services = StageServices(
+            config: config, accidMap: accidMap, client: nil, outputDirectory: config.outputDirectory,
+            export: source.export)
+        let stages = StageCatalog(services: services).stages()
         let runID = try await session.database.beginRun(mode: "plan", options: "{}")
         var plans: [(StageID, StagePlan)] = []
         for stage in stages {
@@ -92,6 +97,7 @@ extension Migration {
                 stage: stage.id, database: session.database, runID: runID, concurrency: config.concurrency,
                 stop: StopSignal(), calls: CallRecorder(), progress: SilentProgress())
             context.dryRun = true
+            context.origins = source.origins
             plans.append((stage.id, try await stage.register(context)))
         }
         let problems = try await session.database.problems().filter { config.stages.contains($0.stage) }

@@ -14,6 +14,8 @@ public struct PipelineRunner: Sendable {
     public let progress: any ProgressSink
     /// Items claimed per transaction (nil: derived from concurrency).
     public var claimBatch: Int?
+    /// Where the lines of an adapted source came from (reports name the original files).
+    public var origins = SourceOrigins.identity
 
     public init(
         database: StateDatabase, stages: [any Stage], options: RunOptions = RunOptions(), concurrency: Int = 16,
@@ -76,9 +78,11 @@ public struct PipelineRunner: Sendable {
     }
 
     private func context(_ stage: StageID, _ runID: Int64) -> StageContext {
-        StageContext(
+        var context = StageContext(
             stage: stage, database: database, runID: runID, concurrency: concurrency, stop: stop, calls: calls,
             progress: progress, claimBatch: claimBatch)
+        context.origins = origins
+        return context
     }
 
     /// 1 when any item of these stages failed, is left, or a line was rejected; else 0.

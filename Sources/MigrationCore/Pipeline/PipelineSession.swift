@@ -35,10 +35,6 @@ public struct PipelineSession: Sendable {
 
     /// The export folder must exist and be a folder.
     static func checkSource(_ config: PipelineConfig) throws(ConfigError) {
-        guard config.source.format == .canonical else {
-            throw ConfigError(
-                path: "source.format", "'\(config.source.format.rawValue)' exports cannot be read by this build yet")
-        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: config.source.path, isDirectory: &isDirectory) else {
             throw ConfigError(path: "source.path", "no such folder: \(config.source.path)")
@@ -49,6 +45,14 @@ public struct PipelineSession: Sendable {
         if let map = config.users.accidMap, !FileManager.default.isReadableFile(atPath: map) {
             throw ConfigError(path: "users.accid_map", "cannot read \(map)")
         }
+    }
+
+    /// The source as the stages read it (an Easemob export converted first, under the lock); the
+    /// adapter's findings are recorded with the stages' problems.
+    public func prepareSource() async throws -> PreparedSource {
+        let source = try await PreparedSource.prepare(config)
+        try await database.record(problems: source.problems)
+        return source
     }
 
     /// Path of a file in the output folder.

@@ -13,6 +13,9 @@ public struct StageContext: Sendable {
     public var claimBatch: Int
     /// A dry run (`plan`): stages validate everything and call nothing.
     public var dryRun = false
+    /// Where the lines of an adapted source came from: problems and items are recorded with the
+    /// original file and line.
+    public var origins = SourceOrigins.identity
 
     public init(
         stage: StageID, database: StateDatabase, runID: Int64, concurrency: Int, stop: StopSignal,
@@ -30,7 +33,7 @@ public struct StageContext: Sendable {
 
     /// Records problems found in the source for this stage.
     public func report(_ problems: [Problem]) async throws {
-        try await database.record(problems: problems)
+        try await database.record(problems: problems.map(origins.apply))
     }
 
     /// Registers the source's items unless this exact source (by `fingerprint`) was registered
@@ -40,7 +43,7 @@ public struct StageContext: Sendable {
         _ produce: (_ emit: ([NewWorkItem]) async throws -> Void) async throws -> Void
     ) async throws {
         if try await database.checkpoint(stage, "registered") == fingerprint { return }
-        try await produce { batch in try await database.register(batch, stage: stage) }
+        try await produce { batch in try await database.register(batch.map(origins.apply), stage: stage) }
         try await database.setCheckpoint(stage, "registered", fingerprint)
     }
 

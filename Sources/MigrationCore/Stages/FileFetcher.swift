@@ -31,6 +31,18 @@ final class FileFetcher: Sendable {
         try? await http.shutdown()
     }
 
+    /// An attachment's bytes: from its local copy when the export has one, else from its URL with
+    /// its download headers.
+    func fetch(_ source: AttachmentSource) async -> Result<Data, Failure> {
+        if let local = source.local, let path = Self.localPath(local, root: root),
+            FileManager.default.fileExists(atPath: path)
+        {
+            return await fetch(local)
+        }
+        let headers = (source.headers ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        return await fetch(source.url, headers: headers)
+    }
+
     /// The file's bytes, or why not.
     func fetch(_ reference: String, headers: [(String, String)] = []) async -> Result<Data, Failure> {
         let lower = reference.lowercased()

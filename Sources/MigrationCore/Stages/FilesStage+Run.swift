@@ -4,10 +4,10 @@ internal import Foundation
 extension FilesStage {
     public func run(_ context: StageContext) async throws {
         let client = try services.requireClient(id)
-        let fetcher = FileFetcher(root: services.export.root)
+        let fetcher = FileFetcher(root: services.export.attachmentRoot)
         try await context.database.releaseContentClaims()
         try await context.process(kind: "file") { item, _ in
-            await rehost(item.payload ?? "", client: client, fetcher: fetcher, context: context)
+            await rehost(AttachmentSource.decode(item.payload), client: client, fetcher: fetcher, context: context)
         }
         await fetcher.shutdown()
         guard !context.stop.isRequested else { return }
@@ -36,11 +36,12 @@ extension FilesStage {
     }
 
     /// Download, deduplicate by content, upload.
-    private func rehost(_ reference: String, client: NIMClient, fetcher: FileFetcher, context: StageContext) async
-        -> ItemOutcome
+    private func rehost(_ source: AttachmentSource, client: NIMClient, fetcher: FileFetcher, context: StageContext)
+        async -> ItemOutcome
     {
+        let reference = source.url
         let data: Data
-        switch await fetcher.fetch(reference) {
+        switch await fetcher.fetch(source) {
         case .failure(let failure): return .failed(code: failure.code, desc: failure.desc, retryable: failure.retryable)
         case .success(let bytes): data = bytes
         }

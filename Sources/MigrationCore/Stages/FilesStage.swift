@@ -56,14 +56,15 @@ public struct FilesStage: Stage {
         var remote = 0
         for status in [WorkStatus.pending, .inFlight] {
             for item in try await context.database.allItems(stage: id, status: status, kind: "file") {
-                let reference = item.payload ?? ""
+                let source = AttachmentSource.decode(item.payload)
+                let reference = source.local ?? source.url
                 let lower = reference.lowercased()
                 if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
                     uploads += 1
                     remote += 1
                     continue
                 }
-                guard let path = FileFetcher.localPath(reference, root: services.export.root),
+                guard let path = FileFetcher.localPath(reference, root: services.export.attachmentRoot),
                     let data = FileManager.default.contents(atPath: path), data.count <= FileFetcher.limit
                 else { continue }
                 if hashes.insert(CheckSum.hex(SHA256.hash(data: data))).inserted {
@@ -78,8 +79,10 @@ public struct FilesStage: Stage {
         if remote > 0 { plan.outputs["remote files (sizes known once downloaded)"] = remote }
     }
 
-    static func fileItem(_ url: String, file: String, line: Int) -> NewWorkItem {
-        NewWorkItem(key: "file:" + url, kind: "file", payload: url, sourceFile: file, sourceLine: line)
+    static func fileItem(_ url: String, file: String, line: Int, fetch: JSONValue? = nil) -> NewWorkItem {
+        NewWorkItem(
+            key: "file:" + url, kind: "file", payload: AttachmentSource(url: url, fetch: fetch).payload,
+            sourceFile: file, sourceLine: line)
     }
 
     private func registerAvatarsAndIcons(_ context: StageContext, _ emit: ([NewWorkItem]) async throws -> Void)
@@ -132,7 +135,7 @@ public struct FilesStage: Stage {
             if case .string(let text)? = attach { attach = try? JSONValue.parse(Data(text.utf8)) }
             guard let url = attach?["url"]?.string, !url.isEmpty, seen.insert(url).inserted else { return }
             if seen.count > 100_000 { seen.removeAll(keepingCapacity: true) }
-            items.append(Self.fileItem(url, file: file, line: line))
+            items.append(Self.fileItem(url, file: file, line: line, fetch: json["fetch"]))
             if items.count >= 5000 {
                 try await emit(items)
                 items.removeAll(keepingCapacity: true)

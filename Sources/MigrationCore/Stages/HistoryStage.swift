@@ -13,7 +13,6 @@ internal import Foundation
 public struct HistoryStage: Stage {
     public let id = StageID.history
     let services: StageServices
-    static let folder = "messages"
     /// Lines per committed chunk (`NIM_MIGRATE_HISTORY_CHUNK` overrides it for crash tests).
     static let chunkLines = Failpoint.setting("NIM_MIGRATE_HISTORY_CHUNK", 20_000)
 
@@ -30,11 +29,7 @@ public struct HistoryStage: Stage {
     }
 
     /// The message files of the export, in name order.
-    func messageFiles() -> [String] {
-        let dir = services.export.path(Self.folder)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-        return names.filter { $0.hasSuffix(".jsonl") || $0.hasSuffix(".txt") }.sorted().map { "\(Self.folder)/\($0)" }
-    }
+    func messageFiles() -> [String] { services.export.messageFiles() }
 
     public func register(_ context: StageContext) async throws -> StagePlan {
         let files = messageFiles()

@@ -7,9 +7,12 @@ public struct StageServices: Sendable {
     public let client: NIMClient?
     public let outputDirectory: String
 
-    public init(config: PipelineConfig, accidMap: AccidMap, client: NIMClient?, outputDirectory: String) {
+    public init(
+        config: PipelineConfig, accidMap: AccidMap, client: NIMClient?, outputDirectory: String,
+        export: ExportFolder? = nil
+    ) {
         self.config = config
-        export = ExportFolder(root: config.source.path)
+        self.export = export ?? ExportFolder(root: config.source.path)
         self.accidMap = accidMap
         self.client = client
         self.outputDirectory = outputDirectory

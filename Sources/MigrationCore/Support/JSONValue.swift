@@ -72,6 +72,16 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
         }
     }
 
+    /// A boolean, or a string `true` / `false` (Easemob writes some flags both ways).
+    public var bool: Bool? {
+        switch self {
+        case .bool(let b): b
+        case .string("true"): true
+        case .string("false"): false
+        default: nil
+        }
+    }
+
     /// The elements of an array (empty otherwise).
     public var array: [JSONValue] {
         if case .array(let a) = self { return a }

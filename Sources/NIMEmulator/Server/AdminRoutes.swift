@@ -7,8 +7,13 @@ import Hummingbird
 enum AdminRoutes {
     /// Adds `GET /_files/:id`, `GET /_emulator/health`, `GET /_emulator/dump` and `POST /_emulator/reset`.
     static func add(to router: Router<EmulatorRequestContext>, core: EmulatorCore) {
-        router.get("/_files/:id") { _, context in
+        router.get("/_files/:id") { request, context in
             let id = try context.parameters.require("id")
+            if let secret = core.configuration.fileSecret,
+                request.headers.first(where: { $0.name.canonicalName == "share-secret" })?.value != secret
+            {
+                return WireResponse.json(["code": 401, "desc": "share-secret required"], status: .unauthorized)
+            }
             let bytes = try await core.store.read { db in
                 try Data.fetchOne(db, sql: "SELECT bytes FROM files WHERE id = ?", arguments: [id])
             }

@@ -1,0 +1,60 @@
+internal import Foundation
+
+/// One saved Easemob REST response: the elements of its data array, each with its line, and the
+/// problems of the file (unreadable, not JSON, cut short, an element that does not parse).
+struct EasemobDocument {
+    /// One element of the array, parsed.
+    struct Element {
+        var value: JSONValue
+        var line: Int
+    }
+
+    var elements: [Element] = []
+    var problems: [Problem] = []
+    /// Whether one of the paths was found.
+    var found = false
+
+    /// Reads `root/name` and takes the array at the first of `paths` that exists.
+    init(root: String, name: String, paths: [[String]], stage: StageID) {
+        guard let data = FileManager.default.contents(atPath: root + "/" + name) else {
+            problems.append(Problem(stage: stage, file: name, line: 0, code: "unreadable", message: "cannot read"))
+            return
+        }
+        var scan = JSONElements(data, path: [])
+        for path in paths {
+            scan = JSONElements(data, path: path)
+            if scan.found || scan.damage != nil { break }
+        }
+        found = scan.found
+        let described = paths.map { $0.joined(separator: ".") }.joined(separator: " or ")
+        if !scan.found && scan.damage == nil {
+            problems.append(
+                Problem(
+                    stage: stage, file: name, line: 1, code: "invalid-json",
+                    message: "not an Easemob response with a \(described) array: file left out"))
+        }
+        for element in scan.elements {
+            guard let value = try? JSONValue.parse(element.bytes) else {
+                problems.append(
+                    Problem(
+                        stage: stage, file: name, line: element.line, code: "invalid-json",
+                        message: "an element of \(described) is not valid JSON: left out"))
+                continue
+            }
+            elements.append(Element(value: value, line: element.line))
+        }
+        if let damage = scan.damage {
+            problems.append(
+                Problem(
+                    stage: stage, file: name, line: damage.line, code: "truncated-file",
+                    message: "\(damage.reason): \(scan.elements.count) complete entries before this line are kept, "
+                        + "the rest of the file is lost"))
+        }
+    }
+
+    /// The `.json` files of `root/folder`, by name (relative to `root`), in name order.
+    static func files(in root: String, folder: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + folder)) ?? []
+        return names.filter { $0.hasSuffix(".json") }.sorted().map { folder + "/" + $0 }
+    }
+}

@@ -1,0 +1,123 @@
+internal import Crypto
+internal import Foundation
+
+/// The Easemob adapter (`source.format: easemob`): reads an Easemob export folder (SPEC §4) and
+/// writes the canonical export the stages read, once per version of the export.
+///
+/// Design: conversion is a deterministic function of the export, done before any stage and
+/// stamped with the export's fingerprint, so every later `plan` or `run` of the same export reuses
+/// the same files (and the stages' own checkpoints stay valid). It is written into a temporary
+/// folder and swapped in by renames, so a kill at any instant leaves either the old conversion
+/// or the new one. Where each converted line came from is kept (``SourceOrigins``), and so are
+/// the adapter's own findings (skipped and damaged lines), which are recorded with the stages'.
+struct EasemobExport {
+    /// Changes whenever the conversion's output could change, to force a new conversion.
+    static let version = "easemob-adapter-1"
+
+    let root: String
+    let output: String
+
+    func prepare() async throws -> PreparedSource {
+        let fm = FileManager.default
+        let temporary = output + ".tmp"
+        let previous = output + ".old"
+        if !fm.fileExists(atPath: output) && fm.fileExists(atPath: previous) {
+            try fm.moveItem(atPath: previous, toPath: output)
+        }
+        try? fm.removeItem(atPath: temporary)
+        try? fm.removeItem(atPath: previous)
+        let stamp = fingerprint()
+        let stampPath = output + "/stamp"
+        if (try? String(contentsOfFile: stampPath, encoding: .utf8)) != stamp {
+            try fm.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+            try await convert(into: temporary)
+            try stamp.write(toFile: temporary + "/stamp", atomically: true, encoding: .utf8)
+            if fm.fileExists(atPath: output) { try fm.moveItem(atPath: output, toPath: previous) }
+            try fm.moveItem(atPath: temporary, toPath: output)
+            try? fm.removeItem(atPath: previous)
+        }
+        return try load()
+    }
+
+    /// Size, modification time and name of every file of the export (attachments in `files/`
+    /// only by name: their bytes do not change the conversion).
+    func fingerprint() -> String {
+        var entries: [String] = [Self.version]
+        let enumerator = FileManager.default.enumerator(atPath: root)
+        while let relative = enumerator?.nextObject() as? String {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: root + "/" + relative)
+            guard attributes?[.type] as? FileAttributeType == .typeRegular else { continue }
+            if relative.hasPrefix("files/") {
+                entries.append(relative)
+                continue
+            }
+            let size = (attributes?[.size] as? NSNumber)?.int64Value ?? -1
+            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            entries.append("\(relative):\(size):\(Int64(modified * 1000))")
+        }
+        let digest = SHA256.hash(data: Data(entries.sorted().joined(separator: "\n").utf8))
+        return CheckSum.hex(digest)
+    }
+
+    /// Writes the canonical files, `origins.json`, `aliases.json` and `problems.jsonl`.
+    private func convert(into directory: String) async throws {
+        var origins = SourceOriginsBuilder()
+        var problems: [Problem] = []
+        func has(_ folder: String) -> Bool { FileManager.default.fileExists(atPath: root + "/" + folder) }
+        if has("users") {
+            let writer = try CanonicalFileWriter(directory: directory, name: UsersStage.file)
+            problems += try EasemobUsers(root: root).convert(into: writer, origins: &origins)
+            try writer.close()
+        }
+        let relations = EasemobRelations(root: root)
+        if has("contacts") {
+            let writer = try CanonicalFileWriter(directory: directory, name: RelationsStage.friendsFile)
+            problems += try relations.convertContacts(into: writer, origins: &origins)
+            try writer.close()
+        }
+        if has("blocks") {
+            let writer = try CanonicalFileWriter(directory: directory, name: RelationsStage.blocksFile)
+            problems += try relations.convertBlocks(into: writer, origins: &origins)
+            try writer.close()
+        }
+        if has("chatgroups") {
+            let writer = try CanonicalFileWriter(directory: directory, name: GroupsStage.file)
+            problems += try EasemobGroups(root: root).convert(into: writer, origins: &origins)
+            try writer.close()
+        }
+        let localFiles = Set((try? FileManager.default.contentsOfDirectory(atPath: root + "/files")) ?? [])
+        let messages = EasemobMessages(root: root)
+        var aliases: [String: String] = [:]
+        for file in messages.files() {
+            let converted = file + ".jsonl"
+            let writer = try CanonicalFileWriter(directory: directory, name: converted)
+            problems += try await messages.convert(file, into: writer, localFiles: localFiles)
+            try writer.close()
+            aliases[file] = converted
+        }
+        try JSONFile.write(origins.origins, to: directory + "/origins.json")
+        try JSONFile.write(aliases, to: directory + "/aliases.json")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data = Data()
+        for problem in problems {
+            data.append(try encoder.encode(problem))
+            data.append(0x0A)
+        }
+        try data.write(to: URL(fileURLWithPath: directory + "/problems.jsonl"))
+    }
+
+    /// The converted export as the stages see it.
+    private func load() throws -> PreparedSource {
+        let decoder = JSONDecoder()
+        let origins = try decoder.decode(
+            SourceOrigins.self, from: Data(contentsOf: URL(fileURLWithPath: output + "/origins.json")))
+        let aliases = try decoder.decode(
+            [String: String].self, from: Data(contentsOf: URL(fileURLWithPath: output + "/aliases.json")))
+        let lines = try Data(contentsOf: URL(fileURLWithPath: output + "/problems.jsonl")).split(separator: 0x0A)
+        let problems = try lines.map { try decoder.decode(Problem.self, from: Data($0)) }
+        return PreparedSource(
+            export: ExportFolder(root: output, attachmentRoot: root, messageAliases: aliases), origins: origins,
+            problems: problems)
+    }
+}

@@ -1,0 +1,139 @@
+internal import Foundation
+
+/// One line of an Easemob `chatmessages` file → one line of the plan's format with the old ids
+/// (the history stage maps them like any canonical line).
+///
+/// `payload.from` / `payload.to` are the real sender and receiver (the top-level pair may be
+/// `admin@easemob.com` for messages sent through the REST API); `chat` → p2p, `groupchat` →
+/// team, `chatroom` and `cmd` are not history and are skipped with a count. Bodies map as SPEC §9
+/// says; an attachment's `secret` becomes a `share-secret` download header, and a copy in the
+/// export's `files/` (named by the URL's last path segment) is used before the URL. Those hints
+/// travel beside `data` in a top-level `fetch` object, which only the files stage reads.
+struct EasemobMessage {
+    /// What becomes of a line.
+    enum Outcome: Equatable {
+        case line(String, warnings: [String])
+        case skipped(code: String, reason: String)
+        case rejected(code: String, reason: String)
+    }
+
+    /// Names of the files in the export's `files/` folder.
+    let localFiles: Set<String>
+
+    func convert(_ bytes: Data) -> Outcome {
+        guard let json = try? JSONValue.parse(bytes), case .object(let top) = json else {
+            return .rejected(code: "invalid-json", reason: "not a JSON object")
+        }
+        guard let msgid = top["msg_id"]?.string, !msgid.isEmpty else {
+            return .rejected(code: "missing-field", reason: "msg_id is missing")
+        }
+        guard let timestamp = top["timestamp"], timestamp.string != nil else {
+            return .rejected(code: "missing-field", reason: "timestamp is missing")
+        }
+        guard case .object(let payload)? = top["payload"] else {
+            return .rejected(code: "missing-field", reason: "payload is missing")
+        }
+        var data: [String: JSONValue] = ["msgid": .string(msgid), "createTime": timestamp]
+        guard let from = payload["from"]?.string, let to = payload["to"]?.string else {
+            return .rejected(code: "missing-field", reason: "payload.from or payload.to is missing")
+        }
+        switch top["chat_type"]?.string?.lowercased() {
+        case "chat":
+            data["from"] = .string(from)
+            data["to"] = .string(to)
+        case "groupchat":
+            data["accid"] = .string(from)
+            data["tid"] = .string(to)
+        case "chatroom":
+            return .skipped(code: "chatroom-skipped", reason: "a chat-room message: chat rooms have no history to import")
+        case let other:
+            return .rejected(code: "invalid-type", reason: "chat_type \(other ?? "(missing)") is not chat or groupchat")
+        }
+        let bodies = payload["bodies"]?.array ?? []
+        guard case .object(let body)? = bodies.first else {
+            return .rejected(code: "missing-field", reason: "payload.bodies is empty")
+        }
+        var warnings: [String] = []
+        if bodies.count > 1 { warnings.append("\(bodies.count) bodies: only the first is migrated") }
+        if case .object(let ext)? = payload["ext"], !ext.isEmpty { data["ext"] = .object(ext) }
+        let type: Int
+        var fetch: [String: JSONValue] = [:]
+        switch body["type"]?.string {
+        case "txt":
+            type = 0
+            data["body"] = .string(body["msg"]?.string ?? "")
+        case "img", "audio", "video", "file":
+            let kind = body["type"]?.string ?? ""
+            type = ["img": 1, "audio": 2, "video": 3, "file": 6][kind] ?? 6
+            guard let url = body["url"]?.string, !url.isEmpty else {
+                return .rejected(code: "invalid-attach", reason: "a \(kind) body without url")
+            }
+            data["attach"] = .object(Self.media(body, url: url, withSize: kind == "img" || kind == "video"))
+            if let secret = body["secret"]?.string, !secret.isEmpty {
+                fetch["headers"] = .object(["share-secret": .string(secret)])
+            }
+            let name = Self.lastSegment(url)
+            if localFiles.contains(name) { fetch["local"] = .string("files/" + name) }
+        case "loc":
+            type = 4
+            var attach: [String: JSONValue] = [:]
+            attach["title"] = body["addr"] ?? .string("")
+            attach["lat"] = body["lat"] ?? .null
+            attach["lng"] = body["lng"] ?? .null
+            data["attach"] = .object(attach)
+        case "custom":
+            type = 100
+            data["attach"] = .object(Self.custom(body))
+        case "cmd":
+            return .skipped(code: "cmd-skipped", reason: "a command (cmd) message is not history")
+        case let other:
+            return .rejected(code: "unknown-body-type", reason: "body type \(other ?? "(missing)") has no NIM message type")
+        }
+        var line: [String: JSONValue] = ["data": .object(data), "type": .int(Int64(type))]
+        if !fetch.isEmpty { line["fetch"] = .object(fetch) }
+        return .line(JSONValue.object(line).text, warnings: warnings)
+    }
+
+    /// Image, audio, video and file attachments: name, size, extension, `w`/`h`, `dur` in ms.
+    static func media(_ body: [String: JSONValue], url: String, withSize: Bool) -> [String: JSONValue] {
+        var attach: [String: JSONValue] = ["url": .string(url)]
+        let name = body["filename"]?.string ?? lastSegment(url)
+        attach["name"] = .string(name)
+        if let size = body["file_length"].flatMap(HistoryNormalizer.integer) { attach["size"] = .int(size) }
+        if let dot = name.lastIndex(of: "."), name.index(after: dot) < name.endIndex {
+            attach["ext"] = .string(String(name[name.index(after: dot)...]).lowercased())
+        }
+        if withSize, case .object(let size)? = body["size"] {
+            if let w = size["width"].flatMap(HistoryNormalizer.integer) { attach["w"] = .int(w) }
+            if let h = size["height"].flatMap(HistoryNormalizer.integer) { attach["h"] = .int(h) }
+        }
+        switch body["length"] {
+        case .int(let seconds)?: attach["dur"] = .int(seconds * 1000)
+        case .double(let seconds)?: attach["dur"] = .int(Int64((seconds * 1000).rounded()))
+        case .string(let text)?: if let seconds = Double(text) { attach["dur"] = .int(Int64((seconds * 1000).rounded())) }
+        default: break
+        }
+        return attach
+    }
+
+    /// A custom body's event and extensions; the old form (an array of one-key maps) and the
+    /// `v2:customExts` map merge into one `customExts` map.
+    static func custom(_ body: [String: JSONValue]) -> [String: JSONValue] {
+        var attach: [String: JSONValue] = [:]
+        if let event = body["customEvent"], event != .null { attach["customEvent"] = event }
+        var exts: [String: JSONValue] = [:]
+        for entry in body["customExts"]?.array ?? [] {
+            if case .object(let pair) = entry { exts.merge(pair) { first, _ in first } }
+        }
+        if case .object(let map)? = body["customExts"] { exts.merge(map) { first, _ in first } }
+        if case .object(let map)? = body["v2:customExts"] { exts.merge(map) { _, v2 in v2 } }
+        if !exts.isEmpty { attach["customExts"] = .object(exts) }
+        return attach
+    }
+
+    /// The last path segment of a URL, without its query.
+    static func lastSegment(_ url: String) -> String {
+        let path = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
+        return path.split(separator: "/").last.map(String.init) ?? path
+    }
+}

@@ -1,0 +1,47 @@
+internal import Foundation
+
+/// The hourly `chatmessages` files (gzip or plain, one JSON message per line) → canonical message
+/// files, line for line: a skipped or rejected line becomes a blank line, so line N of the
+/// converted file is line N of the original and the history stage's reports name the original.
+struct EasemobMessages {
+    let root: String
+    static let folder = "chatmessages"
+
+    /// The message files of the export (relative to the root), in name (= hour) order.
+    func files() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + Self.folder)) ?? []
+        return names.filter { !$0.hasPrefix(".") }.sorted().map { Self.folder + "/" + $0 }
+    }
+
+    /// Converts one file into `writer`; returns its problems.
+    func convert(_ file: String, into writer: CanonicalFileWriter, localFiles: Set<String>) async throws -> [Problem] {
+        let path = root + "/" + file
+        let message = EasemobMessage(localFiles: localFiles)
+        var problems: [Problem] = []
+        func problem(_ line: Int, _ code: String, _ reason: String, _ severity: Problem.Severity = .error) {
+            problems.append(
+                Problem(stage: .history, file: file, line: line, code: code, message: reason, severity: severity))
+        }
+        do {
+            try await LineReader(path: path, gzip: GzipChunks.isGzip(path)).forEachLine { number, bytes in
+                guard let bytes else {
+                    problem(number, "line-too-long", "line is longer than 1 MiB")
+                    return
+                }
+                switch message.convert(bytes) {
+                case .line(let text, let warnings):
+                    try writer.pad(toLine: number)
+                    try writer.write(text)
+                    for warning in warnings { problem(number, "easemob-body", warning, .warning) }
+                case .skipped(let code, let reason): problem(number, code, reason, .warning)
+                case .rejected(let code, let reason): problem(number, code, reason)
+                }
+            }
+        } catch SourceError.damaged(_, let line, let reason) {
+            problem(line, "damaged-file", "\(reason): the rest of the file is lost")
+        } catch SourceError.unreadable {
+            problem(0, "unreadable", "cannot read the file")
+        }
+        return problems
+    }
+}

@@ -1,0 +1,27 @@
+internal import Foundation
+
+/// The source as the stages read it: a canonical export folder, where its lines came from, and
+/// what the source adapter found while producing it.
+public struct PreparedSource: Sendable {
+    public var export: ExportFolder
+    public var origins: SourceOrigins
+    /// Problems found by the adapter (recorded with the stages' own).
+    public var problems: [Problem]
+
+    public init(export: ExportFolder, origins: SourceOrigins = .identity, problems: [Problem] = []) {
+        self.export = export
+        self.origins = origins
+        self.problems = problems
+    }
+
+    /// A canonical export is read as it is; an Easemob export is converted into
+    /// `state/NAME/easemob-source/` first (or the conversion of the same export is reused).
+    public static func prepare(_ config: PipelineConfig) async throws -> PreparedSource {
+        switch config.source.format {
+        case .canonical: PreparedSource(export: ExportFolder(root: config.source.path))
+        case .easemob:
+            try await EasemobExport(root: config.source.path, output: config.outputDirectory + "/easemob-source")
+                .prepare()
+        }
+    }
+}
