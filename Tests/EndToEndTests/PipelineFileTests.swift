@@ -34,8 +34,10 @@ import Testing
             ),
             ("concurrency.yaml", good + "concurrency: 0", "concurrency: must be between 1 and 1024"),
             (
-                "easemob.yaml", good.replacingOccurrences(of: "canonical", with: "easemob"),
-                "source.format: 'easemob' exports cannot be read by this build yet"
+                "easemob.yaml",
+                good.replacingOccurrences(of: "canonical", with: "easemob").replacingOccurrences(
+                    of: "path: export", with: "path: gone"),
+                "source.path: no such folder: gone"
             ),
             (
                 "source.yaml", good.replacingOccurrences(of: "path: export", with: "path: nowhere"),

@@ -41,7 +41,8 @@ import Testing
         #expect(attach["name"] == .string("test1.jpg"))
         #expect(attach["ext"] == .string("jpg"))
         #expect(attach["secret"] == nil)
-        #expect(line["fetch"]?["headers"]?["share-secret"] == .string("DRGM8OZrEeO1vafuJSo2IjHBeKlIhDp0GCnFu54xOF3M6KLr"))
+        #expect(
+            line["fetch"]?["headers"]?["share-secret"] == .string("DRGM8OZrEeO1vafuJSo2IjHBeKlIhDp0GCnFu54xOF3M6KLr"))
         #expect(line["fetch"]?["local"] == .string("files/65e54a4a-fd0b-11e3-b821-ebde7b50cc4b"))
     }
 

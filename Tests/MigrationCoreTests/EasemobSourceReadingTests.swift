@@ -52,8 +52,11 @@ import Testing
 
     @Test func garbageAfterTheMagicIsDamage() async throws {
         let dir = try Self.temporary()
-        try Data([0x1F, 0x8B, 0x08, 0x00, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x13, 0x37, 0x42] + Array(repeating: 0x55, count: 64))
-            .write(to: URL(fileURLWithPath: dir + "/bad.gz"))
+        try Data(
+            [0x1F, 0x8B, 0x08, 0x00, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x13, 0x37, 0x42]
+                + Array(repeating: 0x55, count: 64)
+        )
+        .write(to: URL(fileURLWithPath: dir + "/bad.gz"))
         await #expect(throws: SourceError.self) { try await Self.lines(dir + "/bad.gz", gzip: true) }
     }
 

@@ -78,7 +78,9 @@ private struct GroupFolder {
         }
         if let custom = info["custom"], custom != .null, custom != .string("") { line["custom"] = custom }
         if let mute = info["mute"]?.bool { line["muteAll"] = .bool(mute) }
-        if let maxusers = info["maxusers"].flatMap(HistoryNormalizer.integer) { line["teamMemberLimit"] = .int(maxusers) }
+        if let maxusers = info["maxusers"].flatMap(HistoryNormalizer.integer) {
+            line["teamMemberLimit"] = .int(maxusers)
+        }
         let isPublic = info["public"]?.bool ?? true
         let approval = info["membersonly"]?.bool ?? false
         line["joinmode"] = .int(!isPublic ? 2 : approval ? 1 : 0)

@@ -45,7 +45,8 @@ struct EasemobMessage {
             data["accid"] = .string(from)
             data["tid"] = .string(to)
         case "chatroom":
-            return .skipped(code: "chatroom-skipped", reason: "a chat-room message: chat rooms have no history to import")
+            return .skipped(
+                code: "chatroom-skipped", reason: "a chat-room message: chat rooms have no history to import")
         case let other:
             return .rejected(code: "invalid-type", reason: "chat_type \(other ?? "(missing)") is not chat or groupchat")
         }
@@ -87,7 +88,8 @@ struct EasemobMessage {
         case "cmd":
             return .skipped(code: "cmd-skipped", reason: "a command (cmd) message is not history")
         case let other:
-            return .rejected(code: "unknown-body-type", reason: "body type \(other ?? "(missing)") has no NIM message type")
+            return .rejected(
+                code: "unknown-body-type", reason: "body type \(other ?? "(missing)") has no NIM message type")
         }
         var line: [String: JSONValue] = ["data": .object(data), "type": .int(Int64(type))]
         if !fetch.isEmpty { line["fetch"] = .object(fetch) }
@@ -110,7 +112,8 @@ struct EasemobMessage {
         switch body["length"] {
         case .int(let seconds)?: attach["dur"] = .int(seconds * 1000)
         case .double(let seconds)?: attach["dur"] = .int(Int64((seconds * 1000).rounded()))
-        case .string(let text)?: if let seconds = Double(text) { attach["dur"] = .int(Int64((seconds * 1000).rounded())) }
+        case .string(let text)?:
+            if let seconds = Double(text) { attach["dur"] = .int(Int64((seconds * 1000).rounded())) }
         default: break
         }
         return attach
