@@ -23,6 +23,10 @@ extension NIMMigrate {
         @Option(name: .customLong("secret-env"), help: "Environment variable with the AppSecret.") var secretEnv =
             "NIM_APP_SECRET"
         @Option(help: "Seed of the fault injection.") var seed: UInt64 = 1
+        @Option(
+            name: .customLong("file-secret"),
+            help: "Serve /_files only to requests with this share-secret header (an old CDN with restricted files).")
+        var fileSecret: String?
 
         func validate() throws {
             if let latency, Self.range(latency) == nil {
@@ -56,6 +60,7 @@ extension NIMMigrate {
             config.limit = limit
             config.penaltyMs = penaltyMs
             config.seed = seed
+            config.fileSecret = fileSecret
             let server: EmulatorServer
             do {
                 server = try await EmulatorServer.start(config)
