@@ -88,12 +88,12 @@ extension NIMMigrate {
         enum Format: String, ExpressibleByArgument { case csv, jsonl }
 
         @OptionGroup var pipeline: PipelineArgument
-        @Option(help: "user, team or file.") var kind: String
+        @Option(help: "user, team, file or message (source message ids that were not numbers).") var kind: String
         @Option(help: "csv or jsonl.") var format: Format = .csv
 
         func validate() throws {
-            guard IDKind(rawValue: kind) != nil, kind != "message" else {
-                throw ValidationError("--kind must be user, team or file")
+            guard IDKind(rawValue: kind) != nil else {
+                throw ValidationError("--kind must be user, team, file or message")
             }
         }
 

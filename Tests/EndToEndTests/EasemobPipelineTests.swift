@@ -140,6 +140,12 @@ import Testing
         #expect(team.count == 4)
         #expect(team.allSatisfy { $0.contains(#""tid":10001"#) || $0.contains(#""tid":10002"#) })
 
+        let derived = HistoryNormalizer.stableID("5I02W-XX-8278a")
+        #expect(p2p.contains { $0.contains("\"msgid\":\(derived),") })
+        let ids = try await Processes.run(
+            "nim-migrate", ["ids", "p.yaml", "--kind", "message"], in: dir, environment: env)
+        #expect(ids.stdout == "old,new\n5I02W-XX-8278a,\(derived)\n", "a non-numeric msg_id is kept in the id map")
+
         guard let url = URL(string: target.baseURL + "/_emulator/dump") else { return }
         let (data, _) = try await URLSession.shared.data(from: url)
         let dump = try JSONValue.parse(data)

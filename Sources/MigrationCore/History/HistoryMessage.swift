@@ -18,6 +18,9 @@ public struct HistoryMessage: Sendable, Equatable {
     public var ext: String?
     public var accid2: String?
     public var tinfo: [String: JSONValue]?
+    /// The source's own id when it was not a number (`msgid` is then derived from it); kept in
+    /// the id map, never written to the line.
+    public var sourceMsgid: String?
 
     /// Whether the message goes to the team file.
     public var isTeam: Bool {

@@ -82,6 +82,7 @@ public struct HistoryNormalizer {
         }
         var message = HistoryMessage(
             type: Int(type), msgid: msgid, createTime: createTime, clientType: clientType, conversation: conversation)
+        if let raw = data["msgid"], Self.integer(raw) == nil { message.sourceMsgid = raw.string }
         switch data["ext"] {
         case nil, .null?: break
         case .string(let ext)?: message.ext = ext

@@ -88,6 +88,9 @@ extension HistoryStage {
                     switch try tx.insertKey(message.key, location: location, hash: hash) {
                     case .new:
                         try output.append(text, kind: message.isTeam ? "team" : "p2p")
+                        if !dryRun, let old = message.sourceMsgid {
+                            try tx.map(IDMapping(kind: .message, old: old, new: String(message.msgid)))
+                        }
                         for warning in warnings {
                             try tx.record(
                                 Problem(

@@ -55,6 +55,12 @@ public final class HistoryTransaction {
         return planned ? "gid:\(gid)" : nil
     }
 
+    /// Records an old → new id pair.
+    public func map(_ mapping: IDMapping) throws {
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO id_map (kind, old, new) VALUES (?, ?, ?)")
+            .execute(arguments: [mapping.kind.rawValue, mapping.old, mapping.new])
+    }
+
     /// The new id of an old one.
     public func newID(_ kind: IDKind, old: String) throws -> String? {
         try StateDatabase.newID(kind, old: old, in: db)
