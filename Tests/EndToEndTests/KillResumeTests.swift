@@ -17,8 +17,10 @@ import Testing
         var kills = 0
         var finished = false
         for _ in 0..<60 where !finished {
+            // 8 ms per item, 4 at a time: a whole run takes over 3 s, so even on a loaded machine
+            // whose sleeps overshoot, the kill lands before the end.
             let (process, _, _) = try Processes.start(
-                "migrate-testbed", ["run", state, ledger, String(items), "users,relations,groups", "3", "4"], in: dir)
+                "migrate-testbed", ["run", state, ledger, String(items), "users,relations,groups", "8", "4"], in: dir)
             let wait = 20 + rng.below(180)
             try await Task.sleep(for: .milliseconds(wait))
             if process.isRunning {
