@@ -38,25 +38,49 @@ public struct HistoryMessage: Sendable, Equatable {
 
     /// The line as NIM's import reads it: `{"data":{…},"type":N}`, keys in a fixed order.
     public var line: String {
-        var data: [(String, String)] = []
-        if let ext { data.append(("ext", JSONText.quote(ext))) }
-        if let clientType { data.append(("clientType", String(clientType))) }
-        data.append(("createTime", String(createTime)))
-        data.append(("msgid", String(msgid)))
+        var out = "{\"data\":{"
+        out.reserveCapacity(160 + (body?.utf8.count ?? 0))
+        var first = true
+        func key(_ name: StaticString) {
+            if !first { out += "," }
+            first = false
+            out += "\""
+            out += name.description
+            out += "\":"
+        }
+        func string(_ name: StaticString, _ value: String) {
+            key(name)
+            JSONValue.quote(value, into: &out)
+        }
+        if let ext { string("ext", ext) }
+        if let clientType {
+            key("clientType")
+            out += String(clientType)
+        }
+        key("createTime")
+        out += String(createTime)
+        key("msgid")
+        out += String(msgid)
         switch conversation {
         case .p2p(let from, let to):
-            data.append(("from", JSONText.quote(from)))
-            data.append(("to", JSONText.quote(to)))
+            string("from", from)
+            string("to", to)
         case .team(let accid, let tid):
-            data.append(("accid", JSONText.quote(accid)))
-            if let accid2 { data.append(("accid2", JSONText.quote(accid2))) }
-            if let tinfo { data.append(("tinfo", JSONText.object(tinfo))) }
-            data.append(("tid", tid))
+            string("accid", accid)
+            if let accid2 { string("accid2", accid2) }
+            if let tinfo {
+                key("tinfo")
+                out += JSONText.object(tinfo)
+            }
+            key("tid")
+            out += tid
         }
-        if let body { data.append(("body", JSONText.quote(body))) }
-        if let attach { data.append(("attach", JSONText.quote(attach.text))) }
-        let inner = data.map { "\(JSONText.quote($0.0)):\($0.1)" }.joined(separator: ",")
-        return "{\"data\":{\(inner)},\"type\":\(type)}"
+        if let body { string("body", body) }
+        if let attach { string("attach", attach.text) }
+        out += "},\"type\":"
+        out += String(type)
+        out += "}"
+        return out
     }
 }
 

@@ -30,7 +30,7 @@ extension HistoryStage {
             } else {
                 buffer.append(read)
                 var start = buffer.startIndex
-                while let newline = buffer[start...].firstIndex(of: 0x0A) {
+                while let newline = Self.newline(in: buffer, from: start) {
                     line += 1
                     var bytes = buffer[start..<newline]
                     if bytes.last == 0x0D { bytes = bytes.dropLast() }
@@ -49,6 +49,16 @@ extension HistoryStage {
         }
         try commit(chunk, file: file, offset: offset, line: line, cursor: &cursor, context, output, cache)
         return true
+    }
+
+    /// The index of the next `\n` in `buffer` from `start` (memchr: the scan is hot).
+    static func newline(in buffer: Data, from start: Data.Index) -> Data.Index? {
+        buffer.withUnsafeBytes { raw -> Data.Index? in
+            guard let base = raw.baseAddress, start < buffer.endIndex else { return nil }
+            let offset = start - buffer.startIndex
+            guard let hit = memchr(base + offset, 0x0A, raw.count - offset) else { return nil }
+            return buffer.startIndex + (base.distance(to: UnsafeRawPointer(hit)))
+        }
     }
 
     /// Normalises a chunk, appends its lines, and commits keys, problems and cursor together.

@@ -9,7 +9,9 @@ struct JSONParser {
 
     /// Parses one complete JSON text.
     static func parse(_ data: some Collection<UInt8>) throws -> JSONValue {
-        var parser = JSONParser(bytes: Array(data))
+        // Contiguous bytes are copied in one go, not byte by byte through an iterator.
+        let bytes = data.withContiguousStorageIfAvailable { Array($0) } ?? Array(data)
+        var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
@@ -24,7 +26,11 @@ struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
+            index += 1
+        }
     }
 
     private mutating func value(depth: Int) throws -> JSONValue {
@@ -188,6 +194,20 @@ struct JSONParser {
 
     private mutating func number() throws -> JSONValue {
         let start = index
+        // Fast path: a plain integer of at most 18 digits.
+        var value: Int64 = 0
+        var digits = 0
+        let negative = bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        while index < bytes.count, digits < 18, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+            value = value * 10 + Int64(bytes[index] - 0x30)
+            digits += 1
+            index += 1
+        }
+        if digits > 0, index == bytes.count || !Self.isNumberByte(bytes[index]) {
+            return .int(negative ? -value : value)
+        }
+        index = start
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
         var integral = true
         while index < bytes.count {
