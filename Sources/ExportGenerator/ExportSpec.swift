@@ -8,6 +8,9 @@ public struct ExportSpec: Sendable, Equatable {
     public var bigGroupMembers: Int
     /// Attachment files written to `files/` and referenced by media messages.
     public var attachments: Int
+    /// When set, media messages reference their attachments as `BASE/NAME` (an old CDN serving
+    /// the export's `files/`, e.g. `nim-migrate emulator --cdn-dir`) instead of `files/NAME`.
+    public var attachmentBase: String? = nil
 
     public init(users: Int, groups: Int, messages: Int, seed: UInt64, bigGroupMembers: Int = 240, attachments: Int = 6)
     {

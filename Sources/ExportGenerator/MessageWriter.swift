@@ -103,7 +103,8 @@ struct MessageWriter {
         let wanted = ["png", "amr", "mp4", "pdf"][[1: 0, 2: 1, 3: 2, 6: 3][type] ?? 0]
         let file = attachments.first { $0.ext == wanted } ?? attachments[0]
         var fields: [String: String] = [
-            "url": file.path, "ext": file.ext, "size": String(file.size), "name": "文件\(msgid)",
+            "url": spec.attachmentBase.map { "\($0)/\(file.path.dropFirst("files/".count))" } ?? file.path,
+            "ext": file.ext, "size": String(file.size), "name": "文件\(msgid)",
         ]
         if type == 1 || type == 3 {
             fields["w"] = "1040"

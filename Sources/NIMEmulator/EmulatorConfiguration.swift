@@ -30,6 +30,9 @@ public struct EmulatorConfiguration: Sendable {
     /// When set, `GET /_files/:id` answers 401 unless the request carries `share-secret` with this
     /// value: the emulator then also plays an old CDN with restricted files (Easemob's chatfiles).
     public var fileSecret: String? = nil
+    /// When set, `GET /_cdn/NAME` serves the file NAME of this folder: an old CDN for a generated
+    /// export's attachments (`generate-sample --attachment-base`).
+    public var cdnDirectory: String? = nil
 
     /// A configuration with defaults for everything but the secret.
     public init(appSecret: String) {

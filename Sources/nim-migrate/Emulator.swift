@@ -27,6 +27,8 @@ extension NIMMigrate {
             name: .customLong("file-secret"),
             help: "Serve /_files only to requests with this share-secret header (an old CDN with restricted files).")
         var fileSecret: String?
+        @Option(name: .customLong("cdn-dir"), help: "Serve the files of this folder as GET /_cdn/NAME (an old CDN).")
+        var cdnDir: String?
 
         func validate() throws {
             if let latency, Self.range(latency) == nil {
@@ -61,6 +63,7 @@ extension NIMMigrate {
             config.penaltyMs = penaltyMs
             config.seed = seed
             config.fileSecret = fileSecret
+            config.cdnDirectory = cdnDir
             let server: EmulatorServer
             do {
                 server = try await EmulatorServer.start(config)

@@ -14,9 +14,14 @@ extension NIMMigrate {
         @Option(help: "Messages.") var messages = 4000
         @Option(help: "Groups.") var groups = 12
         @Option(help: "Random seed.") var seed: UInt64 = 20_261_127
+        @Option(
+            name: .customLong("attachment-base"),
+            help: "Reference attachments as URL/NAME (an old CDN, e.g. `emulator --cdn-dir OUT/files`).")
+        var attachmentBase: String?
 
         func run() async throws {
-            let spec = ExportSpec(users: users, groups: groups, messages: messages, seed: seed)
+            var spec = ExportSpec(users: users, groups: groups, messages: messages, seed: seed)
+            spec.attachmentBase = attachmentBase
             do {
                 let summary = try ExportWriter(spec: spec).write(to: out)
                 print(summary)

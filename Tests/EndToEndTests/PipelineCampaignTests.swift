@@ -23,10 +23,23 @@ import Testing
     struct Setup {
         let dir: String
         let server: EmulatorServer
+        /// The old CDN the messages' attachments are downloaded from over HTTP.
+        let cdn: EmulatorServer
+
+        func shutdown() async {
+            await server.shutdown()
+            await cdn.shutdown()
+        }
     }
 
     static func setup(_ configure: (inout EmulatorConfiguration) -> Void = { _ in }) async throws -> Setup {
         let dir = try Processes.temporaryDirectory()
+        var cdnConfig = EmulatorConfiguration(appSecret: "cdn")
+        cdnConfig.port = 0
+        cdnConfig.cdnDirectory = dir + "/export/files"
+        let cdn = try await EmulatorServer.start(cdnConfig)
+        var spec = spec
+        spec.attachmentBase = cdn.baseURL + "/_cdn"
         _ = try ExportWriter(spec: spec).write(to: dir + "/export")
         var config = EmulatorConfiguration(appSecret: secret)
         config.port = 0
@@ -43,7 +56,7 @@ import Testing
         stages: [users, relations, groups, files, history]
 
         """.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
-        return Setup(dir: dir, server: server)
+        return Setup(dir: dir, server: server, cdn: cdn)
     }
 
     static let environment = [
@@ -108,6 +121,10 @@ import Testing
         let expected = try await Self.state(clean)
         let expectedHistory = try Self.history(clean)
         #expect(expected["teams"]?.count == 6 && expected["users"]?.count == Self.spec.users)
+        let rehosted = try String(contentsOfFile: clean.dir + "/state/c/history/p2p-0001.txt", encoding: .utf8)
+        #expect(!rehosted.contains("/_cdn/"), "every attachment came over HTTP from the old CDN and was re-hosted")
+        #expect(
+            try String(contentsOfFile: clean.dir + "/export/messages/p2p.jsonl", encoding: .utf8).contains("/_cdn/"))
 
         let crashed = try await Self.setup()
         let seed = UInt64(ProcessInfo.processInfo.environment["KILL_SEED"] ?? "") ?? UInt64.random(in: 1...1_000_000)
@@ -140,8 +157,8 @@ import Testing
         print(
             "pipeline kill campaign: \(kills) kills, \((got["files"]?.count ?? 0) - (expected["files"]?.count ?? 0)) extra uploads"
         )
-        await clean.server.shutdown()
-        await crashed.server.shutdown()
+        await clean.shutdown()
+        await crashed.shutdown()
     }
 
     @Test func underFaultsEveryItemEndsDoneOrNamedAndRetriesFinishTheJob() async throws {
@@ -177,7 +194,7 @@ import Testing
             try await URLSession.shared.data(from: try #require(URL(string: faulty.server.baseURL + "/_emulator/dump")))
                 .0)["throttled"]?.int
         #expect((throttled ?? 0) > 0, "the storm happened")
-        await clean.server.shutdown()
-        await faulty.server.shutdown()
+        await clean.shutdown()
+        await faulty.shutdown()
     }
 }

@@ -5,7 +5,7 @@ import Hummingbird
 /// The emulator's own routes: uploaded files, the state dump and the reset. No auth, not
 /// counted, never throttled.
 enum AdminRoutes {
-    /// Adds `GET /_files/:id`, `GET /_emulator/health`, `GET /_emulator/dump` and `POST /_emulator/reset`.
+    /// Adds `GET /_files/:id`, `GET /_cdn/:name`, `GET /_emulator/health`, `GET /_emulator/dump` and `POST /_emulator/reset`.
     static func add(to router: Router<EmulatorRequestContext>, core: EmulatorCore) {
         router.get("/_files/:id") { request, context in
             let id = try context.parameters.require("id")
@@ -19,6 +19,17 @@ enum AdminRoutes {
             }
             guard let bytes else {
                 return WireResponse.json(["code": 404, "desc": "file not exist"], status: .notFound)
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/octet-stream"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        router.get("/_cdn/:name") { _, context in
+            let name = try context.parameters.require("name")
+            guard let folder = core.configuration.cdnDirectory, !name.contains("/"), !name.hasPrefix("."),
+                let bytes = FileManager.default.contents(atPath: folder + "/" + name)
+            else {
+                return WireResponse.json(["code": 404, "desc": "no such file"], status: .notFound)
             }
             var headers = HTTPFields()
             headers[.contentType] = "application/octet-stream"
