@@ -11,6 +11,10 @@ import Testing
 /// and bomb-like gzip files, each reported with the original file, line and kind; no crash, the
 /// valid rest migrated, nothing written outside `state/`.
 @Suite struct EasemobBadInputTests {
+    static func shell(_ command: String, in dir: String) async throws {
+        #expect(try await Processes.shell(command, in: dir) == 0, "\(command)")
+    }
+
     static func message(_ id: Int, _ rest: String) -> String {
         #"{"msg_id":"\#(id)","timestamp":\#(1_500_000_000_000 + id),\#(rest)}"#
     }
@@ -90,16 +94,6 @@ import Testing
         ("chatmessages/2017071403.gz", 1, "damaged-file"),
     ]
 
-    static func shell(_ command: String, in dir: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = URL(fileURLWithPath: dir)
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(command)")
-    }
-
     @Test func everyBrokenEasemobInputIsNamedAndTheRestIsMigrated() async throws {
         let dir = try Processes.temporaryDirectory()
         let export = dir + "/export"
@@ -115,7 +109,7 @@ import Testing
         let good = (0..<3000).map { Self.chat(100 + $0, "ok1", "ok2", #"{"msg":"m\#($0)","type":"txt"}"#) }
         try good.joined(separator: "\n").write(
             toFile: export + "/chatmessages/2017071402", atomically: true, encoding: .utf8)
-        try Self.shell(
+        try await Self.shell(
             "gzip -n 2017071400 && head -c 80000000 /dev/zero | gzip -n -1 > 2017071401.gz && "
                 + "gzip -n 2017071402 && head -c 9000 2017071402.gz > cut && mv cut 2017071402.gz && "
                 + "printf '\\037\\213\\010\\000\\000\\000\\000\\000\\000\\003garbage-after-the-header' > 2017071403.gz",

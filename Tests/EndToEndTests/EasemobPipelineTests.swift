@@ -12,14 +12,8 @@ import Testing
 /// hold the expected lines, restricted files are fetched with their share-secret, and every bad
 /// input is reported with the original file and line while everything else is migrated.
 @Suite struct EasemobPipelineTests {
-    static func shell(_ command: String, in dir: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = URL(fileURLWithPath: dir)
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(command)")
+    static func shell(_ command: String, in dir: String) async throws {
+        #expect(try await Processes.shell(command, in: dir) == 0, "\(command)")
     }
 
     static func line(_ id: Int, _ chatType: String, _ from: String, _ to: String, _ body: String) -> String {
@@ -68,7 +62,7 @@ import Testing
         let hour20 = (0..<4000).map { Self.line(100 + $0, "chat", "carol", "dave", #"{"msg":"m\#($0)","type":"txt"}"#) }
         try (hour20.joined(separator: "\n") + "\n").write(
             toFile: export + "/chatmessages/2017060520", atomically: true, encoding: .utf8)
-        try Self.shell(
+        try await Self.shell(
             "gzip -n chatmessages/2017060519 && gzip -n chatmessages/2017060520 && "
                 + "head -c 30000 chatmessages/2017060520.gz > chatmessages/2017060520.cut.gz && "
                 + "rm chatmessages/2017060520.gz && printf '\\037\\213\\010\\000garbage' > chatmessages/2017060521.gz",

@@ -59,6 +59,19 @@ enum Processes {
         return (process.terminationStatus, stdout, stderr)
     }
 
+    /// Runs `/bin/sh -c command` in `directory` to its end and returns its exit code. Waits by
+    /// polling, never by blocking a thread: tests share a small cooperative pool, and a blocked
+    /// thread would stretch the timed sleeps of the kill tests running beside.
+    static func shell(_ command: String, in directory: String) async throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        try process.run()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        return process.terminationStatus
+    }
+
     /// A fresh temporary folder.
     static func temporaryDirectory() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("nimmig-e2e-\(UUID().uuidString)").path

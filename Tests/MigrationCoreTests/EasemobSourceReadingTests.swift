@@ -12,12 +12,14 @@ import Testing
         return path
     }
 
-    static func shell(_ command: String) throws {
+    /// Runs a shell command, polling for its end (a blocking wait would hold a thread of the
+    /// small cooperative pool the other tests' timed sleeps need).
+    static func shell(_ command: String) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
         try process.run()
-        process.waitUntilExit()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         #expect(process.terminationStatus == 0)
     }
 
@@ -29,14 +31,14 @@ import Testing
 
     @Test func gzipMembersAreReadInOrder() async throws {
         let dir = try Self.temporary()
-        try Self.shell("cd \(dir) && printf 'a\\nb\\n' | gzip -n > f.gz && printf '\\nc\\n' | gzip -n >> f.gz")
+        try await Self.shell("cd \(dir) && printf 'a\\nb\\n' | gzip -n > f.gz && printf '\\nc\\n' | gzip -n >> f.gz")
         #expect(GzipChunks.isGzip(dir + "/f.gz"))
         #expect(try await Self.lines(dir + "/f.gz", gzip: true) == [1, 2, 4])
     }
 
     @Test func aTruncatedGzipKeepsTheLinesBeforeTheCut() async throws {
         let dir = try Self.temporary()
-        try Self.shell("cd \(dir) && seq 1 20000 | gzip -n > whole.gz && head -c 20000 whole.gz > cut.gz")
+        try await Self.shell("cd \(dir) && seq 1 20000 | gzip -n > whole.gz && head -c 20000 whole.gz > cut.gz")
         var seen: [Int] = []
         await #expect {
             try await LineReader(path: dir + "/cut.gz", gzip: true).forEachLine { number, bytes in
@@ -62,12 +64,16 @@ import Testing
 
     @Test func aDecompressionBombIsRefused() async throws {
         let dir = try Self.temporary()
-        try Self.shell("head -c 80000000 /dev/zero | gzip -n -1 > \(dir)/bomb.gz")
-        await #expect {
-            try await Self.lines(dir + "/bomb.gz", gzip: true)
+        // The real floor is 64 MiB (the Easemob bad-input campaign inflates one that big in a
+        // child process); here 1 MiB, to keep the test light.
+        try await Self.shell("head -c 4000000 /dev/zero | gzip -n > \(dir)/bomb.gz")
+        let handle = try #require(FileHandle(forReadingAtPath: dir + "/bomb.gz"))
+        var chunks = try GzipChunks(handle: handle, bombFloor: 1 << 20)
+        #expect {
+            while try !chunks.next().isEmpty {}
         } throws: { error in
-            guard case SourceError.damaged(_, _, let reason) = error else { return false }
-            return reason.contains("bomb")
+            guard case GzipError.bomb = error else { return false }
+            return "\(error)".contains("bomb")
         }
     }
 

@@ -11,6 +11,8 @@ final class GzipChunks: ChunkSource {
     static let bombFloor: Int64 = 64 << 20
     static let ratioLimit: Int64 = 200
 
+    /// Inflated bytes past which the ratio is checked (lowered by tests).
+    private let bombFloor: Int64
     private let handle: FileHandle
     private var stream = z_stream()
     private var input = Data()
@@ -20,8 +22,9 @@ final class GzipChunks: ChunkSource {
     private var atMemberEnd = false
     private var finished = false
 
-    init(handle: FileHandle) throws(GzipError) {
+    init(handle: FileHandle, bombFloor: Int64 = GzipChunks.bombFloor) throws(GzipError) {
         self.handle = handle
+        self.bombFloor = bombFloor
         guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw .corrupt("cannot start zlib")
         }
@@ -90,7 +93,7 @@ final class GzipChunks: ChunkSource {
             throw GzipError.corrupt(reason)
         }
         inflated += Int64(produced)
-        if inflated > Self.bombFloor && inflated > compressedRead * Self.ratioLimit {
+        if inflated > bombFloor && inflated > compressedRead * Self.ratioLimit {
             throw GzipError.bomb(inflated: inflated, compressed: compressedRead)
         }
         output.count = produced
