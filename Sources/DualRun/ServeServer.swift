@@ -60,7 +60,7 @@ public final class ServeServer: Sendable {
         log: @escaping @Sendable (String) -> Void
     ) async throws -> ServeServer {
         try FileManager.default.createDirectory(
-            atPath: settings.pipeline.outputDirectory, withIntermediateDirectories: true)
+            atPath: (settings.storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let store = try ServeStore(path: settings.storePath)
         let resumed = try await store.resumeInFlight()
         let core = ServeCore(

@@ -17,6 +17,8 @@ public struct ServeSettings: Sendable {
     public var oldServerURL: String?
     /// The pipeline.
     public var pipeline: PipelineConfig
+    /// The serve database: `state/NAME/serve.sqlite`.
+    public var storePath: String
 
     /// Resolves the settings; `listen` overrides `serve.listen` (used by tests).
     public init(pipeline: PipelineConfig, environment: [String: String]) throws(ConfigError) {
@@ -40,6 +42,7 @@ public struct ServeSettings: Sendable {
         cutoff = serve.cutoff
         oldServerURL = serve.oldServerURL
         self.pipeline = pipeline
+        storePath = "\(pipeline.outputDirectory)/serve.sqlite"
     }
 
     /// `HOST:PORT` or `[V6]:PORT`; a bare `:PORT` binds loopback.
@@ -52,8 +55,6 @@ public struct ServeSettings: Sendable {
         return (host.isEmpty ? "127.0.0.1" : host, port)
     }
 
-    /// The serve database: `state/NAME/serve.sqlite`.
-    public var storePath: String { "\(pipeline.outputDirectory)/serve.sqlite" }
 
     /// The serve lock: `state/NAME-serve.lock` (not the `run` lock: serve runs beside a run).
     public var lockPath: String { "state/\(pipeline.name)-serve.lock" }
