@@ -103,7 +103,8 @@ final class BridgeSender: Sendable {
         let message = mapped.0
         let line = message.line
         guard let outgoing = OutgoingMessage(message, sourceKey: claim.key) else {
-            return .skipped(reason: "team notification type \(message.type): not sent, served on /incremental", line: line)
+            return .skipped(
+                reason: "team notification type \(message.type): not sent, served on /incremental", line: line)
         }
         if let since = claim.uncertainSince {
             switch await reconciler.find(outgoing, since: since) {
@@ -127,7 +128,9 @@ final class BridgeSender: Sendable {
         now() + min(30_000, 500 << min(claim.attempts - 1, 10))
     }
 
-    private func map(_ raw: String, extra: [String: HostedFile]) async -> Result<HistoryNormalizer.Outcome, MappingFailure> {
+    private func map(_ raw: String, extra: [String: HostedFile]) async -> Result<
+        HistoryNormalizer.Outcome, MappingFailure
+    > {
         do {
             let outcome = try await state.withHistoryMapping(extraFiles: extra) { mapping in
                 Mapped(HistoryNormalizer(mapping: mapping).normalize(Data(raw.utf8)))

@@ -20,7 +20,9 @@ final class CCForwarder: Sendable {
     let log: @Sendable (String) -> Void
     private let http: HTTPClient
 
-    init(store: ServeStore, url: String, now: @escaping @Sendable () -> Int64, log: @escaping @Sendable (String) -> Void) {
+    init(
+        store: ServeStore, url: String, now: @escaping @Sendable () -> Int64, log: @escaping @Sendable (String) -> Void
+    ) {
         self.store = store
         self.url = url
         self.now = now

@@ -17,7 +17,9 @@ public enum DualRunning {
         let settings = try ServeSettings(pipeline: config, environment: environment)
         guard FileManager.default.fileExists(atPath: config.statePath) else {
             throw ConfigError(
-                path: "", "pipeline '\(config.name)' has no state yet (\(config.statePath)); run the users and groups stages first")
+                path: "",
+                "pipeline '\(config.name)' has no state yet (\(config.statePath)); run the users and groups stages first"
+            )
         }
         try FileManager.default.createDirectory(atPath: config.outputDirectory, withIntermediateDirectories: true)
         let lock = try StateLock(path: settings.lockPath)

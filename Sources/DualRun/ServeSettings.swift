@@ -55,7 +55,6 @@ public struct ServeSettings: Sendable {
         return (host.isEmpty ? "127.0.0.1" : host, port)
     }
 
-
     /// The serve lock: `state/NAME-serve.lock` (not the `run` lock: serve runs beside a run).
     public var lockPath: String { "state/\(pipeline.name)-serve.lock" }
 }

@@ -102,7 +102,8 @@ extension ServeStore {
             switch settlement {
             case .sent(let msgid, let line):
                 try db.execute(
-                    sql: "UPDATE inbox SET status = 2, nim_msgid = ?, line = ?, reason = NULL, settled_at = ? WHERE seq = ?",
+                    sql:
+                        "UPDATE inbox SET status = 2, nim_msgid = ?, line = ?, reason = NULL, settled_at = ? WHERE seq = ?",
                     arguments: [msgid, line, now, seq])
             case .failed(let reason, let line):
                 try db.execute(

@@ -28,7 +28,8 @@ import Testing
         let body = Data("{\"msgidServer\":\"1\"}".utf8)
         let (md5, checkSum) = sign(body, curTime: Self.now)
         let time = String(Self.now)
-        #expect(verifier.verify(body: Data("{}".utf8), md5: md5, curTime: time, checkSum: checkSum) == .failure(.badMD5))
+        #expect(
+            verifier.verify(body: Data("{}".utf8), md5: md5, curTime: time, checkSum: checkSum) == .failure(.badMD5))
         let forged = sign(body, curTime: Self.now, secret: "guess").checkSum
         #expect(verifier.verify(body: body, md5: md5, curTime: time, checkSum: forged) == .failure(.badCheckSum))
         let staleTime = Self.now - 301_000
@@ -41,7 +42,8 @@ import Testing
         #expect(
             verifier.verify(body: body, md5: early.md5, curTime: String(future), checkSum: early.checkSum)
                 == .failure(.stale))
-        #expect(verifier.verify(body: body, md5: nil, curTime: time, checkSum: checkSum) == .failure(.missingHeader("MD5")))
+        #expect(
+            verifier.verify(body: body, md5: nil, curTime: time, checkSum: checkSum) == .failure(.missingHeader("MD5")))
     }
 }
 

@@ -54,7 +54,8 @@ import Testing
         #expect(bad.status == 400)
         #expect(bad.json["desc"]?.string == "body is not JSON")
         let noID = try await fixture.call(
-            "POST", "/old/messages", body: Data("{\"data\":{\"from\":\"a\",\"to\":\"b\",\"body\":\"x\"},\"type\":0}".utf8))
+            "POST", "/old/messages",
+            body: Data("{\"data\":{\"from\":\"a\",\"to\":\"b\",\"body\":\"x\"},\"type\":0}".utf8))
         #expect(noID.status == 400)
         #expect(try await fixture.call("POST", "/old/messages", body: line).status == 200)
         let health = try await fixture.call("GET", "/healthz", token: nil)

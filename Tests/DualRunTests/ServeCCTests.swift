@@ -6,7 +6,9 @@ import Testing
 
 /// NIM → old: `/nim/cc` over loopback, forwarded to a live old server.
 @Suite struct ServeCCTests {
-    static func headers(_ body: Data, time: Int64 = StateDatabase.wallClockMillis(), secret: String = ServeFixture.secret)
+    static func headers(
+        _ body: Data, time: Int64 = StateDatabase.wallClockMillis(), secret: String = ServeFixture.secret
+    )
         -> [String: String]
     {
         let md5 = CheckSum.md5Hex(body)
@@ -51,7 +53,9 @@ import Testing
         }
         // The console's probe.
         let probe = Data("{}".utf8)
-        #expect(try await fixture.call("POST", "/nim/cc", body: probe, headers: Self.headers(probe), token: nil).status == 200)
+        #expect(
+            try await fixture.call("POST", "/nim/cc", body: probe, headers: Self.headers(probe), token: nil).status
+                == 200)
         let health = try await fixture.drained()
         #expect(health["forwarded"]?.int == 1)
         try await Task.sleep(for: .milliseconds(300))
@@ -69,9 +73,13 @@ import Testing
         _ = try await fixture.drained()
         let sent = try #require(try await fixture.nimMessages().first?["msgid"]?.int)
         let echo = Self.ccBody(String(sent), rest: true)
-        #expect(try await fixture.call("POST", "/nim/cc", body: echo, headers: Self.headers(echo), token: nil).status == 200)
+        #expect(
+            try await fixture.call("POST", "/nim/cc", body: echo, headers: Self.headers(echo), token: nil).status == 200
+        )
         let other = Self.ccBody("777", rest: true)
-        #expect(try await fixture.call("POST", "/nim/cc", body: other, headers: Self.headers(other), token: nil).status == 200)
+        #expect(
+            try await fixture.call("POST", "/nim/cc", body: other, headers: Self.headers(other), token: nil).status
+                == 200)
         let health = try await fixture.drained()
         #expect(health["forwarded"]?.int == 1)
         #expect(old.received.withLock { $0 } == [other])

@@ -55,7 +55,8 @@ struct ServeProcessFixture {
 
     /// Starts `nim-migrate serve p.yaml`; returns the process and its base URL once it listens.
     func start() async throws -> (Process, String) {
-        let (process, _, err) = try Processes.start("nim-migrate", ["serve", "p.yaml"], in: dir, environment: Self.environment)
+        let (process, _, err) = try Processes.start(
+            "nim-migrate", ["serve", "p.yaml"], in: dir, environment: Self.environment)
         for _ in 0..<600 {
             let text = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
             if let range = text.range(of: "listening on ") {
