@@ -1,7 +1,8 @@
 internal import Foundation
 internal import MigrationCore
 
-/// One message the old server copied to `/old/messages`, as received: its canonical line text and
+/// One message the old server copied to `/old/messages` (canonical, or Easemob's shape turned
+/// canonical by ``EasemobMessage``): its canonical line text and
 /// its source key (msgid, from, to/tid, createTime) in OLD ids.
 ///
 /// The key is taken by running ``HistoryNormalizer`` with an identity mapping (every id maps to
@@ -20,6 +21,13 @@ struct SourceMessage: Sendable, Equatable {
 
     /// Reads one element of the request; the reason when its shape is not the plan's.
     static func read(_ value: JSONValue) -> Result<SourceMessage, Rejection> {
+        var value = value
+        if EasemobMessage.isEasemob(value) {
+            switch EasemobMessage.canonical(value) {
+            case .failure(let rejection): return .failure(rejection)
+            case .success(let canonical): value = canonical
+            }
+        }
         let line = value.text
         let identity = HistoryNormalizer(
             mapping: .init(user: { .migrated($0) }, team: { $0 }, file: { _ in nil }))

@@ -64,6 +64,38 @@ import Testing
         for key in ["queued", "oldest_unsent_ms", "sent", "forwarded"] { #expect(health.json[key]?.int != nil) }
     }
 
+    /// Easemob's callback / history-file shape is accepted beside the canonical one.
+    @Test func acceptsEasemobShapedMessages() async throws {
+        let fixture = try await ServeFixture.make()
+        defer { Task { await fixture.stop() } }
+        let chat =
+            "{\"callId\":\"c1\",\"eventType\":\"chat\",\"msg_id\":\"339681410363163772\",\"timestamp\":\"1700000000100\","
+            + "\"chat_type\":\"chat\",\"from\":\"admin@easemob.com\",\"to\":\"User1\",\"payload\":{\"bodies\":"
+            + "[{\"msg\":\"from easemob\",\"type\":\"txt\"}],\"ext\":{\"k\":\"v\"},\"from\":\"User0\",\"to\":\"User1\"}}"
+        let group =
+            "{\"msg_id\":\"5I02W-XX-8278a\",\"timestamp\":1700000000200,\"chat_type\":\"groupchat\",\"group_id\":\"g1\","
+            + "\"payload\":{\"bodies\":[{\"addr\":\"西便门\",\"lat\":39.9,\"lng\":116.3,\"type\":\"loc\"}],"
+            + "\"from\":\"User2\",\"to\":\"g1\"}}"
+        let receipt = try await fixture.post([chat, group])
+        #expect(receipt["stored"]?.int == 2)
+        let health = try await fixture.drained()
+        #expect(health["sent"]?.int == 2)
+        let messages = try await fixture.nimMessages()
+        let text = try #require(messages.first { $0["ope"]?.int == 0 })
+        #expect(text["from"]?.string == "user0")
+        #expect(text["body"]?.string == "{\"msg\":\"from easemob\"}")
+        let ext = try JSONValue.parse(Data((text["ext"]?.string ?? "").utf8))
+        #expect(ext["k"]?.string == "v")
+        let location = try #require(messages.first { $0["ope"]?.int == 1 })
+        #expect(location["type"]?.int == 4)
+        #expect(location["to"]?.string == fixture.tid)
+        let page = try await fixture.call("GET", "/incremental")
+        let lines = page.json["data"]?.array ?? []
+        #expect(lines.count == 2)
+        #expect(lines.first?["data"]?["msgid"]?.int == 339_681_410_363_163_772)
+        #expect(lines.last?["data"]?["msgid"]?.int == HistoryNormalizer.stableID("5I02W-XX-8278a"))
+    }
+
     /// A message whose sendMsg reached NIM but whose outcome was never recorded (the process died
     /// with the call in flight) is found in NIM's history on restart and not sent again.
     @Test func reconcilesAnInFlightMessageInsteadOfResending() async throws {

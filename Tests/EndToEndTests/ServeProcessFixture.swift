@@ -55,13 +55,20 @@ struct ServeProcessFixture {
 
     /// Starts `nim-migrate serve p.yaml`; returns the process and its base URL once it listens.
     func start() async throws -> (Process, String) {
+        let (process, base, _) = try await startReporting()
+        return (process, base)
+    }
+
+    /// ``start()``, also returning how many messages serve found left in flight.
+    func startReporting() async throws -> (Process, String, resumed: Int) {
         let (process, _, err) = try Processes.start(
             "nim-migrate", ["serve", "p.yaml"], in: dir, environment: Self.environment)
         for _ in 0..<600 {
             let text = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
             if let range = text.range(of: "listening on ") {
                 let url = text[range.upperBound...].prefix { !$0.isWhitespace }
-                return (process, String(url))
+                let resumed = text.range(of: "(resumed ").map { text[$0.upperBound...].prefix { $0.isNumber } }
+                return (process, String(url), resumed.flatMap { Int($0) } ?? 0)
             }
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(50))
@@ -122,6 +129,20 @@ struct ServeProcessFixture {
             }
             return json["msg"]?.string.flatMap { Int($0.dropFirst("message ".count)) }
         } ?? []
+    }
+
+    /// Whether every conversation's messages reached NIM (in msgid order) in source order.
+    func conversationsInOrder() async throws -> Bool {
+        var last: [String: Int] = [:]
+        for message in try await dump()["messages"]?.array ?? [] {
+            let pair = [message["from"]?.string ?? "", message["to"]?.string ?? ""].sorted().joined(separator: "|")
+            guard let body = message["body"]?.string, let json = try? JSONValue.parse(Data(body.utf8)),
+                let id = json["msg"]?.string.flatMap({ Int($0.dropFirst("message ".count)) })
+            else { continue }
+            if let previous = last[pair], previous > id { return false }
+            last[pair] = id
+        }
+        return true
     }
 
     func stop() async {
