@@ -48,11 +48,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "DualRun",
+            dependencies: [
+                "MigrationCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
         .target(name: "ExportGenerator", swiftSettings: strict),
         .executableTarget(
             name: "nim-migrate",
             dependencies: [
-                "MigrationCore", "NIMEmulator", "ExportGenerator",
+                "MigrationCore", "NIMEmulator", "ExportGenerator", "DualRun",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -72,6 +82,14 @@ let package = Package(
             dependencies: [
                 "NIMEmulator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DualRunTests",
+            dependencies: [
+                "DualRun", "MigrationCore", "NIMEmulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),

@@ -123,16 +123,4 @@ extension NIMMigrate {
         }
     }
 
-    /// `nim-migrate serve` (dual-running; not in this build yet).
-    struct Serve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Dual-running: incremental endpoint and message bridge.")
-        @OptionGroup var pipeline: PipelineArgument
-
-        func run() async throws {
-            await perform(pipeline.pipeline) {
-                throw ConfigError(path: "", "serve is not available in this build yet")
-            }
-        }
-    }
 }

@@ -9,6 +9,12 @@ public enum CheckSum {
         sha1Hex(secret.value + nonce + curTime)
     }
 
+    /// The CheckSum of a message-CC request NIM sends to us: SHA1(AppSecret + MD5 + CurTime)
+    /// (reference §3.2), lowercase hex.
+    public static func cc(secret: Secret, md5: String, curTime: String) -> String {
+        sha1Hex(secret.value + md5 + curTime)
+    }
+
     /// Lowercase hex SHA-1 of a UTF-8 string.
     public static func sha1Hex(_ text: String) -> String {
         hex(Insecure.SHA1.hash(data: Data(text.utf8)))

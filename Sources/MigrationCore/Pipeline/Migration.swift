@@ -113,7 +113,7 @@ extension Migration {
 
 extension Migration {
     /// The one client of a process, with the AppSecret from the pipeline's environment variable.
-    static func makeClient(_ config: PipelineConfig, environment: [String: String], calls: CallRecorder)
+    public static func makeClient(_ config: PipelineConfig, environment: [String: String], calls: CallRecorder)
         throws(ConfigError)
         -> NIMClient
     {

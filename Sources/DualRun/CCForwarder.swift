@@ -1,0 +1,100 @@
+internal import AsyncHTTPClient
+internal import Foundation
+internal import MigrationCore
+internal import NIOCore
+internal import NIOHTTP1
+
+/// NIM → old: forwards the outbox, oldest first, to `old_server_url` (POST, the CC body as NIM
+/// sent it, `Content-Type: application/json`, header `X-NIM-Msgid-Server`), retrying with backoff
+/// (0.5 s doubling, at most 30 s) until the old server answers 2xx; durable across restarts.
+///
+/// Echo suppression: a CC whose `msgidServer` is a message this bridge sent is not forwarded. As
+/// NIM may copy a message before sendMsg's answer is recorded, a CC sent through the REST API
+/// waits until no sendMsg claimed before its receipt is still unanswered, then is checked again.
+/// Delivery to the old server is at least once: a kill between its 2xx and the commit repeats
+/// that one forward (the header lets the old server drop the repeat).
+final class CCForwarder: Sendable {
+    let store: ServeStore
+    let url: String
+    let now: @Sendable () -> Int64
+    let log: @Sendable (String) -> Void
+    private let http: HTTPClient
+
+    init(
+        store: ServeStore, url: String, now: @escaping @Sendable () -> Int64, log: @escaping @Sendable (String) -> Void
+    ) {
+        self.store = store
+        self.url = url
+        self.now = now
+        self.log = log
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(15))
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Closes the HTTP client.
+    func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    /// Runs until `stop` is requested.
+    func run(stop: StopSignal) async {
+        while !stop.isRequested {
+            let next: ServeStore.Forward?
+            do {
+                next = try await store.nextForward(now: now())
+            } catch {
+                log("serve: cannot read the outbox: \(error)")
+                try? await Task.sleep(for: .seconds(1))
+                continue
+            }
+            guard let next else {
+                try? await Task.sleep(for: .milliseconds(20))
+                continue
+            }
+            await forward(next)
+        }
+    }
+
+    private func forward(_ item: ServeStore.Forward) async {
+        do {
+            if item.fromREST {
+                while try await store.hasOpenClaim(claimedAtOrBefore: item.receivedAt) {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                if let msgid = Int64(item.msgidServer), try await store.isOwnMessage(msgid) {
+                    try await store.settleForward(item.id, status: .echo, now: now())
+                    return
+                }
+            }
+            let status = await post(item)
+            if let status, (200..<300).contains(status) {
+                try await store.settleForward(item.id, status: .forwarded, now: now())
+            } else {
+                let delay = Int64(min(30_000, 500 << min(item.attempts, 10)))
+                let reason = status.map { "old server answered HTTP \($0)" } ?? "old server unreachable"
+                if item.attempts == 0 || item.attempts % 10 == 0 { log("serve: CC \(item.msgidServer): \(reason)") }
+                try await store.settleForward(item.id, status: nil, retryAt: now() + delay, reason: reason, now: now())
+            }
+        } catch {
+            log("serve: cannot record the forward of \(item.msgidServer): \(error)")
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// The HTTP status of one POST, or nil when it got no answer.
+    private func post(_ item: ServeStore.Forward) async -> Int? {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        request.headers.add(name: "X-NIM-Msgid-Server", value: item.msgidServer)
+        request.body = .bytes(ByteBuffer(bytes: item.body))
+        do {
+            let response = try await http.execute(request, timeout: .seconds(15))
+            _ = try? await response.body.collect(upTo: 1 << 20)
+            return Int(response.status.code)
+        } catch {
+            return nil
+        }
+    }
+}

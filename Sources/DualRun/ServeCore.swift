@@ -1,0 +1,10 @@
+internal import MigrationCore
+
+/// What the routes share: settings, the store, the CC verifier, the clock and the log.
+struct ServeCore: Sendable {
+    let settings: ServeSettings
+    let store: ServeStore
+    let verifier: CCVerifier
+    let now: @Sendable () -> Int64
+    let log: @Sendable (String) -> Void
+}

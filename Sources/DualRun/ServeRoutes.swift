@@ -1,0 +1,104 @@
+internal import Foundation
+internal import HTTPTypes
+internal import Hummingbird
+internal import MigrationCore
+
+/// The HTTP interface of `serve` (SPEC §7). Every route but `/healthz` and `/nim/cc` wants the
+/// bearer token (401 otherwise); `/nim/cc` is authenticated by NIM's signature (403 otherwise).
+enum ServeRoutes {
+    /// Largest request body accepted on `/old/messages` (a batch) and `/nim/cc` (one message).
+    static let maxBatchBytes = 32 << 20
+    static let maxCCBytes = 4 << 20
+
+    static func router(_ core: ServeCore) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("/healthz") { _, _ in
+            let health = try await core.store.health(now: core.now())
+            return json(
+                "{\"status\":\"ok\",\"queued\":\(health.queued),\"oldest_unsent_ms\":\(health.oldestUnsentMs),"
+                    + "\"sent\":\(health.sent),\"forwarded\":\(health.forwarded)}")
+        }
+        router.post("/old/messages") { request, _ in
+            guard core.settings.token.accepts(authorization: request.headers[.authorization]) else {
+                return failure(.unauthorized, "missing or wrong bearer token")
+            }
+            let body = try await request.body.collect(upTo: maxBatchBytes)
+            return try await receive(Data(body.readableBytesView), core)
+        }
+        router.get("/incremental") { request, _ in
+            guard core.settings.token.accepts(authorization: request.headers[.authorization]) else {
+                return failure(.unauthorized, "missing or wrong bearer token")
+            }
+            let query = request.uri.queryParameters
+            var since: Int64 = 0
+            if let text = query["since"], !text.isEmpty {
+                guard let value = Int64(text), value >= 0 else { return failure(.badRequest, "since is not a cursor") }
+                since = value
+            }
+            var limit = 100
+            if let text = query["limit"] {
+                guard let value = Int(text), value > 0 else { return failure(.badRequest, "limit must be 1..1000") }
+                limit = min(value, 1000)
+            }
+            let page = try await core.store.incremental(since: since, limit: limit)
+            return json("{\"code\":200,\"data\":[\(page.lines.joined(separator: ","))],\"next\":\"\(page.next)\"}")
+        }
+        router.post("/nim/cc") { request, _ in
+            let body = Data(try await request.body.collect(upTo: maxCCBytes).readableBytesView)
+            return try await cc(body, headers: request.headers, core)
+        }
+        return router
+    }
+
+    /// `/old/messages`: all messages of the request are stored in one transaction, or none.
+    static func receive(_ body: Data, _ core: ServeCore) async throws -> Response {
+        guard let parsed = try? JSONValue.parse(body) else { return failure(.badRequest, "body is not JSON") }
+        let elements: [JSONValue]
+        switch parsed {
+        case .array(let array): elements = array
+        case .object: elements = [parsed]
+        default: return failure(.badRequest, "body must be a message object or an array of them")
+        }
+        var messages: [SourceMessage] = []
+        for (index, element) in elements.enumerated() {
+            switch SourceMessage.read(element) {
+            case .failure(let rejection):
+                return failure(.badRequest, "message \(index + 1): \(rejection.code): \(rejection.reason)")
+            case .success(let message): messages.append(message)
+            }
+        }
+        let receipt = try await core.store.receive(messages, cutoff: core.settings.cutoff, now: core.now())
+        return json(
+            "{\"code\":200,\"received\":\(messages.count),\"stored\":\(receipt.stored),"
+                + "\"duplicates\":\(receipt.duplicates),\"before_cutoff\":\(receipt.beforeCutoff)}")
+    }
+
+    /// `/nim/cc`: verified, then stored once per `msgidServer` (bodies without one — the console's
+    /// `{}` probe, login events — are acknowledged and dropped).
+    static func cc(_ body: Data, headers: HTTPFields, _ core: ServeCore) async throws -> Response {
+        func header(_ name: String) -> String? { HTTPField.Name(name).flatMap { headers[$0] } }
+        let verdict = core.verifier.verify(
+            body: body, md5: header("MD5"), curTime: header("CurTime"), checkSum: header("CheckSum"))
+        if case .failure(let refusal) = verdict {
+            core.log("serve: CC refused: \(refusal)")
+            return failure(.forbidden, refusal.description)
+        }
+        guard let parsed = try? JSONValue.parse(body), case .object = parsed else {
+            return failure(.badRequest, "body is not a JSON object")
+        }
+        guard let msgid = parsed["msgidServer"]?.string, !msgid.isEmpty else { return json("{\"code\":200}") }
+        let fromREST = parsed["fromClientType"]?.string?.uppercased() == "REST"
+        _ = try await core.store.receiveCC(msgidServer: msgid, body: body, fromREST: fromREST, now: core.now())
+        return json("{\"code\":200}")
+    }
+
+    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func failure(_ status: HTTPResponse.Status, _ desc: String) -> Response {
+        json(JSONValue.object(["code": .int(Int64(status.code)), "desc": .string(desc)]).text, status: status)
+    }
+}

@@ -1,0 +1,127 @@
+internal import Foundation
+internal import Hummingbird
+internal import Logging
+public import MigrationCore
+internal import NIOCore
+internal import ServiceLifecycle
+internal import Synchronization
+
+/// A running `serve`: the HTTP interface on its socket, the old → NIM sender and the NIM → old
+/// forwarder. ``start(settings:state:client:now:log:)`` returns once the socket is bound (so
+/// ``port`` is real even for port 0) and messages left in flight by a dead process are marked
+/// for reconciliation.
+public final class ServeServer: Sendable {
+    /// Why serve could not start listening.
+    public struct StartError: Error, CustomStringConvertible {
+        /// The server's own error (e.g. the address is in use), if it said one.
+        public let reason: String?
+        public var description: String {
+            "serve did not start: \(reason ?? "server stopped before listening")"
+        }
+    }
+
+    /// The bound port.
+    public let port: Int
+    /// The bound host.
+    public let host: String
+    /// Messages found in flight at start (resumed: looked up in NIM before any resend).
+    public let resumed: Int
+    private let group: ServiceGroup
+    private let serverTask: Task<Void, Never>
+    private let workers: Task<Void, Never>
+    private let stop: StopSignal
+    private let cleanup: @Sendable () async -> Void
+
+    private init(
+        host: String, port: Int, resumed: Int, group: ServiceGroup, serverTask: Task<Void, Never>,
+        workers: Task<Void, Never>, stop: StopSignal, cleanup: @escaping @Sendable () async -> Void
+    ) {
+        self.host = host
+        self.port = port
+        self.resumed = resumed
+        self.group = group
+        self.serverTask = serverTask
+        self.workers = workers
+        self.stop = stop
+        self.cleanup = cleanup
+    }
+
+    /// `http://HOST:PORT`.
+    public var baseURL: String {
+        let reachable = ["0.0.0.0", "::", ""].contains(host) ? "127.0.0.1" : host
+        return "http://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port)"
+    }
+
+    /// Opens `state/NAME/serve.sqlite`, binds, and starts the sender and the forwarder. `state` is
+    /// the pipeline's state database (read for the id maps); `client` the process's one NIM client.
+    public static func start(
+        settings: ServeSettings, state: StateDatabase, client: NIMClient,
+        now: @escaping @Sendable () -> Int64 = StateDatabase.wallClockMillis,
+        log: @escaping @Sendable (String) -> Void
+    ) async throws -> ServeServer {
+        try FileManager.default.createDirectory(
+            atPath: (settings.storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let store = try ServeStore(path: settings.storePath)
+        let resumed = try await store.resumeInFlight()
+        let core = ServeCore(
+            settings: settings, store: store, verifier: CCVerifier(secret: settings.secret, now: now), now: now,
+            log: log)
+        var logger = Logger(label: "nim-migrate.serve")
+        logger.logLevel = .warning
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: ServeRoutes.router(core),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "nim-migrate"),
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? settings.port) },
+            logger: logger)
+        var groupConfiguration = ServiceGroupConfiguration(services: [app], logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(5)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        let failure = Mutex<String?>(nil)
+        let serverTask = Task {
+            do {
+                try await group.run()
+            } catch {
+                failure.withLock { $0 = "\(error)" }
+            }
+            continuation.finish()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            throw StartError(reason: failure.withLock { $0 })
+        }
+        let stop = StopSignal()
+        let rehoster = FileRehoster(root: settings.pipeline.source.path, client: client)
+        let sender = BridgeSender(
+            store: store, state: state, client: client, rehoster: rehoster,
+            concurrency: settings.pipeline.concurrency, now: now, log: log)
+        let forwarder = settings.oldServerURL.map { CCForwarder(store: store, url: $0, now: now, log: log) }
+        let workers = Task {
+            await withTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { await sender.run(stop: stop) }
+                if let forwarder { tasks.addTask { await forwarder.run(stop: stop) } }
+            }
+        }
+        return ServeServer(
+            host: settings.host, port: port, resumed: resumed, group: group, serverTask: serverTask,
+            workers: workers, stop: stop,
+            cleanup: {
+                await rehoster.shutdown()
+                await forwarder?.shutdown()
+            })
+    }
+
+    /// Stops taking requests, lets messages in work finish, and returns once everything stopped.
+    public func shutdown() async {
+        stop.request()
+        await group.triggerGracefulShutdown()
+        await serverTask.value
+        await workers.value
+        await cleanup()
+    }
+
+    /// Returns when the HTTP server has stopped (after ``shutdown()``).
+    public func waitUntilStopped() async {
+        await serverTask.value
+    }
+}

@@ -1,0 +1,181 @@
+internal import Foundation
+internal import GRDB
+
+extension ServeStore {
+    /// What a receipt did.
+    struct Receipt: Sendable, Equatable {
+        var stored = 0
+        var duplicates = 0
+        var beforeCutoff = 0
+    }
+
+    /// Stores messages in one transaction (all or none); a source key already stored is kept
+    /// once. Messages created before `cutoff` are stored as skipped (they belong to history).
+    func receive(_ messages: [SourceMessage], cutoff: Int64, now: Int64) async throws -> Receipt {
+        try await pool.write { db in
+            var receipt = Receipt()
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO inbox (source_key, conv, raw, create_time, received_at, status, reason)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+            for message in messages {
+                let early = message.createTime < cutoff
+                try insert.execute(arguments: [
+                    message.key, message.conversation, message.line, message.createTime, now,
+                    early ? InboxStatus.skipped.rawValue : InboxStatus.pending.rawValue,
+                    early ? "created before the cut-off: imported with the history" : nil,
+                ])
+                if db.changesCount == 0 {
+                    receipt.duplicates += 1
+                } else if early {
+                    receipt.beforeCutoff += 1
+                } else {
+                    receipt.stored += 1
+                }
+            }
+            return receipt
+        }
+    }
+
+    /// A message claimed for sending.
+    struct Claim: Sendable, Equatable {
+        var seq: Int64
+        var key: String
+        var raw: String
+        var attempts: Int
+        /// Set when an earlier attempt may have reached NIM (a kill, an unanswered call): since when.
+        var uncertainSince: Int64?
+    }
+
+    /// Claims the next message that may be sent now: the oldest pending one whose conversation
+    /// has no earlier message still open (each conversation is sent in receipt order).
+    func claim(now: Int64) async throws -> Claim? {
+        try await pool.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT seq, source_key, raw, attempts, uncertain_since FROM inbox AS i
+                        WHERE status = 0 AND next_at <= ?
+                        AND NOT EXISTS (SELECT 1 FROM inbox AS e WHERE e.conv = i.conv AND e.status = 1)
+                        AND NOT EXISTS (
+                            SELECT 1 FROM inbox AS e WHERE e.conv = i.conv AND e.status = 0 AND e.seq < i.seq)
+                        ORDER BY seq LIMIT 1
+                        """, arguments: [now])
+            else { return nil }
+            let seq: Int64 = row["seq"]
+            try db.execute(
+                sql: "UPDATE inbox SET status = 1, claimed_at = ?, attempts = attempts + 1 WHERE seq = ?",
+                arguments: [now, seq])
+            return Claim(
+                seq: seq, key: row["source_key"], raw: row["raw"], attempts: row["attempts"] + 1,
+                uncertainSince: row["uncertain_since"])
+        }
+    }
+
+    /// At start: messages left in flight by a dead process go back to the queue, marked uncertain
+    /// since their claim (the sender looks them up in NIM's history before sending again).
+    func resumeInFlight() async throws -> Int {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE inbox SET status = 0, next_at = 0,
+                    uncertain_since = coalesce(uncertain_since, claimed_at) WHERE status = 1
+                    """)
+            return db.changesCount
+        }
+    }
+
+    /// How a claimed message ended.
+    enum Settlement: Sendable {
+        case sent(msgid: Int64?, line: String?)
+        case failed(reason: String, line: String?)
+        case skipped(reason: String, line: String?)
+        /// Back to the queue, not before `at`; `uncertain` when the attempt may have reached NIM.
+        case retry(at: Int64, reason: String, uncertain: Bool)
+    }
+
+    /// Records the outcome of a claim.
+    func settle(_ seq: Int64, _ settlement: Settlement, now: Int64) async throws {
+        try await pool.write { db in
+            switch settlement {
+            case .sent(let msgid, let line):
+                try db.execute(
+                    sql:
+                        "UPDATE inbox SET status = 2, nim_msgid = ?, line = ?, reason = NULL, settled_at = ? WHERE seq = ?",
+                    arguments: [msgid, line, now, seq])
+            case .failed(let reason, let line):
+                try db.execute(
+                    sql: "UPDATE inbox SET status = 3, reason = ?, line = ?, settled_at = ? WHERE seq = ?",
+                    arguments: [reason, line, now, seq])
+            case .skipped(let reason, let line):
+                try db.execute(
+                    sql: "UPDATE inbox SET status = 4, reason = ?, line = ?, settled_at = ? WHERE seq = ?",
+                    arguments: [reason, line, now, seq])
+            case .retry(let at, let reason, let uncertain):
+                try db.execute(
+                    sql: """
+                        UPDATE inbox SET status = 0, next_at = ?, reason = ?,
+                        uncertain_since = CASE WHEN ? THEN coalesce(uncertain_since, claimed_at) ELSE uncertain_since END
+                        WHERE seq = ?
+                        """, arguments: [at, reason, uncertain, seq])
+            }
+        }
+    }
+
+    /// Whether NIM's message `msgid` was sent by this bridge.
+    func isOwnMessage(_ msgid: Int64) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM inbox WHERE nim_msgid = ?", arguments: [msgid]) ?? false
+        }
+    }
+
+    /// Whether a sendMsg claimed at or before `time` may still be unanswered.
+    func hasOpenClaim(claimedAtOrBefore time: Int64) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM inbox WHERE status = 1 AND claimed_at <= ? LIMIT 1", arguments: [time])
+                ?? false
+        }
+    }
+
+    /// Serve's own re-hosted copy of an attachment URL.
+    func hostedFile(_ url: String) async throws -> (url: String, md5: String, size: Int)? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT new_url, md5, size FROM hosted_file WHERE url = ?", arguments: [url])
+                .map { ($0["new_url"], $0["md5"], $0["size"]) }
+        }
+    }
+
+    /// Records an attachment serve re-hosted.
+    func recordHostedFile(_ url: String, newURL: String, md5: String, size: Int) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO hosted_file (url, new_url, md5, size) VALUES (?, ?, ?, ?)",
+                arguments: [url, newURL, md5, size])
+        }
+    }
+
+    /// One page of `/incremental`: lines after `since`, in receipt order, never beyond the first
+    /// message still open (so a later poll cannot find an earlier message it skipped). `next` is
+    /// the last sequence number looked at (rows without a line — refused, before the cut-off —
+    /// are passed over).
+    func incremental(since: Int64, limit: Int) async throws -> (lines: [String], next: Int64) {
+        try await pool.read { db in
+            let barrier =
+                try Int64.fetchOne(db, sql: "SELECT min(seq) FROM inbox WHERE status IN (0, 1)") ?? Int64.max
+            var lines: [String] = []
+            var next = since
+            while lines.count < limit {
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT seq, line FROM inbox WHERE seq > ? AND seq < ? ORDER BY seq LIMIT ?",
+                    arguments: [next, barrier, limit - lines.count])
+                guard let last = rows.last else { break }
+                lines += rows.compactMap { $0["line"] as String? }
+                next = last["seq"]
+            }
+            return (lines, next)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+internal import Foundation
+internal import GRDB
+
+/// The durable queues of `serve`: `state/NAME/serve.sqlite`, apart from the pipeline's state
+/// database so that serve can run beside `nim-migrate run` (it only reads the pipeline's id maps).
+///
+/// Tables: `inbox` (old → NIM: every received message once per source key, its receipt sequence
+/// number — the `/incremental` cursor — its sending status and its line in the plan's format),
+/// `hosted_file` (attachments serve re-hosted itself), `outbox` (NIM CC → old server, once per
+/// `msgidServer`). WAL mode; every state change is one transaction, committed before the HTTP
+/// answer or the next call, so a kill -9 loses nothing that was acknowledged.
+final class ServeStore: Sendable {
+    let pool: DatabasePool
+
+    /// Status of an inbox row.
+    enum InboxStatus: Int, Sendable {
+        /// Waiting to be sent (also after a retryable failure, with `next_at`).
+        case pending = 0
+        /// Claimed by the sender: the call may be on its way. Found at start = resumed.
+        case inFlight = 1
+        /// NIM has it (`nim_msgid`).
+        case sent = 2
+        /// Not sent, for good (`reason`).
+        case failed = 3
+        /// Not for sendMsg: created before the cut-off (history has it) or a team notification.
+        case skipped = 4
+    }
+
+    /// Status of an outbox row.
+    enum OutboxStatus: Int, Sendable {
+        case pending = 0
+        case forwarded = 2
+        /// A copy of a message the bridge itself sent: not echoed back to the old server.
+        case echo = 4
+    }
+
+    init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Schema migrations, registered by id; never edit one that has shipped.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("serve-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE inbox (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        source_key TEXT NOT NULL UNIQUE,
+                        conv TEXT NOT NULL,
+                        raw TEXT NOT NULL,
+                        create_time INTEGER NOT NULL,
+                        received_at INTEGER NOT NULL,
+                        status INTEGER NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_at INTEGER NOT NULL DEFAULT 0,
+                        claimed_at INTEGER,
+                        uncertain_since INTEGER,
+                        nim_msgid INTEGER,
+                        line TEXT,
+                        reason TEXT,
+                        settled_at INTEGER
+                    );
+                    CREATE INDEX inbox_status ON inbox (status, seq);
+                    CREATE INDEX inbox_conv ON inbox (conv, status, seq);
+                    CREATE INDEX inbox_msgid ON inbox (nim_msgid) WHERE nim_msgid IS NOT NULL;
+                    CREATE TABLE hosted_file (
+                        url TEXT PRIMARY KEY,
+                        new_url TEXT NOT NULL,
+                        md5 TEXT NOT NULL,
+                        size INTEGER NOT NULL
+                    );
+                    CREATE TABLE outbox (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        msgid_server TEXT NOT NULL UNIQUE,
+                        body BLOB NOT NULL,
+                        rest INTEGER NOT NULL,
+                        received_at INTEGER NOT NULL,
+                        status INTEGER NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_at INTEGER NOT NULL DEFAULT 0,
+                        reason TEXT,
+                        settled_at INTEGER
+                    );
+                    CREATE INDEX outbox_status ON outbox (status, id);
+                    """)
+        }
+        return migrator
+    }
+
+    // MARK: Health
+
+    /// The figures of `/healthz`.
+    struct Health: Sendable, Equatable {
+        var queued: Int
+        var oldestUnsentMs: Int64
+        var sent: Int
+        var forwarded: Int
+        var failed: Int
+    }
+
+    /// Queue depths and counts at `now` (ms). `queued` counts both directions.
+    func health(now: Int64) async throws -> Health {
+        try await pool.read { db in
+            let inbox = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) AS n, min(received_at) AS oldest FROM inbox WHERE status IN (0, 1)
+                    """)
+            let outbox = try Row.fetchOne(
+                db, sql: "SELECT count(*) AS n, min(received_at) AS oldest FROM outbox WHERE status = 0")
+            let sent = try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox WHERE status = 2") ?? 0
+            let failed = try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox WHERE status = 3") ?? 0
+            let forwarded = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE status = 2") ?? 0
+            let oldest = [inbox?["oldest"] as Int64?, outbox?["oldest"] as Int64?].compactMap { $0 }.min()
+            return Health(
+                queued: (inbox?["n"] ?? 0) + (outbox?["n"] ?? 0), oldestUnsentMs: oldest.map { max(0, now - $0) } ?? 0,
+                sent: sent, forwarded: forwarded, failed: failed)
+        }
+    }
+}

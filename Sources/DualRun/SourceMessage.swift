@@ -1,0 +1,55 @@
+internal import Foundation
+internal import MigrationCore
+
+/// One message the old server copied to `/old/messages` (canonical, or Easemob's shape turned
+/// canonical by ``EasemobMessage``): its canonical line text and
+/// its source key (msgid, from, to/tid, createTime) in OLD ids.
+///
+/// The key is taken by running ``HistoryNormalizer`` with an identity mapping (every id maps to
+/// itself), so `type`, `msgid` and `createTime` are read with exactly the history stage's rules
+/// (strings or numbers, seconds converted to ms, non-numeric ids hashed) and a line the history
+/// stage would reject for its shape is refused here too.
+struct SourceMessage: Sendable, Equatable {
+    /// `msgid|from|to|createTime` or `msgid|accid|tGID|createTime`, old ids.
+    var key: String
+    /// The conversation, for keeping each conversation's messages in order: `p|a|b` or `t|gid`.
+    var conversation: String
+    /// The canonical line, compact.
+    var line: String
+    /// ms.
+    var createTime: Int64
+
+    /// Reads one element of the request; the reason when its shape is not the plan's.
+    static func read(_ value: JSONValue) -> Result<SourceMessage, Rejection> {
+        var value = value
+        if EasemobMessage.isEasemob(value) {
+            switch EasemobMessage.canonical(value) {
+            case .failure(let rejection): return .failure(rejection)
+            case .success(let canonical): value = canonical
+            }
+        }
+        let line = value.text
+        let identity = HistoryNormalizer(
+            mapping: .init(user: { .migrated($0) }, team: { $0 }, file: { _ in nil }))
+        switch identity.normalize(Data(line.utf8)) {
+        case .rejected(let code, let reason):
+            return .failure(Rejection(code: code, reason: reason))
+        case .message(let message, _, _):
+            let conversation: String
+            switch message.conversation {
+            case .p2p(let from, let to):
+                let pair = [from.lowercased(), to.lowercased()].sorted()
+                conversation = "p|\(pair[0])|\(pair[1])"
+            case .team(_, let gid): conversation = "t|\(gid)"
+            }
+            return .success(
+                SourceMessage(key: message.key, conversation: conversation, line: line, createTime: message.createTime))
+        }
+    }
+
+    /// Why a message was refused.
+    struct Rejection: Error, Sendable, Equatable {
+        var code: String
+        var reason: String
+    }
+}

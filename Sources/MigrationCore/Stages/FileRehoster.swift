@@ -1,0 +1,53 @@
+internal import Foundation
+
+/// Re-hosts one attachment the way the files stage does: fetched by ``FileFetcher`` (http(s),
+/// `file://` or a path inside the export folder, at most 15 MB), uploaded with
+/// `msg/fileUpload.action` through the shared ``NIMClient``; md5 and size are those of the bytes
+/// uploaded. Used by `serve` for the attachments of messages that arrive during dual-running.
+public final class FileRehoster: Sendable {
+    /// Why a file could not be re-hosted.
+    public struct Failure: Error, Sendable, Equatable {
+        public var code: Int
+        public var desc: String
+        /// A later attempt may succeed (5xx, timeouts, throttling).
+        public var retryable: Bool
+    }
+
+    private let fetcher: FileFetcher
+    private let client: NIMClient
+    private let stage: StageID
+
+    /// A rehoster reading local references relative to `root`, counting its calls under `stage`.
+    public init(root: String, client: NIMClient, stage: StageID = .files) {
+        fetcher = FileFetcher(root: root)
+        self.client = client
+        self.stage = stage
+    }
+
+    /// Closes the download client.
+    public func shutdown() async {
+        await fetcher.shutdown()
+    }
+
+    /// Downloads `reference` and uploads it; the hosted file or why not.
+    public func rehost(_ reference: String) async -> Result<HostedFile, Failure> {
+        let data: Data
+        switch await fetcher.fetch(reference) {
+        case .failure(let failure):
+            return .failure(Failure(code: failure.code, desc: failure.desc, retryable: failure.retryable))
+        case .success(let bytes): data = bytes
+        }
+        let name = reference.split(separator: "/").last.map(String.init) ?? "file"
+        let parts = name.split(separator: ".")
+        let ext = parts.count > 1 ? parts.last.map(String.init) : nil
+        do {
+            let response = try await client.send(.uploadFile(data, name: name, type: ext), stage: stage)
+            guard let url = response["url"]?.string else {
+                return .failure(Failure(code: 0, desc: "upload answered without a url", retryable: true))
+            }
+            return .success(HostedFile(url: url, md5: CheckSum.md5Hex(data), size: data.count))
+        } catch {
+            return .failure(Failure(code: error.code, desc: error.desc, retryable: error.retryable))
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import MigrationCore
+import NIMEmulator
+
+@testable import DualRun
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// An in-process emulator, a pipeline state database with migrated users and one team, and a
+/// `ServeServer` on a free loopback port, all in a fresh temporary folder.
+struct ServeFixture {
+    static let secret = "serve-secret"
+    static let token = "serve-token"
+    let dir: String
+    let emulator: EmulatorServer
+    let state: StateDatabase
+    let client: NIMClient
+    let settings: ServeSettings
+    let server: ServeServer
+    /// The tid of old group `g1` (members user0…user3).
+    let tid: String
+
+    /// `users` accounts `User0`… (NIM accids `user0`…), group `g1`, serve started.
+    static func make(
+        users: Int = 6, oldServerURL: String? = nil, cutoff: Int64 = 1_600_000_000_000,
+        now: @escaping @Sendable () -> Int64 = StateDatabase.wallClockMillis
+    ) async throws -> ServeFixture {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/export", withIntermediateDirectories: true)
+        var configuration = EmulatorConfiguration(appSecret: secret)
+        configuration.port = 0
+        configuration.limit = 1000
+        let emulator = try await EmulatorServer.start(configuration)
+        let state = try StateDatabase(path: dir + "/state.sqlite")
+        _ = try await state.insertSourceUsers(
+            (0..<users).map {
+                SourceUserRow(original: "User\($0)", nim: "user\($0)", status: .ok, file: "users.jsonl", line: $0 + 1)
+            })
+        let client = NIMClient(
+            .init(endpoint: emulator.baseURL + "/nimserver", appKey: "servekey", secret: Secret(secret), rate: 1000),
+            calls: CallRecorder())
+        for index in 0..<users { _ = try await client.send(.createUser(accid: "user\(index)"), stage: .users) }
+        let team = try await client.send(
+            .createTeam(name: "g1", owner: "user0", members: ["user1", "user2", "user3"], settings: .init()),
+            stage: .groups)
+        let tid = team["tid"]?.string ?? ""
+        try await state.map([IDMapping(kind: .team, old: "g1", new: tid)])
+        let old = oldServerURL.map { "\n  old_server_url: \($0)" } ?? ""
+        let yaml = """
+            name: serve
+            source: {format: canonical, path: \(dir)/export}
+            target: {endpoint: "\(emulator.baseURL)/nimserver", appkey: servekey, app_secret_env: SERVE_SECRET}
+            throttle: {rate: 1000}
+            concurrency: 8
+            serve:
+              listen: 127.0.0.1:0
+              token_env: SERVE_TOKEN
+              cutoff: \(cutoff)\(old)
+
+            """
+        let pipeline = try PipelineConfig.parse(yaml: yaml)
+        var settings = try ServeSettings(
+            pipeline: pipeline, environment: ["SERVE_SECRET": secret, "SERVE_TOKEN": token])
+        settings.storePath = dir + "/serve.sqlite"
+        let server = try await ServeServer.start(settings: settings, state: state, client: client, now: now) { _ in }
+        return ServeFixture(
+            dir: dir, emulator: emulator, state: state, client: client, settings: settings, server: server, tid: tid)
+    }
+
+    /// Serve again on the same store (a restart).
+    func restarted() async throws -> ServeFixture {
+        await server.shutdown()
+        let server = try await ServeServer.start(settings: settings, state: state, client: client) { _ in }
+        return ServeFixture(
+            dir: dir, emulator: emulator, state: state, client: client, settings: settings, server: server, tid: tid)
+    }
+
+    func stop() async {
+        await server.shutdown()
+        await client.shutdown()
+        await emulator.shutdown()
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    /// One HTTP exchange with serve.
+    func call(
+        _ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:], token: String? = token
+    ) async throws -> (status: Int, json: JSONValue) {
+        try await HTTP.call(method, server.baseURL + path, body: body, headers: headers, token: token)
+    }
+
+    /// Posts canonical lines to `/old/messages` as one JSON array.
+    @discardableResult
+    func post(_ lines: [String]) async throws -> JSONValue {
+        let reply = try await call("POST", "/old/messages", body: Data("[\(lines.joined(separator: ","))]".utf8))
+        guard reply.status == 200 else { throw HTTP.Failure(status: reply.status, json: reply.json) }
+        return reply.json
+    }
+
+    /// `/healthz`.
+    func health() async throws -> JSONValue {
+        try await call("GET", "/healthz", token: nil).json
+    }
+
+    /// Waits until nothing is queued (or `timeout`).
+    func drained(timeout: Duration = .seconds(30)) async throws -> JSONValue {
+        let clock = ContinuousClock()
+        let end = clock.now + timeout
+        while true {
+            let health = try await health()
+            if health["queued"]?.int == 0 || clock.now > end { return health }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// The emulator's stored messages.
+    func nimMessages() async throws -> [JSONValue] {
+        try await HTTP.call("GET", emulator.baseURL + "/_emulator/dump", token: nil).json["messages"]?.array ?? []
+    }
+
+    /// A p2p canonical line.
+    static func p2p(_ msgid: Int, from: String, to: String, text: String, time: Int64 = 1_700_000_000_000) -> String {
+        "{\"data\":{\"msgid\":\(msgid),\"from\":\"\(from)\",\"to\":\"\(to)\",\"createTime\":\(time),\"body\":\"\(text)\"},\"type\":0}"
+    }
+
+    /// A team canonical line in old group `g1`.
+    static func team(_ msgid: Int, from: String, text: String, time: Int64 = 1_700_000_000_000) -> String {
+        "{\"data\":{\"msgid\":\"\(msgid)\",\"accid\":\"\(from)\",\"tid\":\"g1\",\"createTime\":\"\(time)\",\"body\":\"\(text)\"},\"type\":\"0\"}"
+    }
+}
+
+/// A tiny HTTP client for tests.
+enum HTTP {
+    struct Failure: Error {
+        var status: Int
+        var json: JSONValue
+    }
+
+    static func call(
+        _ method: String, _ url: String, body: Data? = nil, headers: [String: String] = [:], token: String?
+    ) async throws -> (status: Int, json: JSONValue) {
+        guard let target = URL(string: url) else { throw URLError(.badURL) }
+        var request = URLRequest(url: target)
+        request.httpMethod = method
+        request.httpBody = body
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        return (status, (try? JSONValue.parse(data)) ?? .null)
+    }
+}
