@@ -2,7 +2,7 @@ internal import Foundation
 internal import MigrationCore
 
 /// One message the old server copied to `/old/messages` (canonical, or Easemob's shape turned
-/// canonical by ``EasemobMessage``): its canonical line text and
+/// canonical by MigrationCore's `EasemobMessage`, as the Easemob adapter does): its canonical line text and
 /// its source key (msgid, from, to/tid, createTime) in OLD ids.
 ///
 /// The key is taken by running ``HistoryNormalizer`` with an identity mapping (every id maps to
@@ -21,14 +21,14 @@ struct SourceMessage: Sendable, Equatable {
 
     /// Reads one element of the request; the reason when its shape is not the plan's.
     static func read(_ value: JSONValue) -> Result<SourceMessage, Rejection> {
-        var value = value
+        var line = value.text
         if EasemobMessage.isEasemob(value) {
-            switch EasemobMessage.canonical(value) {
-            case .failure(let rejection): return .failure(rejection)
-            case .success(let canonical): value = canonical
+            switch EasemobMessage().convert(value) {
+            case .line(let text, _): line = text
+            case .skipped(let code, let reason), .rejected(let code, let reason):
+                return .failure(Rejection(code: code, reason: reason))
             }
         }
-        let line = value.text
         let identity = HistoryNormalizer(
             mapping: .init(user: { .migrated($0) }, team: { $0 }, file: { _ in nil }))
         switch identity.normalize(Data(line.utf8)) {

@@ -29,6 +29,22 @@ public final class FileRehoster: Sendable {
         await fetcher.shutdown()
     }
 
+    /// Uploads `data` with `msg/fileUpload.action`, named after the last path segment of
+    /// `reference` (its extension as the type); md5 and size are those of `data`.
+    static func upload(_ data: Data, named reference: String, client: NIMClient, stage: StageID)
+        async throws(NIMError) -> HostedFile
+    {
+        let name = reference.split(separator: "/").last.map(String.init) ?? "file"
+        let parts = name.split(separator: ".")
+        let ext = parts.count > 1 ? parts.last.map(String.init) : nil
+        let response = try await client.send(.uploadFile(data, name: name, type: ext), stage: stage)
+        guard let url = response["url"]?.string else {
+            throw NIMError(
+                code: 0, desc: "upload answered without a url", endpoint: "msg/fileUpload.action", retryable: true)
+        }
+        return HostedFile(url: url, md5: CheckSum.md5Hex(data), size: data.count)
+    }
+
     /// Downloads `reference` and uploads it; the hosted file or why not.
     public func rehost(_ reference: String) async -> Result<HostedFile, Failure> {
         let data: Data
@@ -37,15 +53,8 @@ public final class FileRehoster: Sendable {
             return .failure(Failure(code: failure.code, desc: failure.desc, retryable: failure.retryable))
         case .success(let bytes): data = bytes
         }
-        let name = reference.split(separator: "/").last.map(String.init) ?? "file"
-        let parts = name.split(separator: ".")
-        let ext = parts.count > 1 ? parts.last.map(String.init) : nil
         do {
-            let response = try await client.send(.uploadFile(data, name: name, type: ext), stage: stage)
-            guard let url = response["url"]?.string else {
-                return .failure(Failure(code: 0, desc: "upload answered without a url", retryable: true))
-            }
-            return .success(HostedFile(url: url, md5: CheckSum.md5Hex(data), size: data.count))
+            return .success(try await Self.upload(data, named: reference, client: client, stage: stage))
         } catch {
             return .failure(Failure(code: error.code, desc: error.desc, retryable: error.retryable))
         }

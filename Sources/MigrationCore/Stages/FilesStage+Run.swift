@@ -46,24 +46,16 @@ extension FilesStage {
         case .success(let bytes): data = bytes
         }
         let sha = CheckSum.hex(SHA256.hash(data: data))
-        let md5 = CheckSum.md5Hex(data)
         do {
             while true {
                 switch try await context.database.claimContent(sha) {
                 case .hosted(let hosted): return Self.done(hosted)
                 case .busy: try await Task.sleep(for: .milliseconds(50))
                 case .mine:
-                    let name = reference.split(separator: "/").last.map(String.init) ?? "file"
-                    let ext =
-                        name.split(separator: ".").count > 1 ? name.split(separator: ".").last.map(String.init) : nil
                     do {
-                        let response = try await client.send(.uploadFile(data, name: name, type: ext), stage: id)
-                        guard let url = response["url"]?.string else {
-                            return .failed(code: 0, desc: "upload answered without a url", retryable: true)
-                        }
-                        let hosted = HostedFile(url: url, md5: md5, size: data.count)
+                        let hosted = try await FileRehoster.upload(data, named: reference, client: client, stage: id)
                         try await context.database.hostContent(sha, hosted)
-                        try await context.database.map([IDMapping(kind: .file, old: reference, new: url)])
+                        try await context.database.map([IDMapping(kind: .file, old: reference, new: hosted.url)])
                         return Self.done(hosted)
                     } catch let error as NIMError {
                         try? await context.database.releaseClaim(sha)

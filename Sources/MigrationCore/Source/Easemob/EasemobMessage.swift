@@ -9,9 +9,9 @@ internal import Foundation
 /// says; an attachment's `secret` becomes a `share-secret` download header, and a copy in the
 /// export's `files/` (named by the URL's last path segment) is used before the URL. Those hints
 /// travel beside `data` in a top-level `fetch` object, which only the files stage reads.
-struct EasemobMessage {
+public struct EasemobMessage: Sendable {
     /// What becomes of a line.
-    enum Outcome: Equatable {
+    public enum Outcome: Equatable, Sendable {
         case line(String, warnings: [String])
         case skipped(code: String, reason: String)
         case rejected(code: String, reason: String)
@@ -20,8 +20,28 @@ struct EasemobMessage {
     /// Names of the files in the export's `files/` folder.
     let localFiles: Set<String>
 
+    public init(localFiles: Set<String> = []) {
+        self.localFiles = localFiles
+    }
+
+    /// Whether a received object is in Easemob's shape (history line or callback) rather than
+    /// the canonical one.
+    public static func isEasemob(_ value: JSONValue) -> Bool {
+        value["msg_id"] != nil && value["payload"] != nil && value["data"] == nil
+    }
+
+    /// One line's bytes.
     func convert(_ bytes: Data) -> Outcome {
-        guard let json = try? JSONValue.parse(bytes), case .object(let top) = json else {
+        guard let json = try? JSONValue.parse(bytes) else {
+            return .rejected(code: "invalid-json", reason: "not a JSON object")
+        }
+        return convert(json)
+    }
+
+    /// One message object (a history line, or a real-time callback, whose group message may name
+    /// its group in `group_id`).
+    public func convert(_ json: JSONValue) -> Outcome {
+        guard case .object(let top) = json else {
             return .rejected(code: "invalid-json", reason: "not a JSON object")
         }
         guard let msgid = top["msg_id"]?.string, !msgid.isEmpty else {
@@ -43,7 +63,7 @@ struct EasemobMessage {
             data["to"] = .string(to)
         case "groupchat":
             data["accid"] = .string(from)
-            data["tid"] = .string(to)
+            data["tid"] = .string(top["group_id"]?.string ?? to)
         case "chatroom":
             return .skipped(
                 code: "chatroom-skipped", reason: "a chat-room message: chat rooms have no history to import")
