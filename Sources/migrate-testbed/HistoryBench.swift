@@ -38,7 +38,7 @@ enum HistoryBench {
         var lines = 0
         for name in ["p2p-0001.txt", "team-0001.txt"] {
             if let data = FileManager.default.contents(atPath: stateDir + "/history/" + name) {
-                lines += data.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+                lines += data.withUnsafeBytes { raw in raw.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } }
             }
         }
         var usage = rusage()

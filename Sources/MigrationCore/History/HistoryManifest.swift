@@ -31,7 +31,7 @@ enum HistoryManifest {
             var bytes: UInt64 = 0
             while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
                 hasher.update(data: data)
-                lines += data.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+                lines += data.withUnsafeBytes { raw in raw.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } }
                 bytes += UInt64(data.count)
             }
             let digest = CheckSum.hex(hasher.finalize())

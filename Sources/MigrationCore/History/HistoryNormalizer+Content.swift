@@ -46,7 +46,9 @@ extension HistoryNormalizer {
             for key in ["size", "w", "h", "dur"] {
                 if let value = a[key], let int = Self.integer(value) { a[key] = .int(int) }
             }
-            if let ext = a["ext"]?.string { a["ext"] = .string(ext.trimmingCharacters(in: .whitespaces)) }
+            if let ext = a["ext"]?.string, ext.first?.isWhitespace == true || ext.last?.isWhitespace == true {
+                a["ext"] = .string(ext.trimmingCharacters(in: .whitespaces))
+            }
             if let hosted = mapping.file(url) {
                 a["url"] = .string(hosted.url)
                 a["md5"] = .string(hosted.md5)

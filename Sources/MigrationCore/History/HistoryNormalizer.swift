@@ -124,7 +124,7 @@ public struct HistoryNormalizer {
     static func integer(_ value: JSONValue) -> Int64? {
         switch value {
         case .int(let i): i
-        case .string(let s): Int64(s.trimmingCharacters(in: .whitespaces))
+        case .string(let s): Int64(s) ?? Int64(s.trimmingCharacters(in: .whitespaces))
         case .double(let d) where d == d.rounded() && abs(d) < 9e18: Int64(d)
         default: nil
         }
