@@ -1,3 +1,4 @@
+import ExportGenerator
 import Foundation
 import MigrationCore
 import NIMEmulator
@@ -153,5 +154,68 @@ import Testing
         #expect(failed.contains("\"file\":\"users/page-0003.json\""))
         await cdn.shutdown()
         await target.shutdown()
+    }
+
+    /// Kill -9 at random moments, during the conversion and the stages: the resumed run's
+    /// history files equal a clean run's.
+    @Test func killedDuringConversionAndStagesTheResultEqualsACleanRun() async throws {
+        func prepare() async throws -> (dir: String, server: EmulatorServer) {
+            let dir = try Processes.temporaryDirectory()
+            let export = dir + "/export"
+            try FileManager.default.copyItem(
+                atPath: Processes.packageRoot.path + "/pipelines/easemob-sample/export", toPath: export)
+            let hour = (0..<30_000).map {
+                Self.line(
+                    1000 + $0, $0 % 2 == 0 ? "chat" : "groupchat", $0 % 3 == 0 ? "alice" : "Bob",
+                    $0 % 2 == 0 ? "carol" : "1234567890001", #"{"msg":"消息 \#($0)","type":"txt"}"#)
+            }
+            try (hour.joined(separator: "\n") + "\n").write(
+                toFile: export + "/chatmessages/2017060600", atomically: true, encoding: .utf8)
+            try await Self.shell("gzip -n chatmessages/2017060600", in: export)
+            var config = EmulatorConfiguration(appSecret: "t")
+            config.port = 0
+            config.limit = 5000
+            let server = try await EmulatorServer.start(config)
+            try """
+            name: em
+            source: {format: easemob, path: export}
+            target: {endpoint: "\(server.baseURL)/nimserver", appkey: k, app_secret_env: EM_SECRET}
+            throttle: {rate: 2000}
+            concurrency: 1
+            stages: [users, relations, groups, files, history]
+
+            """.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+            return (dir, server)
+        }
+        func history(_ dir: String) throws -> String {
+            try ["p2p-0001.txt", "team-0001.txt"].map {
+                try String(contentsOfFile: dir + "/state/em/history/" + $0, encoding: .utf8)
+            }.joined().replacingOccurrences(
+                of: #"http://127\.0\.0\.1:[0-9]+/_files/[^\\]*"#, with: "URL", options: .regularExpression)
+        }
+        let env = ["EM_SECRET": "t", "NIM_MIGRATE_HISTORY_CHUNK": "2000"]
+        let clean = try await prepare()
+        #expect(try await Processes.run("nim-migrate", ["run", "p.yaml"], in: clean.dir, environment: env).code == 0)
+
+        let crashed = try await prepare()
+        let seed = UInt64.random(in: 1...1_000_000)
+        var rng = SplitMix64(seed: seed)
+        var kills = 0
+        for _ in 0..<8 {
+            let (process, _, _) = try Processes.start(
+                "nim-migrate", ["run", "p.yaml"], in: crashed.dir, environment: env)
+            try await Task.sleep(for: .milliseconds(40 + rng.below(400)))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(try await Processes.run("nim-migrate", ["run", "p.yaml"], in: crashed.dir, environment: env).code == 0)
+        #expect(kills > 0)
+        #expect(try history(crashed.dir) == history(clean.dir), "history differs after \(kills) kills (seed \(seed))")
+        #expect(!FileManager.default.fileExists(atPath: crashed.dir + "/state/em/easemob-source.tmp"))
+        await clean.server.shutdown()
+        await crashed.server.shutdown()
     }
 }
