@@ -202,17 +202,7 @@ import Testing
         let run = try await Processes.run("nim-migrate", ["run", "p.yaml"], in: dir, environment: ["B_SECRET": "b"])
         #expect(run.code == 1, "\(run.stderr)")
 
-        var reported: [String: [String]] = [:]
-        let planJSON = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: dir + "/state/bad/plan.json")))
-        for p in planJSON["problems"]?.array ?? [] {
-            reported["\(p["file"]?.string ?? ""):\(p["line"]?.int ?? 0)", default: []].append(p["code"]?.string ?? "")
-        }
-        for line in try String(contentsOfFile: dir + "/state/bad/failed.jsonl", encoding: .utf8).split(separator: "\n")
-        {
-            let f = try JSONValue.parse(Data(line.utf8))
-            reported["\(f["file"]?.string ?? ""):\(f["line"]?.int ?? 0)", default: []]
-                .append((f["code"]?.string ?? "") + " " + (f["desc"]?.string ?? ""))
-        }
+        let reported = try ReportedProblems.load(state: dir + "/state/bad")
         for (index, c) in Self.cases.enumerated() {
             guard let code = c.code, let (file, line) = lineOf[index] else { continue }
             let found = reported["\(file):\(line)"] ?? []

@@ -135,18 +135,7 @@ import Testing
         #expect(run.code == 1, "\(run.stderr)")
         #expect(!run.stderr.contains("Fatal") && !plan.stderr.contains("Fatal"))
 
-        var reported: [String: [String]] = [:]
-        let planJSON = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: dir + "/state/bad/plan.json")))
-        for p in planJSON["problems"]?.array ?? [] {
-            let text = (p["code"]?.string ?? "") + " " + (p["message"]?.string ?? "")
-            reported["\(p["file"]?.string ?? ""):\(p["line"]?.int ?? 0)", default: []].append(text)
-        }
-        for line in try String(contentsOfFile: dir + "/state/bad/failed.jsonl", encoding: .utf8).split(separator: "\n")
-        {
-            let f = try JSONValue.parse(Data(line.utf8))
-            reported["\(f["file"]?.string ?? ""):\(f["line"]?.int ?? 0)", default: []]
-                .append((f["code"]?.string ?? "") + " " + (f["desc"]?.string ?? ""))
-        }
+        let reported = try ReportedProblems.load(state: dir + "/state/bad")
         for (file, line, code) in Self.expected {
             let found =
                 line == 0

@@ -20,9 +20,7 @@ enum AdminRoutes {
             guard let bytes else {
                 return WireResponse.json(["code": 404, "desc": "file not exist"], status: .notFound)
             }
-            var headers = HTTPFields()
-            headers[.contentType] = "application/octet-stream"
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+            return octetStream(bytes)
         }
         router.get("/_cdn/:name") { _, context in
             let name = try context.parameters.require("name")
@@ -31,9 +29,7 @@ enum AdminRoutes {
             else {
                 return WireResponse.json(["code": 404, "desc": "no such file"], status: .notFound)
             }
-            var headers = HTTPFields()
-            headers[.contentType] = "application/octet-stream"
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+            return octetStream(bytes)
         }
         router.get("/_emulator/health") { _, _ in
             WireResponse.json(["code": 200, "status": "ok"])
@@ -46,5 +42,12 @@ enum AdminRoutes {
             await core.monitor.reset()
             return WireResponse.json(["code": 200])
         }
+    }
+
+    /// A file's bytes as `application/octet-stream`.
+    private static func octetStream(_ bytes: Data) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/octet-stream"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
