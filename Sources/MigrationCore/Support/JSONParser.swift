@@ -60,6 +60,7 @@ struct JSONParser {
     private mutating func object(depth: Int) throws -> JSONValue {
         index += 1
         var members: [String: JSONValue] = [:]
+        members.reserveCapacity(8)  // a message's data object: no rehash while it fills
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
