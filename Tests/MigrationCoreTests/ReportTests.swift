@@ -63,4 +63,19 @@ import Testing
         #expect(plan.exitCode == 0)
         #expect(plan.markdown().contains("| users | 1000 | 1000 | 10.0 s |"))
     }
+
+    @Test func planMarkdownListsAKindUpToALimitAndTheJSONHoldsAll() {
+        let problems = (1...250).map {
+            Problem(
+                stage: .history, file: "chatmessages/2017060517.gz", line: $0, code: "cmd-skipped", message: "x",
+                severity: .warning)
+        }
+        let plan = PlanReport(pipeline: "p", rate: 100, plans: [], problems: problems)
+        let markdown = plan.markdown()
+        #expect(markdown.contains("### cmd-skipped (250)"))
+        #expect(markdown.contains("`chatmessages/2017060517.gz:200`"))
+        #expect(!markdown.contains("`chatmessages/2017060517.gz:201`"))
+        #expect(markdown.contains("and 50 more of this kind"))
+        #expect(plan.problems.count == 250)
+    }
 }

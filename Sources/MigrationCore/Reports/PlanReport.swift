@@ -2,6 +2,10 @@
 /// configured rate (the target's limit binds, not our speed); every source problem with its file
 /// and line; and the verdict a run would reach.
 public struct PlanReport: Sendable, Codable, Equatable {
+    /// Problems of one kind listed in `plan.md` (all of them are in `plan.json`): a real export can
+    /// have a million of one kind, which no one reads in Markdown.
+    static let listedPerKind = 200
+
     public var pipeline: String
     public var rate: Int
     public var stages: [StageLine]
@@ -67,7 +71,12 @@ public struct PlanReport: Sendable, Codable, Equatable {
         if problems.isEmpty { out += "None.\n" }
         for (code, group) in Dictionary(grouping: problems, by: \.code).sorted(by: { $0.key < $1.key }) {
             out += "\n### \(code) (\(group.count))\n\n"
-            for p in group { out += "- `\(p.location)` (\(p.severity.rawValue)): \(p.message)\n" }
+            for p in group.prefix(Self.listedPerKind) {
+                out += "- `\(p.location)` (\(p.severity.rawValue)): \(p.message)\n"
+            }
+            if group.count > Self.listedPerKind {
+                out += "- … and \(group.count - Self.listedPerKind) more of this kind: every one is in `plan.json`\n"
+            }
         }
         out += "\n## Verdict\n\n"
         out +=
