@@ -151,7 +151,8 @@ final class BridgeSender: Sendable {
         if let known = try? await store.hostedFile(url) {
             return .hosted(HostedFile.make(url: known.url, md5: known.md5, size: known.size))
         }
-        switch await rehoster.rehost(url) {
+        let fetch = (try? JSONValue.parse(Data(claim.raw.utf8)))?["fetch"]
+        switch await rehoster.rehost(url, fetch: fetch) {
         case .success(let hosted):
             do {
                 try await store.recordHostedFile(url, newURL: hosted.url, md5: hosted.md5, size: hosted.size)

@@ -1,5 +1,6 @@
 import Foundation
 import MigrationCore
+import NIMEmulator
 import Testing
 
 @testable import DualRun
@@ -94,6 +95,33 @@ import Testing
         #expect(lines.count == 2)
         #expect(lines.first?["data"]?["msgid"]?.int == 339_681_410_363_163_772)
         #expect(lines.last?["data"]?["msgid"]?.int == HistoryNormalizer.stableID("5I02W-XX-8278a"))
+    }
+
+    /// An Easemob image whose file is restricted: fetched with its `share-secret`, re-hosted, sent.
+    @Test func rehostsARestrictedEasemobFileWithItsShareSecret() async throws {
+        let fixture = try await ServeFixture.make()
+        defer { Task { await fixture.stop() } }
+        var cdnConfig = EmulatorConfiguration(appSecret: "cdn")
+        cdnConfig.port = 0
+        cdnConfig.fileSecret = "s3cret"
+        let cdn = try await EmulatorServer.start(cdnConfig)
+        let uploader = NIMClient(
+            .init(endpoint: cdn.baseURL + "/nimserver", appKey: "cdn", secret: Secret("cdn")), calls: CallRecorder())
+        let bytes = Data((0..<777).map { UInt8($0 % 97) })
+        let url = try #require(
+            try await uploader.send(.uploadFile(bytes, name: "p.png", type: "png"), stage: .files)["url"]?.string)
+        await uploader.shutdown()
+        let image =
+            "{\"msg_id\":\"77\",\"timestamp\":1700000000300,\"chat_type\":\"chat\",\"payload\":{\"bodies\":"
+            + "[{\"type\":\"img\",\"url\":\"\(url)\",\"secret\":\"s3cret\",\"filename\":\"p.png\"}],"
+            + "\"from\":\"User0\",\"to\":\"User1\"}}"
+        #expect(try await fixture.post([image])["stored"]?.int == 1)
+        #expect(try await fixture.drained()["sent"]?.int == 1)
+        let sent = try #require(try await fixture.nimMessages().first { $0["type"]?.int == 1 })
+        let attach = try JSONValue.parse(Data((sent["body"]?.string ?? "").utf8))
+        #expect(attach["url"]?.string?.hasPrefix(fixture.emulator.baseURL + "/_files/") == true)
+        #expect(attach["md5"]?.string == CheckSum.md5Hex(bytes))
+        await cdn.shutdown()
     }
 
     /// A message whose sendMsg reached NIM but whose outcome was never recorded (the process died

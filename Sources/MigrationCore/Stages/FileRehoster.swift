@@ -45,10 +45,11 @@ public final class FileRehoster: Sendable {
         return HostedFile(url: url, md5: CheckSum.md5Hex(data), size: data.count)
     }
 
-    /// Downloads `reference` and uploads it; the hosted file or why not.
-    public func rehost(_ reference: String) async -> Result<HostedFile, Failure> {
+    /// Downloads `reference` (with the `fetch` hints of its message line, if any: a local copy,
+    /// download headers such as Easemob's `share-secret`) and uploads it; the hosted file or why not.
+    public func rehost(_ reference: String, fetch: JSONValue? = nil) async -> Result<HostedFile, Failure> {
         let data: Data
-        switch await fetcher.fetch(reference) {
+        switch await fetcher.fetch(AttachmentSource(url: reference, fetch: fetch)) {
         case .failure(let failure):
             return .failure(Failure(code: failure.code, desc: failure.desc, retryable: failure.retryable))
         case .success(let bytes): data = bytes
