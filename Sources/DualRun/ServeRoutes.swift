@@ -60,8 +60,10 @@ enum ServeRoutes {
         default: return failure(.badRequest, "body must be a message object or an array of them")
         }
         var messages: [SourceMessage] = []
+        var ignored = 0
         for (index, element) in elements.enumerated() {
             switch SourceMessage.read(element) {
+            case .failure(let rejection) where rejection.ignorable: ignored += 1
             case .failure(let rejection):
                 return failure(.badRequest, "message \(index + 1): \(rejection.code): \(rejection.reason)")
             case .success(let message): messages.append(message)
@@ -69,8 +71,9 @@ enum ServeRoutes {
         }
         let receipt = try await core.store.receive(messages, cutoff: core.settings.cutoff, now: core.now())
         return json(
-            "{\"code\":200,\"received\":\(messages.count),\"stored\":\(receipt.stored),"
-                + "\"duplicates\":\(receipt.duplicates),\"before_cutoff\":\(receipt.beforeCutoff)}")
+            "{\"code\":200,\"received\":\(elements.count),\"stored\":\(receipt.stored),"
+                + "\"duplicates\":\(receipt.duplicates),\"before_cutoff\":\(receipt.beforeCutoff),"
+                + "\"ignored\":\(ignored)}")
     }
 
     /// `/nim/cc`: verified, then stored once per `msgidServer` (bodies without one — the console's

@@ -25,7 +25,9 @@ struct SourceMessage: Sendable, Equatable {
         if EasemobMessage.isEasemob(value) {
             switch EasemobMessage().convert(value) {
             case .line(let text, _): line = text
-            case .skipped(let code, let reason), .rejected(let code, let reason):
+            case .skipped(let code, let reason):
+                return .failure(Rejection(code: code, reason: reason, ignorable: true))
+            case .rejected(let code, let reason):
                 return .failure(Rejection(code: code, reason: reason))
             }
         }
@@ -51,5 +53,8 @@ struct SourceMessage: Sendable, Equatable {
     struct Rejection: Error, Sendable, Equatable {
         var code: String
         var reason: String
+        /// Not a chat message at all (Easemob's `cmd`, chat rooms): acknowledged and dropped, so
+        /// one typing indicator does not make the old server retry a whole batch.
+        var ignorable = false
     }
 }

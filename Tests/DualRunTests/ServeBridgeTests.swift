@@ -77,8 +77,12 @@ import Testing
             "{\"msg_id\":\"5I02W-XX-8278a\",\"timestamp\":1700000000200,\"chat_type\":\"groupchat\",\"group_id\":\"g1\","
             + "\"payload\":{\"bodies\":[{\"addr\":\"西便门\",\"lat\":39.9,\"lng\":116.3,\"type\":\"loc\"}],"
             + "\"from\":\"User2\",\"to\":\"g1\"}}"
-        let receipt = try await fixture.post([chat, group])
+        let typing =
+            "{\"msg_id\":\"9\",\"timestamp\":1700000000150,\"chat_type\":\"chat\",\"payload\":{\"bodies\":"
+            + "[{\"action\":\"typing\",\"type\":\"cmd\"}],\"from\":\"User0\",\"to\":\"User1\"}}"
+        let receipt = try await fixture.post([chat, typing, group])
         #expect(receipt["stored"]?.int == 2)
+        #expect(receipt["ignored"]?.int == 1, "a command message is acknowledged, not stored, and fails nothing")
         let health = try await fixture.drained()
         #expect(health["sent"]?.int == 2)
         let messages = try await fixture.nimMessages()
