@@ -30,6 +30,7 @@ import Testing
         ("users/p3.json", "{\"entities\":[\n{\"username\":\"ok3\"},\n{\"username\":\"cut"),
         ("users/p4.json", #"{"entities":5}"#),
         ("users/p5.json", #"{"entities":[{"username":"Twin"},{"username":"twin"},{"username":"bad name!"}]}"#),
+        ("users/p6.json", "\u{FEFF}{\"entities\":[{\"username\":\"bom\"}]}"),
         ("user-attributes/a.json", #"{"data":["not","a","map"]}"#),
         ("user-attributes/b.json", "{\"data\":{\n\"ghost\":{\"nickname\":\"nobody\"}}}"),
         ("contacts/ok1.json", #"{"data":["ok2",1.5,"ghost"]}"#),
@@ -151,7 +152,9 @@ import Testing
         #expect(p2p.contains("\"body\":\"m0\""), "lines before the damage of a truncated hour file are kept")
         guard let url = URL(string: server.baseURL + "/_emulator/dump") else { return }
         let dump = try JSONValue.parse(try await URLSession.shared.data(from: url).0)
-        #expect(Set((dump["users"]?.array ?? []).compactMap { $0["accid"]?.string }) == ["ok1", "ok2", "ok3"])
+        #expect(
+            Set((dump["users"]?.array ?? []).compactMap { $0["accid"]?.string }) == ["ok1", "ok2", "ok3", "bom"],
+            "a response saved with a byte-order mark is read")
         #expect(dump["files"]?.array.isEmpty == true, "no file from outside the export was uploaded")
         let teams = dump["teams"]?.array ?? []
         #expect(teams.count == 1 && teams.first?["owner"]?.string == "ok1", "g3, its owner's prefix stripped")

@@ -61,11 +61,12 @@ import Testing
         let dir = try Processes.temporaryDirectory()
         let export = dir + "/export"
         try FileManager.default.createDirectory(atPath: export + "/messages", withIntermediateDirectories: true)
-        try "{\"accid\":\"alice\"}\n{\"accid\":\"bob\"}\n".write(
+        // Files saved with a UTF-8 byte-order mark (Windows tools write one) read like any other.
+        try "\u{FEFF}{\"accid\":\"alice\"}\n{\"accid\":\"bob\"}\n".write(
             toFile: export + "/users.jsonl", atomically: true, encoding: .utf8)
         try "{\"gid\":\"g1\",\"tname\":\"g\",\"owner\":\"alice\",\"members\":[\"bob\"]}\n"
             .write(toFile: export + "/groups.jsonl", atomically: true, encoding: .utf8)
-        try (Self.lines.map(\.0).joined(separator: "\n") + "\n")
+        try ("\u{FEFF}" + Self.lines.map(\.0).joined(separator: "\n") + "\n")
             .write(toFile: export + "/messages/chat.jsonl", atomically: true, encoding: .utf8)
         var config = EmulatorConfiguration(appSecret: "s")
         config.port = 0

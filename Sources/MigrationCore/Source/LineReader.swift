@@ -1,7 +1,8 @@
 public import Foundation
 
 /// Reads a file as physical lines (`\n`), streaming, with 1-based line numbers. Blank lines are
-/// skipped (but counted), a trailing `\r` is dropped, and a line longer than `maxLineBytes` is
+/// skipped (but counted), a trailing `\r` and a leading UTF-8 byte-order mark are dropped, and a
+/// line longer than `maxLineBytes` is
 /// handed over as `nil` so the caller can report it instead of holding it in memory. A gzip file
 /// (`gzip: true`) is inflated as it is read; damage in it ends the reading with
 /// ``SourceError/damaged(_:line:reason:)`` after every complete line before it.
@@ -39,6 +40,7 @@ public struct LineReader: Sendable {
             }
             var line = slice
             if line.last == 0x0D { line.removeLast() }
+            if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
             try await body(lineNumber, line)
         }

@@ -23,6 +23,7 @@ extension HistoryStage {
                 ended = true
                 if !buffer.isEmpty {
                     line += 1
+                    if line == 1, buffer.starts(with: [0xEF, 0xBB, 0xBF]) { buffer = buffer.dropFirst(3) }
                     chunk.append((line, buffer))
                     offset += UInt64(buffer.count)
                     buffer = Data()
@@ -34,6 +35,7 @@ extension HistoryStage {
                     line += 1
                     var bytes = buffer[start..<newline]
                     if bytes.last == 0x0D { bytes = bytes.dropLast() }
+                    if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
                     chunk.append((line, Data(bytes)))
                     offset += UInt64(newline - start + 1)
                     start = buffer.index(after: newline)

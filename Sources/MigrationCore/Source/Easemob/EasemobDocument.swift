@@ -16,7 +16,7 @@ struct EasemobDocument {
 
     /// Reads `root/name` and takes the array at the first of `paths` that exists.
     init(root: String, name: String, paths: [[String]], stage: StageID) {
-        guard let data = FileManager.default.contents(atPath: root + "/" + name) else {
+        guard let data = Self.read(root + "/" + name) else {
             problems.append(Problem(stage: stage, file: name, line: 0, code: "unreadable", message: "cannot read"))
             return
         }
@@ -50,6 +50,12 @@ struct EasemobDocument {
                     message: "\(damage.reason): \(scan.elements.count) complete entries before this line are kept, "
                         + "the rest of the file is lost"))
         }
+    }
+
+    /// A saved response's bytes, without the UTF-8 byte-order mark some tools write first.
+    static func read(_ path: String) -> Data? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data
     }
 
     /// The `.json` files of `root/folder`, by name (relative to `root`), in name order.

@@ -15,7 +15,7 @@ struct EasemobUsers {
         var problems: [Problem] = []
         var attributes: [String: (values: [String: JSONValue], file: String, line: Int, used: Bool)] = [:]
         for file in EasemobDocument.files(in: root, folder: "user-attributes") {
-            guard let data = FileManager.default.contents(atPath: root + "/" + file),
+            guard let data = EasemobDocument.read(root + "/" + file),
                 let json = try? JSONValue.parse(data), case .object(let users)? = json["data"]
             else {
                 problems.append(
