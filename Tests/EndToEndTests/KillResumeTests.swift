@@ -78,7 +78,12 @@ import Testing
         let ledger = dir + "/ledger.txt"
         let (process, _, _) = try Processes.start(
             "migrate-testbed", ["run", state, ledger, "2000", "users", "5", "4"], in: dir)
-        try await Task.sleep(for: .milliseconds(700))
+        // Interrupt once work is under way (a fixed sleep can end before a loaded machine starts it).
+        for _ in 0..<500 {
+            let done = (try? String(contentsOfFile: ledger, encoding: .utf8))?.split(separator: "\n").count ?? 0
+            if done >= 20 || !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
         #expect(process.isRunning)
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
