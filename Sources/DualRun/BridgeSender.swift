@@ -151,8 +151,10 @@ final class BridgeSender: Sendable {
         if let known = try? await store.hostedFile(url) {
             return .hosted(HostedFile.make(url: known.url, md5: known.md5, size: known.size))
         }
-        let fetch = (try? JSONValue.parse(Data(claim.raw.utf8)))?["fetch"]
-        switch await rehoster.rehost(url, fetch: fetch) {
+        let line = try? JSONValue.parse(Data(claim.raw.utf8))
+        var attach = line?["data"]?["attach"]
+        if case .string(let text)? = attach { attach = try? JSONValue.parse(Data(text.utf8)) }
+        switch await rehoster.rehost(url, fetch: line?["fetch"], attach: attach) {
         case .success(let hosted):
             do {
                 try await store.recordHostedFile(url, newURL: hosted.url, md5: hosted.md5, size: hosted.size)

@@ -46,16 +46,20 @@ public final class FileRehoster: Sendable {
     }
 
     /// Downloads `reference` (with the `fetch` hints of its message line, if any: a local copy,
-    /// download headers such as Easemob's `share-secret`) and uploads it; the hosted file or why not.
-    public func rehost(_ reference: String, fetch: JSONValue? = nil) async -> Result<HostedFile, Failure> {
+    /// download headers such as Easemob's `share-secret`) and uploads it (named after the message's
+    /// `attach` when the URL has no extension); the hosted file or why not.
+    public func rehost(_ reference: String, fetch: JSONValue? = nil, attach: JSONValue? = nil) async -> Result<
+        HostedFile, Failure
+    > {
+        let source = AttachmentSource(url: reference, fetch: fetch, attach: attach)
         let data: Data
-        switch await fetcher.fetch(AttachmentSource(url: reference, fetch: fetch)) {
+        switch await fetcher.fetch(source) {
         case .failure(let failure):
             return .failure(Failure(code: failure.code, desc: failure.desc, retryable: failure.retryable))
         case .success(let bytes): data = bytes
         }
         do {
-            return .success(try await Self.upload(data, named: reference, client: client, stage: stage))
+            return .success(try await Self.upload(data, named: source.name ?? reference, client: client, stage: stage))
         } catch {
             return .failure(Failure(code: error.code, desc: error.desc, retryable: error.retryable))
         }

@@ -53,7 +53,8 @@ extension FilesStage {
                 case .busy: try await Task.sleep(for: .milliseconds(50))
                 case .mine:
                     do {
-                        let hosted = try await FileRehoster.upload(data, named: reference, client: client, stage: id)
+                        let hosted = try await FileRehoster.upload(
+                            data, named: source.name ?? reference, client: client, stage: id)
                         try await context.database.hostContent(sha, hosted)
                         try await context.database.map([IDMapping(kind: .file, old: reference, new: hosted.url)])
                         return Self.done(hosted)

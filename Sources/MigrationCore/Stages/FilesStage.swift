@@ -79,9 +79,11 @@ public struct FilesStage: Stage {
         if remote > 0 { plan.outputs["remote files (sizes known once downloaded)"] = remote }
     }
 
-    static func fileItem(_ url: String, file: String, line: Int, fetch: JSONValue? = nil) -> NewWorkItem {
+    static func fileItem(_ url: String, file: String, line: Int, fetch: JSONValue? = nil, attach: JSONValue? = nil)
+        -> NewWorkItem
+    {
         NewWorkItem(
-            key: "file:" + url, kind: "file", payload: AttachmentSource(url: url, fetch: fetch).payload,
+            key: "file:" + url, kind: "file", payload: AttachmentSource(url: url, fetch: fetch, attach: attach).payload,
             sourceFile: file, sourceLine: line)
     }
 
@@ -135,7 +137,7 @@ public struct FilesStage: Stage {
             if case .string(let text)? = attach { attach = try? JSONValue.parse(Data(text.utf8)) }
             guard let url = attach?["url"]?.string, !url.isEmpty, seen.insert(url).inserted else { return }
             if seen.count > 100_000 { seen.removeAll(keepingCapacity: true) }
-            items.append(Self.fileItem(url, file: file, line: line, fetch: json["fetch"]))
+            items.append(Self.fileItem(url, file: file, line: line, fetch: json["fetch"], attach: attach))
             if items.count >= 5000 {
                 try await emit(items)
                 items.removeAll(keepingCapacity: true)
