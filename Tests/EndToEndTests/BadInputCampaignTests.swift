@@ -183,37 +183,17 @@ import Testing
         for (file, lines) in contents {
             try lines.joined(separator: "\n").write(toFile: export + "/" + file, atomically: true, encoding: .utf8)
         }
-        var config = EmulatorConfiguration(appSecret: "b")
-        config.port = 0
-        config.limit = 5000
-        let server = try await EmulatorServer.start(config)
-        try """
-        name: bad
-        source: {format: canonical, path: export}
-        target: {endpoint: "\(server.baseURL)/nimserver", appkey: k, app_secret_env: B_SECRET}
-        throttle: {rate: 2000}
-        stages: [users, relations, groups, files, history, sessions]
-
-        """.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
-        let before = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
-
-        let plan = try await Processes.run("nim-migrate", ["plan", "p.yaml"], in: dir, environment: ["B_SECRET": "b"])
-        #expect(plan.code == 1, "\(plan.stderr)")
-        let run = try await Processes.run("nim-migrate", ["run", "p.yaml"], in: dir, environment: ["B_SECRET": "b"])
-        #expect(run.code == 1, "\(run.stderr)")
-
-        let reported = try ReportedProblems.load(state: dir + "/state/bad")
+        let outcome = try await BadInputRun.perform(dir: dir, format: "canonical")
+        let reported = outcome.reported
         for (index, c) in Self.cases.enumerated() {
             guard let code = c.code, let (file, line) = lineOf[index] else { continue }
             let found = reported["\(file):\(line)"] ?? []
             #expect(found.contains { $0.contains(code) }, "\(file):\(line) should be reported as \(code), got \(found)")
         }
-        let after = Set(try FileManager.default.contentsOfDirectory(atPath: dir)).filter { !$0.hasPrefix(".") }
-        #expect(after.subtracting(before) == ["state"], "nothing written outside state/")
-        guard let url = URL(string: server.baseURL + "/_emulator/dump") else { return }
-        let dump = try JSONValue.parse(try await URLSession.shared.data(from: url).0)
+        #expect(outcome.created == ["state"], "nothing written outside state/")
+        let dump = try await outcome.dump()
         #expect(dump["files"]?.array.isEmpty == true, "no file from outside the export was uploaded")
         #expect(dump["users"]?.array.count == 6, "ok1 … ok6: the valid accounts only")
-        await server.shutdown()
+        await outcome.server.shutdown()
     }
 }

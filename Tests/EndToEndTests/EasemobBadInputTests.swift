@@ -116,27 +116,8 @@ import Testing
                 + "printf '\\037\\213\\010\\000\\000\\000\\000\\000\\000\\003garbage-after-the-header' > 2017071403.gz",
             in: export + "/chatmessages")
 
-        var config = EmulatorConfiguration(appSecret: "b")
-        config.port = 0
-        config.limit = 5000
-        let server = try await EmulatorServer.start(config)
-        try """
-        name: bad
-        source: {format: easemob, path: export}
-        target: {endpoint: "\(server.baseURL)/nimserver", appkey: k, app_secret_env: B_SECRET}
-        throttle: {rate: 2000}
-        stages: [users, relations, groups, files, history, sessions]
-
-        """.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
-        let before = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
-
-        let plan = try await Processes.run("nim-migrate", ["plan", "p.yaml"], in: dir, environment: ["B_SECRET": "b"])
-        #expect(plan.code == 1, "\(plan.stderr)")
-        let run = try await Processes.run("nim-migrate", ["run", "p.yaml"], in: dir, environment: ["B_SECRET": "b"])
-        #expect(run.code == 1, "\(run.stderr)")
-        #expect(!run.stderr.contains("Fatal") && !plan.stderr.contains("Fatal"))
-
-        let reported = try ReportedProblems.load(state: dir + "/state/bad")
+        let outcome = try await BadInputRun.perform(dir: dir, format: "easemob")
+        let reported = outcome.reported
         for (file, line, code) in Self.expected {
             let found =
                 line == 0
@@ -144,20 +125,18 @@ import Testing
                 : reported["\(file):\(line)"] ?? []
             #expect(found.contains { $0.contains(code) }, "\(file):\(line) should be reported as \(code), got \(found)")
         }
-        let after = Set(try FileManager.default.contentsOfDirectory(atPath: dir)).filter { !$0.hasPrefix(".") }
-        #expect(after.subtracting(before) == ["state"], "nothing written outside state/")
+        #expect(outcome.created == ["state"], "nothing written outside state/")
 
         let p2p = try String(contentsOfFile: dir + "/state/bad/history/p2p-0001.txt", encoding: .utf8)
         #expect(p2p.contains("\"body\":\"fine\"") && p2p.contains("\"body\":\"also fine\""))
         #expect(p2p.contains("\"body\":\"m0\""), "lines before the damage of a truncated hour file are kept")
-        guard let url = URL(string: server.baseURL + "/_emulator/dump") else { return }
-        let dump = try JSONValue.parse(try await URLSession.shared.data(from: url).0)
+        let dump = try await outcome.dump()
         #expect(
             Set((dump["users"]?.array ?? []).compactMap { $0["accid"]?.string }) == ["ok1", "ok2", "ok3", "bom"],
             "a response saved with a byte-order mark is read")
         #expect(dump["files"]?.array.isEmpty == true, "no file from outside the export was uploaded")
         let teams = dump["teams"]?.array ?? []
         #expect(teams.count == 1 && teams.first?["owner"]?.string == "ok1", "g3, its owner's prefix stripped")
-        await server.shutdown()
+        await outcome.server.shutdown()
     }
 }
