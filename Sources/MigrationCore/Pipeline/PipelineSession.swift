@@ -48,10 +48,15 @@ public struct PipelineSession: Sendable {
     }
 
     /// The source as the stages read it (an Easemob export converted first, under the lock); the
-    /// adapter's findings are recorded with the stages' problems.
+    /// adapter's findings are recorded with the stages' problems, once per conversion (kept as a
+    /// checkpoint of the first stage: a large export can have a million of them).
     public func prepareSource() async throws -> PreparedSource {
         let source = try await PreparedSource.prepare(config)
-        try await database.record(problems: source.problems)
+        guard let stamp = source.stamp else { return source }
+        if try await database.checkpoint(.users, "source-problems") != stamp {
+            try await database.record(problems: source.problems)
+            try await database.setCheckpoint(.users, "source-problems", stamp)
+        }
         return source
     }
 

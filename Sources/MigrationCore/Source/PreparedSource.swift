@@ -7,11 +7,17 @@ public struct PreparedSource: Sendable {
     public var origins: SourceOrigins
     /// Problems found by the adapter (recorded with the stages' own).
     public var problems: [Problem]
+    /// Identifies the conversion the problems belong to (nil: no adapter), so they are recorded
+    /// once per conversion, not at every start.
+    public var stamp: String?
 
-    public init(export: ExportFolder, origins: SourceOrigins = .identity, problems: [Problem] = []) {
+    public init(
+        export: ExportFolder, origins: SourceOrigins = .identity, problems: [Problem] = [], stamp: String? = nil
+    ) {
         self.export = export
         self.origins = origins
         self.problems = problems
+        self.stamp = stamp
     }
 
     /// A canonical export is read as it is; an Easemob export is converted into

@@ -6,7 +6,7 @@ internal import Foundation
 ///
 /// Stored beside the converted files as `origins.json`: the original file names, and per
 /// converted file a flat list of (file index, line) pairs, one pair per converted line.
-public struct SourceOrigins: Sendable, Equatable {
+public struct SourceOrigins: Sendable, Equatable, Codable {
     var files: [String] = []
     var lines: [String: [Int32]] = [:]
 
@@ -81,8 +81,4 @@ struct SourceOriginsBuilder {
         }
         origins.lines[converted, default: []].append(contentsOf: [index, Int32(clamping: line)])
     }
-}
-
-extension SourceOrigins: Codable {
-    enum CodingKeys: String, CodingKey { case files, lines }
 }

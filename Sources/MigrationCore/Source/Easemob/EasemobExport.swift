@@ -36,7 +36,7 @@ struct EasemobExport {
             try fm.moveItem(atPath: temporary, toPath: output)
             try? fm.removeItem(atPath: previous)
         }
-        return try load()
+        return try load(stamp: stamp)
     }
 
     /// Size, modification time and name of every file of the export (attachments in `files/`
@@ -108,7 +108,7 @@ struct EasemobExport {
     }
 
     /// The converted export as the stages see it.
-    private func load() throws -> PreparedSource {
+    private func load(stamp: String) throws -> PreparedSource {
         let decoder = JSONDecoder()
         let origins = try decoder.decode(
             SourceOrigins.self, from: Data(contentsOf: URL(fileURLWithPath: output + "/origins.json")))
@@ -118,6 +118,6 @@ struct EasemobExport {
         let problems = try lines.map { try decoder.decode(Problem.self, from: Data($0)) }
         return PreparedSource(
             export: ExportFolder(root: output, attachmentRoot: root, messageAliases: aliases), origins: origins,
-            problems: problems)
+            problems: problems, stamp: stamp)
     }
 }
