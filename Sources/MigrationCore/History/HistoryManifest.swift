@@ -31,7 +31,7 @@ enum HistoryManifest {
             var bytes: UInt64 = 0
             while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
                 hasher.update(data: data)
-                lines += data.withUnsafeBytes { raw in raw.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } }
+                lines += data.withUnsafeBytes(Self.newlines)
                 bytes += UInt64(data.count)
             }
             let digest = CheckSum.hex(hasher.finalize())
@@ -41,5 +41,17 @@ enum HistoryManifest {
                     sha256: digest))
         }
         try JSONFile.write(Manifest(appkey: appKey, roaming: roaming, files: entries), to: directory + "/manifest.json")
+    }
+
+    /// The `\n` bytes in `bytes` (memchr: a byte-by-byte loop took as long as the hashing).
+    private static func newlines(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard var cursor = bytes.baseAddress else { return 0 }
+        let end = cursor + bytes.count
+        var count = 0
+        while cursor < end, let hit = memchr(cursor, 0x0A, end - cursor) {
+            count += 1
+            cursor = UnsafeRawPointer(hit) + 1
+        }
+        return count
     }
 }

@@ -38,29 +38,35 @@ public struct HistoryMessage: Sendable, Equatable {
 
     /// The line as NIM's import reads it: `{"data":{…},"type":N}`, keys in a fixed order.
     public var line: String {
-        var out = "{\"data\":{"
-        out.reserveCapacity(160 + (body?.utf8.count ?? 0))
+        var bytes: [UInt8] = []
+        write(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``line`` as UTF-8 (without a line break).
+    public func write(into out: inout [UInt8]) {
+        out.append(contentsOf: #"{"data":{"#.utf8)
         var first = true
         func key(_ name: StaticString) {
-            if !first { out += "," }
+            if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            out += "\""
-            out += name.description
-            out += "\":"
+            out.append(0x22)
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out.append(0x22)
+            out.append(UInt8(ascii: ":"))
         }
         func string(_ name: StaticString, _ value: String) {
             key(name)
             JSONValue.quote(value, into: &out)
         }
-        if let ext { string("ext", ext) }
-        if let clientType {
-            key("clientType")
-            out += String(clientType)
+        func integer(_ name: StaticString, _ value: Int64) {
+            key(name)
+            Self.digits(value, into: &out)
         }
-        key("createTime")
-        out += String(createTime)
-        key("msgid")
-        out += String(msgid)
+        if let ext { string("ext", ext) }
+        if let clientType { integer("clientType", Int64(clientType)) }
+        integer("createTime", createTime)
+        integer("msgid", msgid)
         switch conversation {
         case .p2p(let from, let to):
             string("from", from)
@@ -70,29 +76,37 @@ public struct HistoryMessage: Sendable, Equatable {
             if let accid2 { string("accid2", accid2) }
             if let tinfo {
                 key("tinfo")
-                out += JSONText.object(tinfo)
+                JSONValue.object(tinfo).write(into: &out)
             }
             key("tid")
-            out += tid
+            out.append(contentsOf: tid.utf8)
         }
         if let body { string("body", body) }
-        if let attach { string("attach", attach.text) }
-        out += "},\"type\":"
-        out += String(type)
-        out += "}"
-        return out
-    }
-}
-
-/// JSON text helpers with a stable key order (sorted) and no escaped slashes.
-enum JSONText {
-    static func quote(_ s: String) -> String {
-        var out = ""
-        JSONValue.quote(s, into: &out)
-        return out
+        if let attach {
+            // The attachment's JSON text, itself as a JSON string.
+            key("attach")
+            var text: [UInt8] = []
+            attach.write(into: &text)
+            text.withUnsafeBufferPointer { JSONValue.quote(bytes: $0, into: &out) }
+        }
+        out.append(contentsOf: #"},"type":"#.utf8)
+        Self.digits(Int64(type), into: &out)
+        out.append(UInt8(ascii: "}"))
     }
 
-    static func object(_ members: [String: JSONValue]) -> String {
-        "{" + members.keys.sorted().map { "\(quote($0)):\(members[$0]?.text ?? "null")" }.joined(separator: ",") + "}"
+    /// The decimal digits of `value`.
+    static func digits(_ value: Int64, into out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var reversed: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 20 digits, never on the heap
+        withUnsafeMutableBytes(of: &reversed) { digits in
+            var count = 0
+            repeat {
+                digits[count] = 0x30 + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { out.append(digits[index]) }
+        }
     }
 }

@@ -2,7 +2,7 @@ internal import Foundation
 
 extension HistoryNormalizer {
     /// Body, attachment and notification fields by type.
-    func content(_ data: [String: JSONValue], into message: HistoryMessage, warnings: [String]) -> Outcome {
+    func content(_ data: MessageFields, into message: HistoryMessage, warnings: [String]) -> Outcome {
         var message = message
         var warnings = warnings
         let type = message.type
@@ -12,13 +12,13 @@ extension HistoryNormalizer {
             }
             return .message(message, warnings: warnings, oldURL: nil)
         }
-        if let body = data["body"], body != .null { message.body = body.string ?? body.text }
+        if let body = data.body, body != .null { message.body = body.string ?? body.text }
         var attach: [String: JSONValue]?
-        switch data["attach"] {
+        switch data.attach {
         case nil, .null?: attach = nil
         case .object(let object)?: attach = object
         case .string(let text)?:
-            guard let parsed = try? JSONValue.parse(Data(text.utf8)), case .object(let object) = parsed else {
+            guard let parsed = try? JSONParser.parse(text.utf8), case .object(let object) = parsed else {
                 return .rejected(code: "invalid-attach", reason: "attach is not a JSON object")
             }
             attach = object
@@ -64,13 +64,13 @@ extension HistoryNormalizer {
     }
 
     /// Team notifications 101–110: `accid2` for 101–106 and 108, `tinfo` for 107.
-    private func notification(_ data: [String: JSONValue], into message: inout HistoryMessage) -> Rejection? {
+    private func notification(_ data: MessageFields, into message: inout HistoryMessage) -> Rejection? {
         guard case .team(_, let tid) = message.conversation else {
             return Rejection(code: "notification-not-team", reason: "type \(message.type) is a team notification")
         }
         let type = message.type
         if (101...106).contains(type) || type == 108 {
-            guard let ref = data["accid2"]?.string else {
+            guard let ref = data.accid2?.string else {
                 return Rejection(code: "missing-field", reason: "a type \(type) notification needs accid2")
             }
             switch user(ref, "accid2") {
@@ -79,7 +79,7 @@ extension HistoryNormalizer {
             }
         }
         guard type == 107 else { return nil }
-        guard case .object(let tinfo)? = data["tinfo"] else {
+        guard case .object(let tinfo)? = data.tinfo else {
             return Rejection(code: "invalid-tinfo", reason: "a type 107 notification needs a tinfo object")
         }
         var out: [String: JSONValue] = [:]

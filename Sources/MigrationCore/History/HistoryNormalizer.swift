@@ -31,10 +31,21 @@ public struct HistoryNormalizer {
         case rejected(code: String, reason: String)
     }
 
-    public static let chatTypes: Set<Int> = [0, 1, 2, 3, 4, 6, 10, 100]
     public static let notificationTypes = 101...110
-    public static let clientTypes: Set<Int> = [1, 2, 4, 8, 16, 32, 64]
-    static let mediaTypes: Set<Int> = [1, 2, 3, 6]
+
+    /// The plan's chat message types: 0 text, 1 image, 2 audio, 3 video, 4 location, 6 file, 10
+    /// tip, 100 custom. (A switch, not a `Set`: this runs for every line.)
+    static func isChatType(_ type: Int64) -> Bool {
+        switch type {
+        case 0, 1, 2, 3, 4, 6, 10, 100: true
+        default: false
+        }
+    }
+
+    /// The plan's client types: 1, 2, 4, 8, 16, 32, 64.
+    static func isClientType(_ value: Int64) -> Bool {
+        value > 0 && value <= 64 && value & (value - 1) == 0
+    }
 
     public let mapping: Mapping
 
@@ -44,23 +55,28 @@ public struct HistoryNormalizer {
 
     /// Normalises one line's bytes.
     public func normalize(_ bytes: Data) -> Outcome {
-        guard let json = try? JSONValue.parse(bytes), case .object(let top) = json else {
+        bytes.withUnsafeBytes { raw in normalize(raw.bindMemory(to: UInt8.self)) }
+    }
+
+    /// Normalises one line read in place.
+    public func normalize(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
+        guard let data = MessageFields.read(bytes) else {
             return .rejected(code: "invalid-json", reason: "not a JSON object")
         }
-        guard case .object(let data)? = top["data"] else {
+        guard data.hasData else {
             return .rejected(code: "missing-field", reason: "no data object")
         }
-        guard let type = top["type"].flatMap(Self.integer) else {
+        guard let type = data.type.flatMap(Self.integer) else {
             return .rejected(code: "invalid-type", reason: "type is missing or not a number")
         }
-        guard Self.chatTypes.contains(Int(type)) || Self.notificationTypes.contains(Int(type)) else {
+        guard Self.isChatType(type) || Self.notificationTypes.contains(Int(type)) else {
             return .rejected(code: "invalid-type", reason: "type \(type) is not a message type of the plan")
         }
         var warnings: [String] = []
-        guard let msgid = data["msgid"].flatMap(Self.messageID) else {
+        guard let msgid = data.msgid.flatMap(Self.messageID) else {
             return .rejected(code: "missing-field", reason: "msgid is missing")
         }
-        guard var createTime = data["createTime"].flatMap(Self.integer), createTime > 0 else {
+        guard var createTime = data.createTime.flatMap(Self.integer), createTime > 0 else {
             return .rejected(code: "missing-field", reason: "createTime is missing or not a number")
         }
         if createTime < 100_000_000_000 {
@@ -68,8 +84,8 @@ public struct HistoryNormalizer {
             createTime *= 1000
         }
         var clientType: Int? = nil
-        if let raw = data["clientType"], raw != .null {
-            if let value = Self.integer(raw), Self.clientTypes.contains(Int(value)) {
+        if let raw = data.clientType, raw != .null {
+            if let value = Self.integer(raw), Self.isClientType(value) {
                 clientType = Int(value)
             } else {
                 warnings.append("clientType \(raw.text) is not one of 1,2,4,8,16,32,64: left out")
@@ -82,8 +98,8 @@ public struct HistoryNormalizer {
         }
         var message = HistoryMessage(
             type: Int(type), msgid: msgid, createTime: createTime, clientType: clientType, conversation: conversation)
-        if let raw = data["msgid"], Self.integer(raw) == nil { message.sourceMsgid = raw.string }
-        switch data["ext"] {
+        if let raw = data.msgid, Self.integer(raw) == nil { message.sourceMsgid = raw.string }
+        switch data.ext {
         case nil, .null?: break
         case .string(let ext)?: message.ext = ext
         case let other?: message.ext = other.text
@@ -96,11 +112,11 @@ public struct HistoryNormalizer {
         var reason: String
     }
 
-    private func conversationOf(_ data: [String: JSONValue], type: Int) -> Result<
+    private func conversationOf(_ data: MessageFields, type: Int) -> Result<
         HistoryMessage.Conversation, Rejection
     > {
-        if let tidValue = data["tid"], tidValue != .null {
-            guard let gid = tidValue.string, let accidRef = data["accid"]?.string else {
+        if let tidValue = data.tid, tidValue != .null {
+            guard let gid = tidValue.string, let accidRef = data.accid?.string else {
                 return .failure(Rejection(code: "missing-field", reason: "a team message needs accid and tid"))
             }
             guard let tid = mapping.team(gid) else {
@@ -114,7 +130,7 @@ public struct HistoryNormalizer {
                     code: "notification-not-team", reason: "type \(type) is a team notification but the line has no tid"
                 ))
         }
-        guard let fromRef = data["from"]?.string, let toRef = data["to"]?.string else {
+        guard let fromRef = data.from?.string, let toRef = data.to?.string else {
             return .failure(Rejection(code: "missing-field", reason: "a p2p message needs from and to"))
         }
         return user(fromRef, "from").flatMap { from in user(toRef, "to").map { .p2p(from: from, to: $0) } }

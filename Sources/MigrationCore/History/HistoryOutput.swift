@@ -15,14 +15,33 @@ final class HistoryOutput {
         var sizes: [String: UInt64] = [:]
     }
 
+    /// One kind's current file and the lines not yet written to it.
+    private struct Lane {
+        let kind: String
+        var number: Int
+        var lines: Int
+        var size: UInt64
+        var pending: [UInt8] = []
+
+        var fileName: String { HistoryOutput.fileName(kind, number) }
+    }
+
     /// Nil for a dry run: lines are counted, nothing is written.
     let directory: String?
-    private(set) var state: State
-    private var pending: [String: Data] = [:]
+    private var lanes: [Lane]
+    /// The sizes of files already rolled over.
+    private var finishedSizes: [String: UInt64]
 
     init(directory: String?, state: State) throws {
         self.directory = directory
-        self.state = state
+        let lanes = ["p2p", "team"].map { kind in
+            let number = state.number[kind, default: 1]
+            return Lane(
+                kind: kind, number: number, lines: state.lines[kind, default: 0],
+                size: state.sizes[HistoryOutput.fileName(kind, number), default: 0])
+        }
+        self.lanes = lanes
+        finishedSizes = state.sizes.filter { name, _ in !lanes.contains { $0.fileName == name } }
         guard let directory else { return }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // A kill during an atomic write (the manifest's) leaves Foundation's temporary file behind:
@@ -40,6 +59,17 @@ final class HistoryOutput {
         }
     }
 
+    /// The position to record in the checkpoint (after ``flush()``).
+    var state: State {
+        var state = State(number: [:], lines: [:], sizes: finishedSizes)
+        for lane in lanes {
+            state.number[lane.kind] = lane.number
+            state.lines[lane.kind] = lane.lines
+            if lane.size > 0 { state.sizes[lane.fileName] = lane.size }
+        }
+        return state
+    }
+
     /// `p2p-NNNN.txt`, `team-NNNN.txt` or `manifest.json`.
     static func isOutput(_ name: String) -> Bool {
         name == "manifest.json"
@@ -51,50 +81,58 @@ final class HistoryOutput {
         return "\(kind)-\(String(repeating: "0", count: max(0, 4 - digits.count)))\(digits).txt"
     }
 
-    /// Buffers one line for `kind` (p2p or team).
-    func append(_ line: String, kind: String) throws {
-        if state.lines[kind, default: 0] >= Self.linesPerFile {
-            try flushKind(kind)
-            state.number[kind, default: 1] += 1
-            state.lines[kind] = 0
+    /// Writes a line of the team or the p2p file with `line`; `keep` sees its bytes and says
+    /// whether it stays (a duplicate does not). Returns whether it was kept.
+    @discardableResult
+    func append(
+        team: Bool, _ line: (inout [UInt8]) -> Void, keep: (UnsafeBufferPointer<UInt8>) throws -> Bool
+    ) throws -> Bool {
+        let index = team ? 1 : 0
+        if lanes[index].lines >= Self.linesPerFile {
+            try flush(index)
+            finishedSizes[lanes[index].fileName] = lanes[index].size
+            lanes[index].number += 1
+            lanes[index].lines = 0
+            lanes[index].size = 0
         }
-        let name = Self.fileName(kind, state.number[kind, default: 1])
-        if directory != nil {
-            pending[name, default: Data()].append(contentsOf: line.utf8)
-            pending[name, default: Data()].append(0x0A)
+        let start = lanes[index].pending.count
+        line(&lanes[index].pending)
+        let kept = try lanes[index].pending.withUnsafeBufferPointer {
+            try keep(UnsafeBufferPointer(rebasing: $0[start...]))
         }
-        state.lines[kind, default: 0] += 1
-        state.sizes[name, default: 0] += UInt64(line.utf8.count + 1)
+        guard kept else {
+            lanes[index].pending.removeSubrange(start...)
+            return false
+        }
+        lanes[index].pending.append(0x0A)
+        lanes[index].lines += 1
+        lanes[index].size += UInt64(lanes[index].pending.count - start)
+        if directory == nil { lanes[index].pending.removeAll(keepingCapacity: true) }
+        return true
     }
 
     /// Writes every buffered line to its file (before the checkpoint that records the sizes).
     func flush() throws {
-        for (name, data) in pending where !data.isEmpty {
-            try write(data, to: name)
-        }
-        pending.removeAll(keepingCapacity: true)
+        for index in lanes.indices { try flush(index) }
     }
 
-    private func flushKind(_ kind: String) throws {
-        let name = Self.fileName(kind, state.number[kind, default: 1])
-        if let data = pending[name], !data.isEmpty {
-            try write(data, to: name)
-            pending[name] = nil
-        }
+    private func flush(_ index: Int) throws {
+        guard !lanes[index].pending.isEmpty else { return }
+        try write(lanes[index].pending, to: lanes[index].fileName)
+        lanes[index].pending.removeAll(keepingCapacity: true)
     }
 
     /// Lines per output file so far (`p2p-0001.txt` → n), for the plan.
     var linesPerFile: [String: Int] {
         var out: [String: Int] = [:]
-        for kind in ["p2p", "team"] {
-            let number = state.number[kind, default: 1]
-            for n in 1..<number { out[Self.fileName(kind, n)] = Self.linesPerFile }
-            if state.lines[kind, default: 0] > 0 { out[Self.fileName(kind, number)] = state.lines[kind, default: 0] }
+        for lane in lanes {
+            for n in 1..<lane.number { out[Self.fileName(lane.kind, n)] = Self.linesPerFile }
+            if lane.lines > 0 { out[lane.fileName] = lane.lines }
         }
         return out
     }
 
-    private func write(_ data: Data, to name: String) throws {
+    private func write(_ bytes: [UInt8], to name: String) throws {
         guard let directory else { return }
         let path = directory + "/" + name
         if !FileManager.default.fileExists(atPath: path) {
@@ -105,6 +143,6 @@ final class HistoryOutput {
         guard let handle = FileHandle(forWritingAtPath: path) else { throw SourceError.unreadable(path) }
         defer { try? handle.close() }
         try handle.seekToEnd()
-        try handle.write(contentsOf: data)
+        try bytes.withUnsafeBytes { try handle.write(contentsOf: $0) }
     }
 }

@@ -1,139 +1,202 @@
 internal import Foundation
 
 extension HistoryStage {
-    /// Reads `file` from the cursor to its end (or a stop request), chunk by chunk. A dry run only
-    /// validates and counts (`output` writes nothing). Returns whether the file was finished.
+    /// What one pass (a run, or a dry run's count) keeps from chunk to chunk.
+    struct PassState {
+        let output: HistoryOutput
+        let cache = ReferenceCache()
+        let keys: HistoryKeyStore
+    }
+
+    /// A line of the chunk being read: its number and where its bytes lie in the read buffer.
+    struct LineSpan {
+        var number: Int
+        var start: Int
+        var end: Int
+    }
+
+    /// Reads `file` (the message file of work item `item`) from the cursor to its end (or a stop
+    /// request), chunk by chunk, its lines read in place in one buffer. A dry run only validates
+    /// and counts (`output` writes nothing). Returns whether the file was finished.
     @discardableResult
     func pass(
-        _ file: String, from cursor: inout Cursor, context: StageContext, output: HistoryOutput,
-        cache: ReferenceCache = ReferenceCache()
+        _ file: String, item: Int64, from cursor: inout Cursor, context: StageContext, state: PassState
     ) throws -> Bool {
         let path = services.export.path(file)
         guard let handle = FileHandle(forReadingAtPath: path) else { throw SourceError.unreadable(path) }
         defer { try? handle.close() }
         try handle.seek(toOffset: cursor.offset)
-        var buffer = Data()
-        var chunk: [(line: Int, bytes: Data)] = []
-        var offset = cursor.offset
+        var buffer: [UInt8] = []
+        var spans: [LineSpan] = []
+        var base = cursor.offset  // the file offset of buffer[0]
+        var start = 0  // where the next line starts in buffer
         var line = cursor.line
-        var ended = false
-        while !ended {
-            let read = try handle.read(upToCount: 1 << 20) ?? Data()
-            if read.isEmpty {
-                ended = true
-                if !buffer.isEmpty {
-                    line += 1
-                    if line == 1, buffer.starts(with: [0xEF, 0xBB, 0xBF]) { buffer = buffer.dropFirst(3) }
-                    chunk.append((line, buffer))
-                    offset += UInt64(buffer.count)
-                    buffer = Data()
+        let file = (name: file, item: item)
+        while true {
+            var scanFrom = buffer.count
+            guard try Self.read(handle, appendingTo: &buffer) else { break }
+            while let newline = Self.newline(in: buffer, from: scanFrom) {
+                line += 1
+                spans.append(LineSpan(number: line, start: start, end: newline))
+                start = newline + 1
+                scanFrom = start
+                if spans.count >= Self.chunkLines {
+                    try commit(
+                        spans, in: buffer, file: file, offset: base + UInt64(start), line: line, &cursor, context, state
+                    )
+                    spans.removeAll(keepingCapacity: true)
+                    if context.stop.isRequested { return false }
                 }
-            } else {
-                buffer.append(read)
-                var start = buffer.startIndex
-                while let newline = Self.newline(in: buffer, from: start) {
-                    line += 1
-                    var bytes = buffer[start..<newline]
-                    if bytes.last == 0x0D { bytes = bytes.dropLast() }
-                    if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-                    chunk.append((line, Data(bytes)))
-                    offset += UInt64(newline - start + 1)
-                    start = buffer.index(after: newline)
-                    if chunk.count >= Self.chunkLines {
-                        try commit(
-                            chunk, file: file, offset: offset, line: line, cursor: &cursor, context, output, cache)
-                        chunk.removeAll(keepingCapacity: true)
-                        if context.stop.isRequested { return false }
-                    }
+            }
+            // Bytes before the first line still needed are dropped (their lines were committed).
+            let cut = spans.first?.start ?? start
+            if cut >= 1 << 20 {
+                buffer.removeSubrange(..<cut)
+                for index in spans.indices {
+                    spans[index].start -= cut
+                    spans[index].end -= cut
                 }
-                buffer = Data(buffer[start...])
+                base += UInt64(cut)
+                start -= cut
             }
         }
-        try commit(chunk, file: file, offset: offset, line: line, cursor: &cursor, context, output, cache)
+        if start < buffer.count {
+            line += 1
+            spans.append(LineSpan(number: line, start: start, end: buffer.count))
+            start = buffer.count
+        }
+        try commit(spans, in: buffer, file: file, offset: base + UInt64(start), line: line, &cursor, context, state)
         return true
     }
 
-    /// The index of the next `\n` in `buffer` from `start` (memchr: the scan is hot).
-    static func newline(in buffer: Data, from start: Data.Index) -> Data.Index? {
-        buffer.withUnsafeBytes { raw -> Data.Index? in
-            guard let base = raw.baseAddress, start < buffer.endIndex else { return nil }
-            let offset = start - buffer.startIndex
-            guard let hit = memchr(base + offset, 0x0A, raw.count - offset) else { return nil }
-            return buffer.startIndex + (base.distance(to: UnsafeRawPointer(hit)))
+    /// Reads up to 1 MiB from `handle` onto the end of `buffer`, straight into its storage.
+    /// Returns false at the end of the file.
+    static func read(_ handle: FileHandle, appendingTo buffer: inout [UInt8]) throws -> Bool {
+        let count = buffer.count
+        var failure: Int32 = 0
+        buffer.append(contentsOf: repeatElement(0, count: 1 << 20))
+        let read = buffer.withUnsafeMutableBytes { raw in
+            var got: Int
+            repeat {
+                got = Foundation.read(handle.fileDescriptor, raw.baseAddress! + count, 1 << 20)
+            } while got < 0 && errno == EINTR
+            if got < 0 { failure = errno }
+            return got
         }
+        buffer.removeSubrange((count + max(read, 0))...)
+        if read < 0 { throw POSIXError(POSIXErrorCode(rawValue: failure) ?? .EIO) }
+        return read > 0
+    }
+
+    /// The index of the next `\n` in `buffer` from `start` (memchr: the scan is hot).
+    static func newline(in buffer: [UInt8], from start: Int) -> Int? {
+        guard start < buffer.count else { return nil }
+        return buffer.withUnsafeBytes { raw -> Int? in
+            guard let hit = memchr(raw.baseAddress! + start, 0x0A, raw.count - start) else { return nil }
+            return raw.baseAddress!.distance(to: UnsafeRawPointer(hit))
+        }
+    }
+
+    /// A line's bytes without a trailing `\r`, and on line 1 without a UTF-8 byte-order mark.
+    static func content(_ span: LineSpan, in bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = span.start
+        var end = span.end
+        if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+        if span.number == 1, end - start >= 3, bytes[start] == 0xEF, bytes[start + 1] == 0xBB, bytes[start + 2] == 0xBF
+        {
+            start += 3
+        }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 
     /// Normalises a chunk, appends its lines, and commits keys, problems and cursor together.
     private func commit(
-        _ chunk: [(line: Int, bytes: Data)], file: String, offset: UInt64, line: Int, cursor: inout Cursor,
-        _ context: StageContext, _ output: HistoryOutput, _ cache: ReferenceCache
+        _ spans: [LineSpan], in buffer: [UInt8], file: (name: String, item: Int64), offset: UInt64, line: Int,
+        _ cursor: inout Cursor, _ context: StageContext, _ state: PassState
     ) throws {
+        let (output, keys) = (state.output, state.keys)
         let dryRun = output.directory == nil
         let stage = id
-        let encoder = JSONEncoder()
-        try context.database.historyChunk(plan: dryRun) { tx in
-            let normalizer = HistoryNormalizer(
-                mapping: .init(
-                    user: { ref in cache.user(ref) { (try? tx.resolveUser(ref)) ?? .unknown } },
-                    team: { gid in
-                        cache.team(gid) {
-                            dryRun ? (try? tx.plannedTeam(gid)) ?? nil : (try? tx.newID(.team, old: gid)) ?? nil
-                        }
-                    },
-                    file: { url in cache.file(url) { (try? tx.hostedFile(url)) ?? nil } }))
-            for (number, bytes) in chunk {
-                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                let location = "\(file):\(number)"
-                guard bytes.count <= 1 << 20 else {
-                    try tx.record(
-                        Problem(
-                            stage: stage, file: file, line: number, code: "line-too-long",
-                            message: "line is longer than 1 MiB"))
+        do {
+            try context.database.historyChunk(plan: dryRun) { tx in
+                try chunk(spans, in: buffer, file: file, tx, state)
+                try keys.commitChunk(tx)
+                try output.flush()
+                Failpoint.hit("history.before-commit")
+                cursor.file = file.name
+                cursor.offset = offset
+                cursor.line = line
+                cursor.output = output.state
+                if !dryRun {
+                    try tx.setCheckpoint(
+                        stage, "cursor", String(decoding: try JSONEncoder().encode(cursor), as: UTF8.self))
+                }
+            }
+        } catch {
+            keys.rollBack()
+            throw error
+        }
+        Failpoint.hit("history.after-chunk")
+    }
+
+    /// Normalises a chunk's lines: appends the kept ones to the output, records keys and problems.
+    private func chunk(
+        _ spans: [LineSpan], in buffer: [UInt8], file: (name: String, item: Int64), _ tx: HistoryTransaction,
+        _ state: PassState
+    ) throws {
+        let (output, cache, keys) = (state.output, state.cache, state.keys)
+        let dryRun = output.directory == nil
+        let stage = id
+        let normalizer = HistoryNormalizer(
+            mapping: .init(
+                user: { ref in cache.user(ref) { (try? tx.resolveUser(ref)) ?? .unknown } },
+                team: { gid in
+                    cache.team(gid) {
+                        dryRun ? (try? tx.plannedTeam(gid)) ?? nil : (try? tx.newID(.team, old: gid)) ?? nil
+                    }
+                },
+                file: { url in cache.file(url) { (try? tx.hostedFile(url)) ?? nil } }))
+        func problem(_ number: Int, _ code: String, _ message: String, _ severity: Problem.Severity = .error) throws {
+            try tx.record(
+                Problem(stage: stage, file: file.name, line: number, code: code, message: message, severity: severity))
+        }
+        try buffer.withUnsafeBufferPointer { bytes in
+            for span in spans {
+                let content = Self.content(span, in: bytes)
+                if content.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                guard content.count <= 1 << 20 else {
+                    try problem(span.number, "line-too-long", "line is longer than 1 MiB")
                     continue
                 }
-                switch normalizer.normalize(bytes) {
+                switch normalizer.normalize(content) {
                 case .rejected(let code, let reason):
-                    try tx.record(Problem(stage: stage, file: file, line: number, code: code, message: reason))
+                    try problem(span.number, code, reason)
                 case .message(let message, let warnings, _):
-                    let text = message.line
-                    let hash = HistoryNormalizer.stableID(text)
-                    switch try tx.insertKey(message.key, location: location, hash: hash) {
-                    case .new:
-                        try output.append(text, kind: message.isTeam ? "team" : "p2p")
+                    var seen: HistoryTransaction.KeyInsert = .new
+                    var hash: Int64 = 0
+                    let kept = try output.append(team: message.isTeam, { message.write(into: &$0) }) { text in
+                        hash = StableHasher.hash(UnsafeRawBufferPointer(text))
+                        seen = try keys.insert(message.storeKey, item: file.item, line: span.number, hash: hash, in: tx)
+                        return seen == .new
+                    }
+                    if kept {
                         if !dryRun, let old = message.sourceMsgid {
                             try tx.map(IDMapping(kind: .message, old: old, new: String(message.msgid)))
                         }
-                        for warning in warnings {
-                            try tx.record(
-                                Problem(
-                                    stage: stage, file: file, line: number, code: "normalized", message: warning,
-                                    severity: .warning))
+                        for warning in warnings { try problem(span.number, "normalized", warning, .warning) }
+                    } else if case .seen(let first, let firstHash) = seen {
+                        if firstHash == hash {
+                            try problem(
+                                span.number, "duplicate-message", "the same message as \(first): dropped", .warning)
+                        } else {
+                            try problem(
+                                span.number, "conflicting-message",
+                                "shares msgid, from, to/tid and createTime with \(first) but differs; the first is kept"
+                            )
                         }
-                    case .seen(let first, let firstHash) where firstHash == hash:
-                        try tx.record(
-                            Problem(
-                                stage: stage, file: file, line: number, code: "duplicate-message",
-                                message: "the same message as \(first): dropped", severity: .warning))
-                    case .seen(let first, _):
-                        try tx.record(
-                            Problem(
-                                stage: stage, file: file, line: number, code: "conflicting-message",
-                                message:
-                                    "shares msgid, from, to/tid and createTime with \(first) but differs; the first is kept"
-                            ))
                     }
                 }
             }
-            try output.flush()
-            Failpoint.hit("history.before-commit")
-            cursor.file = file
-            cursor.offset = offset
-            cursor.line = line
-            cursor.output = output.state
-            if !dryRun {
-                try tx.setCheckpoint(stage, "cursor", String(decoding: try encoder.encode(cursor), as: UTF8.self))
-            }
         }
-        Failpoint.hit("history.after-chunk")
     }
 }

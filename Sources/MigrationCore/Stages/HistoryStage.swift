@@ -31,6 +31,14 @@ public struct HistoryStage: Stage {
     /// The message files of the export, in name order.
     func messageFiles() -> [String] { services.export.messageFiles() }
 
+    /// The most messages `files` can hold: no valid line is shorter than 64 bytes.
+    func expectedKeys(_ files: [String]) -> Int {
+        files.reduce(0) { total, file in
+            let size = (try? FileManager.default.attributesOfItem(atPath: services.export.path(file))[.size]) as? Int
+            return total + (size ?? 0) / 64
+        }
+    }
+
     public func register(_ context: StageContext) async throws -> StagePlan {
         let files = messageFiles()
         let fingerprint = services.export.fingerprint(files + [UsersStage.file, GroupsStage.file])
@@ -40,11 +48,12 @@ public struct HistoryStage: Stage {
         var outputs: [String: Int] = [:]
         if context.dryRun {
             try await context.database.clearPlanHistoryKeys()
-            let cache = ReferenceCache()
             let counter = try HistoryOutput(directory: nil, state: HistoryOutput.State())
+            let state = PassState(output: counter, keys: HistoryKeyStore(expectedKeys: expectedKeys(files)))
+            let items = try await context.database.itemIDs(stage: id)
             for file in files {
                 var cursor = Cursor(file: file)
-                try pass(file, from: &cursor, context: context, output: counter, cache: cache)
+                try pass(file, item: items[file] ?? 0, from: &cursor, context: context, state: state)
             }
             for (name, lines) in counter.linesPerFile { outputs["\(name) lines"] = lines }
         }
@@ -59,7 +68,7 @@ public struct HistoryStage: Stage {
                 try? JSONDecoder().decode(Cursor.self, from: Data($0.utf8))
             } ?? Cursor()
         let output = try HistoryOutput(directory: outputDirectory, state: cursor.output)
-        let cache = ReferenceCache()
+        let state = PassState(output: output, keys: HistoryKeyStore(expectedKeys: expectedKeys(messageFiles())))
         var after: Int64 = 0
         while !context.stop.isRequested {
             let items =
@@ -72,7 +81,7 @@ public struct HistoryStage: Stage {
                 cursor.offset = 0
                 cursor.line = 0
             }
-            let finished = try pass(item.key, from: &cursor, context: context, output: output, cache: cache)
+            let finished = try pass(item.key, item: item.id, from: &cursor, context: context, state: state)
             guard finished else { break }
             try await context.database.complete([(item.id, .done())])
             // New history means new sessions: the sessions stage builds again.

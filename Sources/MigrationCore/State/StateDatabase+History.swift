@@ -1,4 +1,6 @@
+internal import Foundation
 internal import GRDB
+internal import GRDBSQLite
 
 /// One chunk of the history pass, inside a single write transaction: duplicate keys, problems,
 /// the stage cursor and the id lookups all see and change the same state, atomically.
@@ -14,18 +16,63 @@ public final class HistoryTransaction {
     /// What the key store said about a message key.
     public enum KeyInsert: Equatable {
         case new
-        /// An earlier line has the same key: its location and content hash.
+        /// An earlier line has the same key: its location (`file:line`) and content hash.
         case seen(location: String, hash: Int64)
     }
 
-    /// Records a message key, or returns the earlier line that has it.
-    public func insertKey(_ key: String, location: String, hash: Int64) throws -> KeyInsert {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO \(keyTable) (key, location, hash) VALUES (?, ?, ?)")
-            .execute(arguments: [key, location, hash])
-        if db.changesCount > 0 { return .new }
-        let select = try db.cachedStatement(sql: "SELECT location, hash FROM \(keyTable) WHERE key = ?")
-        guard let row = try Row.fetchOne(select, arguments: [key]) else { return .new }
-        return .seen(location: row["location"], hash: row["hash"])
+    /// Stores a block of sorted key records (``HistoryKeyStore``); returns its row id.
+    func appendKeyBlock(_ records: UnsafeRawBufferPointer, _ block: HistoryKeyStore.Block) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO \(keyTable) (min_time, max_time, count, keys) VALUES (?, ?, ?, ?)",
+            arguments: [block.minTime, block.maxTime, block.count, Data(records)])
+        return db.lastInsertedRowID
+    }
+
+    /// Every stored block of keys, in the order they were stored.
+    func forEachKeyBlock(_ body: (HistoryKeyStore.Block, UnsafeRawBufferPointer) throws -> Void) throws {
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT id, min_time, max_time, count, keys FROM \(keyTable) ORDER BY id")
+        while let row = try rows.next() {
+            let block = HistoryKeyStore.Block(
+                id: row["id"], minTime: row["min_time"], maxTime: row["max_time"], count: row["count"])
+            let keys: Data = row["keys"]
+            try keys.withUnsafeBytes { try body(block, $0) }
+        }
+    }
+
+    /// The record of `key` in a stored block: a binary search reading 32 bytes at a time.
+    func findKey(_ key: HistoryKey, inBlock block: HistoryKeyStore.Block) throws -> HistoryKeyStore.Record? {
+        var blob: OpaquePointer?
+        let code = sqlite3_blob_open(db.sqliteConnection, "main", keyTable, "keys", block.id, 0, &blob)
+        defer { sqlite3_blob_close(blob) }
+        guard code == SQLITE_OK else {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        let size = MemoryLayout<HistoryKeyStore.Record>.stride
+        var record = HistoryKeyStore.Record(time: 0, fingerprint: 0, location: 0, hash: 0)
+        var low = 0
+        var high = block.count
+        while low < high {
+            let middle = (low + high) / 2
+            let read = withUnsafeMutableBytes(of: &record) {
+                sqlite3_blob_read(blob, $0.baseAddress, Int32(size), Int32(middle * size))
+            }
+            guard read == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: read)) }
+            if (record.time, record.fingerprint) == (key.time, key.fingerprint) { return record }
+            if (record.time, record.fingerprint) < (key.time, key.fingerprint) {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        return nil
+    }
+
+    /// `file:line` of a key record's location.
+    func locationText(_ location: Int64) throws -> String {
+        let file = try String.fetchOne(db, sql: "SELECT key FROM work_item WHERE id = ?", arguments: [location >> 32])
+        return "\(file ?? "?"):\(location & 0xFFFF_FFFF)"
     }
 
     /// Records a problem of a line.
@@ -71,12 +118,13 @@ extension StateDatabase {
     /// Runs one chunk of the history pass in one write transaction (blocking: the pass is a single
     /// sequential writer). `plan` keeps dry-run keys apart from the run's.
     public func historyChunk<T>(plan: Bool, _ body: (HistoryTransaction) throws -> T) throws -> T {
-        try pool.write { db in try body(HistoryTransaction(db: db, keyTable: plan ? "plan_history_key" : "history_key"))
+        try pool.write { db in
+            try body(HistoryTransaction(db: db, keyTable: plan ? "plan_history_key_blocks" : "history_key_blocks"))
         }
     }
 
     /// Forgets the dry run's keys (each plan starts afresh).
     public func clearPlanHistoryKeys() async throws {
-        try await pool.write { db in try db.execute(sql: "DELETE FROM plan_history_key") }
+        try await pool.write { db in try db.execute(sql: "DELETE FROM plan_history_key_blocks") }
     }
 }

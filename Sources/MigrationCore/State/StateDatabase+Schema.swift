@@ -138,6 +138,28 @@ extension StateDatabase {
                     ) WITHOUT ROWID;
                     """)
         }
+        // The history keys as one block of sorted records per chunk (``HistoryKeyStore``).
+        migrator.registerMigration("v6-history-key-blocks") { db in
+            try db.execute(
+                sql: """
+                    DROP TABLE history_key;
+                    DROP TABLE plan_history_key;
+                    CREATE TABLE history_key_blocks (
+                        id INTEGER PRIMARY KEY,
+                        min_time INTEGER NOT NULL,
+                        max_time INTEGER NOT NULL,
+                        count INTEGER NOT NULL,
+                        keys BLOB NOT NULL
+                    );
+                    CREATE TABLE plan_history_key_blocks (
+                        id INTEGER PRIMARY KEY,
+                        min_time INTEGER NOT NULL,
+                        max_time INTEGER NOT NULL,
+                        count INTEGER NOT NULL,
+                        keys BLOB NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -151,6 +151,15 @@ extension StateDatabase {
 
     /// Every item of a stage in a status (and of a kind, when given), paged from the database.
     /// For stages whose items are few (groups, relations), not for messages.
+    /// Every work item of a stage by key, to its id.
+    public func itemIDs(stage: StageID) async throws -> [String: Int64] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT key, id FROM work_item WHERE stage = ?", arguments: [stage.rawValue])
+            return Dictionary(rows.map { ($0["key"], $0["id"]) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
     public func allItems(stage: StageID, status: WorkStatus, kind: String? = nil) async throws -> [WorkItem] {
         var all: [WorkItem] = []
         var after: Int64 = 0

@@ -4,16 +4,26 @@ internal import Foundation
 /// (the `Decodable` route tries each type in turn and throws for every miss, which dominated the
 /// history stage's time). Strict RFC 8259 apart from accepting any whitespace between tokens.
 struct JSONParser {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
 
     /// Parses one complete JSON text.
     static func parse(_ data: some Collection<UInt8>) throws -> JSONValue {
-        // Contiguous bytes are copied in one go, not byte by byte through an iterator.
-        let bytes = data.withContiguousStorageIfAvailable { Array($0) } ?? Array(data)
-        var parser = JSONParser(bytes: bytes)
+        if let value = try data.withContiguousStorageIfAvailable({ try parse(buffer: $0) }) { return value }
+        return try Array(data).withUnsafeBufferPointer { try parse(buffer: $0) }
+    }
+
+    /// Parses one complete JSON text in `buffer` (read in place, not copied).
+    static func parse(buffer: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
+        try parse(buffer: buffer) { parser in try parser.value(depth: 0) }
+    }
+
+    /// Parses one complete JSON text in `buffer` with `body`, which reads the value at the start
+    /// (with ``value(depth:)`` or ``members(depth:_:)``); whitespace around it and nothing else may follow.
+    static func parse<T>(buffer: UnsafeBufferPointer<UInt8>, _ body: (inout JSONParser) throws -> T) throws -> T {
+        var parser = JSONParser(bytes: buffer)
         parser.skipWhitespace()
-        let value = try parser.value(depth: 0)
+        let value = try body(&parser)
         parser.skipWhitespace()
         guard parser.index == parser.bytes.count else {
             throw JSONParseError(offset: parser.index, "trailing characters")
@@ -21,8 +31,50 @@ struct JSONParser {
         return value
     }
 
-    private init(bytes: [UInt8]) {
+    private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
+    }
+
+    /// Whether the next value is an object.
+    var atObject: Bool { index < bytes.count && bytes[index] == UInt8(ascii: "{") }
+
+    /// Reads the object at the current position member by member, without building it: `member`
+    /// gets each key's UTF-8 bytes (unescaped) and must read the member's value, with
+    /// ``value(depth:)`` or another ``members(depth:_:)``. Call only when ``atObject``.
+    mutating func members(
+        depth: Int, _ member: (UnsafeBufferPointer<UInt8>, inout JSONParser) throws -> Void
+    ) throws {
+        guard depth < 512 else { throw JSONParseError(offset: index, "nested too deeply") }
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                throw JSONParseError(offset: index, "expected a key")
+            }
+            if let key = plainString() {
+                try separator()
+                try member(key, &self)
+            } else {
+                var key = try string()
+                try separator()
+                try key.withUTF8 { try member($0, &self) }
+            }
+            skipWhitespace()
+            guard index < bytes.count else { throw JSONParseError(offset: index, "unexpected end") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+            } else if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return
+            } else {
+                throw JSONParseError(offset: index, "expected , or }")
+            }
+        }
     }
 
     private mutating func skipWhitespace() {
@@ -33,7 +85,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func value(depth: Int) throws -> JSONValue {
+    mutating func value(depth: Int) throws -> JSONValue {
         guard depth < 512 else { throw JSONParseError(offset: index, "nested too deeply") }
         guard index < bytes.count else { throw JSONParseError(offset: index, "unexpected end") }
         switch bytes[index] {
@@ -90,6 +142,33 @@ struct JSONParser {
                 throw JSONParseError(offset: index, "expected , or }")
             }
         }
+    }
+
+    /// After a key: the `:` and the whitespace around it.
+    private mutating func separator() throws {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+            throw JSONParseError(offset: index, "expected :")
+        }
+        index += 1
+        skipWhitespace()
+    }
+
+    /// The string at the current position as it lies in the text, when it has no escape (its
+    /// bytes are then its UTF-8); nil, with nothing read, when it has one.
+    private mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
+        var end = index + 1
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") {
+                let text = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end])
+                index = end + 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            end += 1
+        }
+        return nil
     }
 
     private mutating func array(depth: Int) throws -> JSONValue {

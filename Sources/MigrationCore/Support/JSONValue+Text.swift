@@ -1,69 +1,85 @@
 extension JSONValue {
     /// Compact JSON text with sorted keys and unescaped slashes, written by hand (no encoder per value).
     public var text: String {
-        var out = ""
+        var out: [UInt8] = []
         write(into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    func write(into out: inout String) {
+    /// ``text`` appended as UTF-8 bytes.
+    func write(into out: inout [UInt8]) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d):
-            if d == d.rounded(), abs(d) < 1e15 { out += String(Int64(d)) } else { out += "\(d)" }
+            let text = d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)"
+            out.append(contentsOf: text.utf8)
         case .string(let s): Self.quote(s, into: &out)
         case .array(let a):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, element) in a.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 element.write(into: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let o):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (index, key) in o.keys.sorted().enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 Self.quote(key, into: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 o[key]?.write(into: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    /// A JSON string literal. Runs of bytes that need no escape are appended whole (the common
-    /// case: the entire string).
+    /// A JSON string literal.
     static func quote(_ s: String, into out: inout String) {
-        out += "\""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count + 2)
+        quote(s, into: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A JSON string literal appended as UTF-8 bytes. Runs of bytes that need no escape are
+    /// appended whole (the common case: the entire string).
+    static func quote(_ s: String, into out: inout [UInt8]) {
         var s = s
-        s.withUTF8 { bytes in
-            var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-                if runStart < index {
-                    out += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<index]), as: UTF8.self)
-                }
-                switch byte {
-                case 0x22: out += "\\\""
-                case 0x5C: out += "\\\\"
-                case 0x0A: out += "\\n"
-                case 0x0D: out += "\\r"
-                case 0x09: out += "\\t"
-                default:
-                    let hex = String(byte, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                }
-                runStart = index + 1
-            }
-            if runStart == 0 {
-                out += String(decoding: bytes, as: UTF8.self)
-            } else if runStart < bytes.count {
-                out += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart...]), as: UTF8.self)
-            }
+        s.withUTF8 { quote(bytes: $0, into: &out) }
+    }
+
+    /// UTF-8 text as a JSON string literal.
+    static func quote(bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        out.append(0x22)
+        var runStart = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            escape(byte, into: &out)
+            runStart = index + 1
         }
-        out += "\""
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+        out.append(0x22)
+    }
+
+    /// The escape of one byte that JSON does not allow raw in a string.
+    private static func escape(_ byte: UInt8, into out: inout [UInt8]) {
+        out.append(0x5C)
+        switch byte {
+        case 0x22, 0x5C: out.append(byte)
+        case 0x0A: out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "t"))
+        default:
+            let hex = byte >> 4, low = byte & 0xF
+            out.append(UInt8(ascii: "u"))
+            out.append(0x30)
+            out.append(0x30)
+            out.append(hex < 10 ? 0x30 + hex : 0x57 + hex)
+            out.append(low < 10 ? 0x30 + low : 0x57 + low)
+        }
     }
 }

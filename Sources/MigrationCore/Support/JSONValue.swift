@@ -44,7 +44,7 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
 
     /// Parses JSON text.
     public static func parse(_ data: Data) throws -> JSONValue {
-        try data.withUnsafeBytes { raw in try JSONParser.parse(raw.bindMemory(to: UInt8.self)) }
+        try data.withUnsafeBytes { raw in try JSONParser.parse(buffer: raw.bindMemory(to: UInt8.self)) }
     }
 
     /// A member of an object.

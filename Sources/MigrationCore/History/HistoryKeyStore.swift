@@ -1,0 +1,129 @@
+/// The keys of every message line the history pass kept, to find the lines NIM would merge (注1:
+/// the same msgid, from, to/tid and createTime). Built for one sequential pass over millions of lines:
+///
+/// - each chunk's keys are stored in the chunk's own transaction as one block, sorted, in the state
+///   database (`history_key_blocks`): one row per chunk, not one index entry per line;
+/// - a key whose createTime lies outside every stored block's time range is surely new (an
+///   export in time order: nearly every line); otherwise a Bloom filter over every stored key
+///   answers most ("surely new") from memory; the rest — a real duplicate, or the filter's rare false alarm — are looked up in this chunk's
+///   keys, then by binary search in each stored block whose time range holds the key. An
+///   export in time order gives each block a narrow range, so a lookup reads one or two blocks.
+///
+/// Memory is the filter (16 bits per key the export could hold at most) and one chunk's keys. A
+/// new process rebuilds the filter from the stored blocks; blocks of a transaction that never
+/// committed do not exist, so the store always agrees with the committed cursor.
+final class HistoryKeyStore {
+    /// One key with where it was found (`item << 32 | line`) and the hash of its output line.
+    struct Record {
+        var time: Int64
+        var fingerprint: Int64
+        var location: Int64
+        var hash: Int64
+    }
+
+    /// A stored block: its row and the time range of its keys.
+    struct Block {
+        var id: Int64
+        var minTime: Int64
+        var maxTime: Int64
+        var count: Int
+    }
+
+    private var filter: BloomFilter
+    private var blocks: [Block] = []
+    /// The times the stored blocks span: a key outside them is surely not stored.
+    private var covered = TimeRanges()
+    private var loaded = false
+    /// This chunk's keys, and an open-addressing index into them (slot = index + 1; 0 is empty).
+    private var chunk: [Record] = []
+    private var slots: [Int32] = Array(repeating: 0, count: 1 << 16)
+
+    /// A store for an export that holds at most about `expectedKeys` messages.
+    init(expectedKeys: Int) {
+        filter = BloomFilter(bits: min(max(expectedKeys, 1 << 16) * 16, 1 << 28))
+    }
+
+    /// Records the key of a line (`line` of the file of work item `item`) whose output hashes to
+    /// `hash`, or returns the earlier line that has the key.
+    func insert(
+        _ key: HistoryKey, item: Int64, line: Int, hash: Int64, in tx: HistoryTransaction
+    ) throws -> HistoryTransaction.KeyInsert {
+        if !loaded { try load(tx) }
+        let filterHash = Self.filterHash(key)
+        var slot = Int(truncatingIfNeeded: filterHash) & (slots.count - 1)
+        while slots[slot] != 0 {
+            let record = chunk[Int(slots[slot]) - 1]
+            if record.time == key.time, record.fingerprint == key.fingerprint {
+                return .seen(location: try tx.locationText(record.location), hash: record.hash)
+            }
+            slot = (slot + 1) & (slots.count - 1)
+        }
+        if covered.contains(key.time), filter.mayContain(filterHash), let earlier = try stored(key, tx) {
+            return .seen(location: try tx.locationText(earlier.location), hash: earlier.hash)
+        }
+        filter.insert(filterHash)
+        chunk.append(
+            Record(time: key.time, fingerprint: key.fingerprint, location: item << 32 | Int64(line), hash: hash))
+        slots[slot] = Int32(chunk.count)
+        if chunk.count * 2 > slots.count { growSlots() }
+        return .new
+    }
+
+    /// Stores this chunk's keys as one block (inside the chunk's transaction) and starts the next.
+    func commitChunk(_ tx: HistoryTransaction) throws {
+        guard !chunk.isEmpty else { return }
+        chunk.sort { ($0.time, $0.fingerprint) < ($1.time, $1.fingerprint) }
+        var block = Block(id: 0, minTime: chunk[0].time, maxTime: chunk[chunk.count - 1].time, count: chunk.count)
+        block.id = try chunk.withUnsafeBytes { try tx.appendKeyBlock($0, block) }
+        blocks.append(block)
+        covered.insert(block.minTime...block.maxTime)
+        chunk.removeAll(keepingCapacity: true)
+        for index in slots.indices { slots[index] = 0 }
+    }
+
+    /// Forgets what the chunk's transaction, which did not commit, added: the next use reads the
+    /// stored blocks again. The filter keeps the chunk's bits, which only costs a lookup.
+    func rollBack() {
+        chunk.removeAll(keepingCapacity: true)
+        for index in slots.indices { slots[index] = 0 }
+        blocks.removeAll()
+        covered = TimeRanges()
+        loaded = false
+    }
+
+    private func load(_ tx: HistoryTransaction) throws {
+        try tx.forEachKeyBlock { block, bytes in
+            blocks.append(block)
+            covered.insert(block.minTime...block.maxTime)
+            for record in bytes.bindMemory(to: Record.self) {
+                filter.insert(Self.filterHash(HistoryKey(time: record.time, fingerprint: record.fingerprint)))
+            }
+        }
+        loaded = true
+    }
+
+    /// The stored record of a key the filter may have seen.
+    private func stored(_ key: HistoryKey, _ tx: HistoryTransaction) throws -> Record? {
+        for block in blocks where block.minTime <= key.time && key.time <= block.maxTime {
+            if let record = try tx.findKey(key, inBlock: block) { return record }
+        }
+        return nil
+    }
+
+    private func place(_ index: Int, _ filterHash: UInt64) {
+        var slot = Int(truncatingIfNeeded: filterHash) & (slots.count - 1)
+        while slots[slot] != 0 { slot = (slot + 1) & (slots.count - 1) }
+        slots[slot] = Int32(index + 1)
+    }
+
+    private func growSlots() {
+        slots = Array(repeating: 0, count: slots.count * 2)
+        for index in chunk.indices {
+            place(index, Self.filterHash(HistoryKey(time: chunk[index].time, fingerprint: chunk[index].fingerprint)))
+        }
+    }
+
+    private static func filterHash(_ key: HistoryKey) -> UInt64 {
+        UInt64(bitPattern: key.fingerprint) ^ (UInt64(bitPattern: key.time) &* 0x9E37_79B9_7F4A_7C15)
+    }
+}

@@ -1,0 +1,106 @@
+internal import Foundation
+
+/// The members of a message line that the plan's format knows, read straight from the line's
+/// bytes: the top level's `type` and `data`, and within `data` the fields below. No dictionary is
+/// built for either level, and other members are read (the line must still be valid JSON) and
+/// dropped. A member given twice counts with its last value, as in a parsed object.
+struct MessageFields {
+    /// `type` at the top level.
+    var type: JSONValue?
+    /// Whether `data` is present and an object.
+    var hasData = false
+    var msgid: JSONValue?
+    var createTime: JSONValue?
+    var clientType: JSONValue?
+    var from: JSONValue?
+    var to: JSONValue?
+    var accid: JSONValue?
+    var tid: JSONValue?
+    var body: JSONValue?
+    var attach: JSONValue?
+    var ext: JSONValue?
+    var accid2: JSONValue?
+    var tinfo: JSONValue?
+
+    /// Reads one line; nil when it is not a JSON object.
+    static func read(_ line: UnsafeBufferPointer<UInt8>) -> MessageFields? {
+        var fields = MessageFields()
+        let isObject = try? JSONParser.parse(buffer: line) { parser -> Bool in
+            guard parser.atObject else {
+                _ = try parser.value(depth: 0)
+                return false
+            }
+            try parser.members(depth: 0) { key, parser in
+                if Self.matches(key, "data") {
+                    fields.clearData()
+                    guard parser.atObject else {
+                        _ = try parser.value(depth: 1)
+                        return
+                    }
+                    fields.hasData = true
+                    try parser.members(depth: 1) { key, parser in
+                        let value = try parser.value(depth: 2)
+                        fields.set(key, value)
+                    }
+                } else if Self.matches(key, "type") {
+                    fields.type = try parser.value(depth: 1)
+                } else {
+                    _ = try parser.value(depth: 1)
+                }
+            }
+            return true
+        }
+        return isObject == true ? fields : nil
+    }
+
+    /// A later `data` replaces an earlier one whole.
+    private mutating func clearData() {
+        let type = self.type
+        self = MessageFields()
+        self.type = type
+    }
+
+    /// Stores a member of `data` the plan knows (by length first: the lookup is hot).
+    private mutating func set(_ key: UnsafeBufferPointer<UInt8>, _ value: JSONValue) {
+        switch key.count {
+        case 2: if Self.matches(key, "to") { to = value }
+        case 3:
+            if Self.matches(key, "tid") {
+                tid = value
+            } else if Self.matches(key, "ext") {
+                ext = value
+            }
+        case 4:
+            if Self.matches(key, "from") {
+                from = value
+            } else if Self.matches(key, "body") {
+                body = value
+            }
+        case 5:
+            if Self.matches(key, "msgid") {
+                msgid = value
+            } else if Self.matches(key, "accid") {
+                accid = value
+            } else if Self.matches(key, "tinfo") {
+                tinfo = value
+            }
+        case 6:
+            if Self.matches(key, "attach") {
+                attach = value
+            } else if Self.matches(key, "accid2") {
+                accid2 = value
+            }
+        case 10:
+            if Self.matches(key, "createTime") {
+                createTime = value
+            } else if Self.matches(key, "clientType") {
+                clientType = value
+            }
+        default: break
+        }
+    }
+
+    private static func matches(_ key: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
+        key.count == name.utf8CodeUnitCount && memcmp(key.baseAddress!, name.utf8Start, key.count) == 0
+    }
+}
