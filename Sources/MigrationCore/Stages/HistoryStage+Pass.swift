@@ -76,9 +76,10 @@ extension HistoryStage {
         var failure: Int32 = 0
         buffer.append(contentsOf: repeatElement(0, count: 1 << 20))
         let read = buffer.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress else { return 0 }
             var got: Int
             repeat {
-                got = Foundation.read(handle.fileDescriptor, raw.baseAddress! + count, 1 << 20)
+                got = Foundation.read(handle.fileDescriptor, base + count, 1 << 20)
             } while got < 0 && errno == EINTR
             if got < 0 { failure = errno }
             return got
@@ -92,8 +93,10 @@ extension HistoryStage {
     static func newline(in buffer: [UInt8], from start: Int) -> Int? {
         guard start < buffer.count else { return nil }
         return buffer.withUnsafeBytes { raw -> Int? in
-            guard let hit = memchr(raw.baseAddress! + start, 0x0A, raw.count - start) else { return nil }
-            return raw.baseAddress!.distance(to: UnsafeRawPointer(hit))
+            guard let base = raw.baseAddress, let hit = memchr(base + start, 0x0A, raw.count - start) else {
+                return nil
+            }
+            return base.distance(to: UnsafeRawPointer(hit))
         }
     }
 
