@@ -45,68 +45,64 @@ public struct HistoryMessage: Sendable, Equatable {
 
     /// Appends ``line`` as UTF-8 (without a line break).
     public func write(into out: inout [UInt8]) {
-        out.append(contentsOf: #"{"data":{"#.utf8)
-        var first = true
-        func key(_ name: StaticString) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            out.append(0x22)
-            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            out.append(0x22)
-            out.append(UInt8(ascii: ":"))
-        }
-        func string(_ name: StaticString, _ value: String) {
-            key(name)
-            JSONValue.quote(value, into: &out)
-        }
-        func integer(_ name: StaticString, _ value: Int64) {
-            key(name)
-            Self.digits(value, into: &out)
-        }
-        if let ext { string("ext", ext) }
-        if let clientType { integer("clientType", Int64(clientType)) }
-        integer("createTime", createTime)
-        integer("msgid", msgid)
+        // Objects first, as text: their size goes into the bound of the line.
+        var attachText: [UInt8] = []
+        attach?.write(into: &attachText)
+        var tinfoText: [UInt8] = []
+        if let tinfo { JSONValue.object(tinfo).write(into: &tinfoText) }
+        var strings = (ext?.utf8.count ?? 0) + (body?.utf8.count ?? 0) + (accid2?.utf8.count ?? 0)
         switch conversation {
-        case .p2p(let from, let to):
-            string("from", from)
-            string("to", to)
-        case .team(let accid, let tid):
-            string("accid", accid)
-            if let accid2 { string("accid2", accid2) }
-            if let tinfo {
-                key("tinfo")
-                JSONValue.object(tinfo).write(into: &out)
+        case .p2p(let from, let to): strings += from.utf8.count + to.utf8.count
+        case .team(let accid, let tid): strings += accid.utf8.count + tid.utf8.count
+        }
+        let bound = 256 + 6 * strings + 2 * attachText.count + tinfoText.count
+        LineWriter.write(into: &out, bound: bound) { line in
+            line.text(#"{"data":{"#)
+            var first = true
+            func key(_ name: StaticString) {
+                if !first { line.byte(UInt8(ascii: ",")) }
+                first = false
+                line.byte(0x22)
+                line.text(name)
+                line.byte(0x22)
+                line.byte(UInt8(ascii: ":"))
             }
-            key("tid")
-            out.append(contentsOf: tid.utf8)
-        }
-        if let body { string("body", body) }
-        if let attach {
-            // The attachment's JSON text, itself as a JSON string.
-            key("attach")
-            var text: [UInt8] = []
-            attach.write(into: &text)
-            text.withUnsafeBufferPointer { JSONValue.quote(bytes: $0, into: &out) }
-        }
-        out.append(contentsOf: #"},"type":"#.utf8)
-        Self.digits(Int64(type), into: &out)
-        out.append(UInt8(ascii: "}"))
-    }
-
-    /// The decimal digits of `value`.
-    static func digits(_ value: Int64, into out: inout [UInt8]) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var reversed: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 20 digits, never on the heap
-        withUnsafeMutableBytes(of: &reversed) { digits in
-            var count = 0
-            repeat {
-                digits[count] = 0x30 + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            for index in stride(from: count - 1, through: 0, by: -1) { out.append(digits[index]) }
+            func string(_ name: StaticString, _ value: String) {
+                key(name)
+                line.quoted(value)
+            }
+            func integer(_ name: StaticString, _ value: Int64) {
+                key(name)
+                line.integer(value)
+            }
+            if let ext { string("ext", ext) }
+            if let clientType { integer("clientType", Int64(clientType)) }
+            integer("createTime", createTime)
+            integer("msgid", msgid)
+            switch conversation {
+            case .p2p(let from, let to):
+                string("from", from)
+                string("to", to)
+            case .team(let accid, let tid):
+                string("accid", accid)
+                if let accid2 { string("accid2", accid2) }
+                if tinfo != nil {
+                    key("tinfo")
+                    tinfoText.withUnsafeBufferPointer { line.bytes($0) }
+                }
+                key("tid")
+                var tid = tid
+                tid.withUTF8 { line.bytes($0) }
+            }
+            if let body { string("body", body) }
+            if attach != nil {
+                // The attachment's JSON text, itself as a JSON string.
+                key("attach")
+                attachText.withUnsafeBufferPointer { line.quoted($0) }
+            }
+            line.text(#"},"type":"#)
+            line.integer(Int64(type))
+            line.byte(UInt8(ascii: "}"))
         }
     }
 }

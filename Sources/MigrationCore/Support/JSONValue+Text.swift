@@ -66,20 +66,24 @@ extension JSONValue {
     }
 
     /// The escape of one byte that JSON does not allow raw in a string.
-    private static func escape(_ byte: UInt8, into out: inout [UInt8]) {
-        out.append(0x5C)
+    static func escape(_ byte: UInt8, into out: inout [UInt8]) {
+        let (sequence, count) = escaped(byte)
+        withUnsafeBytes(of: sequence) { out.append(contentsOf: $0.prefix(count)) }
+    }
+
+    /// The escape sequence of `byte` (`\"`, `\\`, `\n`, `\r`, `\t` or `\u00XX`) and its length.
+    static func escaped(_ byte: UInt8) -> (sequence: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8), count: Int) {
+        let backslash: UInt8 = 0x5C
         switch byte {
-        case 0x22, 0x5C: out.append(byte)
-        case 0x0A: out.append(UInt8(ascii: "n"))
-        case 0x0D: out.append(UInt8(ascii: "r"))
-        case 0x09: out.append(UInt8(ascii: "t"))
+        case 0x22, 0x5C: return ((backslash, byte, 0, 0, 0, 0), 2)
+        case 0x0A: return ((backslash, UInt8(ascii: "n"), 0, 0, 0, 0), 2)
+        case 0x0D: return ((backslash, UInt8(ascii: "r"), 0, 0, 0, 0), 2)
+        case 0x09: return ((backslash, UInt8(ascii: "t"), 0, 0, 0, 0), 2)
         default:
-            let hex = byte >> 4, low = byte & 0xF
-            out.append(UInt8(ascii: "u"))
-            out.append(0x30)
-            out.append(0x30)
-            out.append(hex < 10 ? 0x30 + hex : 0x57 + hex)
-            out.append(low < 10 ? 0x30 + low : 0x57 + low)
+            let high = byte >> 4
+            let low = byte & 0xF
+            let hex = { (digit: UInt8) -> UInt8 in digit < 10 ? 0x30 + digit : 0x57 + digit }
+            return ((backslash, UInt8(ascii: "u"), 0x30, 0x30, hex(high), hex(low)), 6)
         }
     }
 }

@@ -1,0 +1,82 @@
+/// Writes bytes through a raw pointer into room reserved beforehand: the history line is built
+/// with a few dozen small appends, and `Array.append`'s checks on each were a fifth of the pass.
+/// Use ``write(into:bound:_:)``; `bound` must be at least the bytes the body writes.
+struct LineWriter {
+    private let base: UnsafeMutablePointer<UInt8>
+    private(set) var position: Int
+
+    /// Appends what `body` writes to `out`, in room of `bound` bytes reserved first.
+    static func write(into out: inout [UInt8], bound: Int, _ body: (inout LineWriter) -> Void) {
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: bound))
+        let end = out.withUnsafeMutableBufferPointer { buffer -> Int in
+            guard let base = buffer.baseAddress else { return start }
+            var writer = LineWriter(base: base, position: start)
+            body(&writer)
+            precondition(writer.position <= start + bound, "a history line outgrew its bound")
+            return writer.position
+        }
+        out.removeSubrange(end...)
+    }
+
+    private init(base: UnsafeMutablePointer<UInt8>, position: Int) {
+        self.base = base
+        self.position = position
+    }
+
+    mutating func byte(_ byte: UInt8) {
+        base[position] = byte
+        position += 1
+    }
+
+    mutating func bytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        (base + position).update(from: source, count: bytes.count)
+        position += bytes.count
+    }
+
+    mutating func text(_ text: StaticString) {
+        bytes(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// The decimal digits of `value` (at most 20 bytes).
+    mutating func integer(_ value: Int64) {
+        if value < 0 { byte(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits = 1
+        var scale: UInt64 = 10
+        while digits < 20, magnitude >= scale {
+            digits += 1
+            scale = scale &* 10
+        }
+        for index in stride(from: position + digits - 1, through: position, by: -1) {
+            base[index] = 0x30 + UInt8(magnitude % 10)
+            magnitude /= 10
+        }
+        position += digits
+    }
+
+    /// UTF-8 text as a JSON string literal, escaped as ``JSONValue/quote(bytes:into:)`` does
+    /// (at most 6 bytes per byte, plus 2).
+    mutating func quoted(_ text: UnsafeBufferPointer<UInt8>) {
+        byte(0x22)
+        var runStart = 0
+        for index in 0..<text.count {
+            let byte = text[index]
+            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+            bytes(UnsafeBufferPointer(rebasing: text[runStart..<index]))
+            let (sequence, count) = JSONValue.escaped(byte)
+            withUnsafeBytes(of: sequence) {
+                bytes(UnsafeBufferPointer(rebasing: $0.bindMemory(to: UInt8.self).prefix(count)))
+            }
+            runStart = index + 1
+        }
+        bytes(UnsafeBufferPointer(rebasing: text[runStart...]))
+        byte(0x22)
+    }
+
+    mutating func quoted(_ text: String) {
+        var text = text
+        text.withUTF8 { quoted($0) }
+    }
+}
