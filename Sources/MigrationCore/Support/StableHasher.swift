@@ -1,0 +1,46 @@
+/// A 64-bit hash that is the same in every process and version (Swift's `Hasher` is seeded per
+/// process), eight bytes at a time. Not cryptographic: it tells keys and line contents apart.
+struct StableHasher {
+    private var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// The hash of a line's bytes.
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> Int64 {
+        var hasher = StableHasher()
+        hasher.combine(bytes)
+        return Int64(bitPattern: hasher.finalize())
+    }
+
+    mutating func combine(_ word: UInt64) {
+        state = (state ^ word) &* 0xFF51_AFD7_ED55_8CCD
+        state = (state << 31) | (state >> 33)
+    }
+
+    mutating func combine(_ text: String) {
+        var text = text
+        text.withUTF8 { combine(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The bytes and their count (so that "ab"+"c" and "a"+"bc" differ).
+    mutating func combine(_ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            combine(bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        for index in offset..<bytes.count { tail |= UInt64(bytes[index]) << (8 * UInt64(index - offset)) }
+        combine(tail)
+        combine(UInt64(bytes.count))
+    }
+
+    /// Mixes the state (MurmurHash3's finaliser).
+    func finalize() -> UInt64 {
+        var h = state
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        return h
+    }
+}
