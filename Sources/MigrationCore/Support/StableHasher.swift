@@ -10,6 +10,13 @@ struct StableHasher {
         return Int64(bitPattern: hasher.finalize())
     }
 
+    /// The hash of a text's UTF-8.
+    static func hash(_ text: String) -> UInt64 {
+        var hasher = StableHasher()
+        hasher.combine(text)
+        return hasher.finalize()
+    }
+
     mutating func combine(_ word: UInt64) {
         state = (state ^ word) &* 0xFF51_AFD7_ED55_8CCD
         state = (state << 31) | (state >> 33)
