@@ -18,8 +18,21 @@ import Testing
                     ? ("https://nim.example/f/1", "0123456789abcdef0123456789abcdef", 2600) : nil
             }))
 
+    /// The outcome of a line; read in place with `verbatim` too, which must give the same line,
+    /// warnings and rejection.
     static func normalize(_ line: String) -> HistoryNormalizer.Outcome {
-        normalizer.normalize(Data(line.utf8))
+        let outcome = normalizer.normalize(Data(line.utf8))
+        var text = line
+        let inPlace = text.withUTF8 { summary(normalizer.normalize($0, verbatim: true)) }
+        #expect(inPlace == summary(outcome), "read in place: \(line)")
+        return outcome
+    }
+
+    private static func summary(_ outcome: HistoryNormalizer.Outcome) -> String {
+        switch outcome {
+        case .message(let message, let warnings, let oldURL): "\(message.line) \(warnings) \(oldURL ?? "")"
+        case .rejected(let code, let reason): "rejected \(code): \(reason)"
+        }
     }
 
     @Test(arguments: [

@@ -18,9 +18,16 @@ public struct HistoryMessage: Sendable, Equatable {
     public var ext: String?
     public var accid2: String?
     public var tinfo: [String: JSONValue]?
+    /// `body` and `ext` as escaped JSON string text, copied to the line as they are (set by the
+    /// history pass, which reads lines in place; they point into its read buffer).
+    var verbatimBody: VerbatimText?
+    var verbatimExt: VerbatimText?
     /// The source's own id when it was not a number (`msgid` is then derived from it); kept in
     /// the id map, never written to the line.
     public var sourceMsgid: String?
+
+    /// Whether the message has a body (as text, or verbatim).
+    var hasBody: Bool { body != nil || verbatimBody != nil }
 
     /// Whether the message goes to the team file.
     public var isTeam: Bool {
@@ -51,6 +58,7 @@ public struct HistoryMessage: Sendable, Equatable {
         var tinfoText: [UInt8] = []
         if let tinfo { JSONValue.object(tinfo).write(into: &tinfoText) }
         var strings = (ext?.utf8.count ?? 0) + (body?.utf8.count ?? 0) + (accid2?.utf8.count ?? 0)
+        strings += (verbatimBody?.bytes.count ?? 0) + (verbatimExt?.bytes.count ?? 0)
         switch conversation {
         case .p2p(let from, let to): strings += from.utf8.count + to.utf8.count
         case .team(let accid, let tid): strings += accid.utf8.count + tid.utf8.count
@@ -75,7 +83,12 @@ public struct HistoryMessage: Sendable, Equatable {
                 key(name)
                 line.integer(value)
             }
-            if let ext { string("ext", ext) }
+            if let verbatimExt {
+                key("ext")
+                line.verbatim(verbatimExt.bytes)
+            } else if let ext {
+                string("ext", ext)
+            }
             if let clientType { integer("clientType", Int64(clientType)) }
             integer("createTime", createTime)
             integer("msgid", msgid)
@@ -94,7 +107,12 @@ public struct HistoryMessage: Sendable, Equatable {
                 var tid = tid
                 tid.withUTF8 { line.bytes($0) }
             }
-            if let body { string("body", body) }
+            if let verbatimBody {
+                key("body")
+                line.verbatim(verbatimBody.bytes)
+            } else if let body {
+                string("body", body)
+            }
             if attach != nil {
                 // The attachment's JSON text, itself as a JSON string.
                 key("attach")
@@ -105,4 +123,11 @@ public struct HistoryMessage: Sendable, Equatable {
             line.byte(UInt8(ascii: "}"))
         }
     }
+}
+
+/// JSON string text that is already escaped as the line needs it, read in place from a line.
+struct VerbatimText: @unchecked Sendable, Equatable {
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    static func == (a: VerbatimText, b: VerbatimText) -> Bool { a.bytes.elementsEqual(b.bytes) }
 }

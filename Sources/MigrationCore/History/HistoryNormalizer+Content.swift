@@ -12,7 +12,11 @@ extension HistoryNormalizer {
             }
             return .message(message, warnings: warnings, oldURL: nil)
         }
-        if let body = data.body, body != .null { message.body = body.string ?? body.text }
+        if let raw = data.verbatimBody {
+            message.verbatimBody = VerbatimText(bytes: raw)
+        } else if let body = data.body, body != .null {
+            message.body = body.string ?? body.text
+        }
         var attach: [String: JSONValue]?
         switch data.attach {
         case nil, .null?: attach = nil
@@ -26,7 +30,7 @@ extension HistoryNormalizer {
         }
         switch type {
         case 0, 10:
-            guard message.body != nil else {
+            guard message.hasBody else {
                 return .rejected(code: "missing-field", reason: "a type \(type) message needs body")
             }
         case 4:
@@ -35,7 +39,7 @@ extension HistoryNormalizer {
             }
             message.attach = .object(a)
         case 100:
-            guard attach != nil || message.body != nil else {
+            guard attach != nil || message.hasBody else {
                 return .rejected(code: "missing-field", reason: "a custom message needs attach or body")
             }
             message.attach = attach.map(JSONValue.object)

@@ -58,9 +58,10 @@ public struct HistoryNormalizer {
         bytes.withUnsafeBytes { raw in normalize(raw.bindMemory(to: UInt8.self)) }
     }
 
-    /// Normalises one line read in place.
-    public func normalize(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
-        guard let data = MessageFields.read(bytes) else {
+    /// Normalises one line read in place. `verbatim`: the message's `body` and `ext` may point
+    /// into `bytes` (written as they are); use it before `bytes` goes.
+    public func normalize(_ bytes: UnsafeBufferPointer<UInt8>, verbatim: Bool = false) -> Outcome {
+        guard let data = MessageFields.read(bytes, verbatim: verbatim) else {
             return .rejected(code: "invalid-json", reason: "not a JSON object")
         }
         guard data.hasData else {
@@ -100,6 +101,7 @@ public struct HistoryNormalizer {
             type: Int(type), msgid: msgid, createTime: createTime, clientType: clientType, conversation: conversation)
         if let raw = data.msgid, Self.integer(raw) == nil { message.sourceMsgid = raw.string }
         switch data.ext {
+        case nil where data.verbatimExt != nil: message.verbatimExt = data.verbatimExt.map(VerbatimText.init)
         case nil, .null?: break
         case .string(let ext)?: message.ext = ext
         case let other?: message.ext = other.text

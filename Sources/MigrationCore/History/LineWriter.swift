@@ -75,6 +75,13 @@ struct LineWriter {
         byte(0x22)
     }
 
+    /// Text already escaped, between quotes.
+    mutating func verbatim(_ text: UnsafeBufferPointer<UInt8>) {
+        byte(0x22)
+        bytes(text)
+        byte(0x22)
+    }
+
     mutating func quoted(_ text: String) {
         var text = text
         text.withUTF8 { quoted($0) }

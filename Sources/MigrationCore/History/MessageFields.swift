@@ -21,9 +21,13 @@ struct MessageFields {
     var ext: JSONValue?
     var accid2: JSONValue?
     var tinfo: JSONValue?
+    /// With `verbatim`: `body` and `ext` strings as they lie in the line, when their text is
+    /// already the output's (see ``JSONParser/canonicalString()``). Valid while the line is.
+    var verbatimBody: UnsafeBufferPointer<UInt8>?
+    var verbatimExt: UnsafeBufferPointer<UInt8>?
 
-    /// Reads one line; nil when it is not a JSON object.
-    static func read(_ line: UnsafeBufferPointer<UInt8>) -> MessageFields? {
+    /// Reads one line; nil when it is not a JSON object. `verbatim`: see ``verbatimBody``.
+    static func read(_ line: UnsafeBufferPointer<UInt8>, verbatim: Bool = false) -> MessageFields? {
         var fields = MessageFields()
         let isObject = try? JSONParser.parse(buffer: line) { parser -> Bool in
             guard parser.atObject else {
@@ -39,6 +43,7 @@ struct MessageFields {
                     }
                     fields.hasData = true
                     try parser.members(depth: 1) { key, parser in
+                        if verbatim, try fields.setVerbatim(key, &parser) { return }
                         let value = try parser.value(depth: 2)
                         fields.set(key, value)
                     }
@@ -60,6 +65,21 @@ struct MessageFields {
         self.type = type
     }
 
+    /// Stores `body` or `ext` as it lies in the line when it can; false when the member is
+    /// another, or not such a string (nothing read then).
+    private mutating func setVerbatim(_ key: UnsafeBufferPointer<UInt8>, _ parser: inout JSONParser) throws -> Bool {
+        let isBody = Self.matches(key, "body")
+        guard isBody || Self.matches(key, "ext"), let text = parser.canonicalString() else { return false }
+        if isBody {
+            body = nil
+            verbatimBody = text
+        } else {
+            ext = nil
+            verbatimExt = text
+        }
+        return true
+    }
+
     /// Stores a member of `data` the plan knows (by length first: the lookup is hot).
     private mutating func set(_ key: UnsafeBufferPointer<UInt8>, _ value: JSONValue) {
         switch key.count {
@@ -69,12 +89,14 @@ struct MessageFields {
                 tid = value
             } else if Self.matches(key, "ext") {
                 ext = value
+                verbatimExt = nil
             }
         case 4:
             if Self.matches(key, "from") {
                 from = value
             } else if Self.matches(key, "body") {
                 body = value
+                verbatimBody = nil
             }
         case 5:
             if Self.matches(key, "msgid") {

@@ -171,7 +171,7 @@ extension HistoryStage {
                     try problem(span.number, "line-too-long", "line is longer than 1 MiB")
                     continue
                 }
-                switch normalizer.normalize(content) {
+                switch normalizer.normalize(content, verbatim: true) {
                 case .rejected(let code, let reason):
                     try problem(span.number, code, reason)
                 case .message(let message, let warnings, _):

@@ -195,6 +195,37 @@ struct JSONParser {
         }
     }
 
+    /// The string at the current position as it lies in the text (between its quotes, escapes
+    /// included), when that text is also how ``JSONValue/quote(bytes:into:)`` would write its
+    /// value: valid UTF-8 whose only escapes are `\"`, `\\`, `\n`, `\r` and `\t`. Nil, with
+    /// nothing read, otherwise (or when the next value is not a string).
+    mutating func canonicalString() -> UnsafeBufferPointer<UInt8>? {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        var end = index + 1
+        var ascii = true
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") { break }
+            if byte < 0x20 { return nil }
+            if byte >= 0x80 { ascii = false }
+            if byte == UInt8(ascii: "\\") {
+                guard end + 1 < bytes.count else { return nil }
+                switch bytes[end + 1] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    end += 2
+                default: return nil
+                }
+                continue
+            }
+            end += 1
+        }
+        guard end < bytes.count else { return nil }
+        let text = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end])
+        guard ascii || UTF8Validation.isValid(text) else { return nil }
+        index = end + 1
+        return text
+    }
+
     private mutating func string() throws -> String {
         index += 1
         let start = index
