@@ -110,38 +110,12 @@ struct JSONParser {
     }
 
     private mutating func object(depth: Int) throws -> JSONValue {
-        index += 1
-        var members: [String: JSONValue] = [:]
-        members.reserveCapacity(8)  // a message's data object: no rehash while it fills
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object(members)
+        var object: [String: JSONValue] = [:]
+        object.reserveCapacity(8)  // a message's data object: no rehash while it fills
+        try members(depth: depth) { key, parser in
+            object[String(decoding: key, as: UTF8.self)] = try parser.value(depth: depth + 1)
         }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                throw JSONParseError(offset: index, "expected a key")
-            }
-            let key = try string()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-                throw JSONParseError(offset: index, "expected :")
-            }
-            index += 1
-            skipWhitespace()
-            members[key] = try value(depth: depth + 1)
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONParseError(offset: index, "unexpected end") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return .object(members)
-            } else {
-                throw JSONParseError(offset: index, "expected , or }")
-            }
-        }
+        return .object(object)
     }
 
     /// After a key: the `:` and the whitespace around it.
