@@ -3,11 +3,11 @@
 ///
 /// - each chunk's keys are stored in the chunk's own transaction as one block, sorted, in the state
 ///   database (`history_key_blocks`): one row per chunk, not one index entry per line;
-/// - a key whose createTime lies outside every stored block's time range is surely new (an
-///   export in time order: nearly every line); otherwise a Bloom filter over every stored key
-///   answers most ("surely new") from memory; the rest — a real duplicate, or the filter's rare false alarm — are looked up in this chunk's
-///   keys, then by binary search in each stored block whose time range holds the key. An
-///   export in time order gives each block a narrow range, so a lookup reads one or two blocks.
+/// - a Bloom filter over every key kept so far answers nearly every line ("surely new") from
+///   memory; the rest — a real duplicate, or the filter's rare false alarm — are looked up in this
+///   chunk's keys (indexed only when a chunk first needs it), then, when the key's createTime lies
+///   within the stored blocks' time ranges, by binary search in each block whose range holds it.
+///   An export in time order gives each block a narrow range: a lookup reads one or two blocks.
 ///
 /// Memory is the filter (16 bits per key the export could hold at most) and one chunk's keys. A
 /// new process rebuilds the filter from the stored blocks; blocks of a transaction that never
@@ -34,9 +34,11 @@ final class HistoryKeyStore {
     /// The times the stored blocks span: a key outside them is surely not stored.
     private var covered = TimeRanges()
     private var loaded = false
-    /// This chunk's keys, and an open-addressing index into them (slot = index + 1; 0 is empty).
+    /// This chunk's keys, and an open-addressing index into them (slot = index + 1; 0 is empty),
+    /// built the first time the filter sends a key here: most chunks never need it.
     private var chunk: [Record] = []
-    private var slots: [Int32] = Array(repeating: 0, count: 1 << 16)
+    private var slots: [Int32] = []
+    private var indexed = false
 
     /// A store for an export that holds at most about `expectedKeys` messages.
     init(expectedKeys: Int) {
@@ -50,22 +52,16 @@ final class HistoryKeyStore {
     ) throws -> HistoryTransaction.KeyInsert {
         if !loaded { try load(tx) }
         let filterHash = Self.filterHash(key)
-        var slot = Int(truncatingIfNeeded: filterHash) & (slots.count - 1)
-        while slots[slot] != 0 {
-            let record = chunk[Int(slots[slot]) - 1]
-            if record.time == key.time, record.fingerprint == key.fingerprint {
-                return .seen(location: try tx.locationText(record.location), hash: record.hash)
+        // The filter holds this chunk's keys too: a key it has never seen is new, with no lookup.
+        if filter.mayContain(filterHash) {
+            if let earlier = try inChunk(key, filterHash) ?? (covered.contains(key.time) ? stored(key, tx) : nil) {
+                return .seen(location: try tx.locationText(earlier.location), hash: earlier.hash)
             }
-            slot = (slot + 1) & (slots.count - 1)
-        }
-        if covered.contains(key.time), filter.mayContain(filterHash), let earlier = try stored(key, tx) {
-            return .seen(location: try tx.locationText(earlier.location), hash: earlier.hash)
         }
         filter.insert(filterHash)
         chunk.append(
             Record(time: key.time, fingerprint: key.fingerprint, location: item << 32 | Int64(line), hash: hash))
-        slots[slot] = Int32(chunk.count)
-        if chunk.count * 2 > slots.count { growSlots() }
+        if indexed { place(chunk.count - 1, filterHash) }
         return .new
     }
 
@@ -78,14 +74,14 @@ final class HistoryKeyStore {
         blocks.append(block)
         covered.insert(block.minTime...block.maxTime)
         chunk.removeAll(keepingCapacity: true)
-        for index in slots.indices { slots[index] = 0 }
+        indexed = false
     }
 
     /// Forgets what the chunk's transaction, which did not commit, added: the next use reads the
     /// stored blocks again. The filter keeps the chunk's bits, which only costs a lookup.
     func rollBack() {
         chunk.removeAll(keepingCapacity: true)
-        for index in slots.indices { slots[index] = 0 }
+        indexed = false
         blocks.removeAll()
         covered = TimeRanges()
         loaded = false
@@ -110,17 +106,37 @@ final class HistoryKeyStore {
         return nil
     }
 
-    private func place(_ index: Int, _ filterHash: UInt64) {
+    /// The record of a key in this chunk (indexing the chunk first if it is not yet).
+    private func inChunk(_ key: HistoryKey, _ filterHash: UInt64) -> Record? {
+        if !indexed { buildIndex() }
         var slot = Int(truncatingIfNeeded: filterHash) & (slots.count - 1)
-        while slots[slot] != 0 { slot = (slot + 1) & (slots.count - 1) }
-        slots[slot] = Int32(index + 1)
+        while slots[slot] != 0 {
+            let record = chunk[Int(slots[slot]) - 1]
+            if record.time == key.time, record.fingerprint == key.fingerprint { return record }
+            slot = (slot + 1) & (slots.count - 1)
+        }
+        return nil
     }
 
-    private func growSlots() {
-        slots = Array(repeating: 0, count: slots.count * 2)
+    /// Builds the index of this chunk's keys, with room for a chunk four times its size so far.
+    private func buildIndex() {
+        var size = 1 << 10
+        while size < max(chunk.count, HistoryStage.chunkLines) * 2 { size *= 2 }
+        slots = Array(repeating: 0, count: size)
+        indexed = true
         for index in chunk.indices {
             place(index, Self.filterHash(HistoryKey(time: chunk[index].time, fingerprint: chunk[index].fingerprint)))
         }
+    }
+
+    private func place(_ index: Int, _ filterHash: UInt64) {
+        if (index + 1) * 2 > slots.count {
+            indexed = false  // full: built again, larger, at the next lookup
+            return
+        }
+        var slot = Int(truncatingIfNeeded: filterHash) & (slots.count - 1)
+        while slots[slot] != 0 { slot = (slot + 1) & (slots.count - 1) }
+        slots[slot] = Int32(index + 1)
     }
 
     private static func filterHash(_ key: HistoryKey) -> UInt64 {
