@@ -66,7 +66,7 @@ extension JSONValue {
     }
 
     /// The escape of one byte that JSON does not allow raw in a string.
-    static func escape(_ byte: UInt8, into out: inout [UInt8]) {
+    private static func escape(_ byte: UInt8, into out: inout [UInt8]) {
         let (sequence, count) = escaped(byte)
         withUnsafeBytes(of: sequence) { out.append(contentsOf: $0.prefix(count)) }
     }
