@@ -56,8 +56,8 @@ struct LineWriter {
         position += digits
     }
 
-    /// UTF-8 text as a JSON string literal, escaped as ``JSONValue/quote(bytes:into:)`` does
-    /// (at most 6 bytes per byte, plus 2).
+    /// UTF-8 text as a JSON string literal: runs that need no escape are copied whole, `"`, `\`
+    /// and control characters escaped (at most 6 bytes per byte, plus 2).
     mutating func quoted(_ text: UnsafeBufferPointer<UInt8>) {
         byte(0x22)
         var runStart = 0

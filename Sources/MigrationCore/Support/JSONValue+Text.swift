@@ -43,32 +43,16 @@ extension JSONValue {
         out += String(decoding: bytes, as: UTF8.self)
     }
 
-    /// A JSON string literal appended as UTF-8 bytes. Runs of bytes that need no escape are
-    /// appended whole (the common case: the entire string).
+    /// A JSON string literal appended as UTF-8 bytes.
     static func quote(_ s: String, into out: inout [UInt8]) {
         var s = s
         s.withUTF8 { quote(bytes: $0, into: &out) }
     }
 
-    /// UTF-8 text as a JSON string literal.
+    /// UTF-8 text as a JSON string literal (escaped by ``LineWriter``: at most 6 bytes
+    /// per byte, plus the quotes).
     static func quote(bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        out.append(0x22)
-        var runStart = 0
-        for index in 0..<bytes.count {
-            let byte = bytes[index]
-            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-            escape(byte, into: &out)
-            runStart = index + 1
-        }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
-        out.append(0x22)
-    }
-
-    /// The escape of one byte that JSON does not allow raw in a string.
-    private static func escape(_ byte: UInt8, into out: inout [UInt8]) {
-        let (sequence, count) = escaped(byte)
-        withUnsafeBytes(of: sequence) { out.append(contentsOf: $0.prefix(count)) }
+        LineWriter.write(into: &out, bound: 6 * bytes.count + 2) { $0.quoted(bytes) }
     }
 
     /// The escape sequence of `byte` (`\"`, `\\`, `\n`, `\r`, `\t` or `\u00XX`) and its length.
