@@ -52,6 +52,13 @@ extension JSONValue {
     /// UTF-8 text as a JSON string literal (escaped by ``LineWriter``: at most 6 bytes
     /// per byte, plus the quotes).
     static func quote(bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        // Most strings need no escape: copied whole, without reserving room for the worst case.
+        guard bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+            out.append(0x22)
+            out.append(contentsOf: bytes)
+            out.append(0x22)
+            return
+        }
         LineWriter.write(into: &out, bound: 6 * bytes.count + 2) { $0.quoted(bytes) }
     }
 
