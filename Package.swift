@@ -34,12 +34,14 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                "CZlib",
+                "CZlib", "CPrefetch",
             ],
             swiftSettings: strict
         ),
         // The system zlib (gzip-compressed Easemob history files).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // A cache prefetch hint (one inline C function; Swift has none of its own).
+        .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
         .target(
             name: "NIMEmulator",
             dependencies: [

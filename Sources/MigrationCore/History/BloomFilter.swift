@@ -1,3 +1,5 @@
+internal import CPrefetch
+
 /// A blocked Bloom filter over 64-bit hashes: each key sets 7 bits within one 512-bit block (one
 /// cache line), so a lookup costs one memory access. Says "surely absent" or "maybe present"; the
 /// history key store checks every "maybe" against what it has stored.
@@ -14,6 +16,26 @@ struct BloomFilter {
 
     /// The filter's size in bytes.
     var byteCount: Int { words.count * 8 }
+
+    mutating func removeAll() {
+        words.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    }
+
+    /// Inserts many hashes, each block's memory asked for a few hashes ahead of its turn (so the
+    /// cache misses overlap instead of coming one after another).
+    mutating func insert(contentsOf hashes: [UInt64]) {
+        let ahead = 8
+        words.withUnsafeBufferPointer { words in
+            for hash in hashes.prefix(ahead) { nim_prefetch(words.baseAddress.map { $0 + block(hash) }) }
+        }
+        for index in hashes.indices {
+            if index + ahead < hashes.count {
+                let next = block(hashes[index + ahead])
+                words.withUnsafeBufferPointer { nim_prefetch($0.baseAddress.map { $0 + next }) }
+            }
+            insert(hashes[index])
+        }
+    }
 
     mutating func insert(_ hash: UInt64) {
         let base = block(hash)

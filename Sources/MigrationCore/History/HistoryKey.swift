@@ -5,6 +5,9 @@
 struct HistoryKey: Hashable {
     var time: Int64
     var fingerprint: Int64
+    /// A team message's key (the fingerprint tells the kinds apart too; the store keeps the times
+    /// of each kind apart, so that a team file read after a p2p file is still "past every key").
+    var team = false
 }
 
 extension HistoryMessage {
@@ -21,6 +24,6 @@ extension HistoryMessage {
             hasher.combine(tid)
             hasher.combine(1)
         }
-        return HistoryKey(time: createTime, fingerprint: Int64(bitPattern: hasher.finalize()))
+        return HistoryKey(time: createTime, fingerprint: Int64(bitPattern: hasher.finalize()), team: isTeam)
     }
 }

@@ -3,15 +3,19 @@
 ///
 /// - each chunk's keys are stored in the chunk's own transaction as one block, sorted, in the state
 ///   database (`history_key_blocks`): one row per chunk, not one index entry per line;
-/// - a Bloom filter over every key kept so far answers nearly every line ("surely new") from
-///   memory; the rest — a real duplicate, or the filter's rare false alarm — are looked up in this
-///   chunk's keys (indexed only when a chunk first needs it), then, when the key's createTime lies
-///   within the stored blocks' time ranges, by binary search in each block whose range holds it.
-///   An export in time order gives each block a narrow range: a lookup reads one or two blocks.
+/// - nearly every line is cleared without touching anything large: an export in time order gives
+///   each new key a createTime past every key of its kind (p2p or team) seen so far, and a key
+///   outside the times its kind has covered is surely new;
+/// - the rest are checked against this chunk's keys (a small Bloom filter, then an index built the
+///   first time a chunk needs it) and, when the key's createTime lies within the stored blocks'
+///   time ranges, a Bloom filter over every committed key, then a binary search in each block
+///   whose range holds it. An export in time order gives each block a narrow range.
 ///
 /// Memory is the filter (16 bits per key the export could hold at most) and one chunk's keys. A
-/// new process rebuilds the filter from the stored blocks; blocks of a transaction that never
-/// committed do not exist, so the store always agrees with the committed cursor.
+/// chunk's keys enter the large filter when the chunk commits, together (one pass over memory
+/// instead of one cache miss per line). A new process rebuilds the filter from the stored blocks;
+/// blocks of a transaction that never committed do not exist, so the store always agrees with the
+/// committed cursor.
 final class HistoryKeyStore {
     /// One key with where it was found (`item << 32 | line`) and the hash of its output line.
     struct Record {
@@ -29,14 +33,19 @@ final class HistoryKeyStore {
         var count: Int
     }
 
+    /// Every committed key.
     private var filter: BloomFilter
     private var blocks: [Block] = []
-    /// The times the stored blocks span: a key outside them is surely not stored.
-    private var covered = TimeRanges()
+    /// Per kind (p2p, team), the times the stored blocks span: a key outside them is surely not
+    /// stored. Blocks read from the database count for both kinds (their keys' kinds are not kept).
+    private var covered = [TimeRanges(), TimeRanges()]
     private var loaded = false
-    /// This chunk's keys, and an open-addressing index into them (slot = index + 1; 0 is empty),
-    /// built the first time the filter sends a key here: most chunks never need it.
+    /// This chunk's keys, the times they span per kind, a filter over them, and an open-addressing
+    /// index into them (slot = index + 1; 0 is empty) built the first time the filter sends a key
+    /// here: most chunks never need it.
     private var chunk: [Record] = []
+    private var chunkTimes: [ClosedRange<Int64>?] = [nil, nil]
+    private var chunkFilter = BloomFilter(bits: HistoryStage.chunkLines * 16)
     private var slots: [Int32] = []
     private var indexed = false
 
@@ -52,17 +61,31 @@ final class HistoryKeyStore {
     ) throws -> HistoryTransaction.KeyInsert {
         if !loaded { try load(tx) }
         let filterHash = Self.filterHash(key)
-        // The filter holds this chunk's keys too: a key it has never seen is new, with no lookup.
-        if filter.mayContain(filterHash) {
-            if let earlier = try inChunk(key, filterHash) ?? (covered.contains(key.time) ? stored(key, tx) : nil) {
-                return .seen(location: try tx.locationText(earlier.location), hash: earlier.hash)
-            }
+        let kind = key.team ? 1 : 0
+        if let earlier = try earlier(key, kind, filterHash, tx) {
+            return .seen(location: try tx.locationText(earlier.location), hash: earlier.hash)
         }
-        filter.insert(filterHash)
+        chunkFilter.insert(filterHash)
+        chunkTimes[kind] =
+            chunkTimes[kind].map { min($0.lowerBound, key.time)...max($0.upperBound, key.time) }
+            ?? key.time...key.time
         chunk.append(
             Record(time: key.time, fingerprint: key.fingerprint, location: item << 32 | Int64(line), hash: hash))
         if indexed { place(chunk.count - 1, filterHash) }
         return .new
+    }
+
+    /// The first record of `key` in this chunk or the stored blocks.
+    private func earlier(
+        _ key: HistoryKey, _ kind: Int, _ filterHash: UInt64, _ tx: HistoryTransaction
+    ) throws -> Record? {
+        if let times = chunkTimes[kind], times.contains(key.time), chunkFilter.mayContain(filterHash),
+            let record = inChunk(key, filterHash)
+        {
+            return record
+        }
+        guard covered[kind].contains(key.time), filter.mayContain(filterHash) else { return nil }
+        return try stored(key, tx)
     }
 
     /// Stores this chunk's keys as one block (inside the chunk's transaction) and starts the next.
@@ -72,25 +95,33 @@ final class HistoryKeyStore {
         var block = Block(id: 0, minTime: chunk[0].time, maxTime: chunk[chunk.count - 1].time, count: chunk.count)
         block.id = try chunk.withUnsafeBytes { try tx.appendKeyBlock($0, block) }
         blocks.append(block)
-        covered.insert(block.minTime...block.maxTime)
+        for kind in chunkTimes.indices {
+            if let times = chunkTimes[kind] { covered[kind].insert(times) }
+        }
+        filter.insert(contentsOf: chunk.map { Self.filterHash(HistoryKey(time: $0.time, fingerprint: $0.fingerprint)) })
+        startChunk()
+    }
+
+    private func startChunk() {
         chunk.removeAll(keepingCapacity: true)
+        chunkTimes = [nil, nil]
+        chunkFilter.removeAll()
         indexed = false
     }
 
     /// Forgets what the chunk's transaction, which did not commit, added: the next use reads the
-    /// stored blocks again. The filter keeps the chunk's bits, which only costs a lookup.
+    /// stored blocks again. (If the chunk's keys reached the filter, their bits only cost a lookup.)
     func rollBack() {
-        chunk.removeAll(keepingCapacity: true)
-        indexed = false
+        startChunk()
         blocks.removeAll()
-        covered = TimeRanges()
+        covered = [TimeRanges(), TimeRanges()]
         loaded = false
     }
 
     private func load(_ tx: HistoryTransaction) throws {
         try tx.forEachKeyBlock { block, bytes in
             blocks.append(block)
-            covered.insert(block.minTime...block.maxTime)
+            for kind in covered.indices { covered[kind].insert(block.minTime...block.maxTime) }
             for record in bytes.bindMemory(to: Record.self) {
                 filter.insert(Self.filterHash(HistoryKey(time: record.time, fingerprint: record.fingerprint)))
             }

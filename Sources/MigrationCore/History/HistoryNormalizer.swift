@@ -14,6 +14,9 @@ public struct HistoryNormalizer {
         public var team: (String) -> String?
         /// The re-hosted URL with its uploaded file's md5 and size, when the files stage has it.
         public var file: (String) -> (url: String, md5: String, size: Int)?
+        /// A shortcut the history pass gives: the accid of a reference read in place when it
+        /// knows the answer without a lookup (nil: ask `user`). Must agree with `user`.
+        var plainUser: ((PlainText) -> String?)? = nil
 
         public init(
             user: @escaping (String) -> UserResolution, team: @escaping (String) -> String?,
@@ -61,9 +64,14 @@ public struct HistoryNormalizer {
     /// Normalises one line read in place. `verbatim`: the message's `body` and `ext` may point
     /// into `bytes` (written as they are); use it before `bytes` goes.
     public func normalize(_ bytes: UnsafeBufferPointer<UInt8>, verbatim: Bool = false) -> Outcome {
-        guard let data = MessageFields.read(bytes, verbatim: verbatim) else {
-            return .rejected(code: "invalid-json", reason: "not a JSON object")
-        }
+        guard let data = MessageFields.read(bytes, verbatim: verbatim) else { return Self.notAnObject }
+        return normalize(data)
+    }
+
+    static var notAnObject: Outcome { .rejected(code: "invalid-json", reason: "not a JSON object") }
+
+    /// Normalises a line already read (``MessageFields/read(_:verbatim:)``).
+    func normalize(_ data: MessageFields) -> Outcome {
         guard data.hasData else {
             return .rejected(code: "missing-field", reason: "no data object")
         }
@@ -118,13 +126,13 @@ public struct HistoryNormalizer {
         HistoryMessage.Conversation, Rejection
     > {
         if let tidValue = data.tid, tidValue != .null {
-            guard let gid = tidValue.string, let accidRef = data.accid?.string else {
+            guard let gid = tidValue.string, data.accidText != nil || data.accid?.string != nil else {
                 return .failure(Rejection(code: "missing-field", reason: "a team message needs accid and tid"))
             }
             guard let tid = mapping.team(gid) else {
                 return .failure(Rejection(code: "unknown-team", reason: "tid \(gid) is not a migrated group"))
             }
-            return user(accidRef, "accid").map { .team(accid: $0, tid: tid) }
+            return user(data.accidText, data.accid, "accid").map { .team(accid: $0, tid: tid) }
         }
         if Self.notificationTypes.contains(type) {
             return .failure(
@@ -132,10 +140,18 @@ public struct HistoryNormalizer {
                     code: "notification-not-team", reason: "type \(type) is a team notification but the line has no tid"
                 ))
         }
-        guard let fromRef = data.from?.string, let toRef = data.to?.string else {
+        guard data.fromText != nil || data.from?.string != nil, data.toText != nil || data.to?.string != nil else {
             return .failure(Rejection(code: "missing-field", reason: "a p2p message needs from and to"))
         }
-        return user(fromRef, "from").flatMap { from in user(toRef, "to").map { .p2p(from: from, to: $0) } }
+        return user(data.fromText, data.from, "from").flatMap { from in
+            user(data.toText, data.to, "to").map { .p2p(from: from, to: $0) }
+        }
+    }
+
+    /// The accid of a reference: by the pass's shortcut when it has one, else through `user`.
+    private func user(_ text: PlainText?, _ value: JSONValue?, _ field: String) -> Result<String, Rejection> {
+        if let text, let accid = mapping.plainUser?(text) { return .success(accid) }
+        return user(value?.string ?? "", field)
     }
 
     /// An integer from a number or a numeric string.

@@ -15,6 +15,19 @@ final class ReferenceCache {
         self.limit = limit
     }
 
+    /// Starts loading what ``user(_:_:)`` will read for the line's accids (from, to, accid).
+    func prefetchUsers(of fields: MessageFields) {
+        if let from = fields.fromText { plainUsers.prefetch(from.hash) }
+        if let to = fields.toText { plainUsers.prefetch(to.hash) }
+        if let accid = fields.accidText { plainUsers.prefetch(accid.hash) }
+    }
+
+    /// The accid of a reference read in place, when it is one of the users that resolve to
+    /// themselves lower-cased (and ASCII); nil means: ask ``user(_:_:)``.
+    func plainUser(_ text: PlainText) -> String? {
+        plainUsers.contains(text.hash) ? text.lowercasedASCII : nil
+    }
+
     func user(_ reference: String, _ resolve: () -> UserResolution) -> UserResolution {
         let hash = StableHasher.hash(reference)
         if plainUsers.contains(hash) { return .migrated(Self.lowercased(reference)) }

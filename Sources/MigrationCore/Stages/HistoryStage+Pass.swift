@@ -112,6 +112,24 @@ extension HistoryStage {
         return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 
+    /// What reading a line ahead of its turn found.
+    enum LineRead {
+        case blank
+        case tooLong
+        case notAnObject
+        /// Its `MessageFields` are read.
+        case fields
+    }
+
+    static func read(
+        _ span: LineSpan, in bytes: UnsafeBufferPointer<UInt8>, into fields: inout MessageFields
+    ) -> LineRead {
+        let content = content(span, in: bytes)
+        if content.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .blank }
+        guard content.count <= 1 << 20 else { return .tooLong }
+        return MessageFields.read(content, verbatim: true, into: &fields) ? .fields : .notAnObject
+    }
+
     /// Normalises a chunk, appends its lines, and commits keys, problems and cursor together.
     private func commit(
         _ spans: [LineSpan], in buffer: [UInt8], file: (name: String, item: Int64), offset: UInt64, line: Int,
@@ -150,28 +168,49 @@ extension HistoryStage {
         let (output, cache, keys) = (state.output, state.cache, state.keys)
         let dryRun = output.directory == nil
         let stage = id
-        let normalizer = HistoryNormalizer(
-            mapping: .init(
-                user: { ref in cache.user(ref) { (try? tx.resolveUser(ref)) ?? .unknown } },
-                team: { gid in
-                    cache.team(gid) {
-                        dryRun ? (try? tx.plannedTeam(gid)) ?? nil : (try? tx.newID(.team, old: gid)) ?? nil
-                    }
-                },
-                file: { url in cache.file(url) { (try? tx.hostedFile(url)) ?? nil } }))
+        var mapping = HistoryNormalizer.Mapping(
+            user: { ref in cache.user(ref) { (try? tx.resolveUser(ref)) ?? .unknown } },
+            team: { gid in
+                cache.team(gid) {
+                    dryRun ? (try? tx.plannedTeam(gid)) ?? nil : (try? tx.newID(.team, old: gid)) ?? nil
+                }
+            },
+            file: { url in cache.file(url) { (try? tx.hostedFile(url)) ?? nil } })
+        mapping.plainUser = cache.plainUser
+        let normalizer = HistoryNormalizer(mapping: mapping)
         func problem(_ number: Int, _ code: String, _ message: String, _ severity: Problem.Severity = .error) throws {
             try tx.record(
                 Problem(stage: stage, file: file.name, line: number, code: code, message: message, severity: severity))
         }
+        // Each line is read one step ahead (into the other of two `MessageFields`), and the accid
+        // lookups it will make are started then: they arrive from memory while the line before it
+        // is finished.
+        let fields = UnsafeMutablePointer<MessageFields>.allocate(capacity: 2)
+        fields.initialize(repeating: MessageFields(), count: 2)
+        defer {
+            fields.deinitialize(count: 2)
+            fields.deallocate()
+        }
+        var reads: (current: LineRead, next: LineRead) = (.blank, .blank)
         try buffer.withUnsafeBufferPointer { bytes in
-            for span in spans {
-                let content = Self.content(span, in: bytes)
-                if content.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                guard content.count <= 1 << 20 else {
+            if let first = spans.first { reads.next = Self.read(first, in: bytes, into: &fields[0]) }
+            for (index, span) in spans.enumerated() {
+                reads.current = reads.next
+                if index + 1 < spans.count {
+                    let next = fields + (index + 1) % 2
+                    reads.next = Self.read(spans[index + 1], in: bytes, into: &next.pointee)
+                    if reads.next == .fields { cache.prefetchUsers(of: next.pointee) }
+                }
+                let outcome: HistoryNormalizer.Outcome
+                switch reads.current {
+                case .blank: continue
+                case .tooLong:
                     try problem(span.number, "line-too-long", "line is longer than 1 MiB")
                     continue
+                case .notAnObject: outcome = HistoryNormalizer.notAnObject
+                case .fields: outcome = normalizer.normalize(fields[index % 2])
                 }
-                switch normalizer.normalize(content, verbatim: true) {
+                switch outcome {
                 case .rejected(let code, let reason):
                     try problem(span.number, code, reason)
                 case .message(let message, let warnings, _):

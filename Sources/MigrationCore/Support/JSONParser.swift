@@ -169,6 +169,13 @@ struct JSONParser {
         }
     }
 
+    /// The string at the current position as it lies in the text, when it is a string without
+    /// escapes; nil, with nothing read, otherwise (or when the next value is not a string).
+    mutating func plainStringValue() -> UnsafeBufferPointer<UInt8>? {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        return plainString()
+    }
+
     /// The string at the current position as it lies in the text (between its quotes, escapes
     /// included), when that text is also how ``JSONValue/quote(bytes:into:)`` would write its
     /// value: valid UTF-8 whose only escapes are `\"`, `\\`, `\n`, `\r` and `\t`. Nil, with
