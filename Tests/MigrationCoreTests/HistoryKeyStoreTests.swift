@@ -106,6 +106,43 @@ import Testing
         }
     }
 
+    @Test func p2pAndTeamKeysAtTheSameTimesAreKeptApart() async throws {
+        let (database, item) = try await database()
+        let store = HistoryKeyStore(expectedKeys: 1000)
+        func team(_ time: Int64, _ n: Int64) -> HistoryKey {
+            HistoryKey(time: time, fingerprint: n &* 7_919 &+ 1, team: true)
+        }
+        // A p2p file, then a team file over the same times, then both again.
+        try database.historyChunk(plan: false) { (tx: HistoryTransaction) throws -> Void in
+            for n in Int64(0)..<300 {
+                #expect(try store.insert(key(1_000 + n, n), item: item, line: Int(n) + 1, hash: n, in: tx) == .new)
+            }
+            try store.commitChunk(tx)
+        }
+        try database.historyChunk(plan: false) { (tx: HistoryTransaction) throws -> Void in
+            // Team keys in reverse time order: each is checked against this chunk's earlier keys.
+            for n in stride(from: Int64(299), through: 0, by: -1) {
+                #expect(try store.insert(team(1_000 + n, n), item: item, line: 1_000 + Int(n), hash: n, in: tx) == .new)
+            }
+            #expect(
+                try store.insert(team(1_000 + 7, 7), item: item, line: 2_000, hash: 7, in: tx)
+                    == .seen(location: "messages/a.jsonl:1007", hash: 7))
+            try store.commitChunk(tx)
+        }
+        try database.historyChunk(plan: false) { (tx: HistoryTransaction) throws -> Void in
+            #expect(
+                try store.insert(team(1_000 + 42, 42), item: item, line: 3_000, hash: 0, in: tx)
+                    == .seen(location: "messages/a.jsonl:1042", hash: 42))
+            #expect(
+                try store.insert(key(1_000 + 42, 42), item: item, line: 3_001, hash: 0, in: tx)
+                    == .seen(location: "messages/a.jsonl:43", hash: 42))
+            #expect(try store.insert(team(2_000, 1), item: item, line: 3_002, hash: 0, in: tx) == .new)
+            #expect(
+                try store.insert(team(2_000, 1), item: item, line: 3_003, hash: 0, in: tx)
+                    == .seen(location: "messages/a.jsonl:3002", hash: 0))
+        }
+    }
+
     @Test func theFilterNeverForgetsAKey() {
         var filter = BloomFilter(bits: 1 << 12)
         var generator = SystemRandomNumberGenerator()
@@ -158,6 +195,34 @@ import Testing
         #expect(replaced.hasData && replaced.body == nil && replaced.msgid == nil && replaced.to == .string("x"))
         let notAnObject = try #require(read(#"{"data":{"body":"a"},"data":[]}"#))
         #expect(!notAnObject.hasData && notAnObject.body == nil)
+    }
+
+    @Test func accidsReadInPlaceOrDecodedCountWithTheirLastValue() throws {
+        func inPlace(_ text: String, _ check: (MessageFields) -> Void) throws {
+            var text = text
+            let fields = try #require(text.withUTF8 { MessageFields.read($0, verbatim: true) })
+            check(fields)
+        }
+        try inPlace(#"{"data":{"from":"Li_Na","to":"b\u0043","accid":"x","accid":7}}"#) { fields in
+            #expect(fields.fromText?.string == "Li_Na" && fields.from == .string("Li_Na"))
+            #expect(fields.toText == nil && fields.to == .string("bC"))
+            #expect(fields.accidText == nil && fields.accid == .int(7))
+        }
+        try inPlace(#"{"data":{"to":"b\u0043","to":"plain"}}"#) { fields in
+            #expect(fields.toText?.string == "plain" && fields.to == .string("plain"))
+        }
+        // Not in place: parsed as before.
+        let decoded = try #require(read(#"{"data":{"from":"Li_Na"}}"#))
+        #expect(decoded.fromText == nil && decoded.from == .string("Li_Na"))
+    }
+
+    @Test func anAttachObjectAndALaterAttachCountWithTheLastValue() throws {
+        let object = try #require(read(#"{"data":{"attach":{"url":"u","w":1,"url":"v"}}}"#))
+        #expect(object.attachObject?.json == .object(["url": .string("v"), "w": .int(1)]) && object.attach == nil)
+        let string = try #require(read(#"{"data":{"attach":{"url":"u"},"attach":"{}"}}"#))
+        #expect(string.attachObject == nil && string.attach == .string("{}"))
+        let again = try #require(read(#"{"data":{"attach":"{}","attach":{"url":"u"}}}"#))
+        #expect(again.attachObject?.json == .object(["url": .string("u")]) && again.attach == nil)
     }
 
     @Test func escapedKeysOtherMembersAndBrokenTextAreReadAsJSON() throws {
@@ -237,6 +302,56 @@ import Testing
             }
         }
         #expect(calls == 1)
+    }
+
+    @Test func theShortcutForReferencesReadInPlaceAgreesWithTheLookup() {
+        let cache = ReferenceCache()
+        let answers: [String: UserResolution] = [
+            "Li_Na": .migrated("li_na"), "ZHÄO": .migrated("zhäo"), "Other": .migrated("renamed"), "bad id": .invalid,
+        ]
+        func plain(_ reference: String) -> String? {
+            var reference = reference
+            return reference.withUTF8 { cache.plainUser(PlainText($0)) }
+        }
+        // Nothing is known before a lookup.
+        #expect(plain("Li_Na") == nil)
+        for (reference, answer) in answers { _ = cache.user(reference) { answer } }
+        #expect(plain("Li_Na") == "li_na")
+        // Only ASCII is lower-cased by the shortcut; the rest, and other answers, go to the lookup.
+        #expect(plain("ZHÄO") == nil && plain("Other") == nil && plain("bad id") == nil && plain("li_na") == nil)
+    }
+}
+
+/// The attachment kept in key order writes what the same object as a dictionary writes.
+@Suite struct AttachObjectTests {
+    @Test func itsTextIsTheDictionarysWhateverTheKeysAndChanges() throws {
+        var generator = SystemRandomNumberGenerator()
+        let keys = [
+            "url", "w", "h", "ext", "name", "md5", "size", "dur", "Z", "é", "e\u{301}x", "e\u{301}", "中", "", "a\"b",
+        ]
+        for _ in 0..<300 {
+            var object = AttachObject()
+            var dictionary: [String: JSONValue] = [:]
+            for _ in 0..<Int.random(in: 0...10, using: &generator) {
+                let key = keys.randomElement(using: &generator)!
+                let value: JSONValue? =
+                    Bool.random(using: &generator)
+                    ? .int(Int64.random(in: -5...5, using: &generator))
+                    : Bool.random(using: &generator) ? .string(key + "!") : nil
+                object[key] = value
+                dictionary[key] = value
+            }
+            var text: [UInt8] = []
+            object.write(into: &text)
+            #expect(String(decoding: text, as: UTF8.self) == JSONValue.object(dictionary).text)
+            #expect(object.json == .object(dictionary))
+            for key in keys { #expect(object[key] == dictionary[key]) }
+            // Read back from its text: the same members.
+            #expect(AttachObject(parsing: String(decoding: text, as: UTF8.self)) == object)
+        }
+        #expect(AttachObject(parsing: "[1]") == nil)
+        #expect(AttachObject(parsing: #"{"a":1} x"#) == nil)
+        #expect(AttachObject(parsing: #"{"a":1,"a":2}"#)?["a"] == .int(2))
     }
 }
 

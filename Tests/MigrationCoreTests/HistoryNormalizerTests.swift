@@ -25,6 +25,17 @@ import Testing
         var text = line
         let inPlace = text.withUTF8 { summary(normalizer.normalize($0, verbatim: true)) }
         #expect(inPlace == summary(outcome), "read in place: \(line)")
+        // As the history pass maps: accids through its cache, with its shortcut for references
+        // read in place (the second time, the cache knows them all).
+        let cache = ReferenceCache()
+        var mapping = normalizer.mapping
+        mapping.user = { reference in cache.user(reference) { normalizer.mapping.user(reference) } }
+        mapping.plainUser = cache.plainUser
+        let pass = HistoryNormalizer(mapping: mapping)
+        for round in 1...2 {
+            let got = text.withUTF8 { summary(pass.normalize($0, verbatim: true)) }
+            #expect(got == summary(outcome), "as the pass maps, round \(round): \(line)")
+        }
         return outcome
     }
 

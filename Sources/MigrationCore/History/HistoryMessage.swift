@@ -14,7 +14,12 @@ public struct HistoryMessage: Sendable, Equatable {
     public var conversation: Conversation
     public var body: String?
     /// The attachment object (written as a JSON string, as in the plan's examples).
-    public var attach: JSONValue?
+    public var attach: JSONValue? {
+        get { attachment?.json }
+        set { attachment = newValue.map(Attachment.init) }
+    }
+    /// ``attach`` as kept (the history pass sets it as an ``AttachObject``).
+    var attachment: Attachment?
     public var ext: String?
     public var accid2: String?
     public var tinfo: [String: JSONValue]?
@@ -54,7 +59,7 @@ public struct HistoryMessage: Sendable, Equatable {
     public func write(into out: inout [UInt8]) {
         // Objects first, as text: their size goes into the bound of the line.
         var attachText: [UInt8] = []
-        attach?.write(into: &attachText)
+        attachment?.write(into: &attachText)
         var tinfoText: [UInt8] = []
         if let tinfo { JSONValue.object(tinfo).write(into: &tinfoText) }
         var strings = (ext?.utf8.count ?? 0) + (body?.utf8.count ?? 0) + (accid2?.utf8.count ?? 0)
@@ -113,7 +118,7 @@ public struct HistoryMessage: Sendable, Equatable {
             } else if let body {
                 string("body", body)
             }
-            if attach != nil {
+            if attachment != nil {
                 // The attachment's JSON text, itself as a JSON string.
                 key("attach")
                 attachText.withUnsafeBufferPointer { line.quoted($0) }
@@ -130,4 +135,35 @@ struct VerbatimText: @unchecked Sendable, Equatable {
     let bytes: UnsafeBufferPointer<UInt8>
 
     static func == (a: VerbatimText, b: VerbatimText) -> Bool { a.bytes.elementsEqual(b.bytes) }
+}
+
+/// A message's attachment: an ``AttachObject`` (what the history pass makes), or any JSON value
+/// set through ``HistoryMessage/attach``. Two are equal when their JSON is.
+enum Attachment: Sendable, Equatable {
+    case object(AttachObject)
+    case value(JSONValue)
+
+    init(_ value: JSONValue) {
+        if case .object(let object) = value {
+            self = .object(AttachObject(object))
+        } else {
+            self = .value(value)
+        }
+    }
+
+    var json: JSONValue {
+        switch self {
+        case .object(let object): object.json
+        case .value(let value): value
+        }
+    }
+
+    func write(into out: inout [UInt8]) {
+        switch self {
+        case .object(let object): object.write(into: &out)
+        case .value(let value): value.write(into: &out)
+        }
+    }
+
+    static func == (a: Attachment, b: Attachment) -> Bool { a.json == b.json }
 }

@@ -17,12 +17,13 @@ extension HistoryNormalizer {
         } else if let body = data.body, body != .null {
             message.body = body.string ?? body.text
         }
-        var attach: [String: JSONValue]?
+        var attach: AttachObject?
         switch data.attach {
+        case _ where data.attachObject != nil: attach = data.attachObject
         case nil, .null?: attach = nil
-        case .object(let object)?: attach = object
+        case .object(let object)?: attach = AttachObject(object)
         case .string(let text)?:
-            guard let parsed = try? JSONParser.parse(text.utf8), case .object(let object) = parsed else {
+            guard let object = AttachObject(parsing: text) else {
                 return .rejected(code: "invalid-attach", reason: "attach is not a JSON object")
             }
             attach = object
@@ -37,17 +38,17 @@ extension HistoryNormalizer {
             guard let a = attach, a["lat"] != nil, a["lng"] != nil else {
                 return .rejected(code: "invalid-attach", reason: "a location needs attach with lat and lng")
             }
-            message.attach = .object(a)
+            message.attachment = .object(a)
         case 100:
             guard attach != nil || message.hasBody else {
                 return .rejected(code: "missing-field", reason: "a custom message needs attach or body")
             }
-            message.attach = attach.map(JSONValue.object)
+            message.attachment = attach.map(Attachment.object)
         default:  // media: 1 image, 2 audio, 3 video, 6 file
             guard var a = attach, let url = a["url"]?.string, !url.isEmpty else {
                 return .rejected(code: "invalid-attach", reason: "a type \(type) message needs attach with url")
             }
-            for key in ["size", "w", "h", "dur"] {
+            for key in Self.mediaNumbers {
                 if let value = a[key], let int = Self.integer(value) { a[key] = .int(int) }
             }
             if let ext = a["ext"]?.string, ext.first?.isWhitespace == true || ext.last?.isWhitespace == true {
@@ -57,15 +58,18 @@ extension HistoryNormalizer {
                 a["url"] = .string(hosted.url)
                 a["md5"] = .string(hosted.md5)
                 a["size"] = .int(Int64(hosted.size))
-                message.attach = .object(a)
+                message.attachment = .object(a)
                 return .message(message, warnings: warnings, oldURL: nil)
             }
-            message.attach = .object(a)
+            message.attachment = .object(a)
             warnings.append("attachment \(url) is not re-hosted: the old URL is kept")
             return .message(message, warnings: warnings, oldURL: url)
         }
         return .message(message, warnings: warnings, oldURL: nil)
     }
+
+    /// Members of a media attachment that the plan has as numbers (sources often give strings).
+    private static let mediaNumbers = ["size", "w", "h", "dur"]
 
     /// Team notifications 101–110: `accid2` for 101–106 and 108, `tinfo` for 107.
     private func notification(_ data: MessageFields, into message: inout HistoryMessage) -> Rejection? {

@@ -5,18 +5,16 @@ struct LineWriter {
     private let base: UnsafeMutablePointer<UInt8>
     private(set) var position: Int
 
-    /// Appends what `body` writes to `out`, in room of `bound` bytes reserved first.
+    /// Appends what `body` writes to `out`, written first into scratch room of `bound` bytes (on
+    /// the stack when it is small), then copied: no zero-filling of the bound in `out`.
     static func write(into out: inout [UInt8], bound: Int, _ body: (inout LineWriter) -> Void) {
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: bound))
-        let end = out.withUnsafeMutableBufferPointer { buffer -> Int in
-            guard let base = buffer.baseAddress else { return start }
-            var writer = LineWriter(base: base, position: start)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bound, 1)) { scratch in
+            guard let base = scratch.baseAddress else { return }
+            var writer = LineWriter(base: base, position: 0)
             body(&writer)
-            precondition(writer.position <= start + bound, "a history line outgrew its bound")
-            return writer.position
+            precondition(writer.position <= bound, "a history line outgrew its bound")
+            out.append(contentsOf: UnsafeBufferPointer(start: base, count: writer.position))
         }
-        out.removeSubrange(end...)
     }
 
     private init(base: UnsafeMutablePointer<UInt8>, position: Int) {

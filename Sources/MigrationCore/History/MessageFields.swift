@@ -25,6 +25,8 @@ struct MessageFields {
     var accid: JSONValue? { accidText.map { .string($0.string) } ?? accidValue }
     var tid: JSONValue?
     var body: JSONValue?
+    /// `attach` when it is an object in the line (read as an ``AttachObject``), or else as parsed.
+    var attachObject: AttachObject?
     var attach: JSONValue?
     var ext: JSONValue?
     var accid2: JSONValue?
@@ -58,6 +60,11 @@ struct MessageFields {
                     }
                     fields.hasData = true
                     try parser.members(depth: 1) { key, parser in
+                        if key.count == 6, parser.atObject, Self.matches(key, "attach") {
+                            fields.attachObject = try AttachObject(reading: &parser, depth: 2)
+                            fields.attach = nil
+                            return
+                        }
                         if verbatim, try fields.setVerbatim(key, &parser) { return }
                         let value = try parser.value(depth: 2)
                         fields.set(key, value)
@@ -133,6 +140,7 @@ struct MessageFields {
         case 6:
             if Self.matches(key, "attach") {
                 attach = value
+                attachObject = nil
             } else if Self.matches(key, "accid2") {
                 accid2 = value
             }

@@ -69,24 +69,18 @@ extension HistoryStage {
         return true
     }
 
-    /// Reads up to 1 MiB from `handle` onto the end of `buffer`, straight into its storage.
-    /// Returns false at the end of the file.
+    /// Reads up to 1 MiB from `handle` onto the end of `buffer`. Returns false at the end of the file.
     static func read(_ handle: FileHandle, appendingTo buffer: inout [UInt8]) throws -> Bool {
-        let count = buffer.count
-        var failure: Int32 = 0
-        buffer.append(contentsOf: repeatElement(0, count: 1 << 20))
-        let read = buffer.withUnsafeMutableBytes { raw in
-            guard let base = raw.baseAddress else { return 0 }
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1 << 20) { scratch in
+            guard let base = scratch.baseAddress else { return false }
             var got: Int
             repeat {
-                got = Foundation.read(handle.fileDescriptor, base + count, 1 << 20)
+                got = Foundation.read(handle.fileDescriptor, base, scratch.count)
             } while got < 0 && errno == EINTR
-            if got < 0 { failure = errno }
-            return got
+            if got < 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            buffer.append(contentsOf: UnsafeBufferPointer(start: base, count: got))
+            return got > 0
         }
-        buffer.removeSubrange((count + max(read, 0))...)
-        if read < 0 { throw POSIXError(POSIXErrorCode(rawValue: failure) ?? .EIO) }
-        return read > 0
     }
 
     /// The index of the next `\n` in `buffer` from `start` (memchr: the scan is hot).
