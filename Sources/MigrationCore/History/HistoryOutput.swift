@@ -95,19 +95,22 @@ final class HistoryOutput {
             lanes[index].lines = 0
             lanes[index].size = 0
         }
-        let start = lanes[index].pending.count
-        line(&lanes[index].pending)
-        let kept = try lanes[index].pending.withUnsafeBufferPointer {
-            try keep(UnsafeBufferPointer(rebasing: $0[start...]))
-        }
+        // The lane's buffer is taken out while the callers' closures run (a swap, no copy): an
+        // access to the class's property held across those calls would be tracked at run time.
+        var pending: [UInt8] = []
+        swap(&pending, &lanes[index].pending)
+        defer { swap(&pending, &lanes[index].pending) }
+        let start = pending.count
+        line(&pending)
+        let kept = try pending.withUnsafeBufferPointer { try keep(UnsafeBufferPointer(rebasing: $0[start...])) }
         guard kept else {
-            lanes[index].pending.removeSubrange(start...)
+            pending.removeSubrange(start...)
             return false
         }
-        lanes[index].pending.append(0x0A)
+        pending.append(0x0A)
         lanes[index].lines += 1
-        lanes[index].size += UInt64(lanes[index].pending.count - start)
-        if directory == nil { lanes[index].pending.removeAll(keepingCapacity: true) }
+        lanes[index].size += UInt64(pending.count - start)
+        if directory == nil { pending.removeAll(keepingCapacity: true) }
         return true
     }
 

@@ -176,24 +176,20 @@ extension HistoryStage {
             try tx.record(
                 Problem(stage: stage, file: file.name, line: number, code: code, message: message, severity: severity))
         }
-        // Each line is read one step ahead (into the other of two `MessageFields`), and the accid
-        // lookups it will make are started then: they arrive from memory while the line before it
-        // is finished.
-        let fields = UnsafeMutablePointer<MessageFields>.allocate(capacity: 2)
-        fields.initialize(repeating: MessageFields(), count: 2)
-        defer {
-            fields.deinitialize(count: 2)
-            fields.deallocate()
-        }
-        var reads: (current: LineRead, next: LineRead) = (.blank, .blank)
+        // Each line is read one step ahead (into the other of two `MessageFields`, swapped at each
+        // step: a move, no copy), and the accid lookups it will make are started then: they arrive
+        // from memory while the line before it is finished.
         try buffer.withUnsafeBufferPointer { bytes in
-            if let first = spans.first { reads.next = Self.read(first, in: bytes, into: &fields[0]) }
+            var current = MessageFields()
+            var next = MessageFields()
+            var reads: (current: LineRead, next: LineRead) = (.blank, .blank)
+            if let first = spans.first { reads.next = Self.read(first, in: bytes, into: &next) }
             for (index, span) in spans.enumerated() {
+                swap(&current, &next)
                 reads.current = reads.next
                 if index + 1 < spans.count {
-                    let next = fields + (index + 1) % 2
-                    reads.next = Self.read(spans[index + 1], in: bytes, into: &next.pointee)
-                    if reads.next == .fields { cache.prefetchUsers(of: next.pointee) }
+                    reads.next = Self.read(spans[index + 1], in: bytes, into: &next)
+                    if reads.next == .fields { cache.prefetchUsers(of: next) }
                 }
                 let outcome: HistoryNormalizer.Outcome
                 switch reads.current {
@@ -202,7 +198,7 @@ extension HistoryStage {
                     try problem(span.number, "line-too-long", "line is longer than 1 MiB")
                     continue
                 case .notAnObject: outcome = HistoryNormalizer.notAnObject
-                case .fields: outcome = normalizer.normalize(fields[index % 2])
+                case .fields: outcome = normalizer.normalize(current)
                 }
                 switch outcome {
                 case .rejected(let code, let reason):
