@@ -28,6 +28,38 @@ import Testing
         #expect(achieved >= rate * 0.97 && achieved <= rate)
     }
 
+    @Test func callsBunchedByAStallStillMakeNoSecondBusierThanTheRate() {
+        var bucket = TokenBucket(rate: 100)
+        var window = SendWindow(capacity: 100)
+        let t0 = ContinuousClock.now
+        let grants = (0..<600).map { _ in bucket.reserve(now: t0) }
+        // Each caller sends when it wakes; the process stalls for 300 ms twice, and every caller
+        // whose grant fell in a stall wakes at its end, all at once.
+        let stalls = [
+            (t0 + .milliseconds(1_500), t0 + .milliseconds(1_800)), (t0 + .seconds(3), t0 + .milliseconds(3_300)),
+        ]
+        var sends: [ContinuousClock.Instant] = []
+        for grant in grants {
+            var wake = grant
+            for (start, end) in stalls where wake >= start && wake < end { wake = end }
+            wake = max(wake, sends.last ?? wake)
+            let send = window.earliest(now: wake)
+            window.record(send)
+            sends.append(send)
+        }
+        #expect(Self.maxPerSecond(sends) <= 100)
+        // Without the window, the same wake-ups would have made a busier second.
+        var unguarded: [ContinuousClock.Instant] = []
+        for grant in grants {
+            var wake = grant
+            for (start, end) in stalls where wake >= start && wake < end { wake = end }
+            unguarded.append(max(wake, unguarded.last ?? wake))
+        }
+        #expect(Self.maxPerSecond(unguarded) > 100)
+        // Calls on time are never held: the first stall-free second and a half went out as granted.
+        #expect(zip(grants, sends).prefix(140).allSatisfy { $0 == $1 })
+    }
+
     @Test func callersArrivingSlowlyAreNotDelayed() {
         var bucket = TokenBucket(rate: 100)
         let t0 = ContinuousClock.now
