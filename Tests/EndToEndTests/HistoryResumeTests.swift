@@ -32,7 +32,10 @@ import Testing
     }
 
     static func run(_ dir: String, failpoint: String? = nil) async throws -> Int32 {
-        var env = ["H_SECRET": secret, "NIM_MIGRATE_HISTORY_CHUNK": "700"]
+        var env = [
+            "H_SECRET": secret, "NIM_MIGRATE_HISTORY_CHUNK": "700",
+            "NIM_MIGRATE_HISTORY_FLUSH_BYTES": "4096",
+        ]
         if let failpoint { env["NIM_MIGRATE_FAILPOINT"] = failpoint }
         return try await Processes.run("nim-migrate", ["run", "p.yaml"], in: dir, environment: env).code
     }
@@ -68,7 +71,10 @@ import Testing
         for _ in 0..<3 {
             let (process, _, _) = try Processes.start(
                 "nim-migrate", ["run", "p.yaml"], in: crashed,
-                environment: ["H_SECRET": Self.secret, "NIM_MIGRATE_HISTORY_CHUNK": "700"])
+                environment: [
+                    "H_SECRET": Self.secret, "NIM_MIGRATE_HISTORY_CHUNK": "700",
+                    "NIM_MIGRATE_HISTORY_FLUSH_BYTES": "4096",
+                ])
             try await Task.sleep(for: .milliseconds(100 + rng.below(400)))
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()

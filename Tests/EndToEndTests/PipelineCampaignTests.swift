@@ -60,7 +60,8 @@ import Testing
     }
 
     static let environment = [
-        "C_SECRET": secret, "NIM_MIGRATE_HISTORY_CHUNK": "500", "NIM_MIGRATE_THROTTLE_PAUSE_MS": "200",
+        "C_SECRET": secret, "NIM_MIGRATE_HISTORY_CHUNK": "500", "NIM_MIGRATE_HISTORY_FLUSH_BYTES": "2048",
+        "NIM_MIGRATE_THROTTLE_PAUSE_MS": "200",
     ]
 
     static func run(_ setup: Setup, _ arguments: [String] = []) async throws -> Int32 {

@@ -7,6 +7,8 @@ internal import Foundation
 final class HistoryOutput {
     /// Files roll over after this many lines ("as few files as sensible").
     static let linesPerFile = 5_000_000
+    /// A lane's buffered lines are written once they pass this size, and at every ``flush()``.
+    static let flushBytes = Failpoint.setting("NIM_MIGRATE_HISTORY_FLUSH_BYTES", 1 << 18)
 
     /// Where the output stands: per kind, the current file number and its lines; per file, bytes.
     struct State: Codable, Equatable {
@@ -110,7 +112,14 @@ final class HistoryOutput {
         pending.append(0x0A)
         lanes[index].lines += 1
         lanes[index].size += UInt64(pending.count - start)
-        if directory == nil { pending.removeAll(keepingCapacity: true) }
+        if directory == nil {
+            pending.removeAll(keepingCapacity: true)
+        } else if pending.count >= Self.flushBytes {
+            // Written while still in the processor's cache; the checkpoint records sizes only at
+            // the chunk's commit, and a resume cuts the file back to them.
+            try write(pending, to: lanes[index].fileName)
+            pending.removeAll(keepingCapacity: true)
+        }
         return true
     }
 

@@ -16,8 +16,10 @@ extension HistoryStage {
     }
 
     /// Reads `file` (the message file of work item `item`) from the cursor to its end (or a stop
-    /// request), chunk by chunk, its lines read in place in one buffer. A dry run only validates
-    /// and counts (`output` writes nothing). Returns whether the file was finished.
+    /// request), chunk by chunk: each chunk's transaction takes the file's lines in batches as they
+    /// are read (a few hundred KiB at a time, normalised while their bytes are still in the
+    /// processor's cache). A dry run only validates and counts (`output` writes nothing). Returns
+    /// whether the file was finished.
     @discardableResult
     func pass(
         _ file: String, item: Int64, from cursor: inout Cursor, context: StageContext, state: PassState
@@ -26,71 +28,22 @@ extension HistoryStage {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw SourceError.unreadable(path) }
         defer { try? handle.close() }
         try handle.seek(toOffset: cursor.offset)
-        var buffer: [UInt8] = []
-        var spans: [LineSpan] = []
-        var base = cursor.offset  // the file offset of buffer[0]
-        var start = 0  // where the next line starts in buffer
-        var line = cursor.line
+        var reader = LineReader(handle: handle, offset: cursor.offset, line: cursor.line)
         let file = (name: file, item: item)
         while true {
-            var scanFrom = buffer.count
-            guard try Self.read(handle, appendingTo: &buffer) else { break }
-            while let newline = Self.newline(in: buffer, from: scanFrom) {
-                line += 1
-                spans.append(LineSpan(number: line, start: start, end: newline))
-                start = newline + 1
-                scanFrom = start
-                if spans.count >= Self.chunkLines {
-                    try commit(
-                        spans, in: buffer, file: file, offset: base + UInt64(start), line: line, &cursor, context, state
-                    )
-                    spans.removeAll(keepingCapacity: true)
-                    if context.stop.isRequested { return false }
+            let finished = try commit(file: file, &cursor, context, state) { tx in
+                var count = 0
+                while count < Self.chunkLines {
+                    guard let spans = try reader.next(limit: Self.chunkLines - count) else {
+                        return (finished: true, offset: reader.offset, line: reader.line)
+                    }
+                    try chunk(spans, in: reader.buffer, file: file, tx, state)
+                    count += spans.count
                 }
+                return (finished: false, offset: reader.offset, line: reader.line)
             }
-            // Bytes before the first line still needed are dropped (their lines were committed).
-            let cut = spans.first?.start ?? start
-            if cut >= 1 << 20 {
-                buffer.removeSubrange(..<cut)
-                for index in spans.indices {
-                    spans[index].start -= cut
-                    spans[index].end -= cut
-                }
-                base += UInt64(cut)
-                start -= cut
-            }
-        }
-        if start < buffer.count {
-            line += 1
-            spans.append(LineSpan(number: line, start: start, end: buffer.count))
-            start = buffer.count
-        }
-        try commit(spans, in: buffer, file: file, offset: base + UInt64(start), line: line, &cursor, context, state)
-        return true
-    }
-
-    /// Reads up to 1 MiB from `handle` onto the end of `buffer`. Returns false at the end of the file.
-    static func read(_ handle: FileHandle, appendingTo buffer: inout [UInt8]) throws -> Bool {
-        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1 << 20) { scratch in
-            guard let base = scratch.baseAddress else { return false }
-            var got: Int
-            repeat {
-                got = Foundation.read(handle.fileDescriptor, base, scratch.count)
-            } while got < 0 && errno == EINTR
-            if got < 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            buffer.append(contentsOf: UnsafeBufferPointer(start: base, count: got))
-            return got > 0
-        }
-    }
-
-    /// The index of the next `\n` in `buffer` from `start` (memchr: the scan is hot).
-    static func newline(in buffer: [UInt8], from start: Int) -> Int? {
-        guard start < buffer.count else { return nil }
-        return buffer.withUnsafeBytes { raw -> Int? in
-            guard let base = raw.baseAddress, let hit = memchr(base + start, 0x0A, raw.count - start) else {
-                return nil
-            }
-            return base.distance(to: UnsafeRawPointer(hit))
+            if finished { return true }
+            if context.stop.isRequested { return false }
         }
     }
 
@@ -124,23 +77,27 @@ extension HistoryStage {
         return MessageFields.read(content, verbatim: true, into: &fields) ? .fields : .notAnObject
     }
 
-    /// Normalises a chunk, appends its lines, and commits keys, problems and cursor together.
+    /// Runs one chunk's transaction: `lines` normalises and appends the chunk's lines and says
+    /// where they end; then keys, problems, output and cursor are committed together. Returns
+    /// whether the file was finished.
     private func commit(
-        _ spans: [LineSpan], in buffer: [UInt8], file: (name: String, item: Int64), offset: UInt64, line: Int,
-        _ cursor: inout Cursor, _ context: StageContext, _ state: PassState
-    ) throws {
+        file: (name: String, item: Int64), _ cursor: inout Cursor, _ context: StageContext, _ state: PassState,
+        _ lines: (HistoryTransaction) throws -> (finished: Bool, offset: UInt64, line: Int)
+    ) throws -> Bool {
         let (output, keys) = (state.output, state.keys)
         let dryRun = output.directory == nil
         let stage = id
+        var finished = false
         do {
             try context.database.historyChunk(plan: dryRun) { tx in
-                try chunk(spans, in: buffer, file: file, tx, state)
+                let end = try lines(tx)
+                finished = end.finished
                 try keys.commitChunk(tx)
                 try output.flush()
                 Failpoint.hit("history.before-commit")
                 cursor.file = file.name
-                cursor.offset = offset
-                cursor.line = line
+                cursor.offset = end.offset
+                cursor.line = end.line
                 cursor.output = output.state
                 if !dryRun {
                     try tx.setCheckpoint(
@@ -152,6 +109,7 @@ extension HistoryStage {
             throw error
         }
         Failpoint.hit("history.after-chunk")
+        return finished
     }
 
     /// Normalises a chunk's lines: appends the kept ones to the output, records keys and problems.
@@ -176,20 +134,24 @@ extension HistoryStage {
             try tx.record(
                 Problem(stage: stage, file: file.name, line: number, code: code, message: message, severity: severity))
         }
-        // Each line is read one step ahead (into the other of two `MessageFields`, swapped at each
-        // step: a move, no copy), and the accid lookups it will make are started then: they arrive
-        // from memory while the line before it is finished.
+        // Each line is read one step ahead, and the accid lookups it will make are started then:
+        // they arrive from memory while the line before it is finished. Even lines are read into
+        // `even`, odd ones into `odd` (no copying or swapping of the fields between steps).
         try buffer.withUnsafeBufferPointer { bytes in
-            var current = MessageFields()
-            var next = MessageFields()
+            var even = MessageFields()
+            var odd = MessageFields()
             var reads: (current: LineRead, next: LineRead) = (.blank, .blank)
-            if let first = spans.first { reads.next = Self.read(first, in: bytes, into: &next) }
+            if let first = spans.first { reads.next = Self.read(first, in: bytes, into: &even) }
             for (index, span) in spans.enumerated() {
-                swap(&current, &next)
                 reads.current = reads.next
                 if index + 1 < spans.count {
-                    reads.next = Self.read(spans[index + 1], in: bytes, into: &next)
-                    if reads.next == .fields { cache.prefetchUsers(of: next) }
+                    if index % 2 == 0 {
+                        reads.next = Self.read(spans[index + 1], in: bytes, into: &odd)
+                        if reads.next == .fields { cache.prefetchUsers(of: odd) }
+                    } else {
+                        reads.next = Self.read(spans[index + 1], in: bytes, into: &even)
+                        if reads.next == .fields { cache.prefetchUsers(of: even) }
+                    }
                 }
                 let outcome: HistoryNormalizer.Outcome
                 switch reads.current {
@@ -198,7 +160,8 @@ extension HistoryStage {
                     try problem(span.number, "line-too-long", "line is longer than 1 MiB")
                     continue
                 case .notAnObject: outcome = HistoryNormalizer.notAnObject
-                case .fields: outcome = normalizer.normalize(current)
+                case .fields where index % 2 == 0: outcome = normalizer.normalize(even)
+                case .fields: outcome = normalizer.normalize(odd)
                 }
                 switch outcome {
                 case .rejected(let code, let reason):
