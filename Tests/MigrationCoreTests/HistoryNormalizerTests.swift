@@ -223,5 +223,21 @@ import Testing
         #expect(got == code, "\(reason)")
     }
 
+    /// The quick check before an attachment's `ext` is trimmed never skips a text trimming would
+    /// change.
+    @Test func theWhitespaceCheckBeforeTrimmingMissesNothing() {
+        let samples = [
+            "png", " png", "png ", "\tpng", "png\t", "\npng", "png\r", "", " ", "p n g", "\u{3000}jpg", "jpg\u{00A0}",
+            " \u{301}x", "文件", " 文件 ", "e\u{301}", "\u{2003}",
+        ]
+        for text in samples {
+            let changes = text.trimmingCharacters(in: .whitespaces) != text
+            #expect(!changes || HistoryNormalizer.mayHaveOuterWhitespace(text), "\(text.debugDescription)")
+            if text.utf8.allSatisfy({ $0 < 0x80 }) {
+                #expect(HistoryNormalizer.mayHaveOuterWhitespace(text) == changes, "\(text.debugDescription)")
+            }
+        }
+    }
+
     enum Failure: Error { case unexpected(String) }
 }

@@ -51,7 +51,7 @@ extension HistoryNormalizer {
             for key in Self.mediaNumbers {
                 if let value = a[key], let int = Self.integer(value) { a[key] = .int(int) }
             }
-            if let ext = a["ext"]?.string, ext.first?.isWhitespace == true || ext.last?.isWhitespace == true {
+            if let ext = a["ext"]?.string, Self.mayHaveOuterWhitespace(ext) {
                 a["ext"] = .string(ext.trimmingCharacters(in: .whitespaces))
             }
             if let hosted = mapping.file(url) {
@@ -66,6 +66,19 @@ extension HistoryNormalizer {
             return .message(message, warnings: warnings, oldURL: url)
         }
         return .message(message, warnings: warnings, oldURL: nil)
+    }
+
+    /// Whether trimming `.whitespaces` could change `text`: for ASCII text (nearly every file
+    /// extension) whether it starts or ends with a space or a tab — the only ASCII characters that
+    /// trimming removes — without Unicode character analysis; otherwise by its first and last
+    /// characters.
+    static func mayHaveOuterWhitespace(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard let first = utf8.first, let last = utf8.last else { return false }
+        if first < 0x80, last < 0x80, utf8.allSatisfy({ $0 < 0x80 }) {
+            return first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09
+        }
+        return text.first?.isWhitespace == true || text.last?.isWhitespace == true
     }
 
     /// Members of a media attachment that the plan has as numbers (sources often give strings).
