@@ -37,7 +37,7 @@ struct LineWriter {
         bytes(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    /// The decimal digits of `value` (at most 20 bytes).
+    /// The decimal digits of `value` (at most 20 bytes), two at a time from a table.
     mutating func integer(_ value: Int64) {
         if value < 0 { byte(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
@@ -47,12 +47,31 @@ struct LineWriter {
             digits += 1
             scale = scale &* 10
         }
-        for index in stride(from: position + digits - 1, through: position, by: -1) {
-            base[index] = 0x30 + UInt8(magnitude % 10)
-            magnitude /= 10
+        var index = position + digits
+        while magnitude >= 10 {
+            let pair = Int(magnitude % 100) * 2
+            magnitude /= 100
+            index -= 2
+            Self.digitPairs.withUnsafeBufferPointer { table in
+                base[index] = table[pair]
+                base[index + 1] = table[pair + 1]
+            }
         }
+        if index > position { base[position] = 0x30 + UInt8(magnitude) }
         position += digits
     }
+
+    /// "00", "01", … "99" as bytes.
+    private static let digitPairs: [UInt8] = {
+        var pairs: [UInt8] = []
+        for number in 0..<100 {
+            let tens = UInt8(number / 10)
+            let ones = UInt8(number % 10)
+            pairs.append(0x30 + tens)
+            pairs.append(0x30 + ones)
+        }
+        return pairs
+    }()
 
     /// UTF-8 text as a JSON string literal: runs that need no escape are copied whole, `"`, `\`
     /// and control characters escaped (at most 6 bytes per byte, plus 2).

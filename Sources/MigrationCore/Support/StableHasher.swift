@@ -34,8 +34,17 @@ struct StableHasher {
             combine(bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             offset += 8
         }
+        // The last 0–7 bytes, little-endian, zero above: from the last eight bytes of the text
+        // shifted down when it has eight (one load instead of a loop), else byte by byte.
+        let rest = bytes.count - offset
         var tail: UInt64 = 0
-        for index in offset..<bytes.count { tail |= UInt64(bytes[index]) << (8 * UInt64(index - offset)) }
+        if rest > 0, bytes.count >= 8 {
+            tail =
+                bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self).littleEndian
+                >> (64 - 8 * UInt64(rest))
+        } else {
+            for index in offset..<bytes.count { tail |= UInt64(bytes[index]) << (8 * UInt64(index - offset)) }
+        }
         combine(tail)
         combine(UInt64(bytes.count))
     }
