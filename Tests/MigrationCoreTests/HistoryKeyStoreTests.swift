@@ -229,6 +229,9 @@ import Testing
         let fields = try #require(
             read(#"{"fetch":{"headers":[1,{"a":null}]},"data":{"b\u006fdy":"x\"y","extra":[true]}}"#))
         #expect(fields.body == .string("x\"y"))
+        #expect(fields.fetch == .object(["headers": .array([.int(1), .object(["a": .null])])]))
+        let laterData = try #require(read(#"{"fetch":{"local":"f"},"data":{"body":"a"},"data":{"to":"x"}}"#))
+        #expect(laterData.fetch == .object(["local": .string("f")]) && laterData.body == nil)
         #expect(read(#"[{"data":{}}]"#) == nil)
         #expect(read(#"{"data":{"body":"a"}} trailing"#) == nil)
         #expect(read(#"{"data":{"body":"a\q"}}"#) == nil)

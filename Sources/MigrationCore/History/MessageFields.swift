@@ -7,6 +7,8 @@ internal import Foundation
 struct MessageFields {
     /// `type` at the top level.
     var type: JSONValue?
+    /// `fetch` at the top level (how to download the attachment: the files stage reads it).
+    var fetch: JSONValue?
     /// Whether `data` is present and an object.
     var hasData = false
     var msgid: JSONValue?
@@ -71,6 +73,8 @@ struct MessageFields {
                     }
                 } else if Self.matches(key, "type") {
                     fields.type = try parser.value(depth: 1)
+                } else if Self.matches(key, "fetch") {
+                    fields.fetch = try parser.value(depth: 1)
                 } else {
                     _ = try parser.value(depth: 1)
                 }
@@ -82,9 +86,9 @@ struct MessageFields {
 
     /// A later `data` replaces an earlier one whole.
     private mutating func clearData() {
-        let type = self.type
+        let (type, fetch) = (self.type, self.fetch)
         self = MessageFields()
-        self.type = type
+        (self.type, self.fetch) = (type, fetch)
     }
 
     /// Stores `body` or `ext` as it lies in the line when it can, and `from`, `to` or `accid` as

@@ -129,15 +129,15 @@ public struct FilesStage: Stage {
         var items: [NewWorkItem] = []
         var seen = Set<String>()
         try await LineReader(path: services.export.path(file)).forEachLine { line, bytes in
-            guard let bytes, let json = try? JSONValue.parse(bytes),
-                let type = json["type"].flatMap(HistoryNormalizer.integer),
-                Self.mediaTypes.contains(type), let data = json["data"]
+            // The line's members as the history stage reads them (no objects built for the rest).
+            guard let bytes, let fields = bytes.withUnsafeBytes({ MessageFields.read($0.bindMemory(to: UInt8.self)) }),
+                let type = fields.type.flatMap(HistoryNormalizer.integer), Self.mediaTypes.contains(type)
             else { return }
-            var attach = data["attach"]
+            var attach = fields.attachObject?.json ?? fields.attach
             if case .string(let text)? = attach { attach = try? JSONValue.parse(Data(text.utf8)) }
             guard let url = attach?["url"]?.string, !url.isEmpty, seen.insert(url).inserted else { return }
             if seen.count > 100_000 { seen.removeAll(keepingCapacity: true) }
-            items.append(Self.fileItem(url, file: file, line: line, fetch: json["fetch"], attach: attach))
+            items.append(Self.fileItem(url, file: file, line: line, fetch: fields.fetch, attach: attach))
             if items.count >= 5000 {
                 try await emit(items)
                 items.removeAll(keepingCapacity: true)

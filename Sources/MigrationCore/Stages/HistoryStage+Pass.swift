@@ -28,7 +28,7 @@ extension HistoryStage {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw SourceError.unreadable(path) }
         defer { try? handle.close() }
         try handle.seek(toOffset: cursor.offset)
-        var reader = LineReader(handle: handle, offset: cursor.offset, line: cursor.line)
+        var reader = LineBatches(handle: handle, offset: cursor.offset, line: cursor.line)
         let file = (name: file, item: item)
         while true {
             let finished = try commit(file: file, &cursor, context, state) { tx in

@@ -5,7 +5,7 @@ extension HistoryStage {
     /// handed out in batches: the lines the buffer holds whole. A batch is normalised right after
     /// its bytes were read, while they are still in the processor's cache; the bytes of lines
     /// handed out are dropped at the next call.
-    struct LineReader {
+    struct LineBatches {
         static let blockSize = 1 << 18
 
         private let handle: FileHandle
