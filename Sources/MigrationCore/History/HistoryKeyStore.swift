@@ -98,8 +98,13 @@ final class HistoryKeyStore {
         for kind in chunkTimes.indices {
             if let times = chunkTimes[kind] { covered[kind].insert(times) }
         }
-        filter.insert(contentsOf: chunk.map { Self.filterHash(HistoryKey(time: $0.time, fingerprint: $0.fingerprint)) })
+        insertIntoFilter(chunk)
         startChunk()
+    }
+
+    private func insertIntoFilter(_ records: some Sequence<Record>) {
+        filter.insert(
+            contentsOf: records.map { Self.filterHash(HistoryKey(time: $0.time, fingerprint: $0.fingerprint)) })
     }
 
     private func startChunk() {
@@ -122,9 +127,7 @@ final class HistoryKeyStore {
         try tx.forEachKeyBlock { block, bytes in
             blocks.append(block)
             for kind in covered.indices { covered[kind].insert(block.minTime...block.maxTime) }
-            for record in bytes.bindMemory(to: Record.self) {
-                filter.insert(Self.filterHash(HistoryKey(time: record.time, fingerprint: record.fingerprint)))
-            }
+            insertIntoFilter(bytes.bindMemory(to: Record.self))
         }
         loaded = true
     }
