@@ -36,6 +36,7 @@ struct BadInputRun {
             #expect(result.code == 1, "\(command): \(result.stderr)")
             #expect(!result.stderr.contains("Fatal"), "\(command) crashed: \(result.stderr)")
         }
+        try await SourceAccountCheck.expectEverythingAccounted(dir: dir, name: "bad")
         let after = Set(try FileManager.default.contentsOfDirectory(atPath: dir)).filter { !$0.hasPrefix(".") }
         return BadInputRun(
             server: server, reported: try reported(state: dir + "/state/bad"), created: after.subtracting(before))

@@ -151,6 +151,7 @@ import Testing
         #expect(alice?["icon"]?.string?.hasPrefix(target.baseURL) == true)
         let failed = try String(contentsOfFile: dir + "/state/em/failed.jsonl", encoding: .utf8)
         #expect(failed.contains("HTTP 401") && failed.contains("chatmessages/2017060519.gz"))
+        try await SourceAccountCheck.expectEverythingAccounted(dir: dir, name: "em", files: 10)
         #expect(failed.contains("\"file\":\"users/page-0003.json\""))
         await cdn.shutdown()
         await target.shutdown()

@@ -53,7 +53,7 @@ import Testing
         ("", nil),
         (
             #"{"data":{"createTime":1513685265481,"msgid":11,"from":"alice","to":"bob","attach":{"url":"files/x.png","size":"12"}},"type":1}"#,
-            "normalized"
+            "old-url-kept"
         ),
     ]
 

@@ -60,6 +60,7 @@ struct MigrationFixture {
             throttle: {rate: 100}
             concurrency: 8
             stages: \(stages)
+            groups: {member_limit: 500}
 
             """
         try pipeline.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)

@@ -47,8 +47,17 @@ import Testing
         let lines = Self.calls(history?["outputs"]).values.reduce(0, +)
         #expect(lines == 800, "the plan counts the history lines per output file")
 
+        // The plan warns that attachments are not re-hosted yet; the run re-hosts every one, so
+        // neither its problems.jsonl nor its report may still say so (SPEC §6).
+        let planProblems = try String(contentsOfFile: dir + "/state/acc/problems.jsonl", encoding: .utf8)
+        #expect(planProblems.contains("\"code\":\"old-url-kept\""), "the dry run lists the messages not yet re-hosted")
         let run = try await Processes.run("nim-migrate", ["run", "p.yaml"], in: dir, environment: ["P_SECRET": "p"])
         #expect(run.code == 0, "\(run.stderr)")
+        let found = try String(contentsOfFile: dir + "/state/acc/problems.jsonl", encoding: .utf8)
+        #expect(!found.contains("old-url-kept") && !found.contains("not re-hosted"), "\(found.prefix(500))")
+        let report = try String(contentsOfFile: dir + "/state/acc/report.md", encoding: .utf8)
+        #expect(!report.contains("old-url-kept") && !report.contains("not re-hosted"))
+        try await SourceAccountCheck.expectEverythingAccounted(dir: dir, name: "acc", files: 4)
         guard let url = URL(string: server.baseURL + "/_emulator/dump") else { return }
         let dump = try JSONValue.parse(try await URLSession.shared.data(from: url).0)
         #expect(Self.calls(dump["calls"]) == planned, "every endpoint: planned == made")

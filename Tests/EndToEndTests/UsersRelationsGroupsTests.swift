@@ -149,4 +149,28 @@ import Testing
             ])
         await fixture.server.shutdown()
     }
+
+    /// A group bigger than the app's team size cap (`groups.member_limit`, NIM's default 200) is
+    /// created at the cap, never refused for it: managers kept first, the rest in source order,
+    /// and the members left out named on the group's line.
+    @Test func aGroupOverTheTeamSizeCapIsCreatedAtTheCapWithTheRestReported() async throws {
+        let fixture = try await MigrationFixture.make()
+        let path = fixture.dir + "/p.yaml"
+        let pipeline = try String(contentsOfFile: path, encoding: .utf8)
+        try pipeline.replacingOccurrences(of: "groups: {member_limit: 500}\n", with: "")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try await fixture.cli("run").code == 1)
+        let teams = try await fixture.dump()["teams"]?.array ?? []
+        let big = try #require(teams.first { $0["owner"]?.string == "user0" })
+        #expect(big["teamMemberLimit"]?.int == 200)
+        #expect(big["members"]?.array.count == 199)
+        #expect(big["admins"]?.array.count == 12)
+        #expect(big["muted"]?.array.compactMap(\.string) == ["user20"])
+        let problems = try String(contentsOfFile: fixture.dir + "/state/e2e/problems.jsonl", encoding: .utf8)
+        let capped = problems.split(separator: "\n").first { $0.contains("\"code\":\"team-member-limit\"") }
+        #expect(capped?.contains("\"file\":\"groups.jsonl\",\"line\":1") == true)
+        #expect(capped?.contains("250 left out of the team (user200, user201") == true, "\(capped ?? "")")
+        #expect(problems.contains("team-member-limit-capped"), "the source limit 500 is over the cap")
+        await fixture.server.shutdown()
+    }
 }

@@ -43,7 +43,12 @@ extension HistoryNormalizer {
             guard attach != nil || message.hasBody else {
                 return .rejected(code: "missing-field", reason: "a custom message needs attach or body")
             }
-            message.attachment = attach.map(Attachment.object)
+            // A combined (forwarded) record's file is re-hosted like any attachment's.
+            guard var a = attach, Self.isCombinedRecord(a), let url = a["url"]?.string, !url.isEmpty else {
+                message.attachment = attach.map(Attachment.object)
+                return .message(message, warnings: warnings, oldURL: nil)
+            }
+            return rehosted(&a, url: url, into: message, warnings: warnings)
         default:  // media: 1 image, 2 audio, 3 video, 6 file
             guard var a = attach, let url = a["url"]?.string, !url.isEmpty else {
                 return .rejected(code: "invalid-attach", reason: "a type \(type) message needs attach with url")
@@ -54,18 +59,30 @@ extension HistoryNormalizer {
             if let ext = a["ext"]?.string, Self.mayHaveOuterWhitespace(ext) {
                 a["ext"] = .string(ext.trimmingCharacters(in: .whitespaces))
             }
-            if let hosted = mapping.file(url) {
-                a["url"] = .string(hosted.url)
-                a["md5"] = .string(hosted.md5)
-                a["size"] = .int(Int64(hosted.size))
-                message.attachment = .object(a)
-                return .message(message, warnings: warnings, oldURL: nil)
-            }
-            message.attachment = .object(a)
-            warnings.append("attachment \(url) is not re-hosted: the old URL is kept")
-            return .message(message, warnings: warnings, oldURL: url)
+            return rehosted(&a, url: url, into: message, warnings: warnings)
         }
         return .message(message, warnings: warnings, oldURL: nil)
+    }
+
+    /// Whether a custom message's attach is a combined (forwarded) record, whose `url` is a file:
+    /// `{"type":"combine","url":…}`, as the Easemob adapter writes it.
+    static func isCombinedRecord(_ attach: AttachObject) -> Bool { attach["type"]?.string == "combine" }
+
+    /// The message with its attachment's URL, md5 and size those of the re-hosted file, or with the
+    /// old URL kept and a warning.
+    private func rehosted(
+        _ a: inout AttachObject, url: String, into message: HistoryMessage, warnings: [String]
+    ) -> Outcome {
+        var message = message
+        if let hosted = mapping.file(url) {
+            a["url"] = .string(hosted.url)
+            a["md5"] = .string(hosted.md5)
+            a["size"] = .int(Int64(hosted.size))
+            message.attachment = .object(a)
+            return .message(message, warnings: warnings, oldURL: nil)
+        }
+        message.attachment = .object(a)
+        return .message(message, warnings: warnings + ["attachment \(url) is not re-hosted: the old URL is kept"], oldURL: url)
     }
 
     /// Whether trimming `.whitespaces` could change `text`: for ASCII text (nearly every file

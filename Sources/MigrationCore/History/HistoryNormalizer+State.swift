@@ -10,7 +10,7 @@ extension StateDatabase {
         extraFiles: [String: HostedFile] = [:], _ body: @Sendable (HistoryNormalizer.Mapping) throws -> T
     ) async throws -> T {
         try await pool.read { db in
-            let tx = HistoryTransaction(db: db, keyTable: "history_key_blocks")
+            let tx = HistoryTransaction(db: db, keyTable: "history_key_blocks", dryRun: false)
             let mapping = HistoryNormalizer.Mapping(
                 user: { (try? tx.resolveUser($0)) ?? .unknown },
                 team: { (try? tx.newID(.team, old: $0)) ?? nil },

@@ -100,8 +100,14 @@ extension Migration {
             context.origins = source.origins
             plans.append((stage.id, try await stage.register(context)))
         }
-        let problems = try await session.database.problems().filter { config.stages.contains($0.stage) }
-        let report = PlanReport(pipeline: config.name, rate: config.throttle.rate, plans: plans, problems: problems)
+        let database = session.database
+        let counts = try await database.problemCounts(stages: config.stages, plan: true)
+        let listed = try await database.listedProblems(
+            stages: config.stages, plan: true, perKind: PlanReport.listedPerKind)
+        let report = PlanReport(
+            pipeline: config.name, rate: config.throttle.rate, plans: plans, problems: listed, counts: counts)
+        try await ProblemsFile.write(
+            database: database, stages: config.stages, plan: true, to: session.output("problems.jsonl"))
         let markdown = report.markdown(checklist: OperatorChecklist.items(for: config))
         try Data(markdown.utf8).write(to: URL(fileURLWithPath: session.output("plan.md")), options: .atomic)
         try JSONFile.write(report, to: session.output("plan.json"))
@@ -138,12 +144,13 @@ extension Migration {
         let session = try PipelineSession.openExisting(pipelinePath: pipelinePath)
         let client = try makeClient(session.config, environment: environment, calls: CallRecorder())
         do {
-            let report = try await Verifier(database: session.database, client: client).verify()
+            var report = try await Verifier(database: session.database, client: client).verify()
+            report.account = try await SourceAccount.build(database: session.database)
             await client.shutdown()
             try Data(report.markdown(pipeline: session.config.name).utf8).write(
                 to: URL(fileURLWithPath: session.output("verify.md")), options: .atomic)
             try JSONFile.write(report, to: session.output("verify.json"))
-            return (report.differenceCount == 0 ? .done : .incomplete, report)
+            return (report.differenceCount == 0 && report.account.unaccounted == 0 ? .done : .incomplete, report)
         } catch {
             await client.shutdown()
             throw error

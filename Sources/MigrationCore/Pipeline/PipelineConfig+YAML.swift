@@ -53,6 +53,9 @@ extension PipelineConfig {
         var usersNode = try top.optionalSection("users")
         users = Users(accidMap: try usersNode?.optionalString("accid_map"))
         try usersNode?.finish()
+        var groupsNode = try top.optionalSection("groups")
+        groups = Groups(memberLimit: try groupsNode?.int("member_limit", default: 200, in: 2...100_000) ?? 200)
+        try groupsNode?.finish()
         var sessionsNode = try top.optionalSection("sessions")
         sessions = Sessions(
             limit: try sessionsNode?.int("limit", default: 3000, in: 1...100_000) ?? 3000,

@@ -14,6 +14,7 @@ public struct PipelineConfig: Sendable, Equatable {
     public var stages: [StageID]
     public var history: History
     public var users: Users
+    public var groups: Groups
     public var sessions: Sessions
     public var serve: Serve?
 
@@ -55,6 +56,13 @@ public struct PipelineConfig: Sendable, Equatable {
     public struct Users: Sendable, Equatable {
         /// Optional CSV of `old,new` accid renames.
         public var accidMap: String?
+    }
+
+    /// Groups stage options.
+    public struct Groups: Sendable, Equatable {
+        /// The app's team size cap (NIM console; 200 unless raised there): no team is created
+        /// larger, and members beyond it are reported.
+        public var memberLimit: Int
     }
 
     /// Sessions stage options.

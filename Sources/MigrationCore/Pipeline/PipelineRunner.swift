@@ -92,8 +92,7 @@ public struct PipelineRunner: Sendable {
             let c = counts[stage] ?? StageCounts()
             if c.failed > 0 || c.remaining > 0 { return .incomplete }
         }
-        let problems = try await database.problems()
-        if problems.contains(where: { $0.severity == .error && stages.contains($0.stage) }) { return .incomplete }
-        return .done
+        let problems = try await database.problemCounts(stages: stages, plan: false)
+        return problems.errors > 0 ? .incomplete : .done
     }
 }

@@ -54,7 +54,12 @@ public struct PipelineSession: Sendable {
         let source = try await PreparedSource.prepare(config)
         guard let stamp = source.stamp else { return source }
         if try await database.checkpoint(.users, "source-problems") != stamp {
-            try await database.record(problems: source.problems)
+            if let log = source.problemLog {
+                try await ProblemLog.forEach(log) { try await database.record(problems: $0) }
+            }
+            var book = AccountBook()
+            for (file, account) in source.account { book.set(file, account) }
+            try await database.setAccounts(layer: AccountBook.sourceLayer, book)
             try await database.setCheckpoint(.users, "source-problems", stamp)
         }
         return source

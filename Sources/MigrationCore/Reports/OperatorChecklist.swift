@@ -18,6 +18,10 @@ public enum OperatorChecklist {
             "Keep `state/\(config.name).sqlite` and `nim-migrate ids`: NIM keeps no old→new map of accounts or tids.",
         ]
         items.append(
+            "Console: the app's team size cap is \(config.groups.memberLimit) (`groups.member_limit`): no team is "
+                + "created larger and members beyond it are reported. Raise it in the NIM console first "
+                + "(NIM's default is 200), then set `groups.member_limit` to match and plan again.")
+        items.append(
             "Coexisting old and new apps: configure NIM's message CC URL (消息抄送) to `nim-migrate serve`'s "
                 + "`/nim/cc`, and give NetEase the incremental endpoint for messages after the cut-off.")
         return items

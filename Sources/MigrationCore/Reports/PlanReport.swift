@@ -2,16 +2,19 @@
 /// configured rate (the target's limit binds, not our speed); every source problem with its file
 /// and line; and the verdict a run would reach.
 public struct PlanReport: Sendable, Codable, Equatable {
-    /// Problems of one kind listed in `plan.md` (all of them are in `plan.json`): a real export can
-    /// have a million of one kind, which no one reads in Markdown.
-    static let listedPerKind = 200
+    /// Problems of one kind listed in `plan.md` and `plan.json` (all of them are in
+    /// `problems.jsonl`): a real export can have a million of one kind, which no one reads there.
+    public static let listedPerKind = 200
 
     public var pipeline: String
     public var rate: Int
     public var stages: [StageLine]
     public var totalCalls: Int
     public var estimatedSeconds: Double
+    /// Up to ``listedPerKind`` problems of each kind, by file and line.
     public var problems: [Problem]
+    /// Every problem, counted by kind and severity.
+    public var problemCounts: ProblemCounts
     /// `done` when a run would migrate everything; `incomplete` when lines would be left out.
     public var verdict: String
     public var exitCode: Int32
@@ -26,8 +29,11 @@ public struct PlanReport: Sendable, Codable, Equatable {
         public var outputs: [String: Int]
     }
 
-    /// Assembles the report from the stages' plans and the recorded problems.
-    public init(pipeline: String, rate: Int, plans: [(StageID, StagePlan)], problems: [Problem]) {
+    /// Assembles the report from the stages' plans and the recorded problems (all of them, or the
+    /// listed ones with `counts` of all).
+    public init(
+        pipeline: String, rate: Int, plans: [(StageID, StagePlan)], problems: [Problem], counts: ProblemCounts? = nil
+    ) {
         self.pipeline = pipeline
         self.rate = rate
         stages = plans.map { stage, plan in
@@ -37,8 +43,10 @@ public struct PlanReport: Sendable, Codable, Equatable {
         }
         totalCalls = stages.reduce(0) { $0 + $1.totalCalls }
         estimatedSeconds = Double(totalCalls) / Double(max(rate, 1))
-        self.problems = problems
-        let status: ExitStatus = problems.contains { $0.severity == .error } ? .incomplete : .done
+        problemCounts = counts ?? ProblemCounts(problems)
+        self.problems = Dictionary(grouping: problems, by: \.code).values.flatMap { $0.prefix(Self.listedPerKind) }
+            .sorted { ($0.code, $0.file, $0.line) < ($1.code, $1.file, $1.line) }
+        let status: ExitStatus = problemCounts.errors > 0 ? .incomplete : .done
         verdict = "\(status)"
         exitCode = status.rawValue
     }
@@ -67,17 +75,7 @@ public struct PlanReport: Sendable, Codable, Equatable {
                 out += "| \(stage) | \(what) | \(amount) |\n"
             }
         }
-        out += "\n## Problems in the source\n\n"
-        if problems.isEmpty { out += "None.\n" }
-        for (code, group) in Dictionary(grouping: problems, by: \.code).sorted(by: { $0.key < $1.key }) {
-            out += "\n### \(code) (\(group.count))\n\n"
-            for p in group.prefix(Self.listedPerKind) {
-                out += "- `\(p.location)` (\(p.severity.rawValue)): \(p.message)\n"
-            }
-            if group.count > Self.listedPerKind {
-                out += "- … and \(group.count - Self.listedPerKind) more of this kind: every one is in `plan.json`\n"
-            }
-        }
+        out += Self.problemsMarkdown(problems, counts: problemCounts, every: "`problems.jsonl`")
         out += "\n## Verdict\n\n"
         out +=
             verdict == "done"
@@ -88,5 +86,30 @@ public struct PlanReport: Sendable, Codable, Equatable {
             out += checklist.map { "- [ ] \($0)\n" }.joined()
         }
         return out
+    }
+
+    /// The problems section shared by the plan and the run's report: the count of each kind and
+    /// its first ``listedPerKind`` problems by file and line.
+    static func problemsMarkdown(_ listed: [Problem], counts: ProblemCounts, every: String) -> String {
+        var out = "\n## Problems in the source\n\n"
+        if counts.byCode.isEmpty { return out + "None.\n" }
+        out += "\(counts.errors) lines not migrated, \(counts.warnings) warnings; every one is in \(every).\n"
+        let byCode = Dictionary(grouping: listed, by: \.code)
+        for (code, count) in counts.byCode.sorted(by: { $0.key < $1.key }) {
+            out += "\n### \(code) (\(count))\n\n"
+            let shown = byCode[code] ?? []
+            for p in shown { out += "- `\(p.location)` (\(p.severity.rawValue)): \(p.message)\n" }
+            if count > shown.count { out += "- … and \(count - shown.count) more of this kind: every one is in \(every)\n" }
+        }
+        return out
+    }
+}
+
+extension ProblemCounts {
+    /// The counts of a list of problems.
+    init(_ problems: [Problem]) {
+        errors = problems.count { $0.severity == .error }
+        warnings = problems.count { $0.severity == .warning }
+        byCode = Dictionary(grouping: problems, by: \.code).mapValues(\.count)
     }
 }

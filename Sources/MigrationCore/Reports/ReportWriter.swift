@@ -1,8 +1,8 @@
 internal import Foundation
 
-/// Writes `report.md`, `report.json` and `failed.jsonl` of a run into `state/NAME/`.
+/// Writes `report.md`, `report.json`, `failed.jsonl` and `problems.jsonl` of a run into `state/NAME/`.
 public enum ReportWriter {
-    /// Writes the three files and returns the report.
+    /// Writes the four files and returns the report.
     @discardableResult
     public static func write(
         session: PipelineSession, stages: [StageID], status: ExitStatus, runID: Int64?,
@@ -15,6 +15,8 @@ public enum ReportWriter {
         try JSONFile.write(report, to: session.output("report.json"))
         try await FailedItemsWriter.write(
             database: session.database, stages: stages, to: session.output("failed.jsonl"))
+        try await ProblemsFile.write(
+            database: session.database, stages: stages, plan: false, to: session.output("problems.jsonl"))
         return report
     }
 }

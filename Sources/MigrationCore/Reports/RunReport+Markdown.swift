@@ -21,14 +21,7 @@ extension RunReport {
             }
         }
         out += plannedBesideMade()
-        out += "\n## Problems in the source\n\n"
-        if problems.byCode.isEmpty {
-            out += "None.\n"
-        } else {
-            out +=
-                "\(problems.errors) lines not migrated, \(problems.warnings) warnings.\n\n| kind | lines |\n|---|---:|\n"
-            for (code, count) in problems.byCode.sorted(by: { $0.key < $1.key }) { out += "| \(code) | \(count) |\n" }
-        }
+        out += PlanReport.problemsMarkdown(listedProblems, counts: problems, every: "`problems.jsonl`")
         out += "\nEvery failed item and rejected line, with file, line and reason: `failed.jsonl`.\n"
         return out
     }

@@ -6,7 +6,10 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var status: String
     public var exitCode: Int32
     public var stages: [StageReport]
-    public var problems: ProblemSummary
+    /// Problems of the source, counted by kind (what the run found; a dry run's are not counted).
+    public var problems: ProblemCounts
+    /// Up to 200 problems of each kind, by file and line (every one is in `problems.jsonl`).
+    public var listedProblems: [Problem]
     public var failedItems: Int
     /// `throttle.rate`, for the planned duration beside the real one.
     public var rate: Int?
@@ -29,13 +32,6 @@ public struct RunReport: Sendable, Codable, Equatable {
         public var runWallTimeSeconds: Double?
     }
 
-    /// Problems found in the source, by kind.
-    public struct ProblemSummary: Sendable, Codable, Equatable {
-        public var errors: Int
-        public var warnings: Int
-        public var byCode: [String: Int]
-    }
-
     /// Builds the report of `stages` from the state database.
     public static func build(
         database: StateDatabase, pipeline: String, stages: [StageID], status: ExitStatus, runID: Int64?,
@@ -50,7 +46,8 @@ public struct RunReport: Sendable, Codable, Equatable {
             runCalls = try await database.callStats(run: runID)
             runWall = try await database.stageWallTime(run: runID)
         }
-        let problems = try await database.problems()
+        let problems = try await database.problemCounts(stages: stages, plan: false)
+        let listed = try await database.listedProblems(stages: stages, plan: false, perKind: PlanReport.listedPerKind)
         let reports = stages.map { stage in
             let stageCalls = calls[stage] ?? [:]
             let sum = stageCalls.values.reduce(CallStats(), +)
@@ -62,10 +59,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         }
         return RunReport(
             pipeline: pipeline, runID: runID, status: "\(status)", exitCode: status.rawValue, stages: reports,
-            problems: ProblemSummary(
-                errors: problems.count { $0.severity == .error },
-                warnings: problems.count { $0.severity == .warning },
-                byCode: Dictionary(grouping: problems, by: \.code).mapValues(\.count)),
+            problems: problems, listedProblems: listed,
             failedItems: reports.reduce(0) { $0 + $1.items.failed }, rate: rate)
     }
 }

@@ -8,6 +8,8 @@ public struct VerifyReport: Sendable, Codable, Equatable {
     }
 
     public var entities: [String: Entity] = [:]
+    /// Every element of the source files, accounted for.
+    public var account = SourceAccount()
 
     public init() {}
 
@@ -34,6 +36,6 @@ public struct VerifyReport: Sendable, Codable, Equatable {
         for (name, entity) in entities.sorted(by: { $0.key < $1.key }) where !entity.differences.isEmpty {
             out += "\n## \(name)\n\n" + entity.differences.map { "- \($0)\n" }.joined()
         }
-        return out
+        return out + account.markdown()
     }
 }

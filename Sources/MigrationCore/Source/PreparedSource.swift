@@ -5,18 +5,22 @@ internal import Foundation
 public struct PreparedSource: Sendable {
     public var export: ExportFolder
     public var origins: SourceOrigins
-    /// Problems found by the adapter (recorded with the stages' own).
-    public var problems: [Problem]
+    /// The file of the problems found by the adapter (recorded with the stages' own), if any.
+    public var problemLog: String?
+    /// Per original file, how the adapter accounted for its entries.
+    public var account: [String: ElementAccount]
     /// Identifies the conversion the problems belong to (nil: no adapter), so they are recorded
     /// once per conversion, not at every start.
     public var stamp: String?
 
     public init(
-        export: ExportFolder, origins: SourceOrigins = .identity, problems: [Problem] = [], stamp: String? = nil
+        export: ExportFolder, origins: SourceOrigins = .identity, problemLog: String? = nil,
+        account: [String: ElementAccount] = [:], stamp: String? = nil
     ) {
         self.export = export
         self.origins = origins
-        self.problems = problems
+        self.problemLog = problemLog
+        self.account = account
         self.stamp = stamp
     }
 

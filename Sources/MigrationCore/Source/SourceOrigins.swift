@@ -13,8 +13,14 @@ public struct SourceOrigins: Sendable, Equatable, Codable {
     /// No translation (a canonical export).
     public static let identity = SourceOrigins()
 
-    /// The original location of `line` of the converted `file` (itself when unknown).
+    /// The name under which the origins of a converted file's avatar or icon values are kept (an
+    /// Easemob avatar comes from a user-attribute file, not from the users page).
+    public static func iconFile(_ file: String) -> String { file + "#icon" }
+
+    /// The original location of `line` of the converted `file` (itself when unknown; the line
+    /// itself for an icon origin that was not kept).
     public func locate(_ file: String, _ line: Int) -> (file: String, line: Int) {
+        if file.hasSuffix("#icon"), lines[file] == nil { return locate(String(file.dropLast("#icon".count)), line) }
         guard let pairs = lines[file], line >= 1, 2 * line <= pairs.count else { return (file, line) }
         let index = Int(pairs[2 * line - 2])
         guard files.indices.contains(index) else { return (file, line) }
@@ -55,7 +61,8 @@ public struct SourceOrigins: Sendable, Equatable, Codable {
 
     /// The work item with its source location translated.
     public func apply(_ item: NewWorkItem) -> NewWorkItem {
-        guard !lines.isEmpty, let file = item.sourceFile, let line = item.sourceLine else { return item }
+        guard let file = item.sourceFile, let line = item.sourceLine, !lines.isEmpty || file.hasSuffix("#icon")
+        else { return item }
         var item = item
         let origin = locate(file, line)
         item.sourceFile = origin.file

@@ -96,12 +96,14 @@ public struct FilesStage: Stage {
             for row in rows {
                 guard let user = decodeJSON(SourceUser.self, row.payload), let icon = user.icon, !icon.isEmpty
                 else { continue }
-                items.append(Self.fileItem(icon, file: row.file, line: row.line))
+                // Named where the avatar came from (an Easemob user-attribute file, say).
+                let origin = SourceOrigins.iconFile(row.file)
+                items.append(Self.fileItem(icon, file: origin, line: row.line))
                 let payload = String(
                     decoding: try encoder.encode(AvatarPayload(accid: user.accid, url: icon)), as: UTF8.self)
                 items.append(
                     NewWorkItem(
-                        key: "avatar:" + user.accid, kind: "avatar", payload: payload, sourceFile: row.file,
+                        key: "avatar:" + user.accid, kind: "avatar", payload: payload, sourceFile: origin,
                         sourceLine: row.line))
             }
             try await emit(items)
@@ -131,10 +133,12 @@ public struct FilesStage: Stage {
         try await LineReader(path: services.export.path(file)).forEachLine { line, bytes in
             // The line's members as the history stage reads them (no objects built for the rest).
             guard let bytes, let fields = bytes.withUnsafeBytes({ MessageFields.read($0.bindMemory(to: UInt8.self)) }),
-                let type = fields.type.flatMap(HistoryNormalizer.integer), Self.mediaTypes.contains(type)
+                let type = fields.type.flatMap(HistoryNormalizer.integer), Self.mediaTypes.contains(type) || type == 100
             else { return }
             var attach = fields.attachObject?.json ?? fields.attach
             if case .string(let text)? = attach { attach = try? JSONValue.parse(Data(text.utf8)) }
+            // Of custom messages, only a combined record's file is re-hosted.
+            if type == 100, attach?["type"]?.string != "combine" { return }
             guard let url = attach?["url"]?.string, !url.isEmpty, seen.insert(url).inserted else { return }
             if seen.count > 100_000 { seen.removeAll(keepingCapacity: true) }
             items.append(Self.fileItem(url, file: file, line: line, fetch: fields.fetch, attach: attach))

@@ -24,10 +24,10 @@ extension GroupsStage {
             }
             return out
         }
-        let admins = try await resolve(reader.idList("admins"))
+        var admins = try await resolve(reader.idList("admins"))
         var members = try await resolve(reader.idList("members"))
         for admin in admins where !members.contains(admin) { members.append(admin) }
-        let muted = try await resolve(reader.idList("muted")).filter { members.contains($0) }
+        var muted = try await resolve(reader.idList("muted")).filter { members.contains($0) }
         if !leftOut.isEmpty {
             reader.problem(
                 "group-members", "group \(gid): left out of the team: \(leftOut.joined(separator: "; "))", .warning)
@@ -40,13 +40,37 @@ extension GroupsStage {
         settings.invitemode = reader.int("invitemode", allowed: 0...1)
         settings.uptinfomode = reader.int("uptinfomode", allowed: 0...1)
         settings.upcustommode = reader.int("upcustommode", allowed: 0...1)
-        let limit = reader.int("teamMemberLimit", allowed: 2...100_000) ?? 200
-        if members.count + 1 > limit {
+        // The team's size: the source's limit, never over the app's cap (`groups.member_limit`),
+        // raised to hold the members up to that cap; members beyond the cap are left out.
+        let cap = services.config.groups.memberLimit
+        let sourceLimit = reader.int("teamMemberLimit", allowed: 2...100_000) ?? min(200, cap)
+        if sourceLimit > cap {
             reader.problem(
-                "team-member-limit", "group \(gid) has \(members.count + 1) members, over its limit \(limit): raised",
+                "team-member-limit-capped",
+                "group \(gid): its limit \(sourceLimit) is over groups.member_limit \(cap): the team is created "
+                    + "with \(cap) (raise the cap in the NIM console and in the pipeline to keep \(sourceLimit))",
                 .warning)
         }
-        settings.teamMemberLimit = max(limit, members.count + 1)
+        if members.count + 1 > cap {
+            // Managers are kept first, then members in source order.
+            var kept = Set(admins.prefix(cap - 1))
+            for member in members where kept.count < cap - 1 { kept.insert(member) }
+            let beyond = members.filter { !kept.contains($0) }
+            members = members.filter(kept.contains)
+            admins = admins.filter(kept.contains)
+            muted = muted.filter(kept.contains)
+            reader.problem(
+                "team-member-limit",
+                "group \(gid) has \(members.count + 1) members, over groups.member_limit \(cap): "
+                    + "\(beyond.count) left out of the team (\(beyond.prefix(20).joined(separator: ", "))"
+                    + "\(beyond.count > 20 ? ", …" : ""))",
+                .warning)
+        } else if members.count + 1 > sourceLimit {
+            reader.problem(
+                "team-member-limit", "group \(gid) has \(members.count + 1) members, over its limit \(sourceLimit): raised",
+                .warning)
+        }
+        settings.teamMemberLimit = min(max(sourceLimit, members.count + 1), cap)
         let (custom, marked) = GroupPlan.markedCustom(reader.text("custom", limit: 1024), gid: gid)
         if !marked {
             reader.problem(

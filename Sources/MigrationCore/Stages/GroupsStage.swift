@@ -37,15 +37,21 @@ public struct GroupsStage: Stage {
             var items: [NewWorkItem] = []
             var problems: [Problem] = []
             var seen: [String: Int] = [:]
+            var book = AccountBook()
             try await LineReader(path: export.path(Self.file)).forEachLine { line, bytes in
+                let origin = context.origins.locate(Self.file, line).file
+                book.read(origin)
                 switch RecordReader.parse(bytes, stage: id, file: Self.file, line: line) {
-                case .failure(let problem): problems.append(problem)
+                case .failure(let problem):
+                    problems.append(problem)
+                    book.reported(origin)
                 case .success(var reader):
                     if let plan = try await readGroup(&reader, context) {
                         if let first = seen[plan.gid] {
                             reader.problem(
                                 "duplicate-group",
                                 "gid \(plan.gid) is listed again; the first (\(Self.file):\(first)) is migrated")
+                            book.reported(origin)
                         } else {
                             seen[plan.gid] = line
                             items.append(
@@ -53,7 +59,10 @@ public struct GroupsStage: Stage {
                                     key: "team:\(plan.gid)", kind: "team",
                                     payload: String(decoding: try encoder.encode(plan), as: UTF8.self),
                                     sourceFile: Self.file, sourceLine: line))
+                            book.passed(origin)
                         }
+                    } else if !reader.problems.isEmpty {
+                        book.reported(origin)
                     }
                     problems.append(contentsOf: reader.problems)
                 }
@@ -64,6 +73,7 @@ public struct GroupsStage: Stage {
             }
             try await emit(items)
             try await context.report(problems)
+            try await context.database.setAccounts(layer: id.rawValue, book)
         }
         return try await plan(context)
     }

@@ -31,16 +31,21 @@ extension HistoryStage {
         var reader = LineBatches(handle: handle, offset: cursor.offset, line: cursor.line)
         let file = (name: file, item: item)
         while true {
+            let fresh = cursor.offset == 0
             let finished = try commit(file: file, &cursor, context, state) { tx in
                 var count = 0
+                var account = ElementAccount()
+                var finished = false
                 while count < Self.chunkLines {
                     guard let spans = try reader.next(limit: Self.chunkLines - count) else {
-                        return (finished: true, offset: reader.offset, line: reader.line)
+                        finished = true
+                        break
                     }
-                    try chunk(spans, in: reader.buffer, file: file, tx, state)
+                    try chunk(spans, in: reader.buffer, file: file, tx, state, &account)
                     count += spans.count
                 }
-                return (finished: false, offset: reader.offset, line: reader.line)
+                if !tx.dryRun { try tx.addAccount(file.name, account, fresh: fresh) }
+                return (finished: finished, offset: reader.offset, line: reader.line)
             }
             if finished { return true }
             if context.stop.isRequested { return false }
@@ -58,6 +63,9 @@ extension HistoryStage {
         }
         return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
+
+    /// How the normaliser's warning about an attachment left at its old URL ends.
+    static let oldURLWarning = "the old URL is kept"
 
     /// What reading a line ahead of its turn found.
     enum LineRead {
@@ -115,7 +123,7 @@ extension HistoryStage {
     /// Normalises a chunk's lines: appends the kept ones to the output, records keys and problems.
     private func chunk(
         _ spans: [LineSpan], in buffer: [UInt8], file: (name: String, item: Int64), _ tx: HistoryTransaction,
-        _ state: PassState
+        _ state: PassState, _ account: inout ElementAccount
     ) throws {
         let (output, cache, keys) = (state.output, state.cache, state.keys)
         let dryRun = output.directory == nil
@@ -154,10 +162,12 @@ extension HistoryStage {
                     }
                 }
                 let outcome: HistoryNormalizer.Outcome
+                if reads.current != .blank { account.read += 1 }
                 switch reads.current {
                 case .blank: continue
                 case .tooLong:
                     try problem(span.number, "line-too-long", "line is longer than 1 MiB")
+                    account.reported += 1
                     continue
                 case .notAnObject: outcome = HistoryNormalizer.notAnObject
                 case .fields where index % 2 == 0: outcome = normalizer.normalize(even)
@@ -166,7 +176,8 @@ extension HistoryStage {
                 switch outcome {
                 case .rejected(let code, let reason):
                     try problem(span.number, code, reason)
-                case .message(let message, let warnings, _):
+                    account.reported += 1
+                case .message(let message, let warnings, let oldURL):
                     var seen: HistoryTransaction.KeyInsert = .new
                     var hash: Int64 = 0
                     let kept = try output.append(team: message.isTeam, { message.write(into: &$0) }) { text in
@@ -175,11 +186,17 @@ extension HistoryStage {
                         return seen == .new
                     }
                     if kept {
+                        account.passed += 1
                         if !dryRun, let old = message.sourceMsgid {
                             try tx.map(IDMapping(kind: .message, old: old, new: String(message.msgid)))
                         }
-                        for warning in warnings { try problem(span.number, "normalized", warning, .warning) }
+                        for warning in warnings {
+                            // A message that keeps its old URL is listed by its own line, under its own kind.
+                            let code = oldURL != nil && warning.hasSuffix(Self.oldURLWarning) ? "old-url-kept" : "normalized"
+                            try problem(span.number, code, warning, .warning)
+                        }
                     } else if case .seen(let first, let firstHash) = seen {
+                        account.reported += 1
                         if firstHash == hash {
                             try problem(
                                 span.number, "duplicate-message", "the same message as \(first): dropped", .warning)

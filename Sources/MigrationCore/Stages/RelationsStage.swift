@@ -38,8 +38,10 @@ public struct RelationsStage: Stage {
             export.fingerprint([UsersStage.file, Self.friendsFile, Self.blocksFile]) + "|map:"
             + services.accidMap.fingerprint
         try await context.registerOnce(fingerprint: fingerprint) { emit in
-            if export.has(Self.friendsFile) { try await readFriends(context, emit) }
-            if export.has(Self.blocksFile) { try await readBlocks(context, emit) }
+            var book = AccountBook()
+            if export.has(Self.friendsFile) { try await readFriends(context, &book, emit) }
+            if export.has(Self.blocksFile) { try await readBlocks(context, &book, emit) }
+            try await context.database.setAccounts(layer: id.rawValue, book)
         }
         return try await context.plan([
             ("friend", "friend/add.action"), ("alias", "friend/update.action"),
@@ -47,10 +49,12 @@ public struct RelationsStage: Stage {
         ])
     }
 
-    private func readFriends(_ context: StageContext, _ emit: ([NewWorkItem]) async throws -> Void) async throws {
+    private func readFriends(
+        _ context: StageContext, _ book: inout AccountBook, _ emit: ([NewWorkItem]) async throws -> Void
+    ) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        try await readLines(Self.friendsFile, context, emit) { line in
+        try await readLines(Self.friendsFile, context, &book, emit) { line in
             var reader = line
             defer { line = reader }
             guard let a = reader.requiredID("accid"), let b = reader.requiredID("faccid") else { return [] }
@@ -75,9 +79,11 @@ public struct RelationsStage: Stage {
         }
     }
 
-    private func readBlocks(_ context: StageContext, _ emit: ([NewWorkItem]) async throws -> Void) async throws {
+    private func readBlocks(
+        _ context: StageContext, _ book: inout AccountBook, _ emit: ([NewWorkItem]) async throws -> Void
+    ) async throws {
         let encoder = JSONEncoder()
-        try await readLines(Self.blocksFile, context, emit) { line in
+        try await readLines(Self.blocksFile, context, &book, emit) { line in
             var reader = line
             defer { line = reader }
             guard let a = reader.requiredID("accid"), let b = reader.requiredID("targetAcc") else { return [] }
@@ -110,24 +116,37 @@ public struct RelationsStage: Stage {
             }
             return (x, y)
         case (.failure(let p), _), (_, .failure(let p)):
-            reader.problem(p.code, "\(p.text): relation left out")
+            // A user who is not in the export at all (Easemob keeps deleted users in block lists)
+            // leaves nothing to migrate: a warning. Invalid and colliding accounts are errors.
+            reader.problem(p.code, "\(p.text): relation left out", p.code == "unknown-user" ? .warning : .error)
             return nil
         }
     }
 
     /// Streams one file, turning each line into items and problems, in batches.
     private func readLines(
-        _ file: String, _ context: StageContext, _ emit: ([NewWorkItem]) async throws -> Void,
+        _ file: String, _ context: StageContext, _ book: inout AccountBook,
+        _ emit: ([NewWorkItem]) async throws -> Void,
         _ body: (inout RecordReader) async throws -> [NewWorkItem]
     ) async throws {
         var items: [NewWorkItem] = []
         var problems: [Problem] = []
         try await LineReader(path: services.export.path(file)).forEachLine { line, bytes in
+            let origin = context.origins.locate(file, line).file
+            book.read(origin)
             switch RecordReader.parse(bytes, stage: id, file: file, line: line) {
-            case .failure(let problem): problems.append(problem)
+            case .failure(let problem):
+                problems.append(problem)
+                book.reported(origin)
             case .success(var reader):
-                items.append(contentsOf: try await body(&reader))
+                let lineItems = try await body(&reader)
+                items.append(contentsOf: lineItems)
                 problems.append(contentsOf: reader.problems)
+                if !lineItems.isEmpty {
+                    book.passed(origin)
+                } else if !reader.problems.isEmpty {
+                    book.reported(origin)
+                }
             }
             if items.count >= 5000 || problems.count >= 5000 {
                 try await emit(items)

@@ -50,16 +50,25 @@ extension SessionsStage {
         guard services.export.has(Self.file) else { return }
         var problems: [Problem] = []
         var lines: [(Int, Data)] = []
+        var book = AccountBook()
+        let origin = context.origins.locate(Self.file, 1).file
         func flush() throws {
             try database.sessionBatch { tx in
                 for (line, bytes) in lines {
-                    if let problem = try Self.addKnown(bytes, line: line, tx, stage: id) { problems.append(problem) }
+                    if let problem = try Self.addKnown(bytes, line: line, tx, stage: id) {
+                        problems.append(problem)
+                        book.reported(origin)
+                    } else {
+                        book.passed(origin)
+                    }
                 }
             }
             lines.removeAll(keepingCapacity: true)
         }
         try await LineReader(path: services.export.path(Self.file)).forEachLine { number, bytes in
+            book.read(origin)
             guard let bytes else {
+                book.reported(origin)
                 problems.append(
                     Problem(
                         stage: id, file: Self.file, line: number, code: "line-too-long",
@@ -71,6 +80,7 @@ extension SessionsStage {
         }
         try flush()
         try await context.report(problems)
+        try await database.setAccounts(layer: id.rawValue, book)
     }
 
     private static func addKnown(_ bytes: Data, line: Int, _ tx: SessionTransaction, stage: StageID) throws -> Problem?

@@ -30,8 +30,10 @@ public struct UsersStage: Stage {
                 ])
                 return
             }
-            try await readAccounts(context)
-            try await reportCollisions(context)
+            var book = AccountBook()
+            try await readAccounts(context, &book)
+            try await reportCollisions(context, &book)
+            try await context.database.setAccounts(layer: id.rawValue, book)
             try await context.database.forEachAcceptedUser(batch: 5000) { rows in
                 try await emit(
                     rows.map {
@@ -46,11 +48,12 @@ public struct UsersStage: Stage {
     }
 
     /// Pass over users.jsonl into `source_user`.
-    private func readAccounts(_ context: StageContext) async throws {
+    private func readAccounts(_ context: StageContext, _ book: inout AccountBook) async throws {
         var rows: [SourceUserRow] = []
         var problems: [Problem] = []
         func flush() async throws {
             for (duplicate, first) in try await context.database.insertSourceUsers(rows) {
+                if duplicate.status == .ok { book.withdrawn(context.origins.locate(duplicate.file, duplicate.line).file) }
                 problems.append(
                     Problem(
                         stage: id, file: duplicate.file, line: duplicate.line, code: "duplicate-user",
@@ -64,8 +67,12 @@ public struct UsersStage: Stage {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try await LineReader(path: services.export.path(Self.file)).forEachLine { line, bytes in
+            let origin = context.origins.locate(Self.file, line).file
+            book.read(origin)
             switch RecordReader.parse(bytes, stage: id, file: Self.file, line: line) {
-            case .failure(let problem): problems.append(problem)
+            case .failure(let problem):
+                problems.append(problem)
+                book.reported(origin)
             case .success(var reader):
                 if var user = SourceUser.read(&reader) {
                     let mapped = services.accidMap.apply(user.accid)
@@ -76,6 +83,9 @@ public struct UsersStage: Stage {
                             "invalid-accid",
                             reason + renamed + "; not migrated, nor its relations, memberships and messages")
                         status = .invalid
+                        book.reported(origin)
+                    } else {
+                        book.passed(origin)
                     }
                     if user.token == nil { user.token = CheckSum.nonce() }
                     let original = user.accid
@@ -86,6 +96,8 @@ public struct UsersStage: Stage {
                             original: original, nim: AccidRules.nim(mapped), status: status, file: Self.file,
                             line: line,
                             payload: payload))
+                } else {
+                    book.reported(origin)
                 }
                 problems.append(contentsOf: reader.problems)
             }
@@ -94,10 +106,11 @@ public struct UsersStage: Stage {
         try await flush()
     }
 
-    private func reportCollisions(_ context: StageContext) async throws {
+    private func reportCollisions(_ context: StageContext, _ book: inout AccountBook) async throws {
         var problems: [Problem] = []
         for group in try await context.database.markCollidingUsers() {
             for row in group {
+                book.withdrawn(context.origins.locate(row.file, row.line).file)
                 let others = group.filter { $0 != row }.map { "'\($0.original)' (\($0.file):\($0.line))" }
                 problems.append(
                     Problem(

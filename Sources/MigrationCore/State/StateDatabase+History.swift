@@ -7,10 +7,13 @@ internal import GRDBSQLite
 public final class HistoryTransaction {
     let db: Database
     let keyTable: String
+    /// A dry run's pass: its problems are the plan's only.
+    let dryRun: Bool
 
-    init(db: Database, keyTable: String) {
+    init(db: Database, keyTable: String, dryRun: Bool) {
         self.db = db
         self.keyTable = keyTable
+        self.dryRun = dryRun
     }
 
     /// What the key store said about a message key.
@@ -77,7 +80,13 @@ public final class HistoryTransaction {
 
     /// Records a problem of a line.
     public func record(_ problem: Problem) throws {
-        try StateDatabase.insert(problem, in: db)
+        try StateDatabase.insert(problem, dryRun: dryRun, in: db)
+    }
+
+    /// Adds a chunk's counts to a message file's account (`fresh`: the chunk starts the file, so
+    /// the counts of an earlier, abandoned pass over it are replaced).
+    public func addAccount(_ file: String, _ account: ElementAccount, fresh: Bool) throws {
+        try StateDatabase.addAccount(layer: StageID.history.rawValue, file: file, account, replace: fresh, in: db)
     }
 
     /// Sets a stage checkpoint value.
@@ -119,12 +128,16 @@ extension StateDatabase {
     /// sequential writer). `plan` keeps dry-run keys apart from the run's.
     public func historyChunk<T>(plan: Bool, _ body: (HistoryTransaction) throws -> T) throws -> T {
         try pool.write { db in
-            try body(HistoryTransaction(db: db, keyTable: plan ? "plan_history_key_blocks" : "history_key_blocks"))
+            try body(
+                HistoryTransaction(
+                    db: db, keyTable: plan ? "plan_history_key_blocks" : "history_key_blocks", dryRun: plan))
         }
     }
 
     /// Forgets the dry run's keys (each plan starts afresh).
     public func clearPlanHistoryKeys() async throws {
-        try await pool.write { db in try db.execute(sql: "DELETE FROM plan_history_key_blocks") }
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM plan_history_key_blocks; DELETE FROM problem WHERE dry_run = 1")
+        }
     }
 }

@@ -160,6 +160,23 @@ extension StateDatabase {
                     );
                     """)
         }
+        // Per-file element accounts (SPEC §9), and problems a dry run found that a run re-derives.
+        migrator.registerMigration("v7-element-accounts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE element_account (
+                        layer TEXT NOT NULL,
+                        file TEXT NOT NULL,
+                        read INTEGER NOT NULL,
+                        passed INTEGER NOT NULL,
+                        merged INTEGER NOT NULL,
+                        reported INTEGER NOT NULL,
+                        PRIMARY KEY (layer, file)
+                    ) WITHOUT ROWID;
+                    ALTER TABLE problem ADD COLUMN dry_run INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX problem_by_code ON problem (dry_run, code, id);
+                    """)
+        }
         return migrator
     }
 }

@@ -91,42 +91,4 @@ public final class StateDatabase: Sendable {
                 arguments: [stage.rawValue, key, value])
         }
     }
-
-    // MARK: Problems
-
-    /// Records validation problems; the same problem recorded twice is kept once.
-    public func record(problems: [Problem]) async throws {
-        guard !problems.isEmpty else { return }
-        try await pool.write { db in
-            for problem in problems { try Self.insert(problem, in: db) }
-        }
-    }
-
-    /// Records one problem on an open connection (inside another transaction).
-    static func insert(_ problem: Problem, in db: Database) throws {
-        try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO problem (stage, file, line, code, message, severity) VALUES (?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [
-            problem.stage.rawValue, problem.file, problem.line, problem.code, problem.message,
-            problem.severity.rawValue,
-        ])
-    }
-
-    /// Every recorded problem, in stage, file and line order.
-    public func problems(stage: StageID? = nil) async throws -> [Problem] {
-        try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT stage, file, line, code, message, severity FROM problem
-                    WHERE ?1 IS NULL OR stage = ?1 ORDER BY id
-                    """, arguments: [stage?.rawValue])
-            return rows.compactMap { row in
-                guard let stage = StageID(rawValue: row["stage"]) else { return nil }
-                return Problem(
-                    stage: stage, file: row["file"], line: row["line"], code: row["code"], message: row["message"],
-                    severity: Problem.Severity(rawValue: row["severity"]) ?? .error)
-            }
-        }
-    }
 }

@@ -13,6 +13,11 @@ struct EasemobDocument {
     var problems: [Problem] = []
     /// Whether one of the paths was found.
     var found = false
+    /// The paging cursor the response still carries (top-level `cursor` or `data.cursor`), when
+    /// it is a non-empty text: Easemob gives one only when more pages follow.
+    var cursor: String?
+    /// Elements that are not valid JSON (each reported, and left out).
+    var unparsed = 0
 
     /// Reads `root/name` and takes the array at the first of `paths` that exists.
     init(root: String, name: String, paths: [[String]], stage: StageID) {
@@ -34,14 +39,23 @@ struct EasemobDocument {
                     message: "not an Easemob response with a \(described) array: file left out"))
         }
         for element in scan.elements {
-            guard let value = try? JSONValue.parse(element.bytes) else {
+            do {
+                elements.append(Element(value: try JSONValue.parse(element.bytes), line: element.line))
+            } catch {
+                unparsed += 1
+                let offset = (error as? JSONParseError)?.offset ?? 0
+                let line = element.line + element.bytes.prefix(offset).count { $0 == 0x0A }
                 problems.append(
                     Problem(
-                        stage: stage, file: name, line: element.line, code: "invalid-json",
-                        message: "an element of \(described) is not valid JSON: left out"))
-                continue
+                        stage: stage, file: name, line: line, code: "invalid-json",
+                        message: "an element of \(described) (from line \(element.line)) is not valid JSON "
+                            + "(\((error as? JSONParseError)?.reason ?? "unreadable")): left out"))
             }
-            elements.append(Element(value: value, line: element.line))
+        }
+        if scan.damage == nil, let whole = try? JSONValue.parse(data) {
+            for candidate in [whole["cursor"], whole["data"]?["cursor"]] {
+                if case .string(let text)? = candidate, !text.isEmpty { cursor = text }
+            }
         }
         if let damage = scan.damage {
             problems.append(
@@ -50,6 +64,17 @@ struct EasemobDocument {
                     message: "\(damage.reason): \(scan.elements.count) complete entries before this line are kept, "
                         + "the rest of the file is lost"))
         }
+    }
+
+    /// The problem of a saved page that still carries a cursor although no later page was saved:
+    /// the export stopped paging early, and what the next pages hold is missing.
+    func incompleteExport(_ name: String, stage: StageID, what: String) -> Problem? {
+        guard let cursor else { return nil }
+        return Problem(
+            stage: stage, file: name, line: 1, code: "incomplete-export",
+            message: "the last saved page still carries a cursor (\(cursor.prefix(40))): the export may be "
+                + "incomplete — \(what) on later pages are not in it. Fetch the next page with this cursor: if it "
+                + "is empty, nothing is missing (Easemob's docs show a cursor on a last page too)", severity: .warning)
     }
 
     /// A saved response's bytes, without the UTF-8 byte-order mark some tools write first.

@@ -12,7 +12,7 @@ internal import Foundation
 /// the adapter's own findings (skipped and damaged lines), which are recorded with the stages'.
 struct EasemobExport {
     /// Changes whenever the conversion's output could change, to force a new conversion.
-    static let version = "easemob-adapter-1"
+    static let version = "easemob-adapter-2"
 
     let root: String
     let output: String
@@ -59,30 +59,32 @@ struct EasemobExport {
         return CheckSum.hex(digest)
     }
 
-    /// Writes the canonical files, `origins.json`, `aliases.json` and `problems.jsonl`.
+    /// Writes the canonical files, `origins.json`, `aliases.json`, `account.json` (per original
+    /// file: entries read, converted, folded into another line, reported) and `problems.jsonl`.
     private func convert(into directory: String) async throws {
         var origins = SourceOriginsBuilder()
-        var problems: [Problem] = []
+        var book = AccountBook()
+        let log = try ProblemLog(path: directory + "/problems.jsonl")
         func has(_ folder: String) -> Bool { FileManager.default.fileExists(atPath: root + "/" + folder) }
-        if has("users") {
+        if has("users") || has("user-attributes") {
             let writer = try CanonicalFileWriter(directory: directory, name: UsersStage.file)
-            problems += try EasemobUsers(root: root).convert(into: writer, origins: &origins)
+            try log.append(contentsOf: try EasemobUsers(root: root).convert(into: writer, origins: &origins, book: &book))
             try writer.close()
         }
         let relations = EasemobRelations(root: root)
         if has("contacts") {
             let writer = try CanonicalFileWriter(directory: directory, name: RelationsStage.friendsFile)
-            problems += try relations.convertContacts(into: writer, origins: &origins)
+            try log.append(contentsOf: try relations.convertContacts(into: writer, origins: &origins, book: &book))
             try writer.close()
         }
         if has("blocks") {
             let writer = try CanonicalFileWriter(directory: directory, name: RelationsStage.blocksFile)
-            problems += try relations.convertBlocks(into: writer, origins: &origins)
+            try log.append(contentsOf: try relations.convertBlocks(into: writer, origins: &origins, book: &book))
             try writer.close()
         }
         if has("chatgroups") {
             let writer = try CanonicalFileWriter(directory: directory, name: GroupsStage.file)
-            problems += try EasemobGroups(root: root).convert(into: writer, origins: &origins)
+            try log.append(contentsOf: try EasemobGroups(root: root).convert(into: writer, origins: &origins, book: &book))
             try writer.close()
         }
         let localFiles = Set((try? FileManager.default.contentsOfDirectory(atPath: root + "/files")) ?? [])
@@ -91,20 +93,14 @@ struct EasemobExport {
         for file in messages.files() {
             let converted = file + ".jsonl"
             let writer = try CanonicalFileWriter(directory: directory, name: converted)
-            problems += try await messages.convert(file, into: writer, localFiles: localFiles)
+            try await messages.convert(file, into: writer, localFiles: localFiles, log: log, book: &book)
             try writer.close()
             aliases[file] = converted
         }
+        try log.close()
         try JSONFile.write(origins.origins, to: directory + "/origins.json")
         try JSONFile.write(aliases, to: directory + "/aliases.json")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var data = Data()
-        for problem in problems {
-            data.append(try encoder.encode(problem))
-            data.append(0x0A)
-        }
-        try data.write(to: URL(fileURLWithPath: directory + "/problems.jsonl"))
+        try JSONFile.write(book.files, to: directory + "/account.json")
     }
 
     /// The converted export as the stages see it.
@@ -114,10 +110,10 @@ struct EasemobExport {
             SourceOrigins.self, from: Data(contentsOf: URL(fileURLWithPath: output + "/origins.json")))
         let aliases = try decoder.decode(
             [String: String].self, from: Data(contentsOf: URL(fileURLWithPath: output + "/aliases.json")))
-        let lines = try Data(contentsOf: URL(fileURLWithPath: output + "/problems.jsonl")).split(separator: 0x0A)
-        let problems = try lines.map { try decoder.decode(Problem.self, from: Data($0)) }
+        let account = try decoder.decode(
+            [String: ElementAccount].self, from: Data(contentsOf: URL(fileURLWithPath: output + "/account.json")))
         return PreparedSource(
             export: ExportFolder(root: output, attachmentRoot: root, messageAliases: aliases), origins: origins,
-            problems: problems, stamp: stamp)
+            problemLog: output + "/problems.jsonl", account: account, stamp: stamp)
     }
 }

@@ -54,10 +54,16 @@ public struct EasemobMessage: Sendable {
             return .rejected(code: "missing-field", reason: "payload is missing")
         }
         var data: [String: JSONValue] = ["msgid": .string(msgid), "createTime": timestamp]
-        guard let from = payload["from"]?.string, let to = payload["to"]?.string else {
+        // Easemob's oldest documented lines name sender and receiver only at the top level.
+        guard let from = payload["from"]?.string ?? top["from"]?.string,
+            let to = payload["to"]?.string ?? top["to"]?.string
+        else {
             return .rejected(code: "missing-field", reason: "payload.from or payload.to is missing")
         }
-        switch top["chat_type"]?.string?.lowercased() {
+        let bodies = payload["bodies"]?.array ?? []
+        // The oldest documented variant puts chat_type in the body.
+        let chatType = top["chat_type"] ?? payload["chat_type"] ?? bodies.first?["chat_type"]
+        switch chatType?.string?.lowercased() {
         case "chat":
             data["from"] = .string(from)
             data["to"] = .string(to)
@@ -70,7 +76,6 @@ public struct EasemobMessage: Sendable {
         case let other:
             return .rejected(code: "invalid-type", reason: "chat_type \(other ?? "(missing)") is not chat or groupchat")
         }
-        let bodies = payload["bodies"]?.array ?? []
         guard case .object(let body)? = bodies.first else {
             return .rejected(code: "missing-field", reason: "payload.bodies is empty")
         }
@@ -79,7 +84,20 @@ public struct EasemobMessage: Sendable {
         if case .object(let ext)? = payload["ext"], !ext.isEmpty { data["ext"] = .object(ext) }
         let type: Int
         var fetch: [String: JSONValue] = [:]
-        switch body["type"]?.string {
+        if let secret = body["secret"]?.string, !secret.isEmpty {
+            fetch["headers"] = .object(["share-secret": .string(secret)])
+        }
+        if let url = body["url"]?.string, localFiles.contains(Self.lastSegment(url)) {
+            fetch["local"] = .string("files/" + Self.lastSegment(url))
+        }
+        // A combined (forwarded) record: `type` "combine", or only `subType` "sub_combine".
+        let isCombined = body["type"]?.string == "combine" || body["subType"]?.string == "sub_combine"
+        switch isCombined ? "combine" : body["type"]?.string {
+        case "combine":
+            type = 100
+            let (attach, summary) = Self.combined(body)
+            data["attach"] = .object(attach)
+            data["body"] = .string(summary)
         case "txt":
             type = 0
             data["body"] = .string(body["msg"]?.string ?? "")
@@ -89,12 +107,11 @@ public struct EasemobMessage: Sendable {
             guard let url = body["url"]?.string, !url.isEmpty else {
                 return .rejected(code: "invalid-attach", reason: "a \(kind) body without url")
             }
-            data["attach"] = .object(Self.media(body, url: url, withSize: kind == "img" || kind == "video"))
-            if let secret = body["secret"]?.string, !secret.isEmpty {
-                fetch["headers"] = .object(["share-secret": .string(secret)])
+            let attach = Self.media(body, url: url, kind: kind)
+            if attach["ext"] == nil {
+                warnings.append("the \(kind) attachment's name gives no extension: ext left out")
             }
-            let name = Self.lastSegment(url)
-            if localFiles.contains(name) { fetch["local"] = .string("files/" + name) }
+            data["attach"] = .object(attach)
         case "loc":
             type = 4
             var attach: [String: JSONValue] = [:]
@@ -117,14 +134,19 @@ public struct EasemobMessage: Sendable {
     }
 
     /// Image, audio, video and file attachments: name, size, extension, `w`/`h`, `dur` in ms.
-    static func media(_ body: [String: JSONValue], url: String, withSize: Bool) -> [String: JSONValue] {
+    ///
+    /// The extension is the file name's; a name without one (Easemob clients send `"image"`) takes
+    /// the URL's, and failing that the kind's usual format (an Easemob image is a JPEG, a voice
+    /// message AMR, a video MP4); a file of unknown kind gets none.
+    static func media(_ body: [String: JSONValue], url: String, kind: String) -> [String: JSONValue] {
         var attach: [String: JSONValue] = ["url": .string(url)]
         let name = body["filename"]?.string ?? lastSegment(url)
         attach["name"] = .string(name)
         if let size = body["file_length"].flatMap(HistoryNormalizer.integer) { attach["size"] = .int(size) }
-        if let dot = name.lastIndex(of: "."), name.index(after: dot) < name.endIndex {
-            attach["ext"] = .string(String(name[name.index(after: dot)...]).lowercased())
+        if let ext = extensionOf(name) ?? extensionOf(lastSegment(url)) ?? defaultExtensions[kind] {
+            attach["ext"] = .string(ext)
         }
+        let withSize = kind == "img" || kind == "video"
         if withSize, case .object(let size)? = body["size"] {
             if let w = size["width"].flatMap(HistoryNormalizer.integer) { attach["w"] = .int(w) }
             if let h = size["height"].flatMap(HistoryNormalizer.integer) { attach["h"] = .int(h) }
@@ -137,6 +159,31 @@ public struct EasemobMessage: Sendable {
         default: break
         }
         return attach
+    }
+
+    /// The usual format of each attachment kind in Easemob's clients, for names without one.
+    static let defaultExtensions = ["img": "jpg", "audio": "amr", "video": "mp4"]
+
+    /// The lower-cased extension of a file name (letters and digits, at most 8), if it has one.
+    static func extensionOf(_ name: String) -> String? {
+        guard let dot = name.lastIndex(of: "."), name.index(after: dot) < name.endIndex else { return nil }
+        let ext = name[name.index(after: dot)...]
+        guard ext.count <= 8, ext.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return nil }
+        return ext.lowercased()
+    }
+
+    /// A combined (forwarded) record → a custom message's attach keeping everything Easemob
+    /// gives (`title`, `summary`, `url` — re-hosted like any attachment —, `filename`,
+    /// `combineLevel`, `file_length` as `size`), and the text the message shows: its summary (or
+    /// title), never the compatibility text alone.
+    static func combined(_ body: [String: JSONValue]) -> (attach: [String: JSONValue], summary: String) {
+        var attach: [String: JSONValue] = ["type": .string("combine")]
+        for key in ["title", "summary", "url", "filename", "combineLevel", "compatibleText"] {
+            if let value = body[key], value != .null { attach[key] = value }
+        }
+        if let size = body["file_length"].flatMap(HistoryNormalizer.integer) { attach["size"] = .int(size) }
+        let summary = body["summary"]?.string ?? body["title"]?.string ?? body["msg"]?.string ?? ""
+        return (attach, summary)
     }
 
     /// A custom body's event and extensions; the old form (an array of one-key maps) and the

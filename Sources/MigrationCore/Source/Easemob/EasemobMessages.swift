@@ -13,35 +13,47 @@ struct EasemobMessages {
         return names.filter { !$0.hasPrefix(".") }.sorted().map { Self.folder + "/" + $0 }
     }
 
-    /// Converts one file into `writer`; returns its problems.
-    func convert(_ file: String, into writer: CanonicalFileWriter, localFiles: Set<String>) async throws -> [Problem] {
+    /// Converts one file into `writer`, its problems into `log`, and counts its lines in `book`.
+    func convert(
+        _ file: String, into writer: CanonicalFileWriter, localFiles: Set<String>, log: ProblemLog,
+        book: inout AccountBook
+    ) async throws {
         let path = root + "/" + file
         let message = EasemobMessage(localFiles: localFiles)
-        var problems: [Problem] = []
-        func problem(_ line: Int, _ code: String, _ reason: String, _ severity: Problem.Severity = .error) {
-            problems.append(
+        var account = ElementAccount()
+        func problem(_ line: Int, _ code: String, _ reason: String, _ severity: Problem.Severity = .error) throws {
+            try log.append(
                 Problem(stage: .history, file: file, line: line, code: code, message: reason, severity: severity))
         }
         do {
             try await LineReader(path: path, gzip: GzipChunks.isGzip(path)).forEachLine { number, bytes in
+                account.read += 1
                 guard let bytes else {
-                    problem(number, "line-too-long", "line is longer than 1 MiB")
+                    try problem(number, "line-too-long", "line is longer than 1 MiB")
+                    account.reported += 1
                     return
                 }
                 switch message.convert(bytes) {
                 case .line(let text, let warnings):
                     try writer.pad(toLine: number)
                     try writer.write(text)
-                    for warning in warnings { problem(number, "easemob-body", warning, .warning) }
-                case .skipped(let code, let reason): problem(number, code, reason, .warning)
-                case .rejected(let code, let reason): problem(number, code, reason)
+                    for warning in warnings { try problem(number, "easemob-body", warning, .warning) }
+                    account.passed += 1
+                case .skipped(let code, let reason):
+                    try problem(number, code, reason, .warning)
+                    account.reported += 1
+                case .rejected(let code, let reason):
+                    try problem(number, code, reason)
+                    account.reported += 1
                 }
             }
         } catch SourceError.damaged(_, let line, let reason) {
-            problem(line, "damaged-file", "\(reason): the rest of the file is lost")
+            try problem(line, "damaged-file", "\(reason): the rest of the file is lost")
         } catch SourceError.unreadable {
-            problem(0, "unreadable", "cannot read the file")
+            try problem(0, "unreadable", "cannot read the file")
         }
-        return problems
+        book.read(file, account.read)
+        book.passed(file, account.passed)
+        book.reported(file, account.reported)
     }
 }

@@ -7,8 +7,10 @@ internal import Foundation
 struct EasemobRelations {
     let root: String
 
-    func convertContacts(into writer: CanonicalFileWriter, origins: inout SourceOriginsBuilder) throws -> [Problem] {
-        try convert(folder: "contacts", into: writer, origins: &origins) { owner, element in
+    func convertContacts(
+        into writer: CanonicalFileWriter, origins: inout SourceOriginsBuilder, book: inout AccountBook
+    ) throws -> [Problem] {
+        try convert(folder: "contacts", into: writer, origins: &origins, book: &book) { owner, element in
             var line: [String: JSONValue] = ["accid": .string(owner)]
             switch element {
             case .string(let friend): line["faccid"] = .string(friend)
@@ -22,8 +24,10 @@ struct EasemobRelations {
         }
     }
 
-    func convertBlocks(into writer: CanonicalFileWriter, origins: inout SourceOriginsBuilder) throws -> [Problem] {
-        try convert(folder: "blocks", into: writer, origins: &origins) { owner, element in
+    func convertBlocks(
+        into writer: CanonicalFileWriter, origins: inout SourceOriginsBuilder, book: inout AccountBook
+    ) throws -> [Problem] {
+        try convert(folder: "blocks", into: writer, origins: &origins, book: &book) { owner, element in
             guard let target = element.string ?? element["username"]?.string else { return nil }
             return ["accid": .string(owner), "targetAcc": .string(target), "relationType": .int(1)]
         }
@@ -31,7 +35,7 @@ struct EasemobRelations {
 
     private func convert(
         folder: String, into writer: CanonicalFileWriter, origins: inout SourceOriginsBuilder,
-        _ line: (String, JSONValue) -> [String: JSONValue]?
+        book: inout AccountBook, _ line: (String, JSONValue) -> [String: JSONValue]?
     ) throws -> [Problem] {
         var problems: [Problem] = []
         for file in EasemobDocument.files(in: root, folder: folder) {
@@ -39,16 +43,24 @@ struct EasemobRelations {
             let document = EasemobDocument(
                 root: root, name: file, paths: [["data", "contacts"], ["data"]], stage: .relations)
             problems += document.problems
+            book.read(file, document.elements.count + document.unparsed)
+            book.reported(file, document.unparsed)
+            // One file per owner: a cursor means the owner's later pages were never saved.
+            if let incomplete = document.incompleteExport(file, stage: .relations, what: "\(folder) of \(owner)") {
+                problems.append(incomplete)
+            }
             for element in document.elements {
                 guard let converted = line(owner, element.value) else {
                     problems.append(
                         Problem(
                             stage: .relations, file: file, line: element.line, code: "invalid-field",
                             message: "\(element.value.text) names no user: left out"))
+                    book.reported(file)
                     continue
                 }
                 try writer.write(JSONValue.object(converted).text)
                 origins.add(writer.name, from: file, line: element.line)
+                book.passed(file)
             }
         }
         return problems
