@@ -24,9 +24,22 @@ public enum DualRunning {
         try FileManager.default.createDirectory(atPath: config.outputDirectory, withIntermediateDirectories: true)
         let lock = try StateLock(path: settings.lockPath)
         let state = try StateDatabase(path: config.statePath)
-        let client = try Migration.makeClient(config, environment: environment, calls: CallRecorder())
+        // Pauses of the target are logged; serve keeps going (its queues are durable), and a
+        // refusal of the credentials stops it (exit 2).
+        // Serve's queues are durable: it waits out an outage however long (no outage_wait).
+        let client = try Migration.makeClient(
+            config, environment: environment, calls: CallRecorder(), outageWait: .seconds(100 * 365 * 86_400)
+        ) { event in
+            switch event {
+            case .paused(let since, let cause): log("serve: target not answering since \(since) (\(cause)): holding calls")
+            case .resumed(_, let seconds, _): log("serve: target answers again after \(Int(seconds)) s")
+            case .halted(let halt): log("serve: stopping: \(halt)")
+                stop.halt(halt)
+            }
+        }
         let server: ServeServer
         do {
+            try await Migration.preflight(client)
             server = try await ServeServer.start(settings: settings, state: state, client: client, log: log)
         } catch {
             await client.shutdown()
@@ -40,6 +53,6 @@ public enum DualRunning {
         await server.shutdown()
         await client.shutdown()
         withExtendedLifetime(lock) {}
-        return .done
+        return stop.halted?.exitStatus ?? .done
     }
 }

@@ -7,4 +7,6 @@ struct ServeCore: Sendable {
     let verifier: CCVerifier
     let now: @Sendable () -> Int64
     let log: @Sendable (String) -> Void
+    /// Whether the one NIM client holds its calls because the target does not answer.
+    let gate: TargetGate
 }

@@ -14,9 +14,13 @@ enum ServeRoutes {
         let router = Router(context: BasicRequestContext.self)
         router.get("/healthz") { _, _ in
             let health = try await core.store.health(now: core.now())
+            // While the target does not answer, calls wait (nothing is failed for it): say so.
+            let down = await core.gate.pausedSince.map { Int64($0.timeIntervalSince1970 * 1000) }
+            let status = down == nil ? "ok" : "target-not-answering"
             return json(
-                "{\"status\":\"ok\",\"queued\":\(health.queued),\"oldest_unsent_ms\":\(health.oldestUnsentMs),"
-                    + "\"sent\":\(health.sent),\"forwarded\":\(health.forwarded)}")
+                "{\"status\":\"\(status)\",\"queued\":\(health.queued),\"oldest_unsent_ms\":\(health.oldestUnsentMs),"
+                    + "\"sent\":\(health.sent),\"forwarded\":\(health.forwarded),\"failed\":\(health.failed)"
+                    + (down.map { ",\"target_down_since_ms\":\($0)" } ?? "") + "}")
         }
         router.post("/old/messages") { request, _ in
             guard core.settings.token.accepts(authorization: request.headers[.authorization]) else {

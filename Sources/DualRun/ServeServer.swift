@@ -65,7 +65,7 @@ public final class ServeServer: Sendable {
         let resumed = try await store.resumeInFlight()
         let core = ServeCore(
             settings: settings, store: store, verifier: CCVerifier(secret: settings.secret, now: now), now: now,
-            log: log)
+            log: log, gate: client.gate)
         var logger = Logger(label: "nim-migrate.serve")
         logger.logLevel = .warning
         let (ports, continuation) = AsyncStream<Int>.makeStream()

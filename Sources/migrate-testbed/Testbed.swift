@@ -16,6 +16,7 @@ enum Testbed {
             case "bench-checkpoint": try await CheckpointBench.run(Array(args.dropFirst()))
             case "bench-throttle": try await ThrottleBench.run(Array(args.dropFirst()))
             case "bench-history": try await HistoryBench.run(Array(args.dropFirst()))
+            case "bench-easemob": try await EasemobBench.run(Array(args.dropFirst()))
             default:
                 FileHandle.standardError.write(Data("usage: migrate-testbed run|bench-checkpoint …\n".utf8))
                 exit(2)

@@ -108,6 +108,20 @@ extension NIMMigrate {
         }
     }
 
+    /// `nim-migrate check`.
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Does the target answer and accept these credentials? One authenticated read (exit 0 or 2).")
+        @OptionGroup var pipeline: PipelineArgument
+
+        func run() async throws {
+            await perform(pipeline.pipeline) {
+                print(try await Migration.check(pipelinePath: pipeline.pipeline))
+                return .done
+            }
+        }
+    }
+
     /// `nim-migrate verify`.
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

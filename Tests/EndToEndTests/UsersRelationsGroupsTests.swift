@@ -42,6 +42,7 @@ import Testing
         let dump = try await fixture.dump()
         var made: [String: Int] = [:]
         if case .object(let calls)? = dump["calls"] { for (k, v) in calls { made[k] = Int(v.int ?? 0) } }
+        #expect(made.removeValue(forKey: "user/getUinfos.action") == 1, "the preflight check, once per run")
         #expect(made == Self.expectedCalls, "the run made exactly the planned calls")
         let report = try fixture.readJSON("report.json")
         for stage in report["stages"]?.array ?? [] {
@@ -84,7 +85,8 @@ import Testing
         let again = try await fixture.cli("run")
         #expect(again.code == 1)
         #expect(
-            try await fixture.dump()["totalCalls"]?.int == dump["totalCalls"]?.int, "a finished run calls nothing more")
+            try await fixture.dump()["totalCalls"]?.int == (dump["totalCalls"]?.int ?? 0) + 1,
+            "a finished run calls nothing more than its preflight check")
         await fixture.server.shutdown()
     }
 

@@ -50,16 +50,26 @@ import Testing
         await server.shutdown()
     }
 
-    @Test func aWrongSecretIsRefusedAndNotRetried() async throws {
+    /// Credentials refused are the run's problem, not the item's: the call is not retried, the
+    /// error halts the run, and no later call is sent at all.
+    @Test func aWrongSecretHaltsTheRunAndNothingMoreIsSent() async throws {
         let server = try await Self.emulator()
         let client = Self.client(server, secret: "wrong-secret")
-        await #expect(throws: NIMError.self) { try await client.send(.createUser(accid: "a"), stage: .users) }
         do {
             _ = try await client.send(.createUser(accid: "a"), stage: .users)
+            Issue.record("a refused CheckSum must throw")
         } catch {
-            #expect(error.code == 414 && error.desc == "checksum" && !error.retryable)
+            #expect(error.code == 414 && error.desc.contains("CheckSum"))
+            #expect(error.halt == .credentials(error.desc))
+            #expect(ItemOutcome(error) == .postponed(reason: error.desc), "the item stays pending")
         }
-        #expect(await client.calls.drain(stage: .users)["user/create.action"]?.calls == 2, "one attempt each")
+        do {
+            _ = try await client.send(.createUser(accid: "b"), stage: .users)
+        } catch {
+            #expect(error.code == 0 && error.halt != nil)
+        }
+        #expect(await client.calls.drain(stage: .users)["user/create.action"]?.calls == 1, "one attempt in all")
+        #expect(await client.check()?.contains("CheckSum") == true)
         await client.shutdown()
         await server.shutdown()
     }

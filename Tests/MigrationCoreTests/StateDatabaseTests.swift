@@ -49,6 +49,45 @@ import Testing
         #expect(try await db.counts()[.users]?.pending == 1)
     }
 
+    /// A dry run's finding is the plan's only: the run's reports leave it out unless the run finds
+    /// it too, and the run's own finding replaces it (SPEC §6).
+    @Test func aDryRunsProblemsDoNotSurviveIntoTheRunsReports() async throws {
+        let db = try temporaryDatabase()
+        func problem(_ line: Int, _ code: String, _ message: String) -> Problem {
+            Problem(stage: .history, file: "messages/a.jsonl", line: line, code: code, message: message, severity: .warning)
+        }
+        try db.historyChunk(plan: true) { tx in
+            try tx.record(problem(1, "old-url-kept", "planned: not re-hosted"))
+            try tx.record(problem(2, "old-url-kept", "planned: not re-hosted"))
+        }
+        try db.historyChunk(plan: false) { tx in try tx.record(problem(2, "old-url-kept", "the run kept it")) }
+        try db.historyChunk(plan: true) { tx in try tx.record(problem(2, "old-url-kept", "a later plan")) }
+        #expect(try await db.problems(plan: true).map(\.line) == [1, 2])
+        #expect(try await db.problems(plan: false).map(\.message) == ["the run kept it"])
+        let counts = try await db.problemCounts(stages: [.history], plan: false)
+        #expect(counts.warnings == 1 && counts.byCode == ["old-url-kept": 1])
+        #expect(try await db.problemCounts(stages: [.history], plan: true).warnings == 2)
+        let path = try temporaryDirectory() + "/problems.jsonl"
+        #expect(try await ProblemsFile.write(database: db, stages: [.history], plan: false, to: path) == 1)
+        let line = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(line.contains(#""desc":"the run kept it""#) && line.contains(#""line":2"#) && line.contains(#""severity":"warning""#))
+        try await db.clearPlanHistoryKeys()
+        #expect(try await db.problems(plan: true).map(\.line) == [2], "each plan starts afresh; the run's stays")
+    }
+
+    /// The first problems of each kind are listed, all are counted.
+    @Test func problemsAreListedPerKindAndCountedInSQL() async throws {
+        let db = try temporaryDatabase()
+        try await db.record(
+            problems: (1...7).map {
+                Problem(stage: .users, file: "u.jsonl", line: $0, code: $0 % 2 == 0 ? "even" : "odd", message: "m")
+            })
+        let listed = try await db.listedProblems(stages: [.users], plan: false, perKind: 2)
+        #expect(listed.map { "\($0.code)\($0.line)" } == ["even2", "even4", "odd1", "odd3"])
+        #expect(try await db.problemCounts(stages: [.users], plan: false).byCode == ["even": 3, "odd": 4])
+        #expect(try await db.problemCounts(stages: [.groups], plan: false).errors == 0)
+    }
+
     @Test func problemsAreKeptOnceAndIDMapsStream() async throws {
         let db = try temporaryDatabase()
         let problem = Problem(stage: .users, file: "users.jsonl", line: 3, code: "invalid-accid", message: "too long")

@@ -25,11 +25,15 @@ public final class NIMClient: Sendable {
         public var timeout: Duration
         /// Fraction of the rate kept spare so that no sliding second exceeds it (see ``TokenBucket``).
         public var headroom: Double
+        /// How long calls wait for a target that stopped answering before the run halts.
+        public var outageWait: Duration
+        /// How often a target that stopped answering is probed.
+        public var probeEvery: Duration
 
         public init(
             endpoint: String, v2Endpoint: String? = nil, appKey: String, secret: Secret, rate: Int = 100,
             concurrency: Int = 16, retry: RetryPolicy = RetryPolicy(), timeout: Duration = .seconds(30),
-            headroom: Double = 0.02
+            headroom: Double = 0.02, outageWait: Duration = .seconds(600), probeEvery: Duration = .seconds(3)
         ) {
             self.endpoint = endpoint
             self.v2Endpoint = v2Endpoint
@@ -40,18 +44,28 @@ public final class NIMClient: Sendable {
             self.retry = retry
             self.timeout = timeout
             self.headroom = headroom
+            self.outageWait = outageWait
+            self.probeEvery = probeEvery
         }
     }
 
     public let configuration: Configuration
     public let limiter: RateLimiter
     public let calls: CallRecorder
+    /// Whether the target answers: calls wait here during an outage, and stop when the run halts.
+    public let gate: TargetGate
     private let inFlight: InFlightLimit
     private let http: HTTPClient
 
-    public init(_ configuration: Configuration, calls: CallRecorder, limiter: RateLimiter? = nil) {
+    public init(
+        _ configuration: Configuration, calls: CallRecorder, limiter: RateLimiter? = nil,
+        events: @escaping @Sendable (TargetGate.Event) -> Void = { _ in }
+    ) {
         self.configuration = configuration
         self.calls = calls
+        gate = TargetGate(
+            threshold: configuration.concurrency, outageWait: configuration.outageWait,
+            probeEvery: configuration.probeEvery, events: events)
         self.limiter = limiter ?? RateLimiter(rate: Double(configuration.rate), headroom: configuration.headroom)
         inFlight = InFlightLimit(limit: configuration.concurrency)
         var http = HTTPClient.Configuration()
@@ -74,6 +88,12 @@ public final class NIMClient: Sendable {
         var attempt = 0
         while true {
             attempt += 1
+            do {
+                try await gate.admit(endpoint: request.endpointName)
+            } catch {
+                await record(stage, request, stats)
+                throw error
+            }
             await inFlight.acquire()
             do {
                 try await limiter.acquire()
@@ -87,9 +107,32 @@ public final class NIMClient: Sendable {
             let outcome = await attemptOnce(request)
             await inFlight.release()
             switch outcome {
+            case .success:
+                await gate.answered()
+            case .failure(let error) where error.halt != nil:
+                await gate.refuse(error.desc)
+            case .failure(let error) where error.isTargetFailure:
+                // The target itself failed: when that makes an outage, the call waits it out at the
+                // gate and the attempt does not count against its retries. (An attempt that may
+                // have taken effect is not repeated blindly: its caller reconciles, and the read
+                // it reconciles with waits at the gate.)
+                let held = await gate.failed(cause: error.desc, probe: { [self] in await self.probe() })
+                if held && !error.ambiguous {
+                    attempt -= 1
+                    continue
+                }
+            case .failure:
+                await gate.answered()
+            }
+            switch outcome {
             case .success(let response):
                 await record(stage, request, stats)
                 return response
+            case .failure(var error) where error.halt != nil:
+                stats.failures += 1
+                await record(stage, request, stats)
+                error.retryable = true
+                throw error
             case .failure(let error) where error.isThrottled && attempt < configuration.retry.maxAttempts:
                 stats.throttled += 1
                 await limiter.penalize(pause: configuration.retry.throttlePause)
@@ -104,6 +147,60 @@ public final class NIMClient: Sendable {
                 if !request.idempotent && error.retryable { error.ambiguous = true }
                 throw error
             }
+        }
+    }
+
+    /// The cheap, harmless read that tells whether the target answers with these credentials
+    /// (`user/getUinfos.action` of an account that cannot exist), through the shared throttle.
+    public static let probeRequest = NIMRequest.getUserInfos(["nim_migrate_probe_0"])
+
+    /// One attempt of the probe read: whether NIM answered (with anything NIM says). Probes and the
+    /// preflight check pass the throttle like every call, but are no stage's calls: the reports'
+    /// per-stage counts (and the plan they are compared with) leave them out.
+    func probe() async -> Bool {
+        guard (try? await limiter.acquire()) != nil else { return false }
+        switch await attemptOnce(Self.probeRequest) {
+        case .success: return true
+        case .failure(let error): return !error.isTargetFailure
+        }
+    }
+
+    /// The preflight check (SPEC §5): one authenticated read, through the throttle, no retry.
+    /// Nil when the target answers and accepts the credentials; otherwise why not, in one line
+    /// that names the endpoint.
+    public func check() async -> String? {
+        let where_ = configuration.endpoint
+        // A dropped connection, a 5xx or a 416 may be a moment's trouble: three more tries within
+        // about a second and a half before the answer counts.
+        var outcome: Result<NIMResponse, NIMError> = .failure(NIMError(code: 0, desc: "cancelled", endpoint: ""))
+        for attempt in 0..<4 {
+            guard (try? await limiter.acquire()) != nil else { return "cancelled" }
+            outcome = await attemptOnce(Self.probeRequest)
+            guard case .failure(let error) = outcome, error.isTargetFailure || error.isThrottled, attempt < 3 else {
+                break
+            }
+            try? await Task.sleep(for: .milliseconds(200 << attempt))
+        }
+        switch outcome {
+        case .success: return nil
+        case .failure(let error) where error.halt != nil: return "\(error.desc) — at \(where_)"
+        case .failure(let error) where error.code == 0 && error.desc.hasPrefix("transport"):
+            let text = error.desc.lowercased()
+            let cause =
+                text.contains("refused") ? "connection refused (nothing listens there)"
+                : text.contains("dns") || text.contains("unknownhost") ? "the host name does not resolve"
+                : text.contains("timeout") || text.contains("timed out") ? "no answer in time"
+                : text.contains("tls") || text.contains("ssl") || text.contains("certificate") ? "TLS failed (\(error.desc))"
+                : String(error.desc.dropFirst("transport: ".count))
+            return "the target does not answer at \(where_): \(cause)"
+        case .failure(let error) where error.code == 0:
+            return "\(where_) does not answer like NIM (\(error.desc)): check target.endpoint (…/nimserver)"
+        case .failure(let error) where error.code == 404:
+            return "\(where_) answers 404 for \(error.endpoint): wrong path — check target.endpoint (…/nimserver)"
+        case .failure(let error) where error.code >= 500:
+            return "the target at \(where_) answers \(error.code) \(error.desc): it is not serving now"
+        case .failure:
+            return nil  // NIM answered with an error about the (impossible) account: credentials accepted.
         }
     }
 
@@ -148,6 +245,11 @@ public final class NIMClient: Sendable {
         }
         let desc = json["desc"]?.string ?? json["msg"]?.string ?? ""
         let codeValue = Int(code)
+        if let refusal = NIMError.credentialsRefusal(code: codeValue, desc: desc) {
+            var error = NIMError(code: codeValue, desc: refusal, endpoint: endpoint)
+            error.halt = .credentials(refusal)
+            return .failure(error)
+        }
         if codeValue == 200 || request.tolerated.contains(where: { $0.matches(code: codeValue, desc: desc) }) {
             return .success(NIMResponse(code: codeValue, desc: desc.isEmpty ? nil : desc, json: json))
         }

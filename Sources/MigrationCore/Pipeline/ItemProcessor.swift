@@ -107,6 +107,7 @@ private actor OutcomeSink {
             case .done: done += 1
             case .failed: failed += 1
             case .skipped: skipped += 1
+            case .postponed: continue
             }
         }
         await context.progress.itemsFinished(context.stage, done: done, failed: failed, skipped: skipped)

@@ -10,11 +10,17 @@ public enum Migration {
         let config = try PipelineConfig.load(path: pipelinePath)
         try PipelineSession.checkSource(config)
         let calls = CallRecorder()
-        let client = try makeClient(config, environment: environment, calls: calls)
+        let events = TargetEvents()
+        let client = try makeClient(config, environment: environment, calls: calls, events: events.sink)
         let accidMap =
             try config.users.accidMap.map { path throws(ConfigError) in try AccidMap(path: path) } ?? AccidMap()
+        var handler: Task<Void, Never>?
         do {
+            try await preflight(client)
             let session = try PipelineSession.open(pipelinePath: pipelinePath, locking: true)
+            handler = Task { [database = session.database] in
+                await events.handle(database: database, progress: progress, stop: stop)
+            }
             let source = try await session.prepareSource()
             let services = StageServices(
                 config: config, accidMap: accidMap, client: client, outputDirectory: config.outputDirectory,
@@ -25,6 +31,9 @@ public enum Migration {
                 stop: stop, calls: calls, progress: progress)
             runner.origins = source.origins
             let summary = try await runner.run()
+            events.finish()
+            await handler?.value
+            if let halt = stop.halted { await progress.note("stopped: \(halt)") }
             try await ReportWriter.write(
                 session: session, stages: summary.stages, status: summary.status, runID: summary.runID,
                 planned: summary.planned)
@@ -33,9 +42,32 @@ public enum Migration {
             await client.shutdown()
             return summary.status
         } catch {
+            events.finish()
+            await handler?.value
             await client.shutdown()
             throw error
         }
+    }
+
+    /// `nim-migrate check`: the preflight alone (one authenticated read); exit 0 or 2.
+    public static func check(
+        pipelinePath: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> String {
+        let config = try PipelineConfig.load(path: pipelinePath)
+        let client = try makeClient(config, environment: environment, calls: CallRecorder())
+        do {
+            try await preflight(client)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+        return "the target at \(config.target.endpoint) answers and accepts appkey \(config.target.appKey)"
+    }
+
+    /// Throws ``TargetUnusable`` unless the target answers and accepts the credentials.
+    public static func preflight(_ client: NIMClient) async throws {
+        if let problem = await client.check() { throw TargetUnusable(reason: problem) }
     }
 
     /// `nim-migrate status`.
@@ -63,6 +95,13 @@ public enum Migration {
             }
         }
     }
+}
+
+/// The target cannot be used with this pipeline: it does not answer, answers at a wrong path, or
+/// refuses the credentials (exit 2, one line naming the cause and the endpoint).
+public struct TargetUnusable: Error, CustomStringConvertible {
+    public var reason: String
+    public var description: String { "target check failed: \(reason)" }
 }
 
 /// Minimal CSV quoting (RFC 4180).
@@ -119,10 +158,10 @@ extension Migration {
 
 extension Migration {
     /// The one client of a process, with the AppSecret from the pipeline's environment variable.
-    public static func makeClient(_ config: PipelineConfig, environment: [String: String], calls: CallRecorder)
-        throws(ConfigError)
-        -> NIMClient
-    {
+    public static func makeClient(
+        _ config: PipelineConfig, environment: [String: String], calls: CallRecorder,
+        outageWait: Duration? = nil, events: @escaping @Sendable (TargetGate.Event) -> Void = { _ in }
+    ) throws(ConfigError) -> NIMClient {
         guard let secret = environment[config.target.appSecretEnv], !secret.isEmpty else {
             throw ConfigError(
                 path: "target.app_secret_env", "environment variable \(config.target.appSecretEnv) is not set")
@@ -132,8 +171,10 @@ extension Migration {
                 endpoint: config.target.endpoint, v2Endpoint: config.target.v2Endpoint, appKey: config.target.appKey,
                 secret: Secret(secret), rate: config.throttle.rate, concurrency: config.concurrency,
                 retry: RetryPolicy(
-                    throttlePause: .milliseconds(Failpoint.setting("NIM_MIGRATE_THROTTLE_PAUSE_MS", 10_000)))),
-            calls: calls)
+                    throttlePause: .milliseconds(Failpoint.setting("NIM_MIGRATE_THROTTLE_PAUSE_MS", 10_000))),
+                outageWait: outageWait ?? .seconds(config.target.outageWait),
+                probeEvery: .milliseconds(Failpoint.setting("NIM_MIGRATE_PROBE_MS", 3000))),
+            calls: calls, events: events)
     }
 
     /// `nim-migrate verify`: reads the target back, writes `verify.md` and `verify.json`; exit 1
@@ -144,6 +185,7 @@ extension Migration {
         let session = try PipelineSession.openExisting(pipelinePath: pipelinePath)
         let client = try makeClient(session.config, environment: environment, calls: CallRecorder())
         do {
+            try await preflight(client)
             var report = try await Verifier(database: session.database, client: client).verify()
             report.account = try await SourceAccount.build(database: session.database)
             await client.shutdown()

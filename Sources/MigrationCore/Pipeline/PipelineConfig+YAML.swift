@@ -91,7 +91,8 @@ extension PipelineConfig {
         }
         let target = Target(
             endpoint: endpoint, v2Endpoint: v2, appKey: appKey, appSecretEnv: secretEnv,
-            emulator: try node.bool("emulator", default: false))
+            emulator: try node.bool("emulator", default: false),
+            outageWait: try node.int("outage_wait", default: 600, in: 1...86_400))
         try node.finish()
         return target
     }

@@ -38,6 +38,8 @@ public struct PipelineConfig: Sendable, Equatable {
         public var appSecretEnv: String
         /// Whether `make migrate` starts a local emulator for this target.
         public var emulator: Bool
+        /// Seconds a run waits for a target that stopped answering before it stops (exit 3).
+        public var outageWait: Int = 600
     }
 
     /// The shared token bucket.

@@ -72,7 +72,10 @@ public struct PipelineRunner: Sendable {
                 break
             }
         }
-        let status = interrupted ? ExitStatus.interrupted : try await outcome(of: selected)
+        let status =
+            if let halt = stop.halted { halt.exitStatus } else if interrupted { ExitStatus.interrupted } else {
+                try await outcome(of: selected)
+            }
         try await database.endRun(runID, outcome: "\(status)")
         return Summary(runID: runID, status: status, stages: selected, planned: planned)
     }

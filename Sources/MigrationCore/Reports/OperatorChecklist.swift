@@ -15,6 +15,8 @@ public enum OperatorChecklist {
             "History older than the app's retention window (30 days on the free edition, one year by default) "
                 + "will not be queryable after import: agree the window with NetEase first.",
             "The endpoint points at `\(host)`: check it is the data centre (China or overseas) the app was created in.",
+            "This plan is offline: the target was not checked. `nim-migrate check PIPELINE` makes the one authenticated "
+                + "read that `run` makes first (endpoint, path, AppKey, AppSecret, this machine's clock).",
             "Keep `state/\(config.name).sqlite` and `nim-migrate ids`: NIM keeps no old→new map of accounts or tids.",
         ]
         items.append(

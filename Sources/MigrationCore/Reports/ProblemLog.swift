@@ -3,13 +3,11 @@ internal import Foundation
 /// Problems as JSON lines in a file, written as they are found and read back in batches: an
 /// Easemob export can hold a million skipped command messages, and none of the places that pass
 /// them on (the adapter, `problems.jsonl`) holds them all in memory.
-final class ProblemLog {
+public final class ProblemLog {
     let path: String
     private let handle: FileHandle
     private var buffer = Data()
     private let encoder: JSONEncoder
-    /// Problems written so far.
-    private(set) var count = 0
 
     /// Creates (or empties) the file at `path`.
     init(path: String) throws {
@@ -26,13 +24,22 @@ final class ProblemLog {
     func append(_ problem: Problem) throws {
         buffer.append(try encoder.encode(problem))
         buffer.append(0x0A)
-        count += 1
         if buffer.count >= 1 << 20 { try flush() }
     }
 
     /// Appends problems.
     func append(contentsOf problems: [Problem]) throws {
         for problem in problems { try append(problem) }
+    }
+
+    /// Appends the problems of another log file as they are (its lines are already problems).
+    func append(contentsOfFile path: String) throws {
+        try flush()
+        guard let source = FileHandle(forReadingAtPath: path) else { throw SourceError.unreadable(path) }
+        defer { try? source.close() }
+        while let chunk = try source.read(upToCount: 1 << 20), !chunk.isEmpty {
+            try handle.write(contentsOf: chunk)
+        }
     }
 
     func flush() throws {
@@ -49,7 +56,7 @@ final class ProblemLog {
     }
 
     /// Reads a log back, `batch` problems at a time.
-    static func forEach(
+    public static func forEach(
         _ path: String, batch: Int = 5000, _ body: ([Problem]) async throws -> Void
     ) async throws {
         let decoder = JSONDecoder()

@@ -21,6 +21,11 @@ extension RunReport {
             }
         }
         out += plannedBesideMade()
+        if !pauses.isEmpty {
+            out += "\n## Pauses: the target did not answer\n\n"
+            out += "No item was failed for these; calls waited and went on when the target answered.\n\n"
+            out += pauses.map { "- \($0.text)\n" }.joined()
+        }
         out += PlanReport.problemsMarkdown(listedProblems, counts: problems, every: "`problems.jsonl`")
         out += "\nEvery failed item and rejected line, with file, line and reason: `failed.jsonl`.\n"
         return out

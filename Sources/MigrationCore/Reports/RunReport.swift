@@ -13,6 +13,8 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var failedItems: Int
     /// `throttle.rate`, for the planned duration beside the real one.
     public var rate: Int?
+    /// This run's pauses while the target did not answer.
+    public var pauses: [TargetPause] = []
 
     /// One stage's line of the report.
     public struct StageReport: Sendable, Codable, Equatable {
@@ -57,9 +59,15 @@ public struct RunReport: Sendable, Codable, Equatable {
                 plannedCalls: planned[stage]?.calls, runCalls: runID == nil ? nil : runCalls[stage] ?? [:],
                 runWallTimeSeconds: runWall[stage].map { Double($0) / 1000 })
         }
-        return RunReport(
+        var pauses: [TargetPause] = []
+        if let runID, let span = try await database.runSpan(runID) {
+            pauses = try await database.pauses(from: span.start, to: span.end)
+        }
+        var report = RunReport(
             pipeline: pipeline, runID: runID, status: "\(status)", exitCode: status.rawValue, stages: reports,
             problems: problems, listedProblems: listed,
             failedItems: reports.reduce(0) { $0 + $1.items.failed }, rate: rate)
+        report.pauses = pauses
+        return report
     }
 }

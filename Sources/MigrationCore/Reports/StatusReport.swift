@@ -3,6 +3,8 @@ public struct StatusReport: Sendable, Codable, Equatable {
     public var pipeline: String
     public var lastRun: String?
     public var stages: [Line]
+    /// The last pauses of runs while the target did not answer (at most 10).
+    public var pauses: [TargetPause] = []
 
     /// One stage.
     public struct Line: Sendable, Codable, Equatable {
@@ -30,7 +32,9 @@ public struct StatusReport: Sendable, Codable, Equatable {
         let last = try await database.lastRun().map {
             "run \($0.id) (\($0.mode)): \($0.outcome ?? "running or killed")"
         }
-        return StatusReport(pipeline: pipeline, lastRun: last, stages: lines)
+        var report = StatusReport(pipeline: pipeline, lastRun: last, stages: lines)
+        report.pauses = Array(try await database.pauses().suffix(10))
+        return report
     }
 
     /// A table for a terminal.
@@ -47,6 +51,8 @@ public struct StatusReport: Sendable, Codable, Equatable {
             let rate = String(format: "%.1f", l.ratePerSecond)
             out += String(repeating: " ", count: max(1, 9 - rate.count)) + rate + "   " + eta + "\n"
         }
+        if !pauses.isEmpty { out += "target pauses (the last \(pauses.count)):\n" }
+        for pause in pauses { out += "  " + pause.text + "\n" }
         return out
     }
 }

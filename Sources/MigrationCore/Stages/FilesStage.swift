@@ -55,18 +55,18 @@ public struct FilesStage: Stage {
         var bytes = 0
         var remote = 0
         for status in [WorkStatus.pending, .inFlight] {
-            for item in try await context.database.allItems(stage: id, status: status, kind: "file") {
+            try await context.database.forEachItem(stage: id, status: status, kind: "file") { item in
                 let source = AttachmentSource.decode(item.payload)
                 let reference = source.local ?? source.url
                 let lower = reference.lowercased()
                 if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
                     uploads += 1
                     remote += 1
-                    continue
+                    return
                 }
                 guard let path = FileFetcher.localPath(reference, root: services.export.attachmentRoot),
                     let data = FileManager.default.contents(atPath: path), data.count <= FileFetcher.limit
-                else { continue }
+                else { return }
                 if hashes.insert(CheckSum.hex(SHA256.hash(data: data))).inserted {
                     uploads += 1
                     bytes += data.count

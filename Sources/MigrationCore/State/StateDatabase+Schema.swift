@@ -177,6 +177,18 @@ extension StateDatabase {
                     CREATE INDEX problem_by_code ON problem (dry_run, code, id);
                     """)
         }
+        // Pauses of a run while the target did not answer (SPEC §5 "The run, not the item").
+        migrator.registerMigration("v8-target-pauses") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE target_pause (
+                        started_at INTEGER PRIMARY KEY,
+                        cause TEXT NOT NULL,
+                        seconds REAL,
+                        outcome TEXT NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

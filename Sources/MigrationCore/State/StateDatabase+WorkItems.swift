@@ -105,6 +105,8 @@ extension StateDatabase {
                     try statement.execute(arguments: [WorkStatus.failed.rawValue, nil, code, desc, retryable, time, id])
                 case .skipped(let reason):
                     try statement.execute(arguments: [WorkStatus.skipped.rawValue, nil, nil, reason, nil, time, id])
+                case .postponed:
+                    try statement.execute(arguments: [WorkStatus.pending.rawValue, nil, nil, nil, nil, time, id])
                 }
             }
         }
@@ -149,8 +151,6 @@ extension StateDatabase {
         }
     }
 
-    /// Every item of a stage in a status (and of a kind, when given), paged from the database.
-    /// For stages whose items are few (groups, relations), not for messages.
     /// Every work item of a stage by key, to its id.
     public func itemIDs(stage: StageID) async throws -> [String: Int64] {
         try await pool.read { db in
@@ -160,13 +160,24 @@ extension StateDatabase {
         }
     }
 
+    /// Every item of a stage in a status (and of a kind, when given), paged from the database.
+    /// For stages whose items are few (groups, relations), not for files or messages.
     public func allItems(stage: StageID, status: WorkStatus, kind: String? = nil) async throws -> [WorkItem] {
         var all: [WorkItem] = []
+        try await forEachItem(stage: stage, status: status, kind: kind) { all.append($0) }
+        return all
+    }
+
+    /// Calls `body` with every item of a stage in a status (and of a kind, when given), a page of
+    /// the database at a time: memory does not grow with the number of items.
+    public func forEachItem(
+        stage: StageID, status: WorkStatus, kind: String? = nil, _ body: (WorkItem) throws -> Void
+    ) async throws {
         var after: Int64 = 0
         while true {
             let page = try await items(stage: stage, status: status, after: after, limit: 5000)
-            guard let last = page.last else { return all }
-            all.append(contentsOf: page.filter { kind == nil || $0.kind == kind })
+            guard let last = page.last else { return }
+            for item in page where kind == nil || item.kind == kind { try body(item) }
             after = last.id
         }
     }

@@ -60,12 +60,16 @@ public enum ItemOutcome: Sendable, Equatable {
     /// A permanent or retryable failure with NIM's (or our) code and description.
     case failed(code: Int, desc: String, retryable: Bool)
     case skipped(reason: String)
+    /// Not attempted to the end for a reason of the run (credentials refused, the target gone):
+    /// the item goes back to pending, untouched, for the next run.
+    case postponed(reason: String)
 
     var status: WorkStatus {
         switch self {
         case .done: .done
         case .failed: .failed
         case .skipped: .skipped
+        case .postponed: .pending
         }
     }
 }

@@ -5,7 +5,8 @@ import Hummingbird
 /// The emulator's own routes: uploaded files, the state dump and the reset. No auth, not
 /// counted, never throttled.
 enum AdminRoutes {
-    /// Adds `GET /_files/:id`, `GET /_cdn/:name`, `GET /_emulator/health`, `GET /_emulator/dump` and `POST /_emulator/reset`.
+    /// Adds `GET /_files/:id`, `GET /_cdn/:name`, `GET /_emulator/health`, `GET /_emulator/dump`,
+    /// `POST /_emulator/outage` and `POST /_emulator/reset`.
     static func add(to router: Router<EmulatorRequestContext>, core: EmulatorCore) {
         router.get("/_files/:id") { request, context in
             let id = try context.parameters.require("id")
@@ -36,6 +37,13 @@ enum AdminRoutes {
         }
         router.get("/_emulator/dump") { _, _ in
             WireResponse.json(try await core.store.dump())
+        }
+        // `?seconds=N&mode=cut|unavailable`: the API is down for N seconds (0 ends an outage).
+        router.post("/_emulator/outage") { request, _ in
+            let seconds = request.uri.queryParameters.get("seconds").flatMap { Double($0) } ?? 0
+            let mode = request.uri.queryParameters.get("mode").flatMap(Outage.Mode.init(rawValue:)) ?? .cut
+            core.outage.value = Outage(untilMs: core.nowMs() + Int64(seconds * 1000), mode: mode)
+            return WireResponse.json(["code": 200])
         }
         router.post("/_emulator/reset") { _, _ in
             try await core.store.reset()

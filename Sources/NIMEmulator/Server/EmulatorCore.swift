@@ -13,6 +13,8 @@ final class EmulatorCore: Sendable {
     let verifier: CheckSumVerifier
     /// Wall-clock milliseconds (timetags, CurTime checks); injectable for tests.
     let nowMs: @Sendable () -> Int64
+    /// An outage on demand (`POST /_emulator/outage`): until when, and how the target fails.
+    let outage = LockedBox<Outage?>(nil)
     private let boundBaseURL: LockedBox<String?>
 
     /// Opens the state and prepares the services for `configuration`.
@@ -58,6 +60,14 @@ final class EmulatorCore: Sendable {
 }
 
 /// A value behind a lock, for the rare mutable bits shared across event loops.
+/// The target down for a while, for rehearsals and tests of a run's pause (NIM maintenance, a
+/// network cut): every API call is cut without an answer, or answered 503, until `untilMs`.
+struct Outage: Sendable {
+    enum Mode: String, Sendable { case cut, unavailable }
+    var untilMs: Int64
+    var mode: Mode
+}
+
 final class LockedBox<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: Value

@@ -19,6 +19,16 @@ struct TrafficMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard let endpoint = Self.endpoint(of: request) else { return try await next(request, context) }
+        if let outage = core.outage.value, core.nowMs() < outage.untilMs {
+            // Down: nothing is counted or changed.
+            switch outage.mode {
+            case .cut:
+                try? await context.channel.close().get()
+                throw DroppedConnection()
+            case .unavailable:
+                return WireResponse.json(["code": 503, "desc": "service unavailable"], status: .serviceUnavailable)
+            }
+        }
         let admission = await core.monitor.admit()
         let plan = admission.plan
         let throttled = admission.throttled

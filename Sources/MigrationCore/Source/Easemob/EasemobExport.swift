@@ -89,13 +89,40 @@ struct EasemobExport {
         }
         let localFiles = Set((try? FileManager.default.contentsOfDirectory(atPath: root + "/files")) ?? [])
         let messages = EasemobMessages(root: root)
+        let files = messages.files()
         var aliases: [String: String] = [:]
-        for file in messages.files() {
-            let converted = file + ".jsonl"
-            let writer = try CanonicalFileWriter(directory: directory, name: converted)
-            try await messages.convert(file, into: writer, localFiles: localFiles, log: log, book: &book)
-            try writer.close()
-            aliases[file] = converted
+        for file in files { aliases[file] = file + ".jsonl" }
+        // The hourly files are independent: converted one per core, each with its own problem log,
+        // then the logs are appended in file order (the result does not depend on the scheduling).
+        var results: [Int: (book: AccountBook, log: String)] = [:]
+        try await withThrowingTaskGroup(of: (Int, AccountBook, String).self) { group in
+            var next = 0
+            func start() {
+                guard next < files.count else { return }
+                let (index, file) = (next, files[next])
+                next += 1
+                group.addTask {
+                    let writer = try CanonicalFileWriter(directory: directory, name: file + ".jsonl")
+                    let logPath = directory + "/problems-\(index).jsonl"
+                    let fileLog = try ProblemLog(path: logPath)
+                    var fileBook = AccountBook()
+                    try await messages.convert(file, into: writer, localFiles: localFiles, log: fileLog, book: &fileBook)
+                    try writer.close()
+                    try fileLog.close()
+                    return (index, fileBook, logPath)
+                }
+            }
+            for _ in 0..<max(1, ProcessInfo.processInfo.activeProcessorCount) { start() }
+            while let (index, fileBook, logPath) = try await group.next() {
+                results[index] = (fileBook, logPath)
+                start()
+            }
+        }
+        for index in files.indices {
+            guard let result = results[index] else { continue }
+            book.add(result.book)
+            try log.append(contentsOfFile: result.log)
+            try FileManager.default.removeItem(atPath: result.log)
         }
         try log.close()
         try JSONFile.write(origins.origins, to: directory + "/origins.json")

@@ -21,17 +21,19 @@ struct EasemobMessages {
         let path = root + "/" + file
         let message = EasemobMessage(localFiles: localFiles)
         var account = ElementAccount()
-        func problem(_ line: Int, _ code: String, _ reason: String, _ severity: Problem.Severity = .error) throws {
+        @inline(__always) func problem(_ line: Int, _ code: String, _ reason: String, _ severity: Problem.Severity = .error) throws {
             try log.append(
                 Problem(stage: .history, file: file, line: line, code: code, message: reason, severity: severity))
         }
         do {
-            try await LineReader(path: path, gzip: GzipChunks.isGzip(path)).forEachLine { number, bytes in
+            // A loop, not a closure: the counts stay in local variables (no run-time exclusivity checks).
+            var lines = try LineReader(path: path, gzip: GzipChunks.isGzip(path)).open()
+            while let (number, bytes) = try lines.next() {
                 account.read += 1
                 guard let bytes else {
                     try problem(number, "line-too-long", "line is longer than 1 MiB")
                     account.reported += 1
-                    return
+                    continue
                 }
                 switch message.convert(bytes) {
                 case .line(let text, let warnings):
