@@ -6,7 +6,7 @@
 #   make status          progress of PIPELINE from its state database
 #   make test            the whole test suite (CI runs exactly this)
 #   make bench           the benchmarks (release build): throttle, checkpoint, history vs jq, plan accuracy
-#   make soak            the crash and fault campaigns at a larger scale (100 kills, 30,000 messages), serve at 5,000 messages
+#   make soak            the crash and fault campaigns at a larger scale (100 kills, 30,000 messages), serve at 5,000 messages, a 60 s outage
 #   make sample          regenerate the bundled sample export (deterministic)
 #   make emulator        a NIM emulator on 127.0.0.1:18080 in the foreground
 #   make lint            swift format lint (when the toolchain has it)
@@ -46,6 +46,7 @@ soak:
 	CAMPAIGN_USERS=600 CAMPAIGN_MESSAGES=30000 CAMPAIGN_KILLS=100 KILL_SEED=$${KILL_SEED:-} \
 		$(SWIFT) test --skip-build --filter 'PipelineCampaignTests|HistoryResumeTests|KillResumeTests'
 	SERVE_LOAD_MESSAGES=5000 $(SWIFT) test --skip-build --filter sustainedLoadAtAHundredPerSecond
+	OUTAGE_SECONDS=60 $(SWIFT) test --skip-build --filter anOutageIsAPauseNotAFailure
 
 sample: build
 	rm -rf pipelines/sample/export

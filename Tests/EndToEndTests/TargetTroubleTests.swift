@@ -43,11 +43,11 @@ import Testing
     }
 
     static func outage(_ server: EmulatorServer, seconds: Double, mode: String = "cut") async throws {
-        guard let url = URL(string: server.baseURL + "/_emulator/outage?seconds=\(seconds)&mode=\(mode)") else { return }
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        _ = try await URLSession.shared.data(for: request)
+        try await post(server, "/_emulator/outage?seconds=\(seconds)&mode=\(mode)")
     }
+
+    /// How long the target is down in the pause test (`make soak` makes it a minute).
+    static let outageSeconds = Double(ProcessInfo.processInfo.environment["OUTAGE_SECONDS"] ?? "") ?? 4
 
     @Test func aWrongSecretStopsAtOnceAndTheRightOneMigratesEverything() async throws {
         let server = try await Self.emulator()
@@ -67,13 +67,51 @@ import Testing
         await server.shutdown()
     }
 
+    /// The secret rotated under a running migration: the run stops at the first refusal (exit 2),
+    /// nothing is failed, and with the new secret the next run finishes.
+    @Test func credentialsRefusedMidRunStopTheRunAndLeaveItemsPending() async throws {
+        let server = try await Self.emulator()
+        let dir = try Self.prepare(server)
+        let (process, _, err) = try Processes.start(
+            "nim-migrate", ["run", "p.yaml"], in: dir, environment: ["T_SECRET": "right"])
+        while process.isRunning, (try await Self.dump(server)["calls"]?["user/create.action"]?.int ?? 0) < 20 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await Self.post(server, "/_emulator/secret?value=rotated")
+        let before = try await Self.dump(server)["totalCalls"]?.int ?? 0
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        let stderr = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        #expect(process.terminationStatus == 2, "\(stderr)")
+        #expect(stderr.contains("CheckSum"), "\(stderr)")
+        let after = try await Self.dump(server)["totalCalls"]?.int ?? 0
+        #expect(after - before <= 8, "the calls in flight at most, then nothing: \(after - before)")
+        let failed = (try? String(contentsOfFile: dir + "/state/trouble/failed.jsonl", encoding: .utf8)) ?? ""
+        #expect(failed.isEmpty, "\(failed)")
+        let again = try await Processes.run("nim-migrate", ["run", "p.yaml"], in: dir, environment: ["T_SECRET": "rotated"])
+        #expect(again.code == 0, "\(again.stderr)")
+        #expect((try await Self.dump(server)["users"]?.array.count ?? 0) == 120)
+        await server.shutdown()
+    }
+
+    static func post(_ server: EmulatorServer, _ path: String) async throws {
+        guard let url = URL(string: server.baseURL + path) else { return }
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        _ = try await URLSession.shared.data(for: request)
+    }
+
     @Test func nothingListeningStopsAtOnceNamingTheEndpoint() async throws {
         let server = try await Self.emulator()
         let dir = try Self.prepare(server)
         await server.shutdown()
+        // Port 1 of the loopback: nothing listens there.
+        let pipeline = try String(contentsOfFile: dir + "/p.yaml", encoding: .utf8)
+        try pipeline.replacingOccurrences(of: server.baseURL, with: "http://127.0.0.1:1")
+            .write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
         let run = try await Processes.run("nim-migrate", ["run", "p.yaml"], in: dir, environment: ["T_SECRET": "right"])
         #expect(run.code == 2)
-        #expect(run.stderr.contains("does not answer at \(server.baseURL)/nimserver"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains("does not answer at http://127.0.0.1:1/nimserver: connection refused"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/state/trouble.sqlite"), "no item touched")
     }
 
@@ -88,7 +126,7 @@ import Testing
         while process.isRunning, (try await Self.dump(server)["calls"]?["friend/add.action"]?.int ?? 0) < 20 {
             try await Task.sleep(for: .milliseconds(50))
         }
-        try await Self.outage(server, seconds: 4)
+        try await Self.outage(server, seconds: Self.outageSeconds)
         while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         #expect(process.terminationStatus == 0)
         let report = try String(contentsOfFile: dir + "/state/trouble/report.md", encoding: .utf8)

@@ -176,9 +176,9 @@ public final class NIMClient: Sendable {
         for attempt in 0..<4 {
             guard (try? await limiter.acquire()) != nil else { return "cancelled" }
             outcome = await attemptOnce(Self.probeRequest)
-            guard case .failure(let error) = outcome, error.isTargetFailure || error.isThrottled, attempt < 3 else {
-                break
-            }
+            guard case .failure(let error) = outcome, error.isTargetFailure || error.isThrottled, attempt < 3,
+                !Self.unreachable(error.desc)
+            else { break }
             try? await Task.sleep(for: .milliseconds(200 << attempt))
         }
         switch outcome {
@@ -202,6 +202,12 @@ public final class NIMClient: Sendable {
         case .failure:
             return nil  // NIM answered with an error about the (impossible) account: credentials accepted.
         }
+    }
+
+    /// Whether a transport failure says nothing listens at the address (no point asking again now).
+    static func unreachable(_ desc: String) -> Bool {
+        let text = desc.lowercased()
+        return ["refused", "connecttimeout", "unknownhost", "dns"].contains { text.contains($0) }
     }
 
     private func record(_ stage: StageID, _ request: NIMRequest, _ stats: CallStats) async {

@@ -51,7 +51,8 @@ extension GroupsStage {
                     + "with \(cap) (raise the cap in the NIM console and in the pipeline to keep \(sourceLimit))",
                 .warning)
         }
-        if members.count + 1 > cap {
+        let size = members.count + 1
+        if size > cap {
             // Managers are kept first, then members in source order.
             var kept = Set(admins.prefix(cap - 1))
             for member in members where kept.count < cap - 1 { kept.insert(member) }
@@ -61,7 +62,7 @@ extension GroupsStage {
             muted = muted.filter(kept.contains)
             reader.problem(
                 "team-member-limit",
-                "group \(gid) has \(members.count + 1) members, over groups.member_limit \(cap): "
+                "group \(gid) has \(size) members, over groups.member_limit \(cap): "
                     + "\(beyond.count) left out of the team (\(beyond.prefix(20).joined(separator: ", "))"
                     + "\(beyond.count > 20 ? ", …" : ""))",
                 .warning)

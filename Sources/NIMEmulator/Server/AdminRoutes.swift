@@ -6,7 +6,7 @@ import Hummingbird
 /// counted, never throttled.
 enum AdminRoutes {
     /// Adds `GET /_files/:id`, `GET /_cdn/:name`, `GET /_emulator/health`, `GET /_emulator/dump`,
-    /// `POST /_emulator/outage` and `POST /_emulator/reset`.
+    /// `POST /_emulator/outage`, `POST /_emulator/secret` and `POST /_emulator/reset`.
     static func add(to router: Router<EmulatorRequestContext>, core: EmulatorCore) {
         router.get("/_files/:id") { request, context in
             let id = try context.parameters.require("id")
@@ -43,6 +43,14 @@ enum AdminRoutes {
             let seconds = request.uri.queryParameters.get("seconds").flatMap { Double($0) } ?? 0
             let mode = request.uri.queryParameters.get("mode").flatMap(Outage.Mode.init(rawValue:)) ?? .cut
             core.outage.value = Outage(untilMs: core.nowMs() + Int64(seconds * 1000), mode: mode)
+            return WireResponse.json(["code": 200])
+        }
+        // `?value=S`: the AppSecret is rotated (as in the console); calls signed with the old one fail.
+        router.post("/_emulator/secret") { request, _ in
+            guard let secret = request.uri.queryParameters.get("value"), !secret.isEmpty else {
+                return WireResponse.json(["code": 414, "desc": "value required"])
+            }
+            core.verifier.value = CheckSumVerifier(appKey: core.configuration.appKey, appSecret: secret)
             return WireResponse.json(["code": 200])
         }
         router.post("/_emulator/reset") { _, _ in

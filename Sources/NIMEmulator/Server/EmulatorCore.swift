@@ -10,7 +10,7 @@ final class EmulatorCore: Sendable {
     /// Frequency control and fault injection.
     let monitor: TrafficMonitor
     /// Request signature checks.
-    let verifier: CheckSumVerifier
+    let verifier: LockedBox<CheckSumVerifier>
     /// Wall-clock milliseconds (timetags, CurTime checks); injectable for tests.
     let nowMs: @Sendable () -> Int64
     /// An outage on demand (`POST /_emulator/outage`): until when, and how the target fails.
@@ -23,7 +23,7 @@ final class EmulatorCore: Sendable {
         self.configuration = configuration
         self.store = try EmulatorStore(path: configuration.statePath)
         self.monitor = TrafficMonitor(configuration: configuration)
-        self.verifier = CheckSumVerifier(appKey: configuration.appKey, appSecret: configuration.appSecret)
+        self.verifier = LockedBox(CheckSumVerifier(appKey: configuration.appKey, appSecret: configuration.appSecret))
         self.nowMs = nowMs
         self.boundBaseURL = LockedBox(nil)
     }

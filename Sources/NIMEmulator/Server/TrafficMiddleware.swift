@@ -74,7 +74,7 @@ struct TrafficMiddleware: RouterMiddleware {
         func header(_ name: String) -> String? {
             HTTPField.Name(name).flatMap { request.headers[$0] }
         }
-        return core.verifier.failure(
+        return core.verifier.value.failure(
             appKey: header("AppKey"), nonce: header("Nonce"), curTime: header("CurTime"),
             checkSum: header("CheckSum"), now: core.nowMs() / 1000)
     }
