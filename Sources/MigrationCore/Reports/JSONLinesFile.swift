@@ -5,8 +5,7 @@ internal import Foundation
 final class JSONLinesFile {
     let path: String
     private let temporary: String
-    private let handle: FileHandle
-    private var buffer = Data()
+    private let file: BufferedFile
     private let encoder = JSONEncoder()
     /// Lines written so far.
     private(set) var count = 0
@@ -14,31 +13,19 @@ final class JSONLinesFile {
     init(path: String) throws {
         self.path = path
         temporary = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil),
-            let handle = FileHandle(forWritingAtPath: temporary)
-        else { throw SourceError.unwritable(path) }
-        self.handle = handle
+        file = try BufferedFile(path: temporary)
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     /// Appends one value as a line.
     func write(_ value: some Encodable) throws {
-        buffer.append(try encoder.encode(value))
-        buffer.append(0x0A)
+        try file.writeLine(try encoder.encode(value))
         count += 1
-        if buffer.count >= 1 << 20 { try flush() }
-    }
-
-    private func flush() throws {
-        guard !buffer.isEmpty else { return }
-        try handle.write(contentsOf: buffer)
-        buffer.removeAll(keepingCapacity: true)
     }
 
     /// Writes what is left and moves the file into place.
     func commit() throws {
-        try flush()
-        try handle.close()
+        try file.close(sync: false)
         _ = try? FileManager.default.removeItem(atPath: path)
         try FileManager.default.moveItem(atPath: temporary, toPath: path)
     }

@@ -5,26 +5,19 @@ internal import Foundation
 /// them on (the adapter, `problems.jsonl`) holds them all in memory.
 public final class ProblemLog {
     let path: String
-    private let handle: FileHandle
-    private var buffer = Data()
-    private let encoder: JSONEncoder
+    private let file: BufferedFile
+    private let encoder = JSONEncoder()
 
     /// Creates (or empties) the file at `path`.
     init(path: String) throws {
         self.path = path
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: path)
-        else { throw SourceError.unwritable(path) }
-        self.handle = handle
-        encoder = JSONEncoder()
+        file = try BufferedFile(path: path)
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     /// Appends one problem.
     func append(_ problem: Problem) throws {
-        buffer.append(try encoder.encode(problem))
-        buffer.append(0x0A)
-        if buffer.count >= 1 << 20 { try flush() }
+        try file.writeLine(try encoder.encode(problem))
     }
 
     /// Appends problems.
@@ -34,26 +27,13 @@ public final class ProblemLog {
 
     /// Appends the problems of another log file as they are (its lines are already problems).
     func append(contentsOfFile path: String) throws {
-        try flush()
         guard let source = FileHandle(forReadingAtPath: path) else { throw SourceError.unreadable(path) }
         defer { try? source.close() }
-        while let chunk = try source.read(upToCount: 1 << 20), !chunk.isEmpty {
-            try handle.write(contentsOf: chunk)
-        }
-    }
-
-    func flush() throws {
-        guard !buffer.isEmpty else { return }
-        try handle.write(contentsOf: buffer)
-        buffer.removeAll(keepingCapacity: true)
+        while let chunk = try source.read(upToCount: 1 << 20), !chunk.isEmpty { try file.write(chunk) }
     }
 
     /// Flushes, syncs and closes.
-    func close() throws {
-        try flush()
-        try handle.synchronize()
-        try handle.close()
-    }
+    func close() throws { try file.close() }
 
     /// Reads a log back, `batch` problems at a time.
     public static func forEach(
@@ -61,8 +41,9 @@ public final class ProblemLog {
     ) async throws {
         let decoder = JSONDecoder()
         var problems: [Problem] = []
-        try await LineReader(path: path).forEachLine { _, bytes in
-            guard let bytes else { return }
+        var lines = try LineReader(path: path).open()
+        while let (_, bytes) = try lines.next() {
+            guard let bytes else { continue }
             problems.append(try decoder.decode(Problem.self, from: bytes))
             if problems.count >= batch {
                 try await body(problems)

@@ -66,9 +66,21 @@ struct EasemobDocument {
         }
     }
 
+    /// Hands the document's own findings on: its problems, its entries counted in `book` (those
+    /// that are not JSON as reported), and — when `incomplete` names what later pages would
+    /// hold — a cursor left on it.
+    func account(
+        _ name: String, stage: StageID, incomplete what: String?, problems: inout [Problem], book: inout AccountBook
+    ) {
+        problems += self.problems
+        book.read(name, elements.count + unparsed)
+        book.reported(name, unparsed)
+        if let what, let incomplete = incompleteExport(name, stage: stage, what: what) { problems.append(incomplete) }
+    }
+
     /// The problem of a saved page that still carries a cursor although no later page was saved:
     /// the export stopped paging early, and what the next pages hold is missing.
-    func incompleteExport(_ name: String, stage: StageID, what: String) -> Problem? {
+    private func incompleteExport(_ name: String, stage: StageID, what: String) -> Problem? {
         guard let cursor else { return nil }
         return Problem(
             stage: stage, file: name, line: 1, code: "incomplete-export",

@@ -174,12 +174,7 @@ struct GroupFolder {
         let file = folder + "/" + name
         guard FileManager.default.fileExists(atPath: root + "/" + file) else { return ListFile(name: file) }
         let document = EasemobDocument(root: root, name: file, paths: [["data"]], stage: .groups)
-        problems += document.problems
-        book.read(file, document.elements.count + document.unparsed)
-        book.reported(file, document.unparsed)
-        if let incomplete = document.incompleteExport(file, stage: .groups, what: "entries") {
-            problems.append(incomplete)
-        }
+        document.account(file, stage: .groups, incomplete: "entries", problems: &problems, book: &book)
         return ListFile(name: file, elements: document.elements)
     }
 

@@ -42,13 +42,9 @@ struct EasemobGroups {
         let pages = EasemobDocument.files(in: root, folder: "chatgroups")
         for (index, file) in pages.enumerated() {
             let document = EasemobDocument(root: root, name: file, paths: [["data"], ["entities"]], stage: .groups)
-            problems += document.problems
-            book.read(file, document.elements.count + document.unparsed)
-            book.reported(file, document.unparsed)
-            if index == pages.count - 1, let incomplete = document.incompleteExport(file, stage: .groups, what: "groups")
-            {
-                problems.append(incomplete)
-            }
+            document.account(
+                file, stage: .groups, incomplete: index == pages.count - 1 ? "groups" : nil, problems: &problems,
+                book: &book)
             for element in document.elements {
                 guard let id = (element.value["groupid"] ?? element.value["id"])?.string, !id.isEmpty else {
                     problems.append(

@@ -42,13 +42,9 @@ struct EasemobRelations {
             let owner = String(file.dropFirst(folder.count + 1).dropLast(".json".count))
             let document = EasemobDocument(
                 root: root, name: file, paths: [["data", "contacts"], ["data"]], stage: .relations)
-            problems += document.problems
-            book.read(file, document.elements.count + document.unparsed)
-            book.reported(file, document.unparsed)
             // One file per owner: a cursor means the owner's later pages were never saved.
-            if let incomplete = document.incompleteExport(file, stage: .relations, what: "\(folder) of \(owner)") {
-                problems.append(incomplete)
-            }
+            document.account(
+                file, stage: .relations, incomplete: "\(folder) of \(owner)", problems: &problems, book: &book)
             for element in document.elements {
                 guard let converted = line(owner, element.value) else {
                     problems.append(

@@ -58,12 +58,9 @@ struct EasemobUsers {
         let pages = EasemobDocument.files(in: root, folder: "users")
         for (index, file) in pages.enumerated() {
             let document = EasemobDocument(root: root, name: file, paths: [["entities"]], stage: .users)
-            problems += document.problems
-            book.read(file, document.elements.count + document.unparsed)
-            book.reported(file, document.unparsed)
-            if index == pages.count - 1, let incomplete = document.incompleteExport(file, stage: .users, what: "users") {
-                problems.append(incomplete)
-            }
+            document.account(
+                file, stage: .users, incomplete: index == pages.count - 1 ? "users" : nil, problems: &problems,
+                book: &book)
             for element in document.elements {
                 guard let username = element.value["username"]?.string, !username.isEmpty else {
                     problems.append(
