@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import MigrationCore
 
@@ -23,16 +23,20 @@ struct PipelineArgument: ParsableArguments {
     var pipeline: String
 }
 
-/// Runs a command body, turning every error into one line on standard error and an exit code.
-func perform(_ pipeline: String, _ body: () async throws -> ExitStatus) async -> Never {
+/// Runs a command body, turning every error into one line on standard error and the exit status
+/// into argument-parser's `ExitCode` (thrown, never `exit()` from async code).
+func perform(_ pipeline: String, _ body: () async throws -> ExitStatus) async throws {
+    let status: ExitStatus
     do {
-        exit(try await body().rawValue)
+        status = try await body()
     } catch let error as ConfigError {
         complain("\(pipeline): \(error)")
+        throw ExitCode(ExitStatus.unusable.rawValue)
     } catch {
         complain("\(error)")
+        throw ExitCode(ExitStatus.unusable.rawValue)
     }
-    exit(ExitStatus.unusable.rawValue)
+    if status != .done { throw ExitCode(status.rawValue) }
 }
 
 func complain(_ message: String) {
@@ -49,3 +53,6 @@ func parseStages(_ text: String) throws -> [StageID] {
         return stage
     }
 }
+
+extension StageID: ExpressibleByArgument {}
+extension IDKind: ExpressibleByArgument {}

@@ -13,7 +13,7 @@ extension NIMMigrate {
         @OptionGroup var pipeline: PipelineArgument
 
         func run() async throws {
-            await perform(pipeline.pipeline) {
+            try await perform(pipeline.pipeline) {
                 let config = try PipelineConfig.load(path: pipeline.pipeline)
                 let port = URL(string: config.target.endpoint)?.port ?? 18080
                 print("name=\(config.name)")

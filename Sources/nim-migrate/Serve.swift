@@ -11,7 +11,7 @@ extension NIMMigrate {
         @OptionGroup var pipeline: PipelineArgument
 
         func run() async throws {
-            await perform(pipeline.pipeline) {
+            try await perform(pipeline.pipeline) {
                 let stop = StopSignal()
                 let trap = SignalTrap(stop: stop)
                 defer { withExtendedLifetime(trap) {} }

@@ -59,7 +59,8 @@ extension RunReport {
         return out + rows.joined(separator: "\n") + "\n"
     }
 
-    static func duration(_ seconds: Double) -> String {
+    /// `42.0 s`, `3 min 20 s`, `2 h 5 min`.
+    public static func duration(_ seconds: Double) -> String {
         if seconds < 60 { return String(format: "%.1f s", seconds) }
         let total = Int(seconds.rounded())
         if total < 3600 { return "\(total / 60) min \(total % 60) s" }

@@ -1,8 +1,9 @@
-internal import Foundation
+import Foundation
+import MigrationCore
 
 /// Progress on standard error: on a terminal, one bar per stage with counts, rate and ETA,
 /// redrawn in place; elsewhere (CI, logs), a plain line per stage every `interval`.
-public actor ConsoleProgress: ProgressSink {
+actor ConsoleProgress: ProgressSink {
     private struct Track {
         var total: Int
         var finished: Int
@@ -20,12 +21,12 @@ public actor ConsoleProgress: ProgressSink {
     private var drawnLines = 0
 
     /// `terminal` nil: decided by whether standard error is a TTY.
-    public init(terminal: Bool? = nil, interval: Duration = .seconds(10)) {
+    init(terminal: Bool? = nil, interval: Duration = .seconds(10)) {
         self.terminal = terminal ?? (isatty(STDERR_FILENO) == 1)
         self.interval = interval
     }
 
-    public func stageStarted(_ stage: StageID, counts: StageCounts) {
+    func stageStarted(_ stage: StageID, counts: StageCounts) {
         let finished = counts.done + counts.failed + counts.skipped
         tracks.append(
             (
@@ -38,14 +39,14 @@ public actor ConsoleProgress: ProgressSink {
         draw(force: true)
     }
 
-    public func itemsFinished(_ stage: StageID, done: Int, failed: Int, skipped: Int) {
+    func itemsFinished(_ stage: StageID, done: Int, failed: Int, skipped: Int) {
         guard let index = tracks.lastIndex(where: { $0.0 == stage }) else { return }
         tracks[index].1.finished += done + failed + skipped
         tracks[index].1.failed += failed
         draw(force: false)
     }
 
-    public func stageEnded(_ stage: StageID, counts: StageCounts) {
+    func stageEnded(_ stage: StageID, counts: StageCounts) {
         if let index = tracks.lastIndex(where: { $0.0 == stage }) {
             tracks[index].1.total = counts.total
             tracks[index].1.finished = counts.done + counts.failed + counts.skipped
@@ -56,7 +57,7 @@ public actor ConsoleProgress: ProgressSink {
         if !terminal, let line = tracks.last(where: { $0.0 == stage }).map(render) { emit(line + " (stage ended)") }
     }
 
-    public func note(_ message: String) {
+    func note(_ message: String) {
         if terminal { clear() }
         emit(message)
         if terminal { draw(force: true) }
