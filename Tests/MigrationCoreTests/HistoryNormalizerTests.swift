@@ -162,6 +162,18 @@ import Testing
         #expect(warnings.first?.contains("seconds") == true)
     }
 
+    /// The 63-bit ids derived from non-numeric source message ids are a permanent contract: NIM
+    /// holds them after the import, `serve` recalls by them, and a later run must derive the same.
+    /// Pinned as literals (FNV-1a 64 of the UTF-8 bytes, top bit cleared), never recomputed here.
+    @Test(arguments: [
+        ("5I02W-XX-8278a", Int64(518_787_540_772_758_728)), ("5I02W-16-8278a", 1_851_238_130_781_756_823),
+        ("em-77a2b", 3_036_980_958_586_830_479), ("asm-01", 9_024_470_124_619_739_868),
+        ("消息-1", 8_464_187_892_471_366_401), ("", 5_472_609_002_491_880_229),
+    ])
+    func derivedMessageIDsNeverChange(source: String, id: Int64) {
+        #expect(HistoryNormalizer.stableID(source) == id)
+    }
+
     @Test func aNonNumericMessageIDBecomesAStablePositiveNumber() throws {
         let line =
             #"{"data":{"createTime":1513685265481,"msgid":"1025399436396382872","from":"aaa","to":"bbb","body":"x"},"type":0}"#

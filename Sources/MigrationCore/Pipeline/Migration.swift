@@ -12,8 +12,6 @@ public enum Migration {
         let calls = CallRecorder()
         let events = TargetEvents()
         let client = try makeClient(config, environment: environment, calls: calls, events: events.sink)
-        let accidMap =
-            try config.users.accidMap.map { path throws(ConfigError) in try AccidMap(path: path) } ?? AccidMap()
         var handler: Task<Void, Never>?
         do {
             try await preflight(client)
@@ -21,11 +19,7 @@ public enum Migration {
             handler = Task { [database = session.database] in
                 await events.handle(database: database, progress: progress, stop: stop)
             }
-            let source = try await session.prepareSource()
-            let services = StageServices(
-                config: config, accidMap: accidMap, client: client, outputDirectory: config.outputDirectory,
-                export: source.export)
-            let stages = StageCatalog(services: services).stages()
+            let (source, stages) = try await session.prepareStages(client: client)
             var runner = PipelineRunner(
                 database: session.database, stages: stages, options: options, concurrency: config.concurrency,
                 stop: stop, calls: calls, progress: progress)
@@ -119,16 +113,9 @@ extension Migration {
     public static func plan(pipelinePath: String) async throws -> (
         status: ExitStatus, report: PlanReport, markdown: String
     ) {
-        let config = try PipelineConfig.load(path: pipelinePath)
-        try PipelineSession.checkSource(config)
-        let accidMap =
-            try config.users.accidMap.map { path throws(ConfigError) in try AccidMap(path: path) } ?? AccidMap()
         let session = try PipelineSession.open(pipelinePath: pipelinePath, locking: true)
-        let source = try await session.prepareSource()
-        let services = StageServices(
-            config: config, accidMap: accidMap, client: nil, outputDirectory: config.outputDirectory,
-            export: source.export)
-        let stages = StageCatalog(services: services).stages()
+        let config = session.config
+        let (source, stages) = try await session.prepareStages(client: nil)
         let runID = try await session.database.beginRun(mode: "plan", options: "{}")
         var plans: [(StageID, StagePlan)] = []
         for stage in stages {

@@ -65,6 +65,18 @@ public struct PipelineSession: Sendable {
         return source
     }
 
+    /// What `run` and `plan` both start from: the source as the stages read it and the stages of
+    /// the pipeline, with the operator's accid renames (`client` nil: a dry run, nothing is sent).
+    public func prepareStages(client: NIMClient?) async throws -> (source: PreparedSource, stages: [any Stage]) {
+        let accidMap =
+            try config.users.accidMap.map { path throws(ConfigError) in try AccidMap(path: path) } ?? AccidMap()
+        let source = try await prepareSource()
+        let services = StageServices(
+            config: config, accidMap: accidMap, client: client, outputDirectory: config.outputDirectory,
+            export: source.export)
+        return (source, StageCatalog(services: services).stages())
+    }
+
     /// Path of a file in the output folder.
     public func output(_ name: String) -> String { "\(outputDirectory)/\(name)" }
 }
