@@ -10,9 +10,9 @@ func temporaryDirectory() throws -> String {
     return path
 }
 
-/// A fresh state database in a temporary folder.
+/// A fresh state database, in memory.
 func temporaryDatabase() throws -> StateDatabase {
-    try StateDatabase(path: try temporaryDirectory() + "/state.sqlite")
+    try StateDatabase.inMemory()
 }
 
 /// An in-process test double: every item's effect is counted in memory, per key.

@@ -8,7 +8,8 @@ internal import GRDB
 /// (not a power cut, which this tool does not promise), and a transaction cut short by a kill is
 /// rolled back by SQLite on the next open. Writes are batched into transactions by the callers.
 public final class StateDatabase: Sendable {
-    let pool: DatabasePool
+    /// A WAL-mode pool on a file; a queue in memory for tests (``inMemory()``).
+    let pool: any DatabaseWriter
     /// Milliseconds since the epoch, for the timestamps stored in rows.
     let now: @Sendable () -> Int64
 
@@ -22,6 +23,19 @@ public final class StateDatabase: Sendable {
         pool = try DatabasePool(path: path, configuration: configuration)
         self.now = now
         try Self.migrator.migrate(pool)
+    }
+
+    /// A database in memory, migrated like a file's, for tests (GRDB's `AppDatabase(dbWriter)`).
+    public static func inMemory(now: @escaping @Sendable () -> Int64 = StateDatabase.wallClockMillis) throws
+        -> StateDatabase
+    {
+        try StateDatabase(writer: DatabaseQueue(), now: now)
+    }
+
+    private init(writer: any DatabaseWriter, now: @escaping @Sendable () -> Int64) throws {
+        pool = writer
+        self.now = now
+        try Self.migrator.migrate(writer)
     }
 
     /// The default row timestamp source.
