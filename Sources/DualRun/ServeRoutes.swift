@@ -47,6 +47,31 @@ enum ServeRoutes {
             let page = try await core.store.incremental(since: since, limit: limit)
             return json("{\"code\":200,\"data\":[\(page.lines.joined(separator: ","))],\"next\":\"\(page.next)\"}")
         }
+        router.get("/failed") { request, _ in
+            guard core.settings.token.accepts(authorization: request.headers[.authorization]) else {
+                return failure(.unauthorized, "missing or wrong bearer token")
+            }
+            let query = request.uri.queryParameters
+            let since = query["since"].flatMap { Int64($0) } ?? 0
+            let limit = min(max(query["limit"].flatMap { Int($0) } ?? 100, 1), 1000)
+            let page = try await core.store.failed(since: since, limit: limit)
+            let data = page.entries.map { entry -> JSONValue in
+                .object([
+                    "kind": .string("message"), "id": .string(entry.id), "seq": .int(entry.seq),
+                    "state": .string(entry.state), "reason": .string(entry.reason),
+                ])
+            }
+            return json(
+                JSONValue.object(["code": .int(200), "data": .array(data), "next": .string(String(page.next))]).text)
+        }
+        router.post("/failed/retry") { request, _ in
+            guard core.settings.token.accepts(authorization: request.headers[.authorization]) else {
+                return failure(.unauthorized, "missing or wrong bearer token")
+            }
+            let count = try await core.store.retryFailed()
+            core.log("serve: \(count) failed message(s) back in the queue")
+            return json(JSONValue.object(["code": .int(200), "retried": .int(Int64(count))]).text)
+        }
         router.post("/nim/cc") { request, _ in
             let body = Data(try await request.body.collect(upTo: maxCCBytes).readableBytesView)
             return try await cc(body, headers: request.headers, core)

@@ -1,0 +1,56 @@
+internal import GRDB
+internal import MigrationCore
+
+/// What serve could not deliver, with why (SPEC §7 "Nothing fails silently"): messages that
+/// failed for good, and messages held — waiting with a reason (a history lookup that cannot
+/// answer, an attachment that cannot be fetched), or waiting behind such a message of their
+/// conversation.
+extension ServeStore {
+    /// One entry of `GET /failed`.
+    struct FailedEntry: Sendable, Equatable {
+        var seq: Int64
+        var id: String
+        var state: String
+        var reason: String
+    }
+
+    /// Entries after `since` (a sequence number), in receipt order; `next` is the last one looked at.
+    func failed(since: Int64, limit: Int) async throws -> (entries: [FailedEntry], next: Int64) {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, source_key, status, reason, (
+                        SELECT b.source_key || char(9) || b.reason FROM inbox b
+                        WHERE b.conv = a.conv AND b.seq < a.seq AND b.status IN (0, 1) AND b.reason IS NOT NULL
+                        ORDER BY b.seq LIMIT 1
+                    ) AS blocker
+                    FROM inbox a
+                    WHERE seq > ? AND (status = 3 OR (status IN (0, 1) AND (reason IS NOT NULL OR EXISTS (
+                        SELECT 1 FROM inbox b WHERE b.conv = a.conv AND b.seq < a.seq AND b.status IN (0, 1)
+                        AND b.reason IS NOT NULL))))
+                    ORDER BY seq LIMIT ?
+                    """, arguments: [since, limit])
+            let entries = rows.map { row -> FailedEntry in
+                let status: Int = row["status"]
+                var reason: String = row["reason"] ?? ""
+                if status != 3, reason.isEmpty, let blocker: String = row["blocker"] {
+                    let parts = blocker.split(separator: "\t", maxSplits: 1).map(String.init)
+                    reason = "waits behind message \(parts.first ?? "") of its conversation: \(parts.last ?? "")"
+                }
+                return FailedEntry(
+                    seq: row["seq"], id: row["source_key"], state: status == 3 ? "failed" : "held", reason: reason)
+            }
+            return (entries, entries.last?.seq ?? since)
+        }
+    }
+
+    /// Puts every failed message back in the queue (after the cause was fixed); returns how many.
+    func retryFailed() async throws -> Int {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE inbox SET status = 0, attempts = 0, next_at = 0, reason = NULL WHERE status = 3")
+            return db.changesCount
+        }
+    }
+}
