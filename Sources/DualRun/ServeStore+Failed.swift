@@ -26,9 +26,9 @@ extension ServeStore {
                         ORDER BY b.seq LIMIT 1
                     ) AS blocker
                     FROM inbox a
-                    WHERE seq > ? AND (status = 3 OR (status IN (0, 1) AND (reason IS NOT NULL OR EXISTS (
+                    WHERE status IN (0, 1, 3) AND seq > ? AND (status = 3 OR reason IS NOT NULL OR EXISTS (
                         SELECT 1 FROM inbox b WHERE b.conv = a.conv AND b.seq < a.seq AND b.status IN (0, 1)
-                        AND b.reason IS NOT NULL))))
+                        AND b.reason IS NOT NULL))
                     ORDER BY seq LIMIT ?
                     """, arguments: [since, limit])
             let entries = rows.map { row -> FailedEntry in
