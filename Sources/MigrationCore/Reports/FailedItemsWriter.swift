@@ -20,7 +20,7 @@ public enum FailedItemsWriter {
     public static func write(database: StateDatabase, stages: [StageID], to path: String) async throws -> Int {
         let file = try JSONLinesFile(path: path)
         for stage in stages {
-            for item in try await database.failedItems(stage: stage) {
+            try await database.forEachFailedItem(stage: stage) { item in
                 try file.write(
                     Line(
                         stage: stage, kind: "item", key: item.item.key, file: item.item.sourceFile,

@@ -243,19 +243,34 @@ public struct FailedItem: Sendable {
 }
 
 extension StateDatabase {
-    /// The failed items of a stage, in id order.
+    /// The failed items of a stage, in id order (small states and tests; reports stream with
+    /// ``forEachFailedItem(stage:_:)``).
     public func failedItems(stage: StageID) async throws -> [FailedItem] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM work_item WHERE stage = ? AND status = 3 ORDER BY id",
-                arguments: [stage.rawValue]
-            ).compactMap { row in
-                WorkItem(row: row).map {
-                    FailedItem(
-                        item: $0, code: row["error_code"] ?? 0, desc: row["error_desc"] ?? "",
-                        retryable: row["retryable"] ?? false)
+        var all: [FailedItem] = []
+        try await forEachFailedItem(stage: stage) { all.append($0) }
+        return all
+    }
+
+    /// Calls `body` with each failed item of a stage in id order, a page at a time.
+    public func forEachFailedItem(stage: StageID, _ body: (FailedItem) throws -> Void) async throws {
+        var after: Int64 = 0
+        while true {
+            let start = after
+            let page = try await pool.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT * FROM work_item WHERE stage = ? AND status = 3 AND id > ? ORDER BY id LIMIT 5000",
+                    arguments: [stage.rawValue, start]
+                ).compactMap { row in
+                    WorkItem(row: row).map {
+                        FailedItem(
+                            item: $0, code: row["error_code"] ?? 0, desc: row["error_desc"] ?? "",
+                            retryable: row["retryable"] ?? false)
+                    }
                 }
             }
+            guard let last = page.last else { return }
+            for item in page { try body(item) }
+            after = last.item.id
         }
     }
 }
