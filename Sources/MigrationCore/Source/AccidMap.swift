@@ -1,3 +1,4 @@
+internal import CSV
 internal import Foundation
 
 /// The operator's `users.accid_map` CSV: `old,new` per line, renaming source accids before every
@@ -9,25 +10,35 @@ public struct AccidMap: Sendable, Equatable {
 
     public init() {}
 
-    /// Reads the CSV; a malformed line is a configuration error naming the file and line.
+    /// Reads the CSV (RFC 4180, through yaslab/CSV.swift: a quoted field may hold a comma, a quote
+    /// or a line break, so any accid can be renamed, and `nim-migrate ids` output reads back); a
+    /// malformed row is a configuration error naming the file and row.
     public init(path: String) throws(ConfigError) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(path: "users.accid_map", "cannot read \(path)")
         }
         let text = String(decoding: data, as: UTF8.self)
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.isEmpty || (index == 0 && line.lowercased() == "old,new") { continue }
-            let parts = line.split(separator: ",", omittingEmptySubsequences: false).map {
-                $0.trimmingCharacters(in: .whitespaces)
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(string: text, hasHeaderRow: false, trimFields: true)
+        } catch {
+            throw ConfigError(path: "users.accid_map", "\(path): not CSV (\(error))")
+        }
+        var row = 0
+        while let fields = reader.next() {
+            row += 1
+            if fields.allSatisfy(\.isEmpty) { continue }
+            if row == 1 && fields.map({ $0.lowercased() }) == ["old", "new"] { continue }
+            guard fields.count == 2, !fields[0].isEmpty, !fields[1].isEmpty else {
+                throw ConfigError(path: "users.accid_map", "\(path): row \(row): expected old,new")
             }
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw ConfigError(path: "users.accid_map", "\(path):\(index + 1): expected old,new")
+            if let earlier = renames[fields[0]], earlier != fields[1] {
+                throw ConfigError(path: "users.accid_map", "\(path): row \(row): '\(fields[0])' is renamed twice")
             }
-            if let earlier = renames[parts[0]], earlier != parts[1] {
-                throw ConfigError(path: "users.accid_map", "\(path):\(index + 1): '\(parts[0])' is renamed twice")
-            }
-            renames[parts[0]] = parts[1]
+            renames[fields[0]] = fields[1]
+        }
+        if let error = reader.error {
+            throw ConfigError(path: "users.accid_map", "\(path): row \(row + 1): not CSV (\(error))")
         }
         fingerprint = CheckSum.md5Hex(data)
     }
