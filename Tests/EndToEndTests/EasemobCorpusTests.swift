@@ -53,6 +53,7 @@ import Testing
             "chatgroups/XXXX/details.json:7 team-member-limit-capped",
             "chatgroups/18XXXX3/mutes.json:7 mute-expired", "chatmessages/2014061813:12 cmd-skipped",
             "chatmessages/2014061813:1 unknown-body-type", "chatmessages/2014061813:4 conflicting-message",
+            "chatmessages/2014061813:9 easemob-body",  // the video's thumb: NIM makes its own
         ] {
             #expect(planned.contains(expected), "\(expected) in \(planned.sorted())")
         }

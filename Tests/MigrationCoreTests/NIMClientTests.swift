@@ -155,3 +155,18 @@ import Testing
         await server.shutdown()
     }
 }
+
+/// A halt reaches the stop signal in the gate's own call, before any event is handled: the runner
+/// cannot claim more items after it, nor end with an exit status that misses it.
+@Suite struct TargetEventsTests {
+    @Test func aHaltStopsTheRunAtOnce() {
+        let stop = StopSignal()
+        let events = TargetEvents(stop: stop)
+        events.sink(.paused(since: Date(), cause: "transport"))
+        #expect(!stop.isRequested)
+        events.sink(.halted(.credentials("refused")))
+        #expect(stop.isRequested && stop.halted == .credentials("refused"))
+        #expect(stop.halted?.exitStatus == .unusable)
+        events.finish()
+    }
+}

@@ -82,8 +82,12 @@ extension HistoryNormalizer {
             return .message(message, warnings: warnings, oldURL: nil)
         }
         message.attachment = .object(a)
-        return .message(message, warnings: warnings + ["attachment \(url) is not re-hosted: the old URL is kept"], oldURL: url)
+        return .message(message, warnings: warnings + [Self.oldURLWarning(url)], oldURL: url)
     }
+
+    /// The warning of a message whose attachment keeps its old URL (the history pass lists these
+    /// under their own kind, `old-url-kept`).
+    static func oldURLWarning(_ url: String) -> String { "attachment \(url) is not re-hosted: the old URL is kept" }
 
     /// Whether trimming `.whitespaces` could change `text`: for ASCII text (nearly every file
     /// extension) whether it starts or ends with a space or a tab — the only ASCII characters that

@@ -25,7 +25,6 @@ public actor TargetGate {
     private var pause: (start: ContinuousClock.Instant, since: Date, cause: String)?
     private var halt: RunHalt?
     private var waiters: [CheckedContinuation<Void, Never>] = []
-    private var prober: Task<Void, Never>?
 
     public init(
         threshold: Int, outageWait: Duration, probeEvery: Duration = .seconds(3),
@@ -61,7 +60,7 @@ public actor TargetGate {
         let since = Date()
         pause = (ContinuousClock.now, since, cause)
         events(.paused(since: since, cause: cause))
-        prober = Task { await self.probeUntilBack(probe) }
+        Task { await self.probeUntilBack(probe) }
         return true
     }
 

@@ -10,14 +10,14 @@ public enum Migration {
         let config = try PipelineConfig.load(path: pipelinePath)
         try PipelineSession.checkSource(config)
         let calls = CallRecorder()
-        let events = TargetEvents()
+        let events = TargetEvents(stop: stop)
         let client = try makeClient(config, environment: environment, calls: calls, events: events.sink)
         var handler: Task<Void, Never>?
         do {
             try await preflight(client)
             let session = try PipelineSession.open(pipelinePath: pipelinePath, locking: true)
             handler = Task { [database = session.database] in
-                await events.handle(database: database, progress: progress, stop: stop)
+                await events.handle(database: database, progress: progress)
             }
             let (source, stages) = try await session.prepareStages(client: client)
             var runner = PipelineRunner(

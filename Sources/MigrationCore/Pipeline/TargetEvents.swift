@@ -1,23 +1,29 @@
 public import Foundation
 
-/// What the client's ``TargetGate`` reports during a command, handled in order: a note on the
-/// progress line ("target not answering since 14:02:11, retrying"), each pause recorded in the
-/// state database (the report and `status` show them), and a halt handed to the stop signal.
+/// What the client's ``TargetGate`` reports during a command: a halt goes to the stop signal at
+/// once, in the gate's own call (so no item is claimed after it, and the run's exit status cannot
+/// miss it); then, in order, a note on the progress line ("target not answering since 14:02:11,
+/// retrying") and each pause recorded in the state database (the report and `status` show them).
 public final class TargetEvents: Sendable {
     private let stream: AsyncStream<TargetGate.Event>
     private let continuation: AsyncStream<TargetGate.Event>.Continuation
+    private let stop: StopSignal
 
-    public init() {
+    public init(stop: StopSignal) {
         (stream, continuation) = AsyncStream.makeStream()
+        self.stop = stop
     }
 
     /// The client's callback.
     public var sink: @Sendable (TargetGate.Event) -> Void {
-        { [continuation] event in continuation.yield(event) }
+        { [continuation, stop] event in
+            if case .halted(let halt) = event { stop.halt(halt) }
+            continuation.yield(event)
+        }
     }
 
     /// Handles the events until ``finish()``; returns when the last one is handled.
-    public func handle(database: StateDatabase?, progress: any ProgressSink, stop: StopSignal) async {
+    public func handle(database: StateDatabase?, progress: any ProgressSink) async {
         for await event in stream {
             switch event {
             case .paused(let since, let cause):
@@ -30,7 +36,6 @@ public final class TargetEvents: Sendable {
                 try? await database?.recordPause(
                     TargetPause(startedAt: Self.millis(since), cause: cause, seconds: seconds, outcome: "resumed"))
             case .halted(let halt):
-                stop.halt(halt)
                 if case .outage = halt, let pause = try? await database?.pauses().last {
                     var ended = pause
                     ended.outcome = "gave up"

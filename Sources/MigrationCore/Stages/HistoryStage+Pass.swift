@@ -64,9 +64,6 @@ extension HistoryStage {
         return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 
-    /// How the normaliser's warning about an attachment left at its old URL ends.
-    static let oldURLWarning = "the old URL is kept"
-
     /// What reading a line ahead of its turn found.
     enum LineRead {
         case blank
@@ -190,10 +187,10 @@ extension HistoryStage {
                         if !dryRun, let old = message.sourceMsgid {
                             try tx.map(IDMapping(kind: .message, old: old, new: String(message.msgid)))
                         }
+                        // A message that keeps its old URL is listed by its own line, under its own kind.
+                        let kept = oldURL.map(HistoryNormalizer.oldURLWarning)
                         for warning in warnings {
-                            // A message that keeps its old URL is listed by its own line, under its own kind.
-                            let code = oldURL != nil && warning.hasSuffix(Self.oldURLWarning) ? "old-url-kept" : "normalized"
-                            try problem(span.number, code, warning, .warning)
+                            try problem(span.number, warning == kept ? "old-url-kept" : "normalized", warning, .warning)
                         }
                     } else if case .seen(let first, let firstHash) = seen {
                         account.reported += 1

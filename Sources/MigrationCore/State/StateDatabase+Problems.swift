@@ -85,16 +85,18 @@ extension StateDatabase {
 
     /// The first `perKind` problems of each code (the rest are counted, and in `problems.jsonl`).
     public func listedProblems(stages: [StageID], plan: Bool, perKind: Int) async throws -> [Problem] {
-        try await pool.read { db in
+        let names = stages.map(\.rawValue)
+        let placeholders = names.map { _ in "?" }.joined(separator: ", ")
+        return try await pool.read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT stage, file, line, code, message, severity FROM (
                         SELECT *, ROW_NUMBER() OVER (PARTITION BY code ORDER BY id) AS n FROM problem
-                        WHERE dry_run = 0 OR ?
+                        WHERE (dry_run = 0 OR ?) AND stage IN (\(placeholders))
                     ) WHERE n <= ? ORDER BY code, id
-                    """, arguments: [plan, perKind])
-            return rows.compactMap(Self.problem).filter { stages.contains($0.stage) }
+                    """, arguments: StatementArguments([plan]) + StatementArguments(names) + [perKind])
+            return rows.compactMap(Self.problem)
         }
     }
 

@@ -12,7 +12,7 @@ internal import Foundation
 /// the adapter's own findings (skipped and damaged lines), which are recorded with the stages'.
 struct EasemobExport {
     /// Changes whenever the conversion's output could change, to force a new conversion.
-    static let version = "easemob-adapter-2"
+    static let version = "easemob-adapter-3"
 
     let root: String
     let output: String

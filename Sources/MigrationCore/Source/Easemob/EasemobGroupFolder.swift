@@ -42,6 +42,12 @@ struct GroupFolder {
         if let custom = info["custom"], custom != .null, custom != .string("") { line["custom"] = custom }
         if let avatar = info["avatar"]?.string, !avatar.isEmpty { line["icon"] = .string(avatar) }
         if let mute = info["mute"]?.bool { line["muteAll"] = .bool(mute) }
+        if info["disabled"] == .bool(true) {
+            problems.append(
+                Problem(
+                    stage: .groups, file: detailsFile, line: detailsLine, code: "disabled-group",
+                    message: "group \(gid) is disabled in Easemob; it is migrated as an active team", severity: .warning))
+        }
         if let maxusers = info["maxusers"].flatMap(HistoryNormalizer.integer) {
             line["teamMemberLimit"] = .int(maxusers)
         }

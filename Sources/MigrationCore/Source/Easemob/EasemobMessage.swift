@@ -84,11 +84,11 @@ public struct EasemobMessage: Sendable {
         if case .object(let ext)? = payload["ext"], !ext.isEmpty { data["ext"] = .object(ext) }
         let type: Int
         var fetch: [String: JSONValue] = [:]
-        if let secret = body["secret"]?.string, !secret.isEmpty {
-            fetch["headers"] = .object(["share-secret": .string(secret)])
-        }
-        if let url = body["url"]?.string, localFiles.contains(Self.lastSegment(url)) {
-            fetch["local"] = .string("files/" + Self.lastSegment(url))
+        if let url = body["url"]?.string, !url.isEmpty {
+            if let secret = body["secret"]?.string, !secret.isEmpty {
+                fetch["headers"] = .object(["share-secret": .string(secret)])
+            }
+            if localFiles.contains(Self.lastSegment(url)) { fetch["local"] = .string("files/" + Self.lastSegment(url)) }
         }
         // A combined (forwarded) record: `type` "combine", or only `subType` "sub_combine".
         let isCombined = body["type"]?.string == "combine" || body["subType"]?.string == "sub_combine"
@@ -97,7 +97,7 @@ public struct EasemobMessage: Sendable {
             type = 100
             let (attach, summary) = Self.combined(body)
             data["attach"] = .object(attach)
-            data["body"] = .string(summary)
+            if let summary { data["body"] = .string(summary) }
         case "txt":
             type = 0
             data["body"] = .string(body["msg"]?.string ?? "")
@@ -110,6 +110,9 @@ public struct EasemobMessage: Sendable {
             let attach = Self.media(body, url: url, kind: kind)
             if attach["ext"] == nil {
                 warnings.append("the \(kind) attachment's name gives no extension: ext left out")
+            }
+            if let thumb = body["thumb"]?.string, !thumb.isEmpty {
+                warnings.append("the thumbnail \(thumb) is not carried: NIM makes its own from the file")
             }
             data["attach"] = .object(attach)
         case "loc":
@@ -176,14 +179,14 @@ public struct EasemobMessage: Sendable {
     /// gives (`title`, `summary`, `url` — re-hosted like any attachment —, `filename`,
     /// `combineLevel`, `file_length` as `size`), and the text the message shows: its summary (or
     /// title), never the compatibility text alone.
-    static func combined(_ body: [String: JSONValue]) -> (attach: [String: JSONValue], summary: String) {
+    static func combined(_ body: [String: JSONValue]) -> (attach: [String: JSONValue], summary: String?) {
         var attach: [String: JSONValue] = ["type": .string("combine")]
-        for key in ["title", "summary", "url", "filename", "combineLevel", "compatibleText"] {
+        for key in ["title", "summary", "url", "filename", "combineLevel"] {
             if let value = body[key], value != .null { attach[key] = value }
         }
         if let size = body["file_length"].flatMap(HistoryNormalizer.integer) { attach["size"] = .int(size) }
-        let summary = body["summary"]?.string ?? body["title"]?.string ?? body["msg"]?.string ?? ""
-        return (attach, summary)
+        let text = [body["summary"]?.string, body["title"]?.string].compactMap { $0 }.first { !$0.isEmpty }
+        return (attach, text)
     }
 
     /// A custom body's event and extensions; the old form (an array of one-key maps) and the

@@ -84,6 +84,16 @@ struct EasemobUsers {
                     attribute.used = true
                     attributes[username.lowercased()] = attribute
                     Self.apply(attribute.values, to: &user)
+                    // Easemob allows any attribute; those NIM has no field for are named, not lost quietly.
+                    let unmapped = attribute.values.keys.filter { !Self.mappedAttributes.contains($0) }.sorted()
+                    if !unmapped.isEmpty {
+                        problems.append(
+                            Problem(
+                                stage: .users, file: attribute.file, line: attribute.line, code: "unmapped-attribute",
+                                message: "attributes \(unmapped.joined(separator: ", ")) of '\(username)' have no NIM "
+                                    + "profile field: left out (keep them in `ext` to carry them as ex)",
+                                severity: .warning))
+                    }
                     if user["icon"] != nil { iconOrigin = (attribute.file, attribute.avatarLine ?? attribute.line) }
                 }
                 try writer.write(JSONValue.object(user).text)
@@ -154,6 +164,9 @@ struct EasemobUsers {
         }
         return problems
     }
+
+    /// Every attribute key that has a NIM field.
+    static let mappedAttributes = Set(attributeFields.map(\.easemob) + ["nickname", "gender", "ext"])
 
     /// The user-attribute values on a canonical user line.
     static func apply(_ values: [String: JSONValue], to user: inout [String: JSONValue]) {
