@@ -5,12 +5,7 @@ import GRDB
 /// first, paged by an opaque `page_token` (`data.has_more`, `data.next_token`, `data.items`).
 enum ConversationHandlers {
     /// A v2 call: JSON body (for POST) and query parameters.
-    struct Request: Sendable {
-        /// The parsed JSON body, `nil` when there is none.
-        var body: JSONValue?
-        /// Query-string parameters.
-        var query: [String: String]
-    }
+    typealias Request = V2Request
 
     /// `POST /im/v2.1/conversations`: creating an existing conversation changes nothing.
     static func create(_ request: Request, _ core: EmulatorCore) async throws -> JSONValue {

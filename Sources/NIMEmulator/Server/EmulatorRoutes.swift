@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 
-/// The emulator's route table: every v1 `*.action`, the v2 conversation API, and the
-/// unauthenticated `/_files` and `/_emulator` routes.
+/// The emulator's route table: every v1 `*.action`, the v2 conversation API, v2 friend add and
+/// team-member batch mute, and the unauthenticated `/_files` and `/_emulator` routes.
 enum EmulatorRoutes {
     /// A v1 endpoint's work: validated parameters in, NIM's JSON out (or a thrown ``NIMFailure``).
     typealias V1Handler = @Sendable (V1Parameters, EmulatorCore) async throws -> JSONValue
@@ -67,6 +67,20 @@ enum EmulatorRoutes {
             router.get(RouterPath("\(prefix)/conversations")) { request, context in
                 await v2(request, context: context, ConversationHandlers.list, core: core)
             }
+            router.post(RouterPath("\(prefix)/friends")) { request, context in
+                await v2(request, context: context, FriendHandlers.addV2, core: core)
+            }
+        }
+        // batch_mute exists only as /im/v2 and only with PATCH (see TeamHandlers.batchMute).
+        let batchMute = RouterPath("/im/v2/team_members/actions/batch_mute")
+        router.patch(batchMute) { request, context in
+            await v2(request, context: context, TeamHandlers.batchMute, core: core)
+        }
+        for method in [HTTPRequest.Method.post, .put, .get, .delete] {
+            router.on(batchMute, method: method) { request, _ -> Response in
+                WireResponse.v2MethodNotAllowed(
+                    TeamHandlers.wrongMethod(request.method.rawValue), allow: TeamHandlers.batchMuteMethod)
+            }
         }
         AdminRoutes.add(to: router, core: core)
         return router
@@ -94,7 +108,7 @@ enum EmulatorRoutes {
 
     private static func v2(
         _ request: Request, context: EmulatorRequestContext,
-        _ handler: @Sendable (ConversationHandlers.Request, EmulatorCore) async throws -> JSONValue,
+        _ handler: @Sendable (V2Request, EmulatorCore) async throws -> JSONValue,
         core: EmulatorCore
     ) async -> Response {
         do {
@@ -105,7 +119,7 @@ enum EmulatorRoutes {
                 parsed = value
             }
             let query = FormFields.parse(Substring(request.uri.query ?? ""))
-            let data = try await handler(ConversationHandlers.Request(body: parsed, query: query), core)
+            let data = try await handler(V2Request(body: parsed, query: query), core)
             return WireResponse.json(["code": 200, "msg": "success", "data": data])
         } catch let failure as NIMFailure {
             return WireResponse.v2Failure(failure)

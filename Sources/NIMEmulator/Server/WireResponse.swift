@@ -16,9 +16,22 @@ enum WireResponse {
         json(failure.body)
     }
 
-    /// A v2 business error: HTTP 200 with `code`, `msg` and (for v1-style clients) `desc`.
+    /// A v2 business error: HTTP 200 with `code`, `msg` and (for v1-style clients) `desc`, and
+    /// the empty `data` object NIM's v2 pages promise for a failed request.
     static func v2Failure(_ failure: NIMFailure) -> Response {
-        json(["code": .number(failure.code), "msg": .string(failure.desc), "desc": .string(failure.desc)])
+        json(v2FailureBody(failure))
+    }
+
+    /// A v2 path called with a method it does not serve: HTTP 405 with an `Allow` header and
+    /// the v2 error body.
+    static func v2MethodNotAllowed(_ failure: NIMFailure, allow: String) -> Response {
+        var response = json(v2FailureBody(failure), status: .methodNotAllowed)
+        response.headers[.allow] = allow
+        return response
+    }
+
+    private static func v2FailureBody(_ failure: NIMFailure) -> JSONValue {
+        ["code": .number(failure.code), "msg": .string(failure.desc), "desc": .string(failure.desc), "data": [:]]
     }
 
     /// An unexpected server-side error, as NIM's 500.
