@@ -2,7 +2,22 @@ internal import Foundation
 
 /// A small JSON parser into ``JSONValue`` over UTF-8 bytes: one pass, no exceptions per value
 /// (the `Decodable` route tries each type in turn and throws for every miss, which dominated the
-/// history stage's time). Strict RFC 8259 apart from accepting any whitespace between tokens.
+/// history stage's time).
+///
+/// Strict RFC 8259: the number grammar `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+/// exactly (no leading zero, `+`, bare `.5` or `5.`, `1e`, hex, `Infinity`, `NaN`), the four
+/// whitespace bytes only, no trailing comma, no raw U+0000–U+001F in a string, the eight escapes and
+/// `\uXXXX` only, nothing but whitespace after the value. Where it differs from Foundation's
+/// `JSONSerialization` (which `JSONParserTests` fuzzes it against):
+/// - `JSONSerialization` accepts a trailing comma (`[1,]`, `{"a":1,}`) and a UTF-8 byte order mark,
+///   and guesses UTF-16/32 from zero bytes (`1\0` reads as `1`); the RFC forbids the first (§2) and
+///   does not require the others (§8.1), so they are refused here.
+/// - Invalid UTF-8 inside a string, and a `\uXXXX` surrogate without its pair, read as U+FFFD
+///   where `JSONSerialization` refuses the whole text: a message line with a damaged character
+///   is migrated rather than lost (§8.2 leaves unpaired surrogates' meaning open; the line's
+///   other bytes are still held to the grammar).
+/// - Both refuse a number beyond `Double`'s range (`1e400`: RFC §6 lets a parser set limits) and
+///   nesting deeper than 512 arrays or objects.
 struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
@@ -85,12 +100,15 @@ struct JSONParser {
         }
     }
 
+    /// Reads the value at the current position. `depth`: how many arrays and objects enclose it
+    /// (an array or object at depth 512, the 513th level, is too deep; a scalar there is not).
     mutating func value(depth: Int) throws -> JSONValue {
-        guard depth < 512 else { throw JSONParseError(offset: index, "nested too deeply") }
         guard index < bytes.count else { throw JSONParseError(offset: index, "unexpected end") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try object(depth: depth)
-        case UInt8(ascii: "["): return try array(depth: depth)
+        case UInt8(ascii: "["):
+            guard depth < 512 else { throw JSONParseError(offset: index, "nested too deeply") }
+            return try array(depth: depth)
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "t"): return try literal("true", .bool(true))
         case UInt8(ascii: "f"): return try literal("false", .bool(false))
@@ -243,18 +261,14 @@ struct JSONParser {
                 case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
-                    if (0xD800...0xDBFF).contains(scalar), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
-                        bytes[index + 1] == UInt8(ascii: "u")
-                    {
-                        index += 2
-                        let low = try hex4()
-                        guard (0xDC00...0xDFFF).contains(low) else {
-                            throw JSONParseError(offset: index, "bad surrogate pair")
-                        }
+                    if (0xD800...0xDBFF).contains(scalar), let low = lowSurrogate() {
+                        index += 6
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     }
-                    let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-                    out.append(contentsOf: Array(String(Character(character)).utf8))
+                    // A surrogate without its pair (`\ud800`, `\udc00`, `\ud800\u0041`) is U+FFFD,
+                    // like invalid UTF-8 in a string: RFC 8259 §8.2 allows it in the grammar and leaves
+                    // its meaning open; JSONSerialization refuses the text.
+                    UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}") { out.append($0) }
                 default: throw JSONParseError(offset: index, "bad escape")
                 }
             default:
@@ -264,6 +278,25 @@ struct JSONParser {
             }
         }
         throw JSONParseError(offset: index, "unterminated string")
+    }
+
+    /// The low surrogate of the `\uXXXX` escape at the current position, if there is one there
+    /// (nothing read).
+    private func lowSurrogate() -> UInt32? {
+        guard index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+            return nil
+        }
+        var value: UInt32 = 0
+        for offset in 2..<6 {
+            let byte = bytes[index + offset]
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value * 16 + UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value * 16 + UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = value * 16 + UInt32(byte - UInt8(ascii: "A") + 10)
+            default: return nil
+            }
+        }
+        return (0xDC00...0xDFFF).contains(value) ? value : nil
     }
 
     private mutating func hex4() throws -> UInt32 {
@@ -291,34 +324,58 @@ struct JSONParser {
         var digits = 0
         let negative = bytes[index] == UInt8(ascii: "-")
         if negative { index += 1 }
+        let integerStart = index
         while index < bytes.count, digits < 18, bytes[index] >= 0x30, bytes[index] <= 0x39 {
             value = value * 10 + Int64(bytes[index] - 0x30)
             digits += 1
             index += 1
         }
-        if digits > 0, index == bytes.count || !Self.isNumberByte(bytes[index]) {
+        if digits > 0, index == bytes.count || !Self.isNumberByte(bytes[index]),
+            digits == 1 || bytes[integerStart] != UInt8(ascii: "0")
+        {
             return .int(negative ? -value : value)
         }
-        index = start
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        // The grammar, strictly: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
+        index = integerStart
+        guard index < bytes.count else { throw JSONParseError(offset: index, "unexpected end") }
+        switch bytes[index] {
+        case UInt8(ascii: "0"): index += 1
+        case UInt8(ascii: "1")...UInt8(ascii: "9"): _ = skipDigits()
+        default: throw JSONParseError(offset: index, "unexpected character")
+        }
         var integral = true
-        while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): index += 1
-            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"):
-                integral = false
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            integral = false
+            index += 1
+            guard skipDigits() else { throw JSONParseError(offset: index, "expected a digit after .") }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            integral = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
                 index += 1
-            default:
-                break
             }
-            if index < bytes.count, !Self.isNumberByte(bytes[index]) { break }
+            guard skipDigits() else { throw JSONParseError(offset: index, "expected a digit in the exponent") }
+        }
+        // What the grammar does not take (`01`, `1.2.3`, `1e5e5`, `1-2`) is not another token either.
+        if index < bytes.count, Self.isNumberByte(bytes[index]) {
+            throw JSONParseError(offset: index, "malformed number")
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if integral, let int = Int64(text) { return .int(int) }
-        guard !text.isEmpty, text != "-", let double = Double(text) else {
-            throw JSONParseError(offset: start, "unexpected character")
+        // Out of Double's range (`1e400`) is refused, as JSONSerialization does (RFC 8259 §6 lets a
+        // parser limit the range); it would be written back as `inf`, which is not JSON.
+        guard let double = Double(text), double.isFinite else {
+            throw JSONParseError(offset: start, "number out of range")
         }
         return .double(double)
+    }
+
+    /// Reads digits; whether there was one.
+    private mutating func skipDigits() -> Bool {
+        let first = index
+        while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
+        return index > first
     }
 
     private static func isNumberByte(_ byte: UInt8) -> Bool {
