@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         // CSV in (users.accid_map) through a library: quoted fields, commas in accids.
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
+        // Tests only: a clock the tests move by hand (the throttle's unit tests sleep for nothing).
+        .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
     ],
     targets: [
         .target(
@@ -92,7 +94,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MigrationCoreTests",
-            dependencies: ["MigrationCore", "NIMEmulator", "ExportGenerator"],
+            dependencies: [
+                "MigrationCore", "NIMEmulator", "ExportGenerator",
+                .product(name: "Clocks", package: "swift-clocks"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -50,7 +50,7 @@ public final class NIMClient: Sendable {
     }
 
     public let configuration: Configuration
-    public let limiter: RateLimiter
+    public let limiter: RateLimiter<ContinuousClock>
     public let calls: CallRecorder
     /// Whether the target answers: calls wait here during an outage, and stop when the run halts.
     public let gate: TargetGate
@@ -58,7 +58,7 @@ public final class NIMClient: Sendable {
     private let http: HTTPClient
 
     public init(
-        _ configuration: Configuration, calls: CallRecorder, limiter: RateLimiter? = nil,
+        _ configuration: Configuration, calls: CallRecorder, limiter: RateLimiter<ContinuousClock>? = nil,
         events: @escaping @Sendable (TargetGate.Event) -> Void = { _ in }
     ) {
         self.configuration = configuration
@@ -100,7 +100,7 @@ public final class NIMClient: Sendable {
             } catch {
                 await inFlight.release()
                 await record(stage, request, stats)
-                throw NIMError(code: 0, desc: "cancelled", endpoint: request.endpointName, retryable: true)
+                throw NIMError.cancelled(endpoint: request.endpointName)
             }
             stats.calls += 1
             if attempt > 1 { stats.retries += 1 }
@@ -139,7 +139,12 @@ public final class NIMClient: Sendable {
             case .failure(let error)
             where error.retryable && !error.ambiguous && attempt < configuration.retry.maxAttempts:
                 let delay = configuration.retry.backoff(after: attempt, jitter: Double.random(in: 0...1))
-                try? await Task.sleep(for: delay)
+                do {
+                    try await limiter.pause(for: delay)
+                } catch {
+                    await record(stage, request, stats)
+                    throw NIMError.cancelled(endpoint: request.endpointName)
+                }
             case .failure(var error):
                 if error.isThrottled { stats.throttled += 1 }
                 stats.failures += 1
@@ -172,14 +177,14 @@ public final class NIMClient: Sendable {
         let where_ = configuration.endpoint
         // A dropped connection, a 5xx or a 416 may be a moment's trouble: three more tries within
         // about a second and a half before the answer counts.
-        var outcome: Result<NIMResponse, NIMError> = .failure(NIMError(code: 0, desc: "cancelled", endpoint: ""))
+        var outcome: Result<NIMResponse, NIMError> = .failure(.cancelled(endpoint: ""))
         for attempt in 0..<4 {
             guard (try? await limiter.acquire()) != nil else { return "cancelled" }
             outcome = await attemptOnce(Self.probeRequest)
             guard case .failure(let error) = outcome, error.isTargetFailure || error.isThrottled, attempt < 3,
                 !Self.unreachable(error.desc)
             else { break }
-            try? await Task.sleep(for: .milliseconds(200 << attempt))
+            guard (try? await limiter.pause(for: .milliseconds(200 << attempt))) != nil else { return "cancelled" }
         }
         switch outcome {
         case .success: return nil

@@ -26,6 +26,11 @@ public struct NIMError: Error, Sendable, Equatable, CustomStringConvertible {
     /// NIM's frequency-control answer.
     public var isThrottled: Bool { code == 416 }
 
+    /// The call's task was cancelled while it waited (the run is stopping): it may be retried.
+    static func cancelled(endpoint: String) -> NIMError {
+        NIMError(code: 0, desc: "cancelled", endpoint: endpoint, retryable: true)
+    }
+
     /// The error every call gets once the run is halted.
     static func halting(_ halt: RunHalt, endpoint: String) -> NIMError {
         var error = NIMError(code: 0, desc: halt.description, endpoint: endpoint, retryable: true)

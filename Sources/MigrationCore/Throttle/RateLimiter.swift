@@ -1,45 +1,47 @@
 /// The one throttle of a process: every HTTP attempt to NIM, retries included, takes a token here.
 ///
 /// The actor only does arithmetic (``TokenBucket``, ``SendWindow``); the waiting happens outside
-/// it, one `sleep(until:)` per acquire with no polling and no refill task (a second one only when a
-/// stall made calls bunch). A caller cancelled while it sleeps for the bucket gives its token back.
-public actor RateLimiter {
-    private var bucket: TokenBucket
-    private var window: SendWindow
-    private let now: @Sendable () -> ContinuousClock.Instant
-    private(set) var granted = 0
+/// it, one `sleep(until:)` on the injected clock per acquire with no polling and no refill task
+/// (a second one only when a stall made calls bunch). A caller cancelled while it sleeps gives
+/// its token back. Tests drive it with a test clock; the tool runs it on `ContinuousClock`.
+public actor RateLimiter<C: Clock> where C.Duration == Duration {
+    private var bucket: TokenBucket<C.Instant>
+    private var window: SendWindow<C.Instant>
+    private let clock: C
+    /// Calls granted so far (cancelled ones given back).
+    public private(set) var granted = 0
 
-    /// `rate` calls per second across everything that shares this limiter.
-    public init(rate: Double, headroom: Double = 0.02) {
+    /// `rate` calls per second across everything that shares this limiter, on `clock`.
+    public init(rate: Double, headroom: Double = 0.02, clock: C) {
         bucket = TokenBucket(rate: rate, headroom: headroom)
         window = SendWindow(capacity: Int(rate.rounded(.down)))
-        now = { ContinuousClock.now }
+        self.clock = clock
     }
 
     /// Waits for this caller's token.
     public func acquire() async throws {
-        let current = now()
+        let current = clock.now
         let instant = bucket.reserve(now: current)
         granted += 1
         if instant > current {
             do {
-                try await Self.sleep(until: instant)
+                try await clock.sleep(until: instant, tolerance: .milliseconds(1))
             } catch {
-                bucket.cancel(instant, now: now())
+                bucket.cancel(instant, now: clock.now)
                 granted -= 1
                 throw error
             }
         }
         // The call goes out when the caller gets here, which a stall may have made late.
         while true {
-            let sendNow = now()
+            let sendNow = clock.now
             let earliest = window.earliest(now: sendNow)
             if earliest <= sendNow {
                 window.record(sendNow)
                 return
             }
             do {
-                try await Self.sleep(until: earliest)
+                try await clock.sleep(until: earliest, tolerance: .milliseconds(1))
             } catch {
                 granted -= 1
                 throw error
@@ -47,15 +49,23 @@ public actor RateLimiter {
         }
     }
 
-    private nonisolated static func sleep(until instant: ContinuousClock.Instant) async throws {
-        try await ContinuousClock().sleep(until: instant, tolerance: .milliseconds(1))
+    /// Waits `duration` on the throttle's clock (a retry's backoff), throwing when cancelled.
+    public nonisolated func pause(for duration: Duration) async throws {
+        try await clock.sleep(for: duration)
     }
 
     /// NIM said 416: everybody pauses for `pause`, and the rate drops until calm returns.
     public func penalize(pause: Duration) {
-        bucket.penalize(now: now(), pause: pause)
+        bucket.penalize(now: clock.now, pause: pause)
     }
 
     /// The rate granted now (for reports and tests).
     public var currentRate: Double { bucket.currentRate }
+}
+
+extension RateLimiter where C == ContinuousClock {
+    /// The tool's throttle, on the continuous clock.
+    public init(rate: Double, headroom: Double = 0.02) {
+        self.init(rate: rate, headroom: headroom, clock: ContinuousClock())
+    }
 }

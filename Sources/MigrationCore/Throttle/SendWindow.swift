@@ -6,11 +6,11 @@
 /// make more than `capacity` sends within `length` (a second plus a margin for the network's
 /// jitter) until the oldest of them has left it. Calls paced by the bucket never wait here: at
 /// `rate · (1 − headroom)` per second, `capacity` calls take longer than `length`.
-public struct SendWindow: Sendable, Equatable {
+public struct SendWindow<Instant: InstantProtocol>: Sendable, Equatable where Instant.Duration == Duration {
     public let capacity: Int
     public let length: Duration
     /// The last `capacity` send instants, oldest at `oldest` once full (a ring).
-    private var sent: [ContinuousClock.Instant] = []
+    private var sent: [Instant] = []
     private var oldest = 0
 
     /// At most `capacity` calls within `length`.
@@ -20,13 +20,13 @@ public struct SendWindow: Sendable, Equatable {
     }
 
     /// The instant a call may be sent, asked at `now`: `now` itself unless the window is full.
-    public func earliest(now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+    public func earliest(now: Instant) -> Instant {
         guard sent.count == capacity else { return now }
-        return max(now, sent[oldest] + length)
+        return max(now, sent[oldest].advanced(by: length))
     }
 
     /// Records a call sent at `instant` (no earlier than ``earliest(now:)`` allowed).
-    public mutating func record(_ instant: ContinuousClock.Instant) {
+    public mutating func record(_ instant: Instant) {
         if sent.count < capacity {
             sent.append(instant)
         } else {

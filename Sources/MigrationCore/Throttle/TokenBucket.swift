@@ -14,7 +14,7 @@
 /// Feedback: ``penalize(now:pause:)`` (NIM answered 416) blocks every reservation until the
 /// pause is over and halves the rate; ``recover(now:)`` raises it again by a tenth of the
 /// configured rate per second of calm until it is back at the configured value.
-public struct TokenBucket: Sendable, Equatable {
+public struct TokenBucket<Instant: InstantProtocol>: Sendable, Equatable where Instant.Duration == Duration {
     /// The configured calls per second (the window bound).
     public let configuredRate: Double
     /// Calls per second the bucket grants now (lowered after a 416).
@@ -22,8 +22,8 @@ public struct TokenBucket: Sendable, Equatable {
     /// The steady rate: `configuredRate · (1 − headroom)`.
     public let steadyRate: Double
     public let burst: Int
-    private var theoreticalArrival: ContinuousClock.Instant?
-    private var lastRecovery: ContinuousClock.Instant?
+    private var theoreticalArrival: Instant?
+    private var lastRecovery: Instant?
 
     public init(rate: Double, headroom: Double = 0.02) {
         configuredRate = rate
@@ -36,36 +36,36 @@ public struct TokenBucket: Sendable, Equatable {
     public var interval: Duration { .seconds(1 / currentRate) }
 
     /// Reserves one call and returns the instant it may be made.
-    public mutating func reserve(now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+    public mutating func reserve(now: Instant) -> Instant {
         recover(now: now)
         let tat = max(theoreticalArrival ?? now, now)
         let tolerance = interval * (burst - 1)
-        let granted = max(now, tat - tolerance)
-        theoreticalArrival = tat + interval
+        let granted = max(now, tat.advanced(by: .zero - tolerance))
+        theoreticalArrival = tat.advanced(by: interval)
         return granted
     }
 
     /// Gives back a reservation that will not be used (its caller was cancelled while waiting).
-    public mutating func cancel(_ granted: ContinuousClock.Instant, now: ContinuousClock.Instant) {
+    public mutating func cancel(_ granted: Instant, now: Instant) {
         guard granted > now, let tat = theoreticalArrival else { return }
-        theoreticalArrival = max(now, tat - interval)
+        theoreticalArrival = max(now, tat.advanced(by: .zero - interval))
     }
 
     /// NIM answered 416: nobody calls before `now + pause`, and the rate is halved.
-    public mutating func penalize(now: ContinuousClock.Instant, pause: Duration) {
+    public mutating func penalize(now: Instant, pause: Duration) {
         currentRate = max(currentRate / 2, configuredRate / 16)
-        theoreticalArrival = max(theoreticalArrival ?? now, now + pause)
-        lastRecovery = now + pause
+        theoreticalArrival = max(theoreticalArrival ?? now, now.advanced(by: pause))
+        lastRecovery = now.advanced(by: pause)
     }
 
     /// Raises a lowered rate by a tenth of the configured rate per second elapsed.
-    public mutating func recover(now: ContinuousClock.Instant) {
+    public mutating func recover(now: Instant) {
         guard currentRate < steadyRate else { return }
         guard let last = lastRecovery else {
             lastRecovery = now
             return
         }
-        let elapsed = now - last
+        let elapsed = last.duration(to: now)
         guard elapsed >= .seconds(1) else { return }
         let seconds = Double(elapsed.components.seconds)
         currentRate = min(steadyRate, currentRate + configuredRate * 0.1 * seconds)
