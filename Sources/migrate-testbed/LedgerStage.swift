@@ -34,7 +34,7 @@ struct LedgerStage: Stage {
             if resumed, Self.ledgerContains(ledger, line(item)) { return .done(result: "reconciled") }
             if delay > .zero { try? await Task.sleep(for: delay) }
             guard Self.append(ledger, line(item)) else {
-                return .failed(code: 500, desc: "cannot append to ledger", retryable: true)
+                return .failed(.local("cannot append to ledger", retryable: true))
             }
             await context.calls.record(stage: id, endpoint: "ledger/append", CallStats(calls: 1))
             return .done()

@@ -39,7 +39,7 @@ import Testing
         try await db.register(
             [NewWorkItem(key: "u1", kind: "user", sourceFile: "users.jsonl", sourceLine: 7)], stage: .users)
         let item = try #require(try await db.claim(stage: .users, limit: 1).first)
-        try await db.complete([(item.id, .failed(code: 414, desc: "parameter error", retryable: false))])
+        try await db.complete([(item.id, .failed(CallFailure(code: 414, desc: "parameter error", endpoint: "test")))])
         let failed = try await db.failedItems(stage: .users)
         #expect(failed.count == 1)
         #expect(

@@ -6,10 +6,10 @@ internal import NIOPosix
 
 extension NIMClient {
     /// The signed HTTP request for a NIM request.
-    func build(_ request: NIMRequest) throws(NIMError) -> HTTPClientRequest {
+    func build(_ request: NIMRequest) throws(CallFailure) -> HTTPClientRequest {
         let base = request.v2 ? configuration.v2Endpoint : configuration.endpoint
         guard let base else {
-            throw NIMError(code: 0, desc: "target.v2_endpoint is not configured", endpoint: request.endpointName)
+            throw CallFailure(code: 0, desc: "target.v2_endpoint is not configured", endpoint: request.endpointName)
         }
         let separator = request.v2 || base.hasSuffix("/") ? "" : "/"
         var http = HTTPClientRequest(url: base + separator + request.path)

@@ -37,9 +37,9 @@ public actor TargetGate {
     }
 
     /// Waits while the target is down; throws when the run is halted.
-    public func admit(endpoint: String) async throws(NIMError) {
+    public func admit(endpoint: String) async throws(CallFailure) {
         while true {
-            if let halt { throw NIMError.halting(halt, endpoint: endpoint) }
+            if let halt { throw CallFailure.halting(halt, endpoint: endpoint) }
             guard pause != nil else { return }
             await withCheckedContinuation { waiters.append($0) }
         }

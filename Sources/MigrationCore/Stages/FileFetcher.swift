@@ -10,12 +10,6 @@ final class FileFetcher: Sendable {
     static let limit = 15 * 1024 * 1024
 
     /// Why a file could not be had.
-    struct Failure: Error {
-        var code: Int
-        var desc: String
-        var retryable: Bool
-    }
-
     let root: String
     private let http: HTTPClient
 
@@ -33,7 +27,7 @@ final class FileFetcher: Sendable {
 
     /// An attachment's bytes: from its local copy when the export has one, else from its URL with
     /// its download headers.
-    func fetch(_ source: AttachmentSource) async -> Result<Data, Failure> {
+    func fetch(_ source: AttachmentSource) async -> Result<Data, CallFailure> {
         if let local = source.local, let path = Self.localPath(local, root: root),
             FileManager.default.fileExists(atPath: path)
         {
@@ -44,21 +38,23 @@ final class FileFetcher: Sendable {
     }
 
     /// The file's bytes, or why not.
-    func fetch(_ reference: String, headers: [(String, String)] = []) async -> Result<Data, Failure> {
+    func fetch(_ reference: String, headers: [(String, String)] = []) async -> Result<Data, CallFailure> {
         let lower = reference.lowercased()
         if lower.hasPrefix("http://") || lower.hasPrefix("https://") { return await download(reference, headers) }
         guard let path = Self.localPath(reference, root: root) else {
-            return .failure(Failure(code: 0, desc: "path \(reference) leaves the export folder", retryable: false))
+            return .failure(.download(reference, "path \(reference) leaves the export folder", retryable: false))
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            return .failure(Failure(code: 404, desc: "no such file: \(reference)", retryable: false))
+            return .failure(.download(reference, code: 404, "no such file: \(reference)", retryable: false))
         }
         defer { try? handle.close() }
         do {
             let data = try handle.read(upToCount: Self.limit + 1) ?? Data()
-            return check(data)
+            return check(data, reference)
         } catch {
-            return .failure(Failure(code: 0, desc: "cannot read \(reference)", retryable: false))
+            var failure = CallFailure.download(reference, "cannot read \(reference)", retryable: false)
+            failure.underlying = String(describing: error)
+            return .failure(failure)
         }
     }
 
@@ -77,30 +73,32 @@ final class FileFetcher: Sendable {
         return resolved.hasPrefix(base + "/") ? resolved : nil
     }
 
-    private func download(_ url: String, _ headers: [(String, String)]) async -> Result<Data, Failure> {
+    private func download(_ url: String, _ headers: [(String, String)]) async -> Result<Data, CallFailure> {
         var request = HTTPClientRequest(url: url)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         do {
             let response = try await http.execute(request, timeout: .seconds(60))
             guard response.status.code == 200 else {
                 let code = Int(response.status.code)
-                return .failure(Failure(code: code, desc: "download: HTTP \(code)", retryable: code >= 500))
+                return .failure(.download(url, code: code, "download: HTTP \(code)", retryable: code >= 500))
             }
             var data = Data()
             for try await chunk in response.body {
                 data.append(contentsOf: chunk.readableBytesView)
                 if data.count > Self.limit { break }
             }
-            return check(data)
+            return check(data, url)
         } catch {
             let text = String(describing: error).split(separator: "\n").first.map(String.init) ?? "failed"
-            return .failure(Failure(code: 0, desc: "download: \(text)", retryable: true))
+            var failure = CallFailure.download(url, "download: \(text)", retryable: true)
+            failure.underlying = String(describing: error)
+            return .failure(failure)
         }
     }
 
-    private func check(_ data: Data) -> Result<Data, Failure> {
+    private func check(_ data: Data, _ reference: String) -> Result<Data, CallFailure> {
         guard data.count <= Self.limit else {
-            return .failure(Failure(code: 0, desc: "over NIM's 15 MB upload limit", retryable: false))
+            return .failure(.download(reference, "over NIM's 15 MB upload limit", retryable: false))
         }
         return .success(data)
     }

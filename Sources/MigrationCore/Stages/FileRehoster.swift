@@ -5,14 +5,6 @@ internal import Foundation
 /// `msg/fileUpload.action` through the shared ``NIMClient``; md5 and size are those of the bytes
 /// uploaded. Used by `serve` for the attachments of messages that arrive during dual-running.
 public final class FileRehoster: Sendable {
-    /// Why a file could not be re-hosted.
-    public struct Failure: Error, Sendable, Equatable {
-        public var code: Int
-        public var desc: String
-        /// A later attempt may succeed (5xx, timeouts, throttling).
-        public var retryable: Bool
-    }
-
     private let fetcher: FileFetcher
     private let client: NIMClient
     private let stage: StageID
@@ -32,14 +24,14 @@ public final class FileRehoster: Sendable {
     /// Uploads `data` with `msg/fileUpload.action`, named after the last path segment of
     /// `reference` (its extension as the type); md5 and size are those of `data`.
     static func upload(_ data: Data, named reference: String, client: NIMClient, stage: StageID)
-        async throws(NIMError) -> HostedFile
+        async throws(CallFailure) -> HostedFile
     {
         let name = reference.split(separator: "/").last.map(String.init) ?? "file"
         let parts = name.split(separator: ".")
         let ext = parts.count > 1 ? parts.last.map(String.init) : nil
         let response = try await client.send(.uploadFile(data, name: name, type: ext), stage: stage)
         guard let url = response["url"]?.string else {
-            throw NIMError(
+            throw CallFailure(
                 code: 0, desc: "upload answered without a url", endpoint: "msg/fileUpload.action", retryable: true)
         }
         return HostedFile(url: url, md5: CheckSum.md5Hex(data), size: data.count)
@@ -49,19 +41,18 @@ public final class FileRehoster: Sendable {
     /// download headers such as Easemob's `share-secret`) and uploads it (named after the message's
     /// `attach` when the URL has no extension); the hosted file or why not.
     public func rehost(_ reference: String, fetch: JSONValue? = nil, attach: JSONValue? = nil) async -> Result<
-        HostedFile, Failure
+        HostedFile, CallFailure
     > {
         let source = AttachmentSource(url: reference, fetch: fetch, attach: attach)
         let data: Data
         switch await fetcher.fetch(source) {
-        case .failure(let failure):
-            return .failure(Failure(code: failure.code, desc: failure.desc, retryable: failure.retryable))
+        case .failure(let failure): return .failure(failure)
         case .success(let bytes): data = bytes
         }
         do {
             return .success(try await Self.upload(data, named: source.name ?? reference, client: client, stage: stage))
         } catch {
-            return .failure(Failure(code: error.code, desc: error.desc, retryable: error.retryable))
+            return .failure(error)
         }
     }
 }

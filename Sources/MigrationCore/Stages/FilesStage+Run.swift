@@ -13,21 +13,21 @@ extension FilesStage {
         guard !context.stop.isRequested else { return }
         try await context.process(kind: "avatar") { item, _ in
             guard let p = decodeJSON(AvatarPayload.self, item.payload) else {
-                return .failed(code: 0, desc: "unreadable work item", retryable: false)
+                return .failed(.unreadableItem)
             }
-            return await setIcon(p.url, context) { hosted async throws(NIMError) in
+            return await setIcon(p.url, context) { hosted async throws(CallFailure) in
                 _ = try await client.send(.updateUserInfo(accid: p.accid, icon: hosted.url), stage: id)
             }
         }
         guard !context.stop.isRequested else { return }
         try await context.process(kind: "team-icon") { item, _ in
             guard let p = decodeJSON(IconPayload.self, item.payload) else {
-                return .failed(code: 0, desc: "unreadable work item", retryable: false)
+                return .failed(.unreadableItem)
             }
             guard let tid = try? await context.database.newID(.team, old: p.gid) else {
-                return .failed(code: 0, desc: "group \(p.gid) has no team (see the groups stage)", retryable: true)
+                return .failed(.local("group \(p.gid) has no team (see the groups stage)", retryable: true))
             }
-            return await setIcon(p.url, context) { hosted async throws(NIMError) in
+            return await setIcon(p.url, context) { hosted async throws(CallFailure) in
                 var settings = NIMRequest.TeamSettings()
                 settings.icon = hosted.url
                 _ = try await client.send(.updateTeam(tid: tid, owner: p.owner, settings: settings), stage: id)
@@ -42,7 +42,7 @@ extension FilesStage {
         let reference = source.url
         let data: Data
         switch await fetcher.fetch(source) {
-        case .failure(let failure): return .failed(code: failure.code, desc: failure.desc, retryable: failure.retryable)
+        case .failure(let failure): return .failed(failure)
         case .success(let bytes): data = bytes
         }
         let sha = CheckSum.hex(SHA256.hash(data: data))
@@ -58,14 +58,14 @@ extension FilesStage {
                         try await context.database.hostContent(sha, hosted)
                         try await context.database.map([IDMapping(kind: .file, old: reference, new: hosted.url)])
                         return Self.done(hosted)
-                    } catch let error as NIMError {
+                    } catch let error as CallFailure {
                         try? await context.database.releaseClaim(sha)
                         return ItemOutcome(error)
                     }
                 }
             }
         } catch {
-            return .failed(code: 0, desc: "\(error)", retryable: true)
+            return ItemOutcome(.local(error))
         }
     }
 
@@ -76,14 +76,13 @@ extension FilesStage {
 
     /// Sets an avatar or icon once its file is re-hosted.
     private func setIcon(
-        _ url: String, _ context: StageContext, _ call: (HostedFile) async throws(NIMError) -> Void
+        _ url: String, _ context: StageContext, _ call: (HostedFile) async throws(CallFailure) -> Void
     ) async -> ItemOutcome {
         guard let item = try? await context.database.item(stage: id, key: "file:" + url) else {
-            return .failed(code: 0, desc: "no file item for \(url)", retryable: false)
+            return .failed(.local("no file item for \(url)"))
         }
         guard item.status == .done, let hosted = decodeJSON(HostedFile.self, item.result) else {
-            return .failed(
-                code: 0, desc: "\(url) was not re-hosted (see its file item)", retryable: item.status != .failed)
+            return .failed(.local("\(url) was not re-hosted (see its file item)", retryable: item.status != .failed))
         }
         do {
             try await call(hosted)

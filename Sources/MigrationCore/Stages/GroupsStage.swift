@@ -105,17 +105,15 @@ public struct GroupsStage: Stage {
         let client = try services.requireClient(id)
         try await context.process { item, resumed in
             guard let plan = decodeJSON(GroupPlan.self, item.payload) else {
-                return .failed(code: 0, desc: "unreadable work item", retryable: false)
+                return .failed(.unreadableItem)
             }
             var progress = decodeJSON(Progress.self, item.progress) ?? Progress()
             let builder = TeamBuilder(client: client, stage: id, context: context, item: item, plan: plan)
             do {
                 let tid = try await builder.build(&progress, mayExist: resumed || item.attempts > 1)
                 return .done(result: tid)
-            } catch let error as NIMError {
-                return ItemOutcome(error)
             } catch {
-                return .failed(code: 0, desc: "\(error)", retryable: true)
+                return ItemOutcome(.local(error))
             }
         }
     }

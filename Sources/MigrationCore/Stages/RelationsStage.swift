@@ -163,8 +163,8 @@ public struct RelationsStage: Stage {
         let client = try services.requireClient(id)
         try await context.process(kind: "friend") { item, _ in
             let pair = item.key.dropFirst("friend:".count).split(separator: "|").map(String.init)
-            guard pair.count == 2 else { return .failed(code: 0, desc: "unreadable work item", retryable: false) }
-            return await Self.outcome { () async throws(NIMError) in
+            guard pair.count == 2 else { return .failed(.unreadableItem) }
+            return await Self.outcome { () async throws(CallFailure) in
                 _ = try await client.send(.addFriend(accid: pair[0], faccid: pair[1]), stage: id)
             }
         }
@@ -172,9 +172,9 @@ public struct RelationsStage: Stage {
         try await context.process(kind: "alias") { item, _ in
             guard let p = item.payload.flatMap({ try? JSONDecoder().decode(AliasPayload.self, from: Data($0.utf8)) })
             else {
-                return .failed(code: 0, desc: "unreadable work item", retryable: false)
+                return .failed(.unreadableItem)
             }
-            return await Self.outcome { () async throws(NIMError) in
+            return await Self.outcome { () async throws(CallFailure) in
                 _ = try await client.send(
                     .updateFriend(accid: p.accid, faccid: p.faccid, alias: p.alias, ex: p.ex), stage: id)
             }
@@ -183,9 +183,9 @@ public struct RelationsStage: Stage {
         try await context.process(kind: "block") { item, _ in
             guard let p = item.payload.flatMap({ try? JSONDecoder().decode(BlockPayload.self, from: Data($0.utf8)) })
             else {
-                return .failed(code: 0, desc: "unreadable work item", retryable: false)
+                return .failed(.unreadableItem)
             }
-            return await Self.outcome { () async throws(NIMError) in
+            return await Self.outcome { () async throws(CallFailure) in
                 _ = try await client.send(
                     .setSpecialRelation(accid: p.accid, target: p.target, relationType: p.relationType), stage: id)
             }
@@ -193,7 +193,7 @@ public struct RelationsStage: Stage {
     }
 
     /// `.done` when the calls succeed, the NIM error otherwise.
-    static func outcome(_ calls: () async throws(NIMError) -> Void) async -> ItemOutcome {
+    static func outcome(_ calls: () async throws(CallFailure) -> Void) async -> ItemOutcome {
         do {
             try await calls()
             return .done()

@@ -36,7 +36,7 @@ public struct SessionsStage: Stage {
         try await registerConversations(context)
         let client = try services.requireClient(id)
         try await context.process(kind: "conversation") { item, _ in
-            do throws(NIMError) {
+            do throws(CallFailure) {
                 _ = try await client.send(.createConversation(id: String(item.key.dropFirst("conv:".count))), stage: id)
                 return .done()
             } catch {

@@ -40,12 +40,11 @@ public struct StageFailure: Error, CustomStringConvertible {
 
 extension ItemOutcome {
     /// The outcome of an item whose NIM call failed.
-    init(_ error: NIMError) {
+    init(_ error: CallFailure) {
         if let halt = error.halt {
             self = .postponed(reason: halt.description)
             return
         }
-        self = .failed(
-            code: error.code, desc: error.desc.isEmpty ? error.description : error.desc, retryable: error.retryable)
+        self = .failed(error)
     }
 }

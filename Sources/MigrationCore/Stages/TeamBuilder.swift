@@ -62,16 +62,16 @@ struct TeamBuilder {
                 }
             }
         }
-        guard let response else { throw NIMError(code: 0, desc: "team/create failed", endpoint: "team/create.action") }
+        guard let response else { throw CallFailure(code: 0, desc: "team/create failed", endpoint: "team/create.action") }
         Failpoint.hit("groups.after-create")
         guard let tid = response["tid"]?.string else {
-            throw NIMError(code: 0, desc: "team/create answered without a tid", endpoint: "team/create.action")
+            throw CallFailure(code: 0, desc: "team/create answered without a tid", endpoint: "team/create.action")
         }
         try await record(tid, &progress)
         return tid
     }
 
-    private func createTeam(_ settings: NIMRequest.TeamSettings) async -> Result<NIMResponse, NIMError> {
+    private func createTeam(_ settings: NIMRequest.TeamSettings) async -> Result<NIMResponse, CallFailure> {
         do {
             return .success(
                 try await client.send(

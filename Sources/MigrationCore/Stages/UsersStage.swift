@@ -129,8 +129,8 @@ public struct UsersStage: Stage {
             guard let payload = item.payload,
                 let user = try? JSONDecoder().decode(SourceUser.self, from: Data(payload.utf8)),
                 let token = user.token
-            else { return .failed(code: 0, desc: "unreadable work item", retryable: false) }
-            do throws(NIMError) {
+            else { return .failed(.unreadableItem) }
+            do throws(CallFailure) {
                 let response = try await client.send(
                     .createUser(
                         accid: user.accid, token: token, name: user.name, sign: user.sign, email: user.email,

@@ -101,8 +101,10 @@ extension StateDatabase {
                 switch outcome {
                 case .done(let result):
                     try statement.execute(arguments: [WorkStatus.done.rawValue, result, nil, nil, nil, time, id])
-                case .failed(let code, let desc, let retryable):
-                    try statement.execute(arguments: [WorkStatus.failed.rawValue, nil, code, desc, retryable, time, id])
+                case .failed(let failure):
+                    let desc = failure.desc.isEmpty ? failure.description : failure.desc
+                    try statement.execute(
+                        arguments: [WorkStatus.failed.rawValue, nil, failure.code, desc, failure.retryable, time, id])
                 case .skipped(let reason):
                     try statement.execute(arguments: [WorkStatus.skipped.rawValue, nil, nil, reason, nil, time, id])
                 case .postponed:

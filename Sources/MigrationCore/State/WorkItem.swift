@@ -57,8 +57,8 @@ public struct NewWorkItem: Sendable, Equatable {
 /// How one unit of work ended.
 public enum ItemOutcome: Sendable, Equatable {
     case done(result: String? = nil)
-    /// A permanent or retryable failure with NIM's (or our) code and description.
-    case failed(code: Int, desc: String, retryable: Bool)
+    /// A permanent or retryable failure of the item's call (NIM's, a download's or the tool's).
+    case failed(CallFailure)
     case skipped(reason: String)
     /// Not attempted to the end for a reason of the run (credentials refused, the target gone):
     /// the item goes back to pending, untouched, for the next run.
