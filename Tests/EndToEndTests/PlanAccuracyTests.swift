@@ -16,7 +16,9 @@ import Testing
         return object.compactMapValues { $0.int.map(Int.init) }
     }
 
-    @Test func thePlanPredictsTheRunsCallsExactly() async throws {
+    /// Issue 18: with and without the v2 endpoint (which adds friendships with their alias and
+    /// mutes ten members per call); with it, the run also makes exactly NIM's floor of calls.
+    @Test(arguments: [false, true]) func thePlanPredictsTheRunsCallsExactly(v2: Bool) async throws {
         let dir = try Processes.temporaryDirectory()
         _ = try ExportWriter(spec: ExportSpec(users: 80, groups: 4, messages: 800, seed: 21, bigGroupMembers: 50))
             .write(to: dir + "/export")
@@ -31,7 +33,7 @@ import Testing
         try """
         name: acc
         source: {format: canonical, path: export}
-        target: {endpoint: "\(server.baseURL)/nimserver", appkey: k, app_secret_env: P_SECRET}
+        target: {endpoint: "\(server.baseURL)/nimserver", \(v2 ? "v2_endpoint: \"\(server.baseURL)\", " : "")appkey: k, app_secret_env: P_SECRET}
         throttle: {rate: 100}
         stages: [users, relations, groups, files, history, sessions]
 
@@ -64,8 +66,36 @@ import Testing
         #expect(made.removeValue(forKey: "user/getUinfos.action") == 1, "the preflight check, once per run")
         #expect(made == planned, "every endpoint: planned == made")
         #expect(dump["throttled"]?.int == 0)
+        if v2 { Self.expectTheFloor(made, nim: dump) }
 
         await server.shutdown()
+    }
+}
+
+extension PlanAccuracyTests {
+    /// SPEC §5 "Calls", counted from what NIM holds after the run (not from our own plan): one add
+    /// per friendship, one update per friendship whose two sides both carry alias or ex, one mute
+    /// call per ten muted members of a team, and no avatar or icon update.
+    static func expectTheFloor(_ made: [String: Int], nim dump: JSONValue) {
+        var sides: [String: Int] = [:]
+        var pairs = Set<String>()
+        for friend in dump["friends"]?.array ?? [] {
+            guard let a = friend["accid"]?.string, let b = friend["faccid"]?.string else { continue }
+            let pair = [a, b].sorted().joined(separator: "|")
+            pairs.insert(pair)
+            if friend["alias"]?.string != nil || friend["ex"]?.string != nil { sides[pair, default: 0] += 1 }
+        }
+        var muteCalls = 0
+        for team in dump["teams"]?.array ?? [] {
+            let muted: Int = team["muted"]?.array.count ?? 0
+            muteCalls += (muted + 9) / 10
+        }
+        #expect(made["POST /im/v2.1/friends"] == pairs.count)
+        #expect(made["friend/update.action", default: 0] == sides.values.filter { $0 == 2 }.count)
+        #expect(made["friend/add.action"] == nil)
+        #expect(made["PATCH /im/v2/team_members/actions/batch_mute", default: 0] == muteCalls)
+        #expect(made["team/muteTlist.action"] == nil)
+        #expect(sides.values.filter { $0 == 2 }.count < sides.count, "the export has one-sided aliases to save")
     }
 }
 

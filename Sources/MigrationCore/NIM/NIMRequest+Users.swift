@@ -32,6 +32,17 @@ extension NIMRequest {
         NIMRequest("friend/add.action", [("accid", accid), ("faccid", faccid), ("type", "1")])
     }
 
+    /// v2 `POST /im/v2.1/friends?type=1`: a mutual friendship without a handshake that carries the
+    /// adding side's alias and extension (`type` goes in the query, as NIM's SDK sends it).
+    public static let addFriendV2Path = "/im/v2.1/friends?type=1"
+
+    public static func addFriendV2(accid: String, faccid: String, alias: String?, ex: String?) -> NIMRequest {
+        var body: [String: JSONValue] = ["account_id": .string(accid), "friend_account_id": .string(faccid)]
+        if let alias { body["alias"] = .string(alias) }
+        if let ex { body["extension"] = .string(ex) }
+        return NIMRequest(v2: addFriendV2Path, json: .object(body))
+    }
+
     /// `friend/update.action`: alias and ex of one direction.
     public static func updateFriend(accid: String, faccid: String, alias: String?, ex: String?) -> NIMRequest {
         NIMRequest("friend/update.action", [("accid", accid), ("faccid", faccid), ("alias", alias), ("ex", ex)])

@@ -34,12 +34,24 @@ struct GroupPlan: Codable, Equatable {
     /// The `team/addManager.action` batches.
     var managerBatches: [[String]] { Self.chunks(admins, Self.managerBatch) }
 
+    /// The muted members as the mute calls take them: one per `team/muteTlist.action`, or up to
+    /// ten per v2 batch mute.
+    func muteBatches(v2: Bool) -> [[String]] {
+        let size = v2 ? NIMRequest.muteBatch : 1
+        return stride(from: 0, to: muted.count, by: size).map { Array(muted[$0..<min($0 + size, muted.count)]) }
+    }
+
+    /// The endpoint that mutes members.
+    static func muteEndpoint(v2: Bool) -> String {
+        v2 ? "PATCH /im/v2/team_members/actions/batch_mute" : "team/muteTlist.action"
+    }
+
     /// REST calls that build the team, per endpoint.
-    var calls: [String: Int] {
+    func calls(v2: Bool) -> [String: Int] {
         var calls = ["team/create.action": 1]
         if !addBatches.isEmpty { calls["team/add.action"] = addBatches.count }
         if !managerBatches.isEmpty { calls["team/addManager.action"] = managerBatches.count }
-        if !muted.isEmpty { calls["team/muteTlist.action"] = muted.count }
+        if !muted.isEmpty { calls[Self.muteEndpoint(v2: v2)] = muteBatches(v2: v2).count }
         if muteAll { calls["team/muteTlistAll.action"] = 1 }
         return calls
     }

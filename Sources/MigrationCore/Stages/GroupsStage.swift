@@ -2,7 +2,8 @@ internal import Foundation
 
 /// Stage 3: one team per group: `team/create.action` (owner + up to 199 invitees), then
 /// `team/add.action` in batches of 200, `team/addManager.action` in batches of 10,
-/// `team/muteTlist.action` per muted member and `team/muteTlistAll.action`.
+/// `team/muteTlist.action` per muted member (with the v2 endpoint, one v2 batch mute per ten) and
+/// `team/muteTlistAll.action`.
 ///
 /// Exactly-once creation (NIM's create is not idempotent: every call makes a new tid):
 /// the tid is written to the item's progress and the id map the moment NIM answers. An item that
@@ -20,8 +21,17 @@ public struct GroupsStage: Stage {
         var tid: String?
         var addBatches = 0
         var managerBatches = 0
+        /// Mute calls made, and how many members each took (1 with v1, 10 with v2): progress made
+        /// with the other size starts the mutes again (muting twice is harmless).
         var muted = 0
+        var muteBatch: Int?
+
+        /// Mute calls already made with batches of `size`.
+        func mutedCalls(batch size: Int) -> Int { (muteBatch ?? 1) == size ? muted : 0 }
     }
+
+    /// Whether the v2 API is used (muting ten members per call).
+    var v2: Bool { services.config.target.v2Endpoint != nil }
 
     public init(services: StageServices) {
         self.services = services
@@ -85,19 +95,20 @@ public struct GroupsStage: Stage {
             for item in try await context.database.allItems(stage: id, status: status) {
                 guard let plan = decodeJSON(GroupPlan.self, item.payload) else { continue }
                 let progress = decodeJSON(Progress.self, item.progress) ?? Progress()
-                for (endpoint, count) in Self.remainingCalls(plan, progress) { calls[endpoint, default: 0] += count }
+                for (endpoint, count) in Self.remainingCalls(plan, progress, v2: v2) { calls[endpoint, default: 0] += count }
             }
         }
         let total = try await context.database.counts()[id]?.total ?? 0
         return StagePlan(items: total, calls: calls.filter { $0.value > 0 })
     }
 
-    static func remainingCalls(_ plan: GroupPlan, _ progress: Progress) -> [String: Int] {
-        var calls = plan.calls
+    static func remainingCalls(_ plan: GroupPlan, _ progress: Progress, v2: Bool) -> [String: Int] {
+        var calls = plan.calls(v2: v2)
         if progress.tid != nil { calls["team/create.action"] = nil }
         calls["team/add.action"] = (calls["team/add.action"] ?? 0) - progress.addBatches
         calls["team/addManager.action"] = (calls["team/addManager.action"] ?? 0) - progress.managerBatches
-        calls["team/muteTlist.action"] = (calls["team/muteTlist.action"] ?? 0) - progress.muted
+        let mute = GroupPlan.muteEndpoint(v2: v2)
+        calls[mute] = (calls[mute] ?? 0) - progress.mutedCalls(batch: v2 ? NIMRequest.muteBatch : 1)
         return calls
     }
 
@@ -108,7 +119,7 @@ public struct GroupsStage: Stage {
                 return .failed(.unreadableItem)
             }
             var progress = decodeJSON(Progress.self, item.progress) ?? Progress()
-            let builder = TeamBuilder(client: client, stage: id, context: context, item: item, plan: plan)
+            let builder = TeamBuilder(client: client, stage: id, context: context, item: item, plan: plan, v2: v2)
             do {
                 let tid = try await builder.build(&progress, mayExist: resumed || item.attempts > 1)
                 return .done(result: tid)

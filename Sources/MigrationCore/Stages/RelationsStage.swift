@@ -7,6 +7,11 @@ internal import Foundation
 /// both directions costs one add. Aliases are separate items processed after every add, so an
 /// update never reaches NIM before its friendship. Lines naming unknown, invalid or colliding
 /// accounts, and self-relations, are reported and left out.
+///
+/// With `target.v2_endpoint` (SPEC §5 "Calls"), the add is v2's (`POST /im/v2.1/friends`, type 1),
+/// made from the side that carries an alias or ex, with them: that direction's item becomes kind
+/// `alias-carried` at registration, is settled without a call once its friendship is added, and
+/// only a pair whose two sides both carry something still needs one update.
 public struct RelationsStage: Stage {
     public let id = StageID.relations
     let services: StageServices
@@ -32,21 +37,29 @@ public struct RelationsStage: Stage {
         self.services = services
     }
 
+    /// Whether friendships are added with the v2 API (alias and ex in the add).
+    var v2: Bool { services.config.target.v2Endpoint != nil }
+    static let addV2Endpoint = NIMRequest.addFriendV2(accid: "", faccid: "", alias: nil, ex: nil).endpointName
+
     public func register(_ context: StageContext) async throws -> StagePlan {
         let export = services.export
         let fingerprint =
             export.fingerprint([UsersStage.file, Self.friendsFile, Self.blocksFile]) + "|map:"
-            + services.accidMap.fingerprint
+            + services.accidMap.fingerprint + (v2 ? "|v2" : "")
         try await context.registerOnce(fingerprint: fingerprint) { emit in
             var book = AccountBook()
             if export.has(Self.friendsFile) { try await readFriends(context, &book, emit) }
             if export.has(Self.blocksFile) { try await readBlocks(context, &book, emit) }
             try await context.database.setAccounts(layer: id.rawValue, book)
+            if v2 { try await context.database.markCarriedAliases(stage: id) }
         }
-        return try await context.plan([
-            ("friend", "friend/add.action"), ("alias", "friend/update.action"),
+        var plan = try await context.plan([
+            ("friend", v2 ? Self.addV2Endpoint : "friend/add.action"), ("alias", "friend/update.action"),
             ("block", "user/setSpecialRelation.action"),
         ])
+        // Carried aliases cost no call of their own.
+        plan.items += try await context.database.counts(stage: id, kind: "alias-carried").total
+        return plan
     }
 
     private func readFriends(
@@ -161,19 +174,52 @@ public struct RelationsStage: Stage {
 
     public func run(_ context: StageContext) async throws {
         let client = try services.requireClient(id)
+        let v2 = client.configuration.v2Endpoint != nil
         try await context.process(kind: "friend") { item, _ in
             let pair = item.key.dropFirst("friend:".count).split(separator: "|").map(String.init)
             guard pair.count == 2 else { return .failed(.unreadableItem) }
-            return await Self.outcome { () async throws(CallFailure) in
-                _ = try await client.send(.addFriend(accid: pair[0], faccid: pair[1]), stage: id)
+            guard v2 else {
+                return await Self.outcome { () async throws(CallFailure) in
+                    _ = try await client.send(.addFriend(accid: pair[0], faccid: pair[1]), stage: id)
+                }
+            }
+            // The add carries the alias of the direction marked at registration, if any.
+            var carried: WorkItem?
+            for key in ["alias:\(pair[0])>\(pair[1])", "alias:\(pair[1])>\(pair[0])"] {
+                if let alias = try? await context.database.item(stage: id, key: key), alias.kind == "alias-carried" {
+                    carried = alias
+                    break
+                }
+            }
+            let alias = carried.flatMap { decodeJSON(AliasPayload.self, $0.payload) }
+            let request = NIMRequest.addFriendV2(
+                accid: alias?.accid ?? pair[0], faccid: alias?.faccid ?? pair[1], alias: alias?.alias, ex: alias?.ex)
+            return await Self.outcome(result: carried.map { Self.carriedMark($0.key) }) {
+                () async throws(CallFailure) in _ = try await client.send(request, stage: id)
+            }
+        }
+        guard !context.stop.isRequested else { return }
+        try await context.process(kind: "alias-carried") { item, _ in
+            guard let p = decodeJSON(AliasPayload.self, item.payload) else { return .failed(.unreadableItem) }
+            let friendKey = "friend:" + [p.accid, p.faccid].sorted().joined(separator: "|")
+            guard let friend = try? await context.database.item(stage: id, key: friendKey) else {
+                return .failed(.local("no friendship item \(friendKey)"))
+            }
+            switch friend.status {
+            case .done where friend.result == Self.carriedMark(item.key): return .done()
+            case .done:
+                // Added before the v2 endpoint was set (or by v1): the alias still needs its update.
+                return await Self.outcome { () async throws(CallFailure) in
+                    _ = try await client.send(
+                        .updateFriend(accid: p.accid, faccid: p.faccid, alias: p.alias, ex: p.ex), stage: id)
+                }
+            case .failed: return .failed(.local("the friendship was not added (see \(friendKey))"))
+            default: return .failed(.local("the friendship is not added yet (\(friendKey))", retryable: true))
             }
         }
         guard !context.stop.isRequested else { return }
         try await context.process(kind: "alias") { item, _ in
-            guard let p = item.payload.flatMap({ try? JSONDecoder().decode(AliasPayload.self, from: Data($0.utf8)) })
-            else {
-                return .failed(.unreadableItem)
-            }
+            guard let p = decodeJSON(AliasPayload.self, item.payload) else { return .failed(.unreadableItem) }
             return await Self.outcome { () async throws(CallFailure) in
                 _ = try await client.send(
                     .updateFriend(accid: p.accid, faccid: p.faccid, alias: p.alias, ex: p.ex), stage: id)
@@ -181,10 +227,7 @@ public struct RelationsStage: Stage {
         }
         guard !context.stop.isRequested else { return }
         try await context.process(kind: "block") { item, _ in
-            guard let p = item.payload.flatMap({ try? JSONDecoder().decode(BlockPayload.self, from: Data($0.utf8)) })
-            else {
-                return .failed(.unreadableItem)
-            }
+            guard let p = decodeJSON(BlockPayload.self, item.payload) else { return .failed(.unreadableItem) }
             return await Self.outcome { () async throws(CallFailure) in
                 _ = try await client.send(
                     .setSpecialRelation(accid: p.accid, target: p.target, relationType: p.relationType), stage: id)
@@ -192,11 +235,14 @@ public struct RelationsStage: Stage {
         }
     }
 
-    /// `.done` when the calls succeed, the NIM error otherwise.
-    static func outcome(_ calls: () async throws(CallFailure) -> Void) async -> ItemOutcome {
+    /// The friendship item's result when its add carried the alias item `key`.
+    static func carriedMark(_ key: String) -> String { "carried " + key }
+
+    /// `.done` (with `result`) when the calls succeed, the NIM error otherwise.
+    static func outcome(result: String? = nil, _ calls: () async throws(CallFailure) -> Void) async -> ItemOutcome {
         do {
             try await calls()
-            return .done()
+            return .done(result: result)
         } catch {
             return ItemOutcome(error)
         }

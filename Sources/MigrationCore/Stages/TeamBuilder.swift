@@ -7,6 +7,8 @@ struct TeamBuilder {
     let context: StageContext
     let item: WorkItem
     let plan: GroupPlan
+    /// Members are muted ten per v2 batch mute instead of one per v1 call.
+    let v2: Bool
 
     func build(_ progress: inout GroupsStage.Progress, mayExist: Bool) async throws -> String {
         let tid = try await ensureTeam(&progress, mayExist: mayExist)
@@ -16,8 +18,15 @@ struct TeamBuilder {
         try await steps(plan.managerBatches, \.managerBatches, &progress) {
             .addTeamManagers(tid: tid, owner: plan.owner, members: $0)
         }
-        try await steps(plan.muted.map { [$0] }, \.muted, &progress) {
-            .muteTeamMember(tid: tid, owner: plan.owner, accid: $0[0])
+        let batches = plan.muteBatches(v2: v2)
+        if progress.muteBatch ?? 1 != (v2 ? NIMRequest.muteBatch : 1) {
+            progress.muted = 0
+            progress.muteBatch = v2 ? NIMRequest.muteBatch : 1
+        }
+        try await steps(batches, \.muted, &progress) { accids in
+            v2
+                ? .muteTeamMembers(tid: tid, owner: plan.owner, accids: accids)
+                : .muteTeamMember(tid: tid, owner: plan.owner, accid: accids[0])
         }
         if plan.muteAll {
             _ = try await client.send(.muteTeam(tid: tid, owner: plan.owner), stage: stage)

@@ -131,6 +131,26 @@ extension StateDatabase {
         }
     }
 
+    /// With NIM's v2 friend add, which carries the adding side's alias and ex: turns the pending
+    /// `alias:FROM>TO` items that a friendship's add will carry into kind `alias-carried` — the
+    /// direction from the smaller accid when it has one, else the other — and leaves as `alias`
+    /// only the second direction of a pair whose two sides both carry something. Accids hold no
+    /// `>` (NIM's rules), and SQLite compares them bytewise like Swift's `sorted()` of ASCII.
+    public func markCarriedAliases(stage: StageID) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE work_item SET kind = 'alias-carried'
+                    WHERE stage = ?1 AND kind = 'alias' AND status = 0 AND (
+                      substr(key, 7, instr(key, '>') - 7) < substr(key, instr(key, '>') + 1)
+                      OR NOT EXISTS (
+                        SELECT 1 FROM work_item r WHERE r.stage = ?1 AND r.key =
+                          'alias:' || substr(work_item.key, instr(work_item.key, '>') + 1) || '>'
+                          || substr(work_item.key, 7, instr(work_item.key, '>') - 7)))
+                    """, arguments: [stage.rawValue])
+        }
+    }
+
     /// One item by stage and key.
     public func item(stage: StageID, key: String) async throws -> WorkItem? {
         try await pool.read { db in
