@@ -1,6 +1,6 @@
 internal import MigrationCore
 
-/// What the routes share: settings, the store, the CC verifier, the clock and the log.
+/// What the routes share: settings, the store, the CC verifier, the clock, the log and the metrics.
 struct ServeCore: Sendable {
     let settings: ServeSettings
     let store: ServeStore
@@ -9,4 +9,6 @@ struct ServeCore: Sendable {
     let log: @Sendable (String) -> Void
     /// Whether the one NIM client holds its calls because the target does not answer.
     let gate: TargetGate
+    /// `/metrics` (and its `eventsApplied` counter, for whatever applies events).
+    let metrics: ServeMetrics
 }

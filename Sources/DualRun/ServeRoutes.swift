@@ -3,8 +3,9 @@ internal import HTTPTypes
 internal import Hummingbird
 internal import MigrationCore
 
-/// The HTTP interface of `serve` (SPEC §7). Every route but `/healthz` and `/nim/cc` wants the
-/// bearer token (401 otherwise); `/nim/cc` is authenticated by NIM's signature (403 otherwise).
+/// The HTTP interface of `serve` (SPEC §7). Every route but `/healthz`, `/metrics` and `/nim/cc`
+/// wants the bearer token (401 otherwise); `/nim/cc` is authenticated by NIM's signature (403
+/// otherwise).
 enum ServeRoutes {
     /// Largest request body accepted on `/old/messages` (a batch) and `/nim/cc` (one message).
     static let maxBatchBytes = 32 << 20
@@ -21,6 +22,13 @@ enum ServeRoutes {
                 "{\"status\":\"\(status)\",\"queued\":\(health.queued),\"oldest_unsent_ms\":\(health.oldestUnsentMs),"
                     + "\"sent\":\(health.sent),\"forwarded\":\(health.forwarded),\"failed\":\(health.failed)"
                     + (down.map { ",\"target_down_since_ms\":\($0)" } ?? "") + "}")
+        }
+        // Prometheus's text format, no token (like /healthz): figures read as /healthz reads them.
+        router.get("/metrics") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = ServeMetrics.contentType
+            let text = try await core.metrics.render(now: core.now())
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
         }
         router.post("/old/messages") { request, _ in
             guard core.settings.token.accepts(authorization: request.headers[.authorization]) else {

@@ -26,6 +26,8 @@ public final class ServeServer: Sendable {
     public let host: String
     /// Messages found in flight at start (resumed: looked up in NIM before any resend).
     public let resumed: Int
+    /// This server's `/metrics` (its own registry).
+    let metrics: ServeMetrics
     private let group: ServiceGroup
     private let serverTask: Task<Void, Never>
     private let workers: Task<Void, Never>
@@ -33,12 +35,14 @@ public final class ServeServer: Sendable {
     private let cleanup: @Sendable () async -> Void
 
     private init(
-        host: String, port: Int, resumed: Int, group: ServiceGroup, serverTask: Task<Void, Never>,
-        workers: Task<Void, Never>, stop: StopSignal, cleanup: @escaping @Sendable () async -> Void
+        host: String, port: Int, resumed: Int, metrics: ServeMetrics, group: ServiceGroup,
+        serverTask: Task<Void, Never>, workers: Task<Void, Never>, stop: StopSignal,
+        cleanup: @escaping @Sendable () async -> Void
     ) {
         self.host = host
         self.port = port
         self.resumed = resumed
+        self.metrics = metrics
         self.group = group
         self.serverTask = serverTask
         self.workers = workers
@@ -65,7 +69,7 @@ public final class ServeServer: Sendable {
         let resumed = try await store.resumeInFlight()
         let core = ServeCore(
             settings: settings, store: store, verifier: CCVerifier(secret: settings.secret, now: now), now: now,
-            log: log, gate: client.gate)
+            log: log, gate: client.gate, metrics: ServeMetrics(store: store, calls: client.calls, gate: client.gate))
         var logger = Logger(label: "nim-migrate.serve")
         logger.logLevel = .warning
         let (ports, continuation) = AsyncStream<Int>.makeStream()
@@ -103,8 +107,8 @@ public final class ServeServer: Sendable {
             }
         }
         return ServeServer(
-            host: settings.host, port: port, resumed: resumed, group: group, serverTask: serverTask,
-            workers: workers, stop: stop,
+            host: settings.host, port: port, resumed: resumed, metrics: core.metrics, group: group,
+            serverTask: serverTask, workers: workers, stop: stop,
             cleanup: {
                 await rehoster.shutdown()
                 await forwarder?.shutdown()

@@ -45,6 +45,19 @@ extension ServeStore {
         }
     }
 
+    /// How many messages ``failed(since:limit:)`` lists as held (waiting with a reason, or behind
+    /// such a message of their conversation), inside a read the caller already has.
+    static func heldCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: """
+                SELECT count(*) FROM inbox a
+                WHERE status IN (0, 1) AND (reason IS NOT NULL OR EXISTS (
+                    SELECT 1 FROM inbox b WHERE b.conv = a.conv AND b.seq < a.seq AND b.status IN (0, 1)
+                    AND b.reason IS NOT NULL))
+                """) ?? 0
+    }
+
     /// Puts every failed message back in the queue (after the cause was fixed); returns how many.
     func retryFailed() async throws -> Int {
         try await pool.write { db in

@@ -94,32 +94,40 @@ final class ServeStore: Sendable {
 
     // MARK: Health
 
-    /// The figures of `/healthz`.
+    /// The figures of `/healthz` (and of `/metrics`, read the same way).
     struct Health: Sendable, Equatable {
-        var queued: Int
+        /// Old → NIM messages not yet sent (pending or in flight).
+        var inboxQueued: Int
+        /// NIM CC messages not yet forwarded to the old server.
+        var outboxQueued: Int
         var oldestUnsentMs: Int64
         var sent: Int
         var forwarded: Int
         var failed: Int
+        /// Both directions: `queued` of `/healthz`.
+        var queued: Int { inboxQueued + outboxQueued }
     }
 
-    /// Queue depths and counts at `now` (ms). `queued` counts both directions.
+    /// Queue depths and counts at `now` (ms).
     func health(now: Int64) async throws -> Health {
-        try await pool.read { db in
-            let inbox = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT count(*) AS n, min(received_at) AS oldest FROM inbox WHERE status IN (0, 1)
-                    """)
-            let outbox = try Row.fetchOne(
-                db, sql: "SELECT count(*) AS n, min(received_at) AS oldest FROM outbox WHERE status = 0")
-            let sent = try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox WHERE status = 2") ?? 0
-            let failed = try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox WHERE status = 3") ?? 0
-            let forwarded = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE status = 2") ?? 0
-            let oldest = [inbox?["oldest"] as Int64?, outbox?["oldest"] as Int64?].compactMap { $0 }.min()
-            return Health(
-                queued: (inbox?["n"] ?? 0) + (outbox?["n"] ?? 0), oldestUnsentMs: oldest.map { max(0, now - $0) } ?? 0,
-                sent: sent, forwarded: forwarded, failed: failed)
-        }
+        try await pool.read { db in try Self.health(db, now: now) }
+    }
+
+    /// ``health(now:)`` inside a read the caller already has.
+    static func health(_ db: Database, now: Int64) throws -> Health {
+        let inbox = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT count(*) AS n, min(received_at) AS oldest FROM inbox WHERE status IN (0, 1)
+                """)
+        let outbox = try Row.fetchOne(
+            db, sql: "SELECT count(*) AS n, min(received_at) AS oldest FROM outbox WHERE status = 0")
+        let sent = try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox WHERE status = 2") ?? 0
+        let failed = try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox WHERE status = 3") ?? 0
+        let forwarded = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE status = 2") ?? 0
+        let oldest = [inbox?["oldest"] as Int64?, outbox?["oldest"] as Int64?].compactMap { $0 }.min()
+        return Health(
+            inboxQueued: inbox?["n"] ?? 0, outboxQueued: outbox?["n"] ?? 0,
+            oldestUnsentMs: oldest.map { max(0, now - $0) } ?? 0, sent: sent, forwarded: forwarded, failed: failed)
     }
 }
