@@ -52,7 +52,7 @@ public struct SourceOrigins: Sendable, Equatable, Codable {
 
     /// The problem with its location and text translated.
     public func apply(_ problem: Problem) -> Problem {
-        guard !lines.isEmpty else { return problem }
+        guard !lines.isEmpty || problem.file.hasSuffix("#icon") else { return problem }
         var problem = problem
         (problem.file, problem.line) = locate(problem.file, problem.line)
         problem.message = rewrite(problem.message)

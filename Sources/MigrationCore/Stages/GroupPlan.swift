@@ -13,7 +13,7 @@ struct GroupPlan: Codable, Equatable {
     var settings: NIMRequest.TeamSettings
     /// `custom` as sent to NIM: the source's, carrying the reconcile marker when it is a JSON object.
     var custom: String?
-    /// The source icon, re-hosted and set by the files stage.
+    /// The source icon, re-hosted by the groups stage and set at creation.
     var icon: String?
     /// Whether `custom` carries the marker (otherwise reconcile matches the name and custom text).
     var marked: Bool

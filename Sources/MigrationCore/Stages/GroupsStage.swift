@@ -88,7 +88,8 @@ public struct GroupsStage: Stage {
         return try await plan(context)
     }
 
-    /// Items and the calls still to make (done steps of a half-built team are not counted).
+    /// Items and the calls still to make (done steps of a half-built team are not counted), and the
+    /// icons to upload first.
     private func plan(_ context: StageContext) async throws -> StagePlan {
         var calls: [String: Int] = [:]
         for status in [WorkStatus.pending, .inFlight] {
@@ -97,6 +98,17 @@ public struct GroupsStage: Stage {
                 let progress = decodeJSON(Progress.self, item.progress) ?? Progress()
                 for (endpoint, count) in Self.remainingCalls(plan, progress, v2: v2) { calls[endpoint, default: 0] += count }
             }
+        }
+        let icons = try await Self.icons(context.database)
+        if context.dryRun {
+            var seen = Set<String>()
+            // The users stage uploads first: an icon with an avatar's bytes is no upload here.
+            _ = FileHosting.countUploads(
+                try await UsersStage.avatars(context.database), root: services.export.attachmentRoot, seen: &seen)
+            calls["msg/fileUpload.action"] =
+                FileHosting.countUploads(icons, root: services.export.attachmentRoot, seen: &seen).uploads
+        } else {
+            calls["msg/fileUpload.action"] = Set(icons).count
         }
         let total = try await context.database.counts()[id]?.total ?? 0
         return StagePlan(items: total, calls: calls.filter { $0.value > 0 })
@@ -114,12 +126,24 @@ public struct GroupsStage: Stage {
 
     public func run(_ context: StageContext) async throws {
         let client = try services.requireClient(id)
+        let hosting = FileHosting(
+            client: client, fetcher: FileFetcher(root: services.export.attachmentRoot), database: context.database,
+            stage: id)
+        try await context.database.releaseContentClaims()
         try await context.process { item, resumed in
             guard let plan = decodeJSON(GroupPlan.self, item.payload) else {
                 return .failed(.unreadableItem)
             }
             var progress = decodeJSON(Progress.self, item.progress) ?? Progress()
-            let builder = TeamBuilder(client: client, stage: id, context: context, item: item, plan: plan, v2: v2)
+            var icon: String?
+            if progress.tid == nil, let source = plan.icon, !source.isEmpty {
+                switch await iconURL(source, item, hosting, context) {
+                case .success(let url): icon = url
+                case .failure(let halt): return ItemOutcome(halt)
+                }
+            }
+            let builder = TeamBuilder(
+                client: client, stage: id, context: context, item: item, plan: plan, v2: v2, icon: icon)
             do {
                 let tid = try await builder.build(&progress, mayExist: resumed || item.attempts > 1)
                 return .done(result: tid)
@@ -127,5 +151,41 @@ public struct GroupsStage: Stage {
                 return ItemOutcome(.local(error))
             }
         }
+        await hosting.fetcher.shutdown()
+    }
+
+    /// The NIM URL for a team's icon, re-hosted before the team is created (SPEC §5); nil, with
+    /// the icon reported, when it cannot be (the team is created without one). Only a halt of the
+    /// run is a failure.
+    private func iconURL(_ source: String, _ item: WorkItem, _ hosting: FileHosting, _ context: StageContext)
+        async -> Result<String?, CallFailure>
+    {
+        if let url = await hosting.hostedURL(source) { return .success(url) }
+        switch await hosting.host(AttachmentSource(url: source, fetch: nil, attach: nil)) {
+        case .success(let hosted): return .success(hosted.url)
+        case .failure(let failure) where failure.halt != nil: return .failure(failure)
+        case .failure(let failure):
+            try? await context.report([
+                Problem(
+                    stage: id, file: item.sourceFile ?? Self.file, line: item.sourceLine ?? 0, code: "icon-not-rehosted",
+                    message: "team icon \(source) could not be re-hosted (\(failure.desc)): the team is created without it",
+                    severity: .warning)
+            ])
+            return .success(nil)
+        }
+    }
+
+    /// The icon references of the teams still to create.
+    static func icons(_ database: StateDatabase) async throws -> [String] {
+        var icons: [String] = []
+        for status in [WorkStatus.pending, .inFlight] {
+            try await database.forEachItem(stage: .groups, status: status, kind: nil) { item in
+                guard let plan = decodeJSON(GroupPlan.self, item.payload), let icon = plan.icon, !icon.isEmpty,
+                    decodeJSON(Progress.self, item.progress)?.tid == nil
+                else { return }
+                icons.append(icon)
+            }
+        }
+        return icons
     }
 }

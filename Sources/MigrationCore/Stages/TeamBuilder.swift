@@ -9,6 +9,8 @@ struct TeamBuilder {
     let plan: GroupPlan
     /// Members are muted ten per v2 batch mute instead of one per v1 call.
     let v2: Bool
+    /// The team icon, re-hosted already, set at creation.
+    var icon: String?
 
     func build(_ progress: inout GroupsStage.Progress, mayExist: Bool) async throws -> String {
         let tid = try await ensureTeam(&progress, mayExist: mayExist)
@@ -57,6 +59,7 @@ struct TeamBuilder {
         }
         var settings = plan.settings
         settings.custom = plan.custom
+        settings.icon = icon ?? settings.icon
         var response: NIMResponse?
         for attempt in 1...3 where response == nil {
             switch await createTeam(settings) {

@@ -8,7 +8,13 @@ internal import Foundation
 /// migrated, and neither are their relations, memberships or messages. Tokens given in the export
 /// are kept; missing ones are generated at registration, so they are durable before any call.
 /// An account that already exists (414 "already register") gets its token set with
-/// `user/update.action`, so `tokens.csv` is always right. Avatars are set by the files stage.
+/// `user/update.action`, so `tokens.csv` is always right.
+///
+/// An avatar file is re-hosted (``FileHosting``, as the files stage does) before its account is
+/// created, so `icon` is set by the create itself (SPEC §5: no update call). An avatar that cannot
+/// be re-hosted does not hold the account back: it is created without one, and the avatar is
+/// reported (`avatar-not-rehosted`) where it came from. A process killed between the upload and
+/// the create finds the upload in the id map and does not upload again.
 public struct UsersStage: Stage {
     public let id = StageID.users
     let services: StageServices
@@ -43,8 +49,28 @@ public struct UsersStage: Stage {
             }
         }
         let counts = try await context.database.counts()[id] ?? StageCounts()
-        return StagePlan(
+        var plan = StagePlan(
             items: counts.total, calls: counts.remaining > 0 ? ["user/create.action": counts.remaining] : [:])
+        let avatars = try await Self.avatars(context.database)
+        if context.dryRun {
+            var seen = Set<String>()
+            let count = FileHosting.countUploads(avatars, root: services.export.attachmentRoot, seen: &seen)
+            if count.uploads > 0 { plan.calls["msg/fileUpload.action"] = count.uploads }
+        } else if !avatars.isEmpty {
+            plan.calls["msg/fileUpload.action"] = Set(avatars).count
+        }
+        return plan
+    }
+
+    /// The avatar references of the accounts still to create.
+    static func avatars(_ database: StateDatabase) async throws -> [String] {
+        var avatars: [String] = []
+        for status in [WorkStatus.pending, .inFlight] {
+            try await database.forEachItem(stage: .users, status: status, kind: nil) { item in
+                if let icon = decodeJSON(SourceUser.self, item.payload)?.icon, !icon.isEmpty { avatars.append(icon) }
+            }
+        }
+        return avatars
     }
 
     /// Pass over users.jsonl into `source_user`.
@@ -125,25 +151,66 @@ public struct UsersStage: Stage {
 
     public func run(_ context: StageContext) async throws {
         let client = try services.requireClient(id)
+        let hosting = FileHosting(
+            client: client, fetcher: FileFetcher(root: services.export.attachmentRoot), database: context.database,
+            stage: id)
+        try await context.database.releaseContentClaims()
         try await context.process { item, _ in
-            guard let payload = item.payload,
-                let user = try? JSONDecoder().decode(SourceUser.self, from: Data(payload.utf8)),
-                let token = user.token
-            else { return .failed(.unreadableItem) }
+            guard let user = decodeJSON(SourceUser.self, item.payload), let token = user.token else {
+                return .failed(.unreadableItem)
+            }
+            var icon: String?
+            if let avatar = user.icon, !avatar.isEmpty {
+                switch await avatarURL(avatar, of: user.accid, hosting, context) {
+                case .success(let url): icon = url
+                case .failure(let halt): return ItemOutcome(halt)
+                }
+            }
             do throws(CallFailure) {
                 let response = try await client.send(
                     .createUser(
-                        accid: user.accid, token: token, name: user.name, sign: user.sign, email: user.email,
-                        birth: user.birth, mobile: user.mobile, gender: user.gender, ex: user.ex), stage: id)
+                        accid: user.accid, token: token, name: user.name, icon: icon, sign: user.sign,
+                        email: user.email, birth: user.birth, mobile: user.mobile, gender: user.gender, ex: user.ex),
+                    stage: id)
                 if response.code != 200 {
+                    // The account was there already (an earlier attempt's unanswered create, or the
+                    // operator's): its token — and its avatar, which the create did not set — now.
                     _ = try await client.send(.updateToken(accid: user.accid, token: token), stage: id)
+                    if let icon { _ = try await client.send(.updateUserInfo(accid: user.accid, icon: icon), stage: id) }
                 }
                 return .done(result: token)
             } catch {
                 return ItemOutcome(error)
             }
         }
+        await hosting.fetcher.shutdown()
         try await writeTokens(context)
+    }
+
+    /// The NIM URL for an account's avatar: re-hosted earlier (the id map), or now. An avatar that
+    /// cannot be re-hosted is reported where it came from and gives nil (the account is created
+    /// without it); only a halt of the run (credentials refused) is a failure.
+    private func avatarURL(_ avatar: String, of accid: String, _ hosting: FileHosting, _ context: StageContext)
+        async -> Result<String?, CallFailure>
+    {
+        if let url = await hosting.hostedURL(avatar) { return .success(url) }
+        switch await hosting.host(AttachmentSource(url: avatar, fetch: nil, attach: nil)) {
+        case .success(let hosted):
+            Failpoint.hit("users.after-avatar-upload")
+            return .success(hosted.url)
+        case .failure(let failure) where failure.halt != nil: return .failure(failure)
+        case .failure(let failure):
+            let location = try? await context.database.sourceUserLocation(nim: accid)
+            try? await context.report([
+                Problem(
+                    stage: id, file: SourceOrigins.iconFile(location?.file ?? Self.file), line: location?.line ?? 0,
+                    code: "avatar-not-rehosted",
+                    message:
+                        "avatar \(avatar) of '\(accid)' could not be re-hosted (\(failure.desc)): the account is created without it",
+                    severity: .warning)
+            ])
+            return .success(nil)
+        }
     }
 
     /// `tokens.csv` (accid,token), mode 0600: what the app server needs to log users in.

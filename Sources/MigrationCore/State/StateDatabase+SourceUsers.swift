@@ -114,6 +114,15 @@ extension StateDatabase {
 }
 
 extension StateDatabase {
+    /// Where the accepted account `nim` is listed, in the converted export's coordinates.
+    public func sourceUserLocation(nim: String) async throws -> (file: String, line: Int)? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT file, line FROM source_user WHERE nim = ? AND status = 0 LIMIT 1", arguments: [nim]
+            ).map { ($0["file"], $0["line"]) }
+        }
+    }
+
     /// Streams the accepted accounts (status ok) in batches, in source order.
     public func forEachAcceptedUser(batch: Int, _ body: ([SourceUserRow]) async throws -> Void) async throws {
         var after: (String, Int) = ("", 0)
