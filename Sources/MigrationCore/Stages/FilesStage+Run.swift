@@ -2,11 +2,7 @@ internal import Foundation
 
 extension FilesStage {
     public func run(_ context: StageContext) async throws {
-        let client = try services.requireClient(id)
-        let hosting = FileHosting(
-            client: client, fetcher: FileFetcher(root: services.export.attachmentRoot), database: context.database,
-            stage: id)
-        try await context.database.releaseContentClaims()
+        let hosting = try await services.fileHosting(id, context)
         try await context.process(kind: "file") { item, _ in
             switch await hosting.host(AttachmentSource.decode(item.payload)) {
             case .success(let hosted): return Self.done(hosted)

@@ -126,10 +126,7 @@ public struct GroupsStage: Stage {
 
     public func run(_ context: StageContext) async throws {
         let client = try services.requireClient(id)
-        let hosting = FileHosting(
-            client: client, fetcher: FileFetcher(root: services.export.attachmentRoot), database: context.database,
-            stage: id)
-        try await context.database.releaseContentClaims()
+        let hosting = try await services.fileHosting(id, context)
         try await context.process { item, resumed in
             guard let plan = decodeJSON(GroupPlan.self, item.payload) else {
                 return .failed(.unreadableItem)

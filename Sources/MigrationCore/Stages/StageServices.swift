@@ -18,6 +18,15 @@ public struct StageServices: Sendable {
         self.outputDirectory = outputDirectory
     }
 
+    /// The download/dedup/upload of source files for `stage`'s run (its stale content claims of a
+    /// dead run released first); shut its fetcher down when done.
+    func fileHosting(_ stage: StageID, _ context: StageContext) async throws -> FileHosting {
+        let client = try requireClient(stage)
+        try await context.database.releaseContentClaims()
+        return FileHosting(
+            client: client, fetcher: FileFetcher(root: export.attachmentRoot), database: context.database, stage: stage)
+    }
+
     /// The client, or an error when a dry run reached a stage's work (a bug, never a call).
     func requireClient(_ stage: StageID) throws -> NIMClient {
         guard let client else { throw StageFailure(stage: stage, "no NIM client: a dry run must not do work") }

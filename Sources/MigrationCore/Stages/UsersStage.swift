@@ -151,10 +151,7 @@ public struct UsersStage: Stage {
 
     public func run(_ context: StageContext) async throws {
         let client = try services.requireClient(id)
-        let hosting = FileHosting(
-            client: client, fetcher: FileFetcher(root: services.export.attachmentRoot), database: context.database,
-            stage: id)
-        try await context.database.releaseContentClaims()
+        let hosting = try await services.fileHosting(id, context)
         try await context.process { item, _ in
             guard let user = decodeJSON(SourceUser.self, item.payload), let token = user.token else {
                 return .failed(.unreadableItem)
