@@ -37,6 +37,36 @@ import Testing
                 && lines[1].contains("invalid-accid"))
     }
 
+    /// Issue 18: the plan and the run's report show the fewest calls NIM allows beside their own.
+    @Test func thePlanAndTheReportShowTheFloorBesideTheirCalls() async throws {
+        var relations = StagePlan(
+            items: 3, calls: ["friend/add.action": 10, "friend/update.action": 8, "user/setSpecialRelation.action": 2])
+        relations.floorCalls = ["POST /im/v2.1/friends": 10, "friend/update.action": 1, "user/setSpecialRelation.action": 2]
+        let users = StagePlan(items: 5, calls: ["user/create.action": 5])
+        let plan = PlanReport(pipeline: "p", rate: 100, plans: [(.users, users), (.relations, relations)], problems: [])
+        #expect(plan.stages.map(\.floorCalls) == [users.calls, relations.floorCalls ?? [:]])
+        let markdown = plan.markdown()
+        #expect(markdown.contains("NIM allows 18 calls for this work, 7 fewer"), "\(markdown)")
+        #expect(markdown.contains("| relations | `friend/update.action` | 8 | 1 |"))
+        #expect(markdown.contains("| relations | `POST /im/v2.1/friends` | 0 | 10 |"))
+        #expect(markdown.contains("| users | `user/create.action` | 5 | 5 |"))
+        // With nothing to save, no such line.
+        let tight = PlanReport(pipeline: "p", rate: 100, plans: [(.users, users)], problems: [])
+        #expect(!tight.markdown().contains("calls for this work"))
+
+        let db = try temporaryDatabase()
+        let stage = CountingStage(id: .users, keys: ["a", "b"], effects: .init())
+        let summary = try await PipelineRunner(database: db, stages: [stage]).run()
+        var planned = StagePlan(items: 2, calls: ["test/effect": 2])
+        planned.floorCalls = ["test/effect": 1]
+        let report = try await RunReport.build(
+            database: db, pipeline: "t", stages: [.users], status: summary.status, runID: summary.runID,
+            planned: [.users: planned])
+        let text = report.markdown()
+        #expect(text.contains("2 calls planned (NIM allows 1), 2 made"), "\(text)")
+        #expect(text.contains("| users | `test/effect` | 2 | 1 | 2 | 0 | 0 | 0 |"))
+    }
+
     @Test func statusShowsCountsAndRate() async throws {
         let db = try StateDatabase(path: try temporaryDirectory() + "/s.sqlite", now: { 1_000_000 })
         let stage = CountingStage(id: .users, keys: (0..<30).map { "k\($0)" }, effects: .init())

@@ -20,6 +20,9 @@ public protocol Stage: Sendable {
 public struct StagePlan: Sendable, Equatable, Codable {
     public var items: Int
     public var calls: [String: Int]
+    /// The fewest calls NIM allows for the same work (SPEC §5 "Calls": NIM's v2 endpoints, which
+    /// carry more per call), per endpoint; nil when it is `calls` itself.
+    public var floorCalls: [String: Int]?
     /// What the stage will produce besides calls, e.g. `p2p-0001.txt lines` or `bytes to re-host`.
     public var outputs: [String: Int]
 
@@ -31,4 +34,7 @@ public struct StagePlan: Sendable, Equatable, Codable {
 
     /// All REST calls of the stage.
     public var totalCalls: Int { calls.values.reduce(0, +) }
+
+    /// The fewest calls NIM allows, per endpoint.
+    public var floor: [String: Int] { floorCalls ?? calls }
 }

@@ -25,6 +25,8 @@ public struct PlanReport: Sendable, Codable, Equatable {
         public var items: Int
         public var calls: [String: Int]
         public var totalCalls: Int
+        /// The fewest calls NIM allows for the same work (SPEC §5 "Calls"), per endpoint.
+        public var floorCalls: [String: Int]
         public var estimatedSeconds: Double
         public var outputs: [String: Int]
     }
@@ -38,7 +40,7 @@ public struct PlanReport: Sendable, Codable, Equatable {
         self.rate = rate
         stages = plans.map { stage, plan in
             StageLine(
-                stage: stage, items: plan.items, calls: plan.calls, totalCalls: plan.totalCalls,
+                stage: stage, items: plan.items, calls: plan.calls, totalCalls: plan.totalCalls, floorCalls: plan.floor,
                 estimatedSeconds: Double(plan.totalCalls) / Double(max(rate, 1)), outputs: plan.outputs)
         }
         totalCalls = stages.reduce(0) { $0 + $1.totalCalls }
@@ -61,11 +63,20 @@ public struct PlanReport: Sendable, Codable, Equatable {
         for s in stages {
             out += "| \(s.stage) | \(s.items) | \(s.totalCalls) | \(RunReport.duration(s.estimatedSeconds)) |\n"
         }
-        let endpoints = stages.flatMap { s in s.calls.map { (s.stage, $0.key, $0.value) } }
+        let endpoints = stages.flatMap { s in
+            Set(s.calls.keys).union(s.floorCalls.keys).map { (s.stage, $0, s.calls[$0] ?? 0, s.floorCalls[$0] ?? 0) }
+        }
         if !endpoints.isEmpty {
-            out += "\n## REST calls by endpoint\n\n| stage | endpoint | calls |\n|---|---|---:|\n"
-            for (stage, endpoint, calls) in endpoints.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) {
-                out += "| \(stage) | `\(endpoint)` | \(calls) |\n"
+            out += "\n## REST calls by endpoint\n\n"
+            let floor = stages.reduce(0) { $0 + $1.floorCalls.values.reduce(0, +) }
+            if floor < totalCalls {
+                let saved = Double(totalCalls - floor) / Double(max(rate, 1))
+                out += "NIM allows \(floor) calls for this work, \(totalCalls - floor) fewer (about "
+                out += "\(RunReport.duration(saved)) sooner): set `target.v2_endpoint` (SPEC §5 \"Calls\").\n\n"
+            }
+            out += "| stage | endpoint | calls | fewest NIM allows |\n|---|---|---:|---:|\n"
+            for (stage, endpoint, calls, fewest) in endpoints.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) {
+                out += "| \(stage) | `\(endpoint)` | \(calls) | \(fewest) |\n"
             }
         }
         let outputs = stages.flatMap { s in s.outputs.map { (s.stage, $0.key, $0.value) } }

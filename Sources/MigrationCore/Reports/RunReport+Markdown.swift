@@ -35,27 +35,32 @@ extension RunReport {
     func plannedBesideMade() -> String {
         var rows: [String] = []
         var plannedTotal = 0
+        var floorTotal = 0
         var madeTotal = 0
         var seconds = 0.0
         for s in stages {
             let planned = s.plannedCalls ?? [:]
+            let floor = s.floorCalls ?? planned
             let made = s.runCalls ?? [:]
             seconds += s.runWallTimeSeconds ?? 0
-            for endpoint in Set(planned.keys).union(made.keys).sorted() {
+            for endpoint in Set(planned.keys).union(made.keys).union(floor.keys).sorted() {
                 let stats = made[endpoint] ?? CallStats()
                 plannedTotal += planned[endpoint] ?? 0
+                floorTotal += floor[endpoint] ?? 0
                 madeTotal += stats.calls - stats.retries
                 rows.append(
-                    "| \(s.stage) | `\(endpoint)` | \(planned[endpoint] ?? 0) | \(stats.calls - stats.retries) | "
-                        + "\(stats.retries) | \(stats.throttled) | \(stats.failures) |")
+                    "| \(s.stage) | `\(endpoint)` | \(planned[endpoint] ?? 0) | \(floor[endpoint] ?? 0) | "
+                        + "\(stats.calls - stats.retries) | \(stats.retries) | \(stats.throttled) | \(stats.failures) |")
             }
         }
         guard !rows.isEmpty else { return "" }
         var out = "\n## This run: planned beside made\n\n"
-        out += "\(plannedTotal) calls planned, \(madeTotal) made (retries aside), in \(Self.duration(seconds))"
+        out += "\(plannedTotal) calls planned (NIM allows \(floorTotal)), \(madeTotal) made (retries aside), in "
+        out += Self.duration(seconds)
         if let rate, rate > 0 { out += " (planned: \(Self.duration(Double(plannedTotal) / Double(rate))))" }
         out += ".\n\n"
-        out += "| stage | endpoint | planned | made | retries | 416s | failed |\n|---|---|---:|---:|---:|---:|---:|\n"
+        out += "| stage | endpoint | planned | fewest NIM allows | made | retries | 416s | failed |\n"
+        out += "|---|---|---:|---:|---:|---:|---:|---:|\n"
         return out + rows.joined(separator: "\n") + "\n"
     }
 

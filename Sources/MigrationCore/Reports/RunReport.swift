@@ -28,6 +28,8 @@ public struct RunReport: Sendable, Codable, Equatable {
         public var wallTimeSeconds: Double
         /// Calls registration predicted for the last run, per endpoint.
         public var plannedCalls: [String: Int]?
+        /// The fewest calls NIM allows for the last run's work (SPEC §5 "Calls"), per endpoint.
+        public var floorCalls: [String: Int]?
         /// Calls the last run made, per endpoint (attempts, retries included).
         public var runCalls: [String: CallStats]?
         /// Wall time of the last run.
@@ -56,7 +58,7 @@ public struct RunReport: Sendable, Codable, Equatable {
             return StageReport(
                 stage: stage, items: counts[stage] ?? StageCounts(), calls: stageCalls, totalCalls: sum.calls,
                 retries: sum.retries, throttled: sum.throttled, wallTimeSeconds: Double(wall[stage] ?? 0) / 1000,
-                plannedCalls: planned[stage]?.calls, runCalls: runID == nil ? nil : runCalls[stage] ?? [:],
+                plannedCalls: planned[stage]?.calls, floorCalls: planned[stage]?.floor, runCalls: runID == nil ? nil : runCalls[stage] ?? [:],
                 runWallTimeSeconds: runWall[stage].map { Double($0) / 1000 })
         }
         var pauses: [TargetPause] = []

@@ -92,11 +92,13 @@ public struct GroupsStage: Stage {
     /// icons to upload first.
     private func plan(_ context: StageContext) async throws -> StagePlan {
         var calls: [String: Int] = [:]
+        var floor: [String: Int] = [:]
         for status in [WorkStatus.pending, .inFlight] {
             for item in try await context.database.allItems(stage: id, status: status) {
                 guard let plan = decodeJSON(GroupPlan.self, item.payload) else { continue }
                 let progress = decodeJSON(Progress.self, item.progress) ?? Progress()
                 for (endpoint, count) in Self.remainingCalls(plan, progress, v2: v2) { calls[endpoint, default: 0] += count }
+                for (endpoint, count) in Self.remainingCalls(plan, progress, v2: true) { floor[endpoint, default: 0] += count }
             }
         }
         let icons = try await Self.icons(context.database)
@@ -111,7 +113,12 @@ public struct GroupsStage: Stage {
             calls["msg/fileUpload.action"] = Set(icons).count
         }
         let total = try await context.database.counts()[id]?.total ?? 0
-        return StagePlan(items: total, calls: calls.filter { $0.value > 0 })
+        var stagePlan = StagePlan(items: total, calls: calls.filter { $0.value > 0 })
+        if !v2 {
+            floor["msg/fileUpload.action"] = calls["msg/fileUpload.action"]
+            stagePlan.floorCalls = floor.filter { $0.value > 0 }
+        }
+        return stagePlan
     }
 
     static func remainingCalls(_ plan: GroupPlan, _ progress: Progress, v2: Bool) -> [String: Int] {

@@ -59,6 +59,13 @@ public struct RelationsStage: Stage {
         ])
         // Carried aliases cost no call of their own.
         plan.items += try await context.database.counts(stage: id, kind: "alias-carried").total
+        if !v2 {
+            // What the v2 add would save: an update only where both sides carry something.
+            var floor = plan.calls
+            floor[Self.addV2Endpoint] = floor.removeValue(forKey: "friend/add.action")
+            floor["friend/update.action"] = try await context.database.twoSidedAliases(stage: id)
+            plan.floorCalls = floor.filter { $0.value > 0 }
+        }
         return plan
     }
 

@@ -151,6 +151,22 @@ extension StateDatabase {
         }
     }
 
+    /// Friendships still to set up whose two directions both carry alias or ex (pending alias
+    /// items whose reverse is also pending): the updates the v2 add cannot spare.
+    public func twoSidedAliases(stage: StageID) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM work_item a JOIN work_item r ON r.stage = a.stage AND r.status = 0
+                      AND r.key = 'alias:' || substr(a.key, instr(a.key, '>') + 1) || '>'
+                        || substr(a.key, 7, instr(a.key, '>') - 7)
+                    WHERE a.stage = ? AND a.status = 0 AND a.kind IN ('alias', 'alias-carried')
+                      AND substr(a.key, 7, instr(a.key, '>') - 7) < substr(a.key, instr(a.key, '>') + 1)
+                    """, arguments: [stage.rawValue]) ?? 0
+        }
+    }
+
     /// One item by stage and key.
     public func item(stage: StageID, key: String) async throws -> WorkItem? {
         try await pool.read { db in
