@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import MigrationCore
@@ -101,5 +102,56 @@ import Testing
         ])
         let stage = CountingStage(id: .users, keys: ["a"], effects: .init())
         #expect(try await PipelineRunner(database: db, stages: [stage]).run().status == .incomplete)
+    }
+}
+
+/// Issue 16 (5): a stage built whole from its inputs (sessions from history) builds again when an
+/// input finished an item after its last build — derived from finish times in the state database,
+/// so also when the run that finished it died before reaching the stage.
+@Suite struct StageInputsTests {
+    /// Builds once per reopening, counting builds.
+    struct Rebuilt: Stage {
+        let id = StageID.sessions
+        let builds: CountingStage.Effects
+
+        func register(_ context: StageContext) async throws -> StagePlan {
+            try await context.registerOnce(fingerprint: "build") { emit in
+                try await emit([NewWorkItem(key: "build", kind: "build")])
+            }
+            return StagePlan(items: 1)
+        }
+
+        func inputsFinished(at instant: Int64, _ context: StageContext) async throws {
+            try await context.reopen("build", ifDoneBy: instant)
+        }
+
+        func run(_ context: StageContext) async throws {
+            try await context.process { _, _ in
+                builds.add("build")
+                return .done()
+            }
+        }
+    }
+
+    @Test func aStageBuiltFromItsInputsBuildsAgainOnlyWhenTheyChanged() async throws {
+        let clock = Mutex<Int64>(1_000)
+        let db = try StateDatabase.inMemory(now: { clock.withLock { $0 += 1; return $0 } })
+        let builds = CountingStage.Effects()
+        let history = { (keys: [String]) in CountingStage(id: .history, keys: keys, effects: .init()) }
+        let sessions = Rebuilt(builds: builds)
+        #expect(StageID.sessions.inputs.contains(.history))
+
+        _ = try await PipelineRunner(database: db, stages: [history(["a"]), sessions]).run()
+        #expect(builds.total == 1)
+        _ = try await PipelineRunner(database: db, stages: [history(["a"]), sessions]).run()
+        #expect(builds.total == 1, "nothing new: no second build")
+
+        // New history finished by a run that stopped before sessions (here: history alone).
+        _ = try await PipelineRunner(
+            database: db, stages: [history(["a", "b"]), sessions], options: RunOptions(only: [.history])
+        ).run()
+        #expect(builds.total == 1)
+        _ = try await PipelineRunner(database: db, stages: [history(["a", "b"]), sessions]).run()
+        #expect(builds.total == 2, "the new history is in the sessions")
     }
 }

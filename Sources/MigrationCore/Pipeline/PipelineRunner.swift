@@ -61,6 +61,9 @@ public struct PipelineRunner: Sendable {
             let context = context(stage.id, runID)
             try await database.beginStage(stage.id, run: runID)
             if options.retryFailed { try await database.resetFailed(stage: stage.id) }
+            if let instant = try await database.lastFinished(stages: stage.id.inputs) {
+                try await stage.inputsFinished(at: instant, context)
+            }
             await progress.stageStarted(stage.id, counts: try await database.counts()[stage.id] ?? StageCounts())
             try await stage.run(context)
             try await database.addCalls(run: runID, stage: stage.id, await calls.drain(stage: stage.id))

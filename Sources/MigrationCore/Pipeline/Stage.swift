@@ -14,6 +14,17 @@ public protocol Stage: Sendable {
     /// Does the work left in the state database. Items a dead run left in flight come first and
     /// are handed over as `resumed`, so the stage can reconcile before acting again.
     func run(_ context: StageContext) async throws
+
+    /// Called before the stage runs with the instant (ms) its inputs (``StageID/inputs``) last
+    /// finished an item: a stage that builds its output whole from them builds again when they
+    /// changed after its last build. Durable by construction: it compares finish times in the
+    /// state database, so an input finished by a run killed before this stage still counts.
+    func inputsFinished(at instant: Int64, _ context: StageContext) async throws
+}
+
+extension Stage {
+    /// Most stages work item by item on what their inputs produced before: nothing to redo.
+    public func inputsFinished(at instant: Int64, _ context: StageContext) async throws {}
 }
 
 /// What a stage will do: its items and the REST calls they need, per endpoint.

@@ -36,6 +36,15 @@ public struct StageContext: Sendable {
         try await database.record(problems: problems.map(origins.apply))
     }
 
+    /// Puts the item `key` (a build of the stage's whole output) back to pending when it was done
+    /// at or before `instant` — its inputs changed since.
+    public func reopen(_ key: String, ifDoneBy instant: Int64) async throws {
+        guard try await database.item(stage: stage, key: key)?.status == .done,
+            let built = try await database.updatedAt(stage: stage, key: key), built <= instant
+        else { return }
+        try await database.reopen(stage: stage, key: key)
+    }
+
     /// Registers the source's items unless this exact source (by `fingerprint`) was registered
     /// before; `produce` is called only when needed and hands batches to `emit`.
     public func registerOnce(

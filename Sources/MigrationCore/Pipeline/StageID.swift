@@ -8,4 +8,17 @@ public enum StageID: String, CaseIterable, Sendable, Codable, Comparable, Custom
     public static func < (lhs: StageID, rhs: StageID) -> Bool { lhs.order < rhs.order }
 
     public var description: String { rawValue }
+
+    /// The stages whose results this stage reads (besides the source): accids from users, tids
+    /// from groups, NIM URLs from files, the migrated history for sessions. The runner derives
+    /// re-runs from it (see ``Stage/inputsFinished(at:_:)``).
+    public var inputs: [StageID] {
+        switch self {
+        case .users: []
+        case .relations, .groups: [.users]
+        case .files: []
+        case .history: [.users, .groups, .files]
+        case .sessions: [.users, .groups, .history]
+        }
+    }
 }

@@ -19,8 +19,7 @@ public struct FilesStage: Stage {
     }
 
     public func register(_ context: StageContext) async throws -> StagePlan {
-        let history = HistoryStage(services: services)
-        let files = history.messageFiles()
+        let files = services.export.messageFiles()
         let fingerprint = services.export.fingerprint(files)
         try await context.registerOnce(fingerprint: fingerprint) { emit in
             for file in files { try await registerAttachments(file, emit) }

@@ -84,8 +84,6 @@ public struct HistoryStage: Stage {
             let finished = try pass(item.key, item: item.id, from: &cursor, context: context, state: state)
             guard finished else { break }
             try await context.database.complete([(item.id, .done())])
-            // New history means new sessions: the sessions stage builds again.
-            try await context.database.reopen(stage: .sessions, key: "build")
             await context.progress.itemsFinished(id, done: 1, failed: 0, skipped: 0)
         }
         if !context.stop.isRequested, (try await context.database.counts()[id]?.remaining ?? 0) == 0 {

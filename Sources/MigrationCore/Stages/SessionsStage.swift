@@ -26,6 +26,11 @@ public struct SessionsStage: Stage {
         return try await context.plan([("conversation", "POST /im/v2.1/conversations")])
     }
 
+    /// New history (or teams, or accounts) since the last build: build again.
+    public func inputsFinished(at instant: Int64, _ context: StageContext) async throws {
+        try await context.reopen("build", ifDoneBy: instant)
+    }
+
     public func run(_ context: StageContext) async throws {
         if let item = try await context.database.item(stage: id, key: "build"), item.status != .done {
             try await build(context)

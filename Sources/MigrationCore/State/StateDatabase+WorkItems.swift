@@ -167,6 +167,26 @@ extension StateDatabase {
         }
     }
 
+    /// When the latest done item of `stages` was finished (ms), nil when none is.
+    public func lastFinished(stages: [StageID]) async throws -> Int64? {
+        guard !stages.isEmpty else { return nil }
+        let marks = stages.map { _ in "?" }.joined(separator: ",")
+        return try await pool.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT max(updated_at) FROM work_item WHERE status = ? AND stage IN (\(marks))",
+                arguments: StatementArguments([WorkStatus.done.rawValue] + stages.map(\.rawValue)))
+        }
+    }
+
+    /// When an item was last changed (ms).
+    public func updatedAt(stage: StageID, key: String) async throws -> Int64? {
+        try await pool.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT updated_at FROM work_item WHERE stage = ? AND key = ?",
+                arguments: [stage.rawValue, key])
+        }
+    }
+
     /// One item by stage and key.
     public func item(stage: StageID, key: String) async throws -> WorkItem? {
         try await pool.read { db in
