@@ -17,6 +17,8 @@ final class BridgeSender: Sendable {
     let rehoster: FileRehoster
     let reconciler: SendReconciler
     let concurrency: Int
+    /// The inbox's bell (new messages, a stop) and the outbox's (a settled send may free a CC).
+    let bells: (inbox: Doorbell, outbox: Doorbell)
     let now: @Sendable () -> Int64
     let log: @Sendable (String) -> Void
     /// Attempts at a download that keeps failing transiently before the old URL is kept.
@@ -24,13 +26,15 @@ final class BridgeSender: Sendable {
 
     init(
         store: ServeStore, state: StateDatabase, client: NIMClient, rehoster: FileRehoster, concurrency: Int,
-        now: @escaping @Sendable () -> Int64, log: @escaping @Sendable (String) -> Void
+        bells: (inbox: Doorbell, outbox: Doorbell), now: @escaping @Sendable () -> Int64,
+        log: @escaping @Sendable (String) -> Void
     ) {
         self.store = store
         self.state = state
         self.client = client
         self.rehoster = rehoster
         self.concurrency = max(1, concurrency)
+        self.bells = bells
         self.now = now
         self.log = log
         reconciler = SendReconciler(client: client, store: store, now: now)
@@ -50,11 +54,13 @@ final class BridgeSender: Sendable {
                     claim = try await store.claim(now: now())
                 } catch {
                     log("serve: cannot read the inbox: \(error)")
-                    try? await Task.sleep(for: .seconds(1))
+                    await bells.inbox.wait(atMost: .seconds(1))
                     continue
                 }
                 guard let claim else {
-                    try? await Task.sleep(for: .milliseconds(20))
+                    // Nothing due: wait for a message, a settled one (its conversation's next may go)
+                    // or a stop; a retry scheduled for later comes due within the quarter second.
+                    await bells.inbox.wait(atMost: .milliseconds(250))
                     continue
                 }
                 running.value.add(1, ordering: .acquiring)
@@ -78,6 +84,8 @@ final class BridgeSender: Sendable {
             // Left in flight: the next start reconciles it.
             log("serve: cannot record the outcome of \(claim.key): \(error)")
         }
+        bells.inbox.ring()
+        bells.outbox.ring()
     }
 
     /// One message, from the raw line to its outcome.

@@ -16,15 +16,19 @@ internal import NIOHTTP1
 final class CCForwarder: Sendable {
     let store: ServeStore
     let url: String
+    /// Rung when a CC arrives, a send is settled, or serve stops.
+    let bell: Doorbell
     let now: @Sendable () -> Int64
     let log: @Sendable (String) -> Void
     private let http: HTTPClient
 
     init(
-        store: ServeStore, url: String, now: @escaping @Sendable () -> Int64, log: @escaping @Sendable (String) -> Void
+        store: ServeStore, url: String, bell: Doorbell, now: @escaping @Sendable () -> Int64,
+        log: @escaping @Sendable (String) -> Void
     ) {
         self.store = store
         self.url = url
+        self.bell = bell
         self.now = now
         self.log = log
         var configuration = HTTPClient.Configuration()
@@ -45,11 +49,13 @@ final class CCForwarder: Sendable {
                 next = try await store.nextForward(now: now())
             } catch {
                 log("serve: cannot read the outbox: \(error)")
-                try? await Task.sleep(for: .seconds(1))
+                await bell.wait(atMost: .seconds(1))
                 continue
             }
             guard let next else {
-                try? await Task.sleep(for: .milliseconds(20))
+                // Nothing due: wait for a CC or a stop; a forward retried later comes due within
+                // the quarter second.
+                await bell.wait(atMost: .milliseconds(250))
                 continue
             }
             await forward(next)
@@ -60,7 +66,7 @@ final class CCForwarder: Sendable {
         do {
             if item.fromREST {
                 while try await store.hasOpenClaim(claimedAtOrBefore: item.receivedAt) {
-                    try await Task.sleep(for: .milliseconds(20))
+                    await bell.wait(atMost: .milliseconds(250))  // rung when a send is settled
                 }
                 if let msgid = Int64(item.msgidServer), try await store.isOwnMessage(msgid) {
                     try await store.settleForward(item.id, status: .echo, now: now())
@@ -78,7 +84,7 @@ final class CCForwarder: Sendable {
             }
         } catch {
             log("serve: cannot record the forward of \(item.msgidServer): \(error)")
-            try? await Task.sleep(for: .seconds(1))
+            await bell.wait(atMost: .seconds(1))
         }
     }
 

@@ -46,9 +46,9 @@ public enum DualRunning {
             throw error
         }
         log("serve: listening on \(server.baseURL) (resumed \(server.resumed) message(s) left in flight)")
-        while !stop.isRequested {
-            try? await Task.sleep(for: .milliseconds(100))
-        }
+        let stopped = Doorbell()
+        stop.onRequest { stopped.ring() }
+        while !stop.isRequested { await stopped.wait(atMost: .seconds(1)) }
         log("serve: stopping")
         await server.shutdown()
         await client.shutdown()

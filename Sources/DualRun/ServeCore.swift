@@ -11,4 +11,8 @@ struct ServeCore: Sendable {
     let gate: TargetGate
     /// `/metrics` (and its `eventsApplied` counter, for whatever applies events).
     let metrics: ServeMetrics
+    /// Rung when a message arrives or a held one may go: the sender waits on it, not polling.
+    let inbox = Doorbell()
+    /// Rung when a CC arrives or a message is settled: the forwarder waits on it.
+    let outbox = Doorbell()
 }

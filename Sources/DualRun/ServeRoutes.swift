@@ -77,6 +77,7 @@ enum ServeRoutes {
                 return failure(.unauthorized, "missing or wrong bearer token")
             }
             let count = try await core.store.retryFailed()
+            core.inbox.ring()
             core.log("serve: \(count) failed message(s) back in the queue")
             return json(JSONValue.object(["code": .int(200), "retried": .int(Int64(count))]).text)
         }
@@ -107,6 +108,7 @@ enum ServeRoutes {
             }
         }
         let receipt = try await core.store.receive(messages, cutoff: core.settings.cutoff, now: core.now())
+        core.inbox.ring()
         return json(
             "{\"code\":200,\"received\":\(elements.count),\"stored\":\(receipt.stored),"
                 + "\"duplicates\":\(receipt.duplicates),\"before_cutoff\":\(receipt.beforeCutoff),"
@@ -129,6 +131,7 @@ enum ServeRoutes {
         guard let msgid = parsed["msgidServer"]?.string, !msgid.isEmpty else { return json("{\"code\":200}") }
         let fromREST = parsed["fromClientType"]?.string?.uppercased() == "REST"
         _ = try await core.store.receiveCC(msgidServer: msgid, body: body, fromREST: fromREST, now: core.now())
+        core.outbox.ring()
         return json("{\"code\":200}")
     }
 

@@ -98,8 +98,14 @@ public final class ServeServer: Sendable {
         let rehoster = FileRehoster(root: settings.pipeline.source.path, client: client)
         let sender = BridgeSender(
             store: store, state: state, client: client, rehoster: rehoster,
-            concurrency: settings.pipeline.concurrency, now: now, log: log)
-        let forwarder = settings.oldServerURL.map { CCForwarder(store: store, url: $0, now: now, log: log) }
+            concurrency: settings.pipeline.concurrency, bells: (core.inbox, core.outbox), now: now, log: log)
+        let forwarder = settings.oldServerURL.map {
+            CCForwarder(store: store, url: $0, bell: core.outbox, now: now, log: log)
+        }
+        stop.onRequest {
+            core.inbox.ring()
+            core.outbox.ring()
+        }
         let workers = Task {
             await withTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { await sender.run(stop: stop) }

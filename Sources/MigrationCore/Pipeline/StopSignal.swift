@@ -6,11 +6,22 @@ internal import Synchronization
 public final class StopSignal: Sendable {
     private let flag = Atomic<Bool>(false)
     private let reason = Mutex<RunHalt?>(nil)
+    private let watchers = Mutex<[@Sendable () -> Void]>([])
 
     public init() {}
 
-    /// Asks every stage to stop taking new work.
-    public func request() { flag.store(true, ordering: .relaxed) }
+    /// Asks every stage to stop taking new work (and wakes whoever waits on ``onRequest(_:)``).
+    public func request() {
+        guard !flag.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        for watcher in watchers.withLock({ $0 }) { watcher() }
+    }
+
+    /// Runs `action` when a stop is requested (at once when it was already): a worker waiting on
+    /// a ``Doorbell`` rings it here instead of polling the flag.
+    public func onRequest(_ action: @escaping @Sendable () -> Void) {
+        watchers.withLock { $0.append(action) }
+        if isRequested { action() }
+    }
 
     /// Stops the run for a reason of the run, not of an item (the first reason is kept).
     public func halt(_ halt: RunHalt) {
