@@ -27,6 +27,21 @@ import Testing
         #expect(MultipartForm.parse(Data("garbage".utf8), boundary: "b1") == nil)
     }
 
+    /// Read by MultipartKit: binary content holding CR LF and near-delimiters survives byte for
+    /// byte, and a body cut before its close delimiter is refused, not taken as a shorter file.
+    @Test func multipartKeepsBinaryContentAndRefusesATruncatedBody() throws {
+        // NUL, CR LF "--b2" (a near-delimiter), "--b1" without CR LF (not a delimiter), CR LF "-".
+        var content = Data([0, 13, 10, 45, 45, 98, 50, 255, 45, 45, 98, 49, 13, 10, 45])
+        content.append(Data((0..<4096).map { UInt8($0 % 256) }))
+        var body = Data("--b1\r\nContent-Disposition: form-data; name=\"content\"; filename=\"x.bin\"\r\n\r\n".utf8)
+        body.append(content)
+        body.append(Data("\r\n--b1--\r\n".utf8))
+        let form = try #require(MultipartForm.parse(body, boundary: "b1"))
+        #expect(form.part(named: "content")?.data == content)
+        #expect(MultipartForm.parse(body.prefix(body.count - 8), boundary: "b1") == nil, "no close delimiter")
+        #expect(MultipartForm.parse(body.prefix(200), boundary: "b1") == nil, "cut inside the file")
+    }
+
     @Test func jsonValueEncodesSortedAndRoundTrips() throws {
         let value: JSONValue = ["b": 1, "a": [true, nil, "x"], "c": .double(1.5)]
         let text = String(decoding: value.encoded(), as: UTF8.self)

@@ -1,4 +1,5 @@
 import Foundation
+import MultipartKit
 
 /// A minimal `multipart/form-data` reader (RFC 7578), enough for `msg/fileUpload.action`.
 ///
@@ -38,75 +39,59 @@ struct MultipartForm: Sendable {
         return nil
     }
 
-    /// Parses a body; `nil` when it is not a well-formed multipart body for that boundary.
+    /// Parses a body; `nil` when it is not a well-formed multipart body for that boundary. The
+    /// framing (delimiters, part headers, bodies) is read by Vapor's MultipartKit — not by a parser
+    /// written by the hands that wrote the tool's multipart writer this checks; a body must also
+    /// end with the close delimiter (RFC 2046 §5.1.1), so a body cut short is refused.
     static func parse(_ body: Data, boundary: String) -> MultipartForm? {
-        let bytes = [UInt8](body)
-        let delimiter = Array("--\(boundary)".utf8)
-        guard var cursor = find(delimiter, in: bytes, from: 0) else { return nil }
+        let parser = MultipartParser(boundary: boundary)
         var parts: [Part] = []
-        while true {
-            cursor += delimiter.count
-            // "--" after the delimiter closes the body.
-            if cursor + 1 < bytes.count, bytes[cursor] == 0x2D, bytes[cursor + 1] == 0x2D { break }
-            guard let headerStart = skipLineBreak(bytes, at: cursor),
-                let headerEnd = find([13, 10, 13, 10], in: bytes, from: headerStart)
-            else { return nil }
-            let headerText = String(decoding: bytes[headerStart..<headerEnd], as: UTF8.self)
-            let contentStart = headerEnd + 4
-            guard let next = find([13, 10] + delimiter, in: bytes, from: contentStart) else { return nil }
-            if let (name, filename) = disposition(headerText) {
-                parts.append(Part(name: name, filename: filename, data: Data(bytes[contentStart..<next])))
-            }
-            cursor = next + 2
+        var disposition: String?
+        var data = Data()
+        parser.onHeader = { name, value in
+            if name.lowercased() == "content-disposition" { disposition = value }
         }
+        parser.onBody = { buffer in data.append(contentsOf: buffer.readableBytesView) }
+        parser.onPartComplete = {
+            if let (name, filename) = disposition.flatMap(Self.parameters) {
+                parts.append(Part(name: name, filename: filename, data: data))
+            }
+            disposition = nil
+            data = Data()
+        }
+        do {
+            try parser.execute([UInt8](body))
+        } catch {
+            return nil
+        }
+        guard Self.closes(body, boundary: boundary) else { return nil }
         return MultipartForm(parts: parts)
     }
 
-    private static func skipLineBreak(_ bytes: [UInt8], at index: Int) -> Int? {
-        guard index + 1 < bytes.count, bytes[index] == 13, bytes[index + 1] == 10 else { return nil }
-        return index + 2
+    /// Whether the body's last delimiter is the close delimiter `--boundary--` (CRLF and an
+    /// epilogue may follow).
+    private static func closes(_ body: Data, boundary: String) -> Bool {
+        guard let range = body.range(of: Data("--\(boundary)--".utf8), options: .backwards) else { return false }
+        return body[range.upperBound...].range(of: Data("--\(boundary)".utf8)) == nil
     }
 
-    /// `name` and `filename` of the part's `Content-Disposition` header.
-    private static func disposition(_ headers: String) -> (String, String?)? {
-        for line in headers.components(separatedBy: "\r\n") {
-            guard line.lowercased().hasPrefix("content-disposition:") else { continue }
-            var name: String?
-            var filename: String?
-            for item in line.split(separator: ";").dropFirst() {
-                let pair = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                guard pair.count == 2 else { continue }
-                var value = pair[1]
-                if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
-                    value = String(value.dropFirst().dropLast())
-                }
-                switch pair[0].lowercased() {
-                case "name": name = value
-                case "filename": filename = value
-                default: break
-                }
+    /// `name` and `filename` of a `Content-Disposition` value (`form-data; name="content"; …`).
+    private static func parameters(_ value: String) -> (String, String?)? {
+        var name: String?
+        var filename: String?
+        for item in value.split(separator: ";").dropFirst() {
+            let pair = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2 else { continue }
+            var value = pair[1]
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+                value = String(value.dropFirst().dropLast())
             }
-            return name.map { ($0, filename) }
-        }
-        return nil
-    }
-
-    /// Index of the first occurrence of `needle` in `haystack` at or after `start`.
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard let first = needle.first, needle.count <= haystack.count else { return nil }
-        var index = start
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first {
-                var match = true
-                for offset in 1..<needle.count where haystack[index + offset] != needle[offset] {
-                    match = false
-                    break
-                }
-                if match { return index }
+            switch pair[0].lowercased() {
+            case "name": name = value
+            case "filename": filename = value
+            default: break
             }
-            index += 1
         }
-        return nil
+        return name.map { ($0, filename) }
     }
 }
