@@ -1,11 +1,6 @@
 import Foundation
 import MigrationCore
-import NIMEmulator
 import Testing
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// Issue 9's bad-input campaign: over fifty kinds of broken input across every file of an export,
 /// each reported with its file, line and kind, no crash, and nothing written outside `state/`.
@@ -171,9 +166,7 @@ import Testing
 
     @Test func everyKindOfBrokenInputIsReportedAndNothingEscapesState() async throws {
         #expect(Self.cases.filter { $0.code != nil }.count >= 50)
-        let dir = try Processes.temporaryDirectory()
-        let export = dir + "/export"
-        try FileManager.default.createDirectory(atPath: export + "/messages", withIntermediateDirectories: true)
+        let (dir, export) = try TestFiles.workspace("messages")
         var lineOf: [Int: (String, Int)] = [:]
         var contents: [String: [String]] = [:]
         for (index, c) in Self.cases.enumerated() {
@@ -191,9 +184,8 @@ import Testing
             #expect(found.contains { $0.contains(code) }, "\(file):\(line) should be reported as \(code), got \(found)")
         }
         #expect(outcome.created == ["state"], "nothing written outside state/")
-        let dump = try await outcome.dump()
+        let dump = outcome.dump
         #expect(dump["files"]?.array.isEmpty == true, "no file from outside the export was uploaded")
         #expect(dump["users"]?.array.count == 6, "ok1 … ok6: the valid accounts only")
-        await outcome.server.shutdown()
     }
 }

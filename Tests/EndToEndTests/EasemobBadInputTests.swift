@@ -1,20 +1,11 @@
 import Foundation
 import MigrationCore
-import NIMEmulator
 import Testing
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// The bad-input campaign for Easemob exports: broken responses, broken history lines, damaged
 /// and bomb-like gzip files, each reported with the original file, line and kind; no crash, the
 /// valid rest migrated, nothing written outside `state/`.
 @Suite struct EasemobBadInputTests {
-    static func shell(_ command: String, in dir: String) async throws {
-        #expect(try await Processes.shell(command, in: dir) == 0, "\(command)")
-    }
-
     static func message(_ id: Int, _ rest: String) -> String {
         #"{"msg_id":"\#(id)","timestamp":\#(1_500_000_000_000 + id),\#(rest)}"#
     }
@@ -110,7 +101,7 @@ import Testing
         let good = (0..<3000).map { Self.chat(100 + $0, "ok1", "ok2", #"{"msg":"m\#($0)","type":"txt"}"#) }
         try good.joined(separator: "\n").write(
             toFile: export + "/chatmessages/2017071402", atomically: true, encoding: .utf8)
-        try await Self.shell(
+        try await TestFiles.shell(
             "gzip -n 2017071400 && head -c 80000000 /dev/zero | gzip -n -1 > 2017071401.gz && "
                 + "gzip -n 2017071402 && head -c 9000 2017071402.gz > cut && mv cut 2017071402.gz && "
                 + "printf '\\037\\213\\010\\000\\000\\000\\000\\000\\000\\003garbage-after-the-header' > 2017071403.gz",
@@ -130,13 +121,12 @@ import Testing
         let p2p = try String(contentsOfFile: dir + "/state/bad/history/p2p-0001.txt", encoding: .utf8)
         #expect(p2p.contains("\"body\":\"fine\"") && p2p.contains("\"body\":\"also fine\""))
         #expect(p2p.contains("\"body\":\"m0\""), "lines before the damage of a truncated hour file are kept")
-        let dump = try await outcome.dump()
+        let dump = outcome.dump
         #expect(
             Set((dump["users"]?.array ?? []).compactMap { $0["accid"]?.string }) == ["ok1", "ok2", "ok3", "bom"],
             "a response saved with a byte-order mark is read")
         #expect(dump["files"]?.array.isEmpty == true, "no file from outside the export was uploaded")
         let teams = dump["teams"]?.array ?? []
         #expect(teams.count == 1 && teams.first?["owner"]?.string == "ok1", "g3, its owner's prefix stripped")
-        await outcome.server.shutdown()
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import MigrationCore
-import NIMEmulator
 import Testing
 
 /// A corpus of broken message lines beside good ones: each broken line is reported with its file
@@ -58,9 +57,7 @@ import Testing
     ]
 
     @Test func everyBrokenLineIsReportedWithFileAndLineAndGoodLinesPass() async throws {
-        let dir = try Processes.temporaryDirectory()
-        let export = dir + "/export"
-        try FileManager.default.createDirectory(atPath: export + "/messages", withIntermediateDirectories: true)
+        let (dir, export) = try TestFiles.workspace("messages")
         // Files saved with a UTF-8 byte-order mark (Windows tools write one) read like any other.
         try "\u{FEFF}{\"accid\":\"alice\"}\n{\"accid\":\"bob\"}\n".write(
             toFile: export + "/users.jsonl", atomically: true, encoding: .utf8)
@@ -68,52 +65,39 @@ import Testing
             .write(toFile: export + "/groups.jsonl", atomically: true, encoding: .utf8)
         try ("\u{FEFF}" + Self.lines.map(\.0).joined(separator: "\n") + "\n")
             .write(toFile: export + "/messages/chat.jsonl", atomically: true, encoding: .utf8)
-        var config = EmulatorConfiguration(appSecret: "s")
-        config.port = 0
-        let server = try await EmulatorServer.start(config)
-        try """
-        name: bad
-        source: {format: canonical, path: export}
-        target: {endpoint: "\(server.baseURL)/nimserver", appkey: k, app_secret_env: BAD_SECRET}
-        stages: [users, groups, history]
+        try await withTarget(secret: "s") { target in
+            let pipeline = try target.pipeline(in: dir, name: "bad", stages: [.users, .groups, .history])
 
-        """.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+            let plan = try await pipeline.run("plan")
+            #expect(plan.code == 1)
+            let run = try await pipeline.run()
+            #expect(run.code == 1, "\(run.stderr)")
 
-        let plan = try await Processes.run(
-            "nim-migrate", ["plan", "p.yaml"], in: dir, environment: ["BAD_SECRET": "s"])
-        #expect(plan.code == 1)
-        let run = try await Processes.run("nim-migrate", ["run", "p.yaml"], in: dir, environment: ["BAD_SECRET": "s"])
-        #expect(run.code == 1, "\(run.stderr)")
-
-        let problems =
-            try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: dir + "/state/bad/plan.json")))["problems"]?.array
-            ?? []
-        let found = Set(
-            problems.compactMap { p -> String? in
-                guard p["file"]?.string == "messages/chat.jsonl", let line = p["line"]?.int,
-                    let code = p["code"]?.string
-                else { return nil }
-                return "\(line) \(code)"
-            })
-        for (index, (_, code)) in Self.lines.enumerated() {
-            guard let code else { continue }
+            let problems = try pipeline.json("plan.json")["problems"]?.array ?? []
+            let found = Set(
+                problems.compactMap { p -> String? in
+                    guard p["file"]?.string == "messages/chat.jsonl", let line = p["line"]?.int,
+                        let code = p["code"]?.string
+                    else { return nil }
+                    return "\(line) \(code)"
+                })
+            for (index, (_, code)) in Self.lines.enumerated() {
+                guard let code else { continue }
+                #expect(
+                    found.contains("\(index + 1) \(code)"),
+                    "line \(index + 1) should be reported as \(code): \(found.sorted())")
+            }
+            let failed = try pipeline.text("failed.jsonl")
+            #expect(failed.contains("\"file\":\"messages/chat.jsonl\",\"kind\":\"line\",\"line\":10"))
+            let p2p = try pipeline.lines("history/p2p-0001.txt")
+            let team = try pipeline.lines("history/team-0001.txt")
+            #expect(p2p.count == 3, "lines 1, 2 and 15")
             #expect(
-                found.contains("\(index + 1) \(code)"),
-                "line \(index + 1) should be reported as \(code): \(found.sorted())")
+                p2p.first
+                    == #"{"data":{"clientType":2,"createTime":1513685265481,"msgid":1,"from":"alice","to":"bob","body":"ok"},"type":0}"#
+            )
+            #expect(p2p.contains { $0.contains("\"createTime\":1513685265000") })
+            #expect(team.count == 1 && team[0].contains("\"accid2\":\"bob\""))
         }
-        let failed = try String(contentsOfFile: dir + "/state/bad/failed.jsonl", encoding: .utf8)
-        #expect(failed.contains("\"file\":\"messages/chat.jsonl\",\"kind\":\"line\",\"line\":10"))
-        let p2p = try String(contentsOfFile: dir + "/state/bad/history/p2p-0001.txt", encoding: .utf8).split(
-            separator: "\n")
-        let team = try String(contentsOfFile: dir + "/state/bad/history/team-0001.txt", encoding: .utf8).split(
-            separator: "\n")
-        #expect(p2p.count == 3, "lines 1, 2 and 15")
-        #expect(
-            p2p.first
-                == #"{"data":{"clientType":2,"createTime":1513685265481,"msgid":1,"from":"alice","to":"bob","body":"ok"},"type":0}"#
-        )
-        #expect(p2p.contains { $0.contains("\"createTime\":1513685265000") })
-        #expect(team.count == 1 && team[0].contains("\"accid2\":\"bob\""))
-        await server.shutdown()
     }
 }

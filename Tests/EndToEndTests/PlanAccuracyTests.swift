@@ -1,12 +1,7 @@
 import ExportGenerator
 import Foundation
 import MigrationCore
-import NIMEmulator
 import Testing
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// Issue 6: on a generated export the plan predicts every call the run then makes, per endpoint.
 /// (Its time estimate against the run's wall time is a `make bench` row: tests assert no wall time.)
@@ -26,49 +21,40 @@ import Testing
         let export = dir + "/export"
         try FileManager.default.copyItem(atPath: export + "/files/attachment-1.png", toPath: export + "/files/copy.png")
         try "{\"accid\":\"copycat\",\"icon\":\"files/copy.png\"}\n".appendLine(to: export + "/users.jsonl")
-        var config = EmulatorConfiguration(appSecret: "p")
-        config.port = 0
-        config.limit = 150
-        let server = try await EmulatorServer.start(config)
-        try """
-        name: acc
-        source: {format: canonical, path: export}
-        target: {endpoint: "\(server.baseURL)/nimserver", \(v2 ? "v2_endpoint: \"\(server.baseURL)\", " : "")appkey: k, app_secret_env: P_SECRET}
-        throttle: {rate: 100}
-        stages: [users, relations, groups, files, history, sessions]
+        try await withTarget(secret: "p", limit: 150) { target in
+            let pipeline = try target.pipeline(
+                in: dir, name: "acc", stages: [.users, .relations, .groups, .files, .history, .sessions], rate: 100,
+                v2: v2)
+            let plan = try await pipeline.run("plan")
+            #expect(plan.code == 0, "\(plan.stderr)")
+            let planJSON = try pipeline.json("plan.json")
+            var planned: [String: Int] = [:]
+            for stage in planJSON["stages"]?.array ?? [] {
+                for (endpoint, count) in Self.calls(stage["calls"]) { planned[endpoint, default: 0] += count }
+            }
+            let history = planJSON["stages"]?.array.first { $0["stage"]?.string == "history" }
+            let lines = Self.calls(history?["outputs"]).values.reduce(0, +)
+            #expect(lines == 800, "the plan counts the history lines per output file")
 
-        """.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
-        let plan = try await Processes.run("nim-migrate", ["plan", "p.yaml"], in: dir, environment: ["P_SECRET": "p"])
-        #expect(plan.code == 0, "\(plan.stderr)")
-        let planJSON = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: dir + "/state/acc/plan.json")))
-        var planned: [String: Int] = [:]
-        for stage in planJSON["stages"]?.array ?? [] {
-            for (endpoint, count) in Self.calls(stage["calls"]) { planned[endpoint, default: 0] += count }
+            // The plan warns that attachments are not re-hosted yet; the run re-hosts every one, so
+            // neither its problems.jsonl nor its report may still say so (SPEC §6).
+            let planProblems = try pipeline.text("problems.jsonl")
+            #expect(
+                planProblems.contains("\"code\":\"old-url-kept\""), "the dry run lists the messages not yet re-hosted")
+            let run = try await pipeline.run()
+            #expect(run.code == 0, "\(run.stderr)")
+            let found = try pipeline.text("problems.jsonl")
+            #expect(!found.contains("old-url-kept") && !found.contains("not re-hosted"), "\(found.prefix(500))")
+            let report = try pipeline.text("report.md")
+            #expect(!report.contains("old-url-kept") && !report.contains("not re-hosted"))
+            try await SourceAccountCheck.expectEverythingAccounted(dir: dir, name: "acc", files: 4)
+            let dump = try await target.dump()
+            var made = Self.calls(dump["calls"])
+            #expect(made.removeValue(forKey: "user/getUinfos.action") == 1, "the preflight check, once per run")
+            #expect(made == planned, "every endpoint: planned == made")
+            #expect(dump["throttled"]?.int == 0)
+            if v2 { Self.expectTheFloor(made, nim: dump) }
         }
-        let history = planJSON["stages"]?.array.first { $0["stage"]?.string == "history" }
-        let lines = Self.calls(history?["outputs"]).values.reduce(0, +)
-        #expect(lines == 800, "the plan counts the history lines per output file")
-
-        // The plan warns that attachments are not re-hosted yet; the run re-hosts every one, so
-        // neither its problems.jsonl nor its report may still say so (SPEC §6).
-        let planProblems = try String(contentsOfFile: dir + "/state/acc/problems.jsonl", encoding: .utf8)
-        #expect(planProblems.contains("\"code\":\"old-url-kept\""), "the dry run lists the messages not yet re-hosted")
-        let run = try await Processes.run("nim-migrate", ["run", "p.yaml"], in: dir, environment: ["P_SECRET": "p"])
-        #expect(run.code == 0, "\(run.stderr)")
-        let found = try String(contentsOfFile: dir + "/state/acc/problems.jsonl", encoding: .utf8)
-        #expect(!found.contains("old-url-kept") && !found.contains("not re-hosted"), "\(found.prefix(500))")
-        let report = try String(contentsOfFile: dir + "/state/acc/report.md", encoding: .utf8)
-        #expect(!report.contains("old-url-kept") && !report.contains("not re-hosted"))
-        try await SourceAccountCheck.expectEverythingAccounted(dir: dir, name: "acc", files: 4)
-        guard let url = URL(string: server.baseURL + "/_emulator/dump") else { return }
-        let dump = try JSONValue.parse(try await URLSession.shared.data(from: url).0)
-        var made = Self.calls(dump["calls"])
-        #expect(made.removeValue(forKey: "user/getUinfos.action") == 1, "the preflight check, once per run")
-        #expect(made == planned, "every endpoint: planned == made")
-        #expect(dump["throttled"]?.int == 0)
-        if v2 { Self.expectTheFloor(made, nim: dump) }
-
-        await server.shutdown()
     }
 }
 

@@ -1,6 +1,5 @@
 import Foundation
 import MigrationCore
-import NIMEmulator
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -11,47 +10,37 @@ import NIMEmulator
 struct ServeProcessFixture {
     static let secret = "serve-e2e-secret"
     static let token = "serve-e2e-token"
-    let dir: String
-    let emulator: EmulatorServer
+    let target: TestTarget
+    let pipeline: TestPipeline
     let users: Int
+    var dir: String { pipeline.dir }
 
-    static func make(
+    /// Runs `body` with a fresh fixture; the emulator is shut down and the folder removed afterwards.
+    static func with(
         users: Int = 40, emulatorLimit: Int = 100, latency: ClosedRange<Int>? = nil, rate: Int = 100,
-        serveSection: Bool = true
-    ) async throws -> ServeProcessFixture {
+        serveSection: Bool = true, _ body: (ServeProcessFixture) async throws -> Void
+    ) async throws {
         let dir = try Processes.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/export", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dir + "/state", withIntermediateDirectories: true)
-        var configuration = EmulatorConfiguration(appSecret: secret)
-        configuration.port = 0
-        configuration.limit = emulatorLimit
-        configuration.latencyMs = latency
-        let emulator = try await EmulatorServer.start(configuration)
-        let state = try StateDatabase(path: dir + "/state/serve.sqlite")
-        _ = try await state.insertSourceUsers(
-            (0..<users).map {
-                SourceUserRow(original: "Old\($0)", nim: "old\($0)", status: .ok, file: "users.jsonl", line: $0 + 1)
-            })
-        let client = NIMClient(
-            .init(endpoint: emulator.baseURL + "/nimserver", appKey: "k", secret: Secret(secret), rate: 50),
-            calls: CallRecorder())
-        for index in 0..<users { _ = try await client.send(.createUser(accid: "old\(index)"), stage: .users) }
-        await client.shutdown()
-        let serve =
-            serveSection ? "serve: {listen: \"127.0.0.1:0\", token_env: SERVE_TOKEN, cutoff: 1600000000000}\n" : ""
-        let yaml = """
-            name: serve
-            source: {format: canonical, path: export}
-            target: {endpoint: "\(emulator.baseURL)/nimserver", appkey: k, app_secret_env: SERVE_SECRET}
-            throttle: {rate: \(rate)}
-            concurrency: 16
-            \(serve)
-            """
-        try yaml.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
-        return ServeProcessFixture(dir: dir, emulator: emulator, users: users)
+        try await withTarget(secret: secret, limit: emulatorLimit, { $0.latencyMs = latency }) { target in
+            let state = try StateDatabase(path: dir + "/state/serve.sqlite")
+            _ = try await state.insertSourceUsers(
+                (0..<users).map {
+                    SourceUserRow(original: "Old\($0)", nim: "old\($0)", status: .ok, file: "users.jsonl", line: $0 + 1)
+                })
+            let client = target.client(rate: 50)
+            for index in 0..<users { _ = try await client.send(.createUser(accid: "old\(index)"), stage: .users) }
+            await client.shutdown()
+            let pipeline = try target.pipeline(
+                in: dir, name: "serve", stages: [], rate: rate, concurrency: 16,
+                extra: serveSection
+                    ? ["serve: {listen: \"127.0.0.1:0\", token_env: SERVE_TOKEN, cutoff: 1600000000000}"] : [],
+                environment: ["SERVE_TOKEN": token])
+            try await body(ServeProcessFixture(target: target, pipeline: pipeline, users: users))
+        }
     }
-
-    static let environment = ["SERVE_SECRET": secret, "SERVE_TOKEN": token]
 
     /// Starts `nim-migrate serve p.yaml`; returns the process and its base URL once it listens.
     func start() async throws -> (Process, String) {
@@ -61,17 +50,16 @@ struct ServeProcessFixture {
 
     /// ``start()``, also returning how many messages serve found left in flight.
     func startReporting() async throws -> (Process, String, resumed: Int) {
-        let (process, _, err) = try Processes.start(
-            "nim-migrate", ["serve", "p.yaml"], in: dir, environment: Self.environment)
-        for _ in 0..<600 {
-            let text = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
-            if let range = text.range(of: "listening on ") {
-                let url = text[range.upperBound...].prefix { !$0.isWhitespace }
-                let resumed = text.range(of: "(resumed ").map { text[$0.upperBound...].prefix { $0.isNumber } }
-                return (process, String(url), resumed.flatMap { Int($0) } ?? 0)
-            }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(50))
+        let (process, _, err) = try pipeline.start("serve")
+        var text = ""
+        let listening = try await waitUntil(timeout: .seconds(30), every: .milliseconds(50)) {
+            text = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+            return text.contains("listening on ") || !process.isRunning
+        }
+        if listening, let range = text.range(of: "listening on ") {
+            let url = text[range.upperBound...].prefix { !$0.isWhitespace }
+            let resumed = text.range(of: "(resumed ").map { text[$0.upperBound...].prefix { $0.isNumber } }
+            return (process, String(url), resumed.flatMap { Int($0) } ?? 0)
         }
         process.terminate()
         throw URLError(.cannotConnectToHost)
@@ -107,19 +95,16 @@ struct ServeProcessFixture {
 
     /// Waits until serve reports nothing queued; returns the last `/healthz`.
     func drained(_ base: String, timeout: Duration) async throws -> JSONValue {
-        let clock = ContinuousClock()
-        let end = clock.now + timeout
-        while true {
-            let (_, health) = try await Self.call("GET", base + "/healthz", token: nil)
-            if health["queued"]?.int == 0 || clock.now > end { return health }
-            try await Task.sleep(for: .milliseconds(100))
+        var health = JSONValue.null
+        try await waitUntil(timeout: timeout, every: .milliseconds(100)) {
+            health = try await Self.call("GET", base + "/healthz", token: nil).1
+            return health["queued"]?.int == 0
         }
+        return health
     }
 
     /// The emulator's state.
-    func dump() async throws -> JSONValue {
-        try await Self.call("GET", emulator.baseURL + "/_emulator/dump", token: nil).1
-    }
+    func dump() async throws -> JSONValue { try await target.dump() }
 
     /// Source msgid of each message NIM holds, read from its body ("message N").
     func deliveredIDs() async throws -> [Int] {
@@ -143,10 +128,5 @@ struct ServeProcessFixture {
             last[pair] = id
         }
         return true
-    }
-
-    func stop() async {
-        await emulator.shutdown()
-        try? FileManager.default.removeItem(atPath: dir)
     }
 }

@@ -6,51 +6,51 @@ import Testing
 /// full queue, and sustained load at 100 messages/s.
 @Suite(.serialized) struct ServeProcessTests {
     @Test func refusesAPipelineWithoutServeOrToken() async throws {
-        let bare = try await ServeProcessFixture.make(users: 1, serveSection: false)
-        let noSection = try await Processes.run(
-            "nim-migrate", ["serve", "p.yaml"], in: bare.dir, environment: ServeProcessFixture.environment)
-        #expect(noSection.code == 2)
-        #expect(noSection.stderr.split(separator: "\n").count == 1)
-        #expect(noSection.stderr.contains("serve"))
-        await bare.stop()
-        let fixture = try await ServeProcessFixture.make(users: 1)
-        let noToken = try await Processes.run(
-            "nim-migrate", ["serve", "p.yaml"], in: fixture.dir,
-            environment: ["SERVE_SECRET": ServeProcessFixture.secret, "SERVE_TOKEN": ""])
-        #expect(noToken.code == 2)
-        #expect(noToken.stderr.split(separator: "\n").count == 1)
-        #expect(noToken.stderr.contains("SERVE_TOKEN"))
-        #expect(!noToken.stderr.contains(ServeProcessFixture.secret))
-        await fixture.stop()
+        try await ServeProcessFixture.with(users: 1, serveSection: false) { bare in
+            let noSection = try await bare.pipeline.run("serve")
+            #expect(noSection.code == 2)
+            #expect(noSection.stderr.split(separator: "\n").count == 1)
+            #expect(noSection.stderr.contains("serve"))
+        }
+        try await ServeProcessFixture.with(users: 1) { fixture in
+            let noToken = try await fixture.pipeline.run("serve", environment: ["SERVE_TOKEN": ""])
+            #expect(noToken.code == 2)
+            #expect(noToken.stderr.split(separator: "\n").count == 1)
+            #expect(noToken.stderr.contains("SERVE_TOKEN"))
+            #expect(!noToken.stderr.contains(ServeProcessFixture.secret))
+        }
     }
 
     /// 1,000 messages queued, serve killed with calls in flight, restarted: each reaches NIM once.
     @Test func killNineWithAThousandQueuedDeliversEachOnce() async throws {
-        let fixture = try await ServeProcessFixture.make(emulatorLimit: 150, latency: 20...80)
-        var (process, base) = try await fixture.start()
-        for start in stride(from: 0, to: 1000, by: 100) { try await fixture.post(base, start..<start + 100) }
-        try await Task.sleep(for: .milliseconds(1500))
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        let before = try await fixture.deliveredIDs().count
-        #expect(before < 1000)
-        let restart = try await fixture.startReporting()
-        (process, base) = (restart.0, restart.1)
-        print("serve kill -9: \(before) of 1000 in NIM at the kill, \(restart.resumed) left in flight (reconciled)")
-        #expect(restart.resumed > 0)
-        // A repeat delivery by the old server after the restart changes nothing.
-        try await fixture.post(base, 0..<100)
-        let health = try await fixture.drained(base, timeout: .seconds(60))
-        #expect(health["queued"]?.int == 0)
-        #expect(health["sent"]?.int == 1000)
-        let delivered = try await fixture.deliveredIDs()
-        #expect(delivered.count == 1000)
-        #expect(Set(delivered) == Set(0..<1000))
-        #expect(try await fixture.conversationsInOrder())
-        process.terminate()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        await fixture.stop()
+        try await ServeProcessFixture.with(emulatorLimit: 150, latency: 20...80) { fixture in
+            var (process, base) = try await fixture.start()
+            for start in stride(from: 0, to: 1000, by: 100) { try await fixture.post(base, start..<start + 100) }
+            // Kill once deliveries are under way (a second of them at the throttle's 100/s).
+            try await waitUntil(timeout: .seconds(30), every: .milliseconds(100)) {
+                try await fixture.deliveredIDs().count >= 100
+            }
+            kill(process.processIdentifier, SIGKILL)
+            try await process.exited()
+            let before = try await fixture.deliveredIDs().count
+            #expect(before < 1000)
+            let restart = try await fixture.startReporting()
+            (process, base) = (restart.0, restart.1)
+            print("serve kill -9: \(before) of 1000 in NIM at the kill, \(restart.resumed) left in flight (reconciled)")
+            #expect(restart.resumed > 0)
+            // A repeat delivery by the old server after the restart changes nothing.
+            try await fixture.post(base, 0..<100)
+            let health = try await fixture.drained(base, timeout: .seconds(60))
+            #expect(health["queued"]?.int == 0)
+            #expect(health["sent"]?.int == 1000)
+            let delivered = try await fixture.deliveredIDs()
+            #expect(delivered.count == 1000)
+            #expect(Set(delivered) == Set(0..<1000))
+            #expect(try await fixture.conversationsInOrder())
+            process.terminate()
+            try await process.exited()
+            #expect(process.terminationStatus == 0)
+        }
     }
 
     /// Old → NIM at 100 messages/s (SERVE_LOAD_MESSAGES, default 1,000) against an emulator that
@@ -61,51 +61,52 @@ import Testing
         // The measured run (SERVE_LOAD_MESSAGES set, run alone) holds the emulator to exactly 100
         // calls per second; inside the whole suite, as MigrationFixture does, the limit leaves room
         // for the arrival jitter of a machine busy with parallel tests.
-        let fixture = try await ServeProcessFixture.make(
-            users: 200, emulatorLimit: requested == nil ? 150 : 100, latency: 10...40)
-        let (process, base) = try await fixture.start()
-        let clock = ContinuousClock()
-        let started = clock.now
-        let monitor = Task {
-            var worstLag: Int64 = 0
-            var worstQueue: Int64 = 0
-            while !Task.isCancelled {
-                if let (_, health) = try? await ServeProcessFixture.call("GET", base + "/healthz", token: nil) {
-                    worstLag = max(worstLag, health["oldest_unsent_ms"]?.int ?? 0)
-                    worstQueue = max(worstQueue, health["queued"]?.int ?? 0)
+        try await ServeProcessFixture.with(
+            users: 200, emulatorLimit: requested == nil ? 150 : 100, latency: 10...40
+        ) { fixture in
+            let (process, base) = try await fixture.start()
+            let clock = ContinuousClock()
+            let started = clock.now
+            let monitor = Task {
+                var worstLag: Int64 = 0
+                var worstQueue: Int64 = 0
+                while !Task.isCancelled {
+                    if let (_, health) = try? await ServeProcessFixture.call("GET", base + "/healthz", token: nil) {
+                        worstLag = max(worstLag, health["oldest_unsent_ms"]?.int ?? 0)
+                        worstQueue = max(worstQueue, health["queued"]?.int ?? 0)
+                    }
+                    try? await Task.sleep(for: .milliseconds(250))
                 }
-                try? await Task.sleep(for: .milliseconds(250))
+                return (worstLag, worstQueue)
             }
-            return (worstLag, worstQueue)
+            var next = 0
+            while next < total {
+                let batch = next..<min(next + 10, total)
+                try await fixture.post(base, batch)
+                next = batch.upperBound
+                try await clock.sleep(until: started + .milliseconds(next * 10))
+            }
+            let postedIn = clock.now - started
+            let health = try await fixture.drained(base, timeout: .seconds(Int64(total / 50 + 30)))
+            let drainedIn = clock.now - started
+            monitor.cancel()
+            let (worstLag, worstQueue) = await monitor.value
+            let dump = try await fixture.dump()
+            let timetags = dump["messages"]?.array.compactMap { $0["timetag"]?.int } ?? []
+            let span = Double((timetags.max() ?? 0) - (timetags.min() ?? 0)) / 1000
+            let delivered = try await fixture.deliveredIDs()
+            print(
+                "serve load: \(total) messages posted in \(postedIn), drained in \(drainedIn); NIM-side rate "
+                    + "\(span > 0 ? Double(timetags.count - 1) / span : 0)/s; 416s: \(dump["throttled"]?.int ?? -1); "
+                    + "max oldest_unsent_ms \(worstLag), max queued \(worstQueue), emulator max calls/s "
+                    + "\(dump["maxCallsPerSecond"]?.int ?? -1)")
+            #expect(health["sent"]?.int == Int64(total))
+            #expect(delivered.count == total)
+            #expect(Set(delivered).count == total)
+            #expect(try await fixture.conversationsInOrder())
+            #expect(dump["throttled"]?.int == 0)
+            process.terminate()
+            try await process.exited()
         }
-        var next = 0
-        while next < total {
-            let batch = next..<min(next + 10, total)
-            try await fixture.post(base, batch)
-            next = batch.upperBound
-            try await clock.sleep(until: started + .milliseconds(next * 10))
-        }
-        let postedIn = clock.now - started
-        let health = try await fixture.drained(base, timeout: .seconds(Int64(total / 50 + 30)))
-        let drainedIn = clock.now - started
-        monitor.cancel()
-        let (worstLag, worstQueue) = await monitor.value
-        let dump = try await fixture.dump()
-        let timetags = dump["messages"]?.array.compactMap { $0["timetag"]?.int } ?? []
-        let span = Double((timetags.max() ?? 0) - (timetags.min() ?? 0)) / 1000
-        let delivered = try await fixture.deliveredIDs()
-        print(
-            "serve load: \(total) messages posted in \(postedIn), drained in \(drainedIn); NIM-side rate "
-                + "\(span > 0 ? Double(timetags.count - 1) / span : 0)/s; 416s: \(dump["throttled"]?.int ?? -1); "
-                + "max oldest_unsent_ms \(worstLag), max queued \(worstQueue), emulator max calls/s "
-                + "\(dump["maxCallsPerSecond"]?.int ?? -1)")
-        #expect(health["sent"]?.int == Int64(total))
-        #expect(delivered.count == total)
-        #expect(Set(delivered).count == total)
-        #expect(try await fixture.conversationsInOrder())
-        #expect(dump["throttled"]?.int == 0)
-        process.terminate()
-        process.waitUntilExit()
-        await fixture.stop()
     }
 }
