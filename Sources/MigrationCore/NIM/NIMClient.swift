@@ -8,7 +8,7 @@ internal import NIOPosix
 /// ``RateLimiter`` per HTTP attempt (retries included), keeps at most `concurrency` calls in
 /// flight, retries by the ``RetryPolicy`` and counts every attempt per stage and endpoint.
 ///
-/// Only ``NIMError`` comes out of ``send(_:stage:)``: permanent errors (parameter errors, 8xx)
+/// Only ``CallFailure`` comes out of ``send(_:stage:)``: permanent errors (parameter errors, 8xx)
 /// at once, transient ones after the retries are spent, and for calls that are not idempotent
 /// an *ambiguous* error as soon as an attempt may have reached NIM unanswered.
 public final class NIMClient: Sendable {
@@ -83,7 +83,7 @@ public final class NIMClient: Sendable {
     }
 
     /// Sends one request for `stage`, retrying as the policy says.
-    public func send(_ request: NIMRequest, stage: StageID) async throws(NIMError) -> NIMResponse {
+    public func send(_ request: NIMRequest, stage: StageID) async throws(CallFailure) -> NIMResponse {
         var stats = CallStats()
         var attempt = 0
         while true {
@@ -100,7 +100,7 @@ public final class NIMClient: Sendable {
             } catch {
                 await inFlight.release()
                 await record(stage, request, stats)
-                throw NIMError.cancelled(endpoint: request.endpointName)
+                throw CallFailure.cancelled(endpoint: request.endpointName)
             }
             stats.calls += 1
             if attempt > 1 { stats.retries += 1 }
@@ -143,7 +143,7 @@ public final class NIMClient: Sendable {
                     try await limiter.pause(for: delay)
                 } catch {
                     await record(stage, request, stats)
-                    throw NIMError.cancelled(endpoint: request.endpointName)
+                    throw CallFailure.cancelled(endpoint: request.endpointName)
                 }
             case .failure(var error):
                 if error.isThrottled { stats.throttled += 1 }
@@ -177,7 +177,7 @@ public final class NIMClient: Sendable {
         let where_ = configuration.endpoint
         // A dropped connection, a 5xx or a 416 may be a moment's trouble: three more tries within
         // about a second and a half before the answer counts.
-        var outcome: Result<NIMResponse, NIMError> = .failure(.cancelled(endpoint: ""))
+        var outcome: Result<NIMResponse, CallFailure> = .failure(.cancelled(endpoint: ""))
         for attempt in 0..<4 {
             guard (try? await limiter.acquire()) != nil else { return "cancelled" }
             outcome = await attemptOnce(Self.probeRequest)
@@ -220,7 +220,7 @@ public final class NIMClient: Sendable {
     }
 
     /// One signed HTTP attempt, classified.
-    private func attemptOnce(_ request: NIMRequest) async -> Result<NIMResponse, NIMError> {
+    private func attemptOnce(_ request: NIMRequest) async -> Result<NIMResponse, CallFailure> {
         let endpoint = request.endpointName
         let http: HTTPClientRequest
         do {
@@ -237,27 +237,27 @@ public final class NIMClient: Sendable {
         } catch {
             let unsent = Self.neverSent(error)
             return .failure(
-                NIMError(
+                CallFailure(
                     code: 0, desc: "transport: \(Self.describe(error))", endpoint: endpoint, retryable: true,
                     ambiguous: !unsent && !request.idempotent))
         }
         guard status == 200 else {
             let transient = status >= 500
             return .failure(
-                NIMError(
+                CallFailure(
                     code: Int(status), desc: "HTTP \(status)", endpoint: endpoint, retryable: transient,
                     ambiguous: transient && !request.idempotent))
         }
         guard let json = try? JSONValue.parse(Data(body.readableBytesView)), let code = json["code"]?.int else {
             return .failure(
-                NIMError(
+                CallFailure(
                     code: 0, desc: "answer is not NIM JSON", endpoint: endpoint, retryable: true,
                     ambiguous: !request.idempotent))
         }
         let desc = json["desc"]?.string ?? json["msg"]?.string ?? ""
         let codeValue = Int(code)
-        if let refusal = NIMError.credentialsRefusal(code: codeValue, desc: desc) {
-            var error = NIMError(code: codeValue, desc: refusal, endpoint: endpoint)
+        if let refusal = CallFailure.credentialsRefusal(code: codeValue, desc: desc) {
+            var error = CallFailure(code: codeValue, desc: refusal, endpoint: endpoint)
             error.halt = .credentials(refusal)
             return .failure(error)
         }
@@ -265,11 +265,11 @@ public final class NIMClient: Sendable {
             return .success(NIMResponse(code: codeValue, desc: desc.isEmpty ? nil : desc, json: json))
         }
         if codeValue == 416 {
-            return .failure(NIMError(code: 416, desc: desc, endpoint: endpoint, retryable: true))
+            return .failure(CallFailure(code: 416, desc: desc, endpoint: endpoint, retryable: true))
         }
         let transient = RetryPolicy.transientCodes.contains(codeValue)
         return .failure(
-            NIMError(
+            CallFailure(
                 code: codeValue, desc: desc, endpoint: endpoint, retryable: transient,
                 ambiguous: transient && !request.idempotent))
     }
