@@ -11,8 +11,14 @@ public struct EmulatorConfiguration: Sendable {
     public var appKey: String? = nil
     /// The AppSecret every CheckSum is verified against.
     public var appSecret: String
-    /// Added delay per API request, uniformly drawn from this range of milliseconds.
+    /// Added delay per API request, uniformly drawn from this range of milliseconds (after the
+    /// rate gate counted it: the time NIM takes to answer).
     public var latencyMs: ClosedRange<Int>? = nil
+    /// The network's jitter: each API request waits a uniform 0…N ms *before* the rate gate counts
+    /// it, so arrivals reorder and bunch as on a real network (0: off; `POST /_emulator/jitter`).
+    public var arrivalJitterMs: Int = 0
+    /// The largest ``arrivalJitterMs`` taken (10 s).
+    public static let maxArrivalJitterMs = 10_000
     /// Fraction of API requests answered with HTTP 500 or 503 (no state change).
     public var faultRate: Double = 0
     /// Fraction of API requests whose connection is closed with no response (no state change).

@@ -5,12 +5,15 @@ import MigrationCore
     import FoundationNetworking
 #endif
 
-/// `migrate-testbed bench-throttle BASEURL CALLS RATE CONCURRENCY LABEL`: fires CALLS
-/// `user/create.action` calls through one NIMClient against an emulator started by the bench
-/// script, then prints the achieved rate and what the emulator saw.
+/// `migrate-testbed bench-throttle BASEURL CALLS RATE CONCURRENCY LABEL [JITTER_MS]`: fires CALLS
+/// `user/create.action` calls through one NIMClient (`throttle.rate` RATE, `throttle.jitter_ms`
+/// JITTER_MS, default 50) against an emulator started by the bench script (or a test), then
+/// prints the achieved rate and what the emulator saw.
 enum ThrottleBench {
     static func run(_ args: [String]) async throws {
-        guard args.count >= 5, let calls = Int(args[1]), let rate = Int(args[2]), let concurrency = Int(args[3]) else {
+        guard args.count >= 5, let calls = Int(args[1]), let rate = Int(args[2]), let concurrency = Int(args[3]),
+            let jitterMs = args.count > 5 ? Int(args[5]) : 50
+        else {
             throw TestbedError.usage
         }
         let base = args[0]
@@ -19,8 +22,10 @@ enum ThrottleBench {
         let client = NIMClient(
             .init(
                 endpoint: base + "/nimserver", appKey: "benchkey", secret: Secret(secret), rate: rate,
-                concurrency: concurrency, retry: RetryPolicy(maxAttempts: 20, throttlePause: .seconds(1))),
+                concurrency: concurrency, retry: RetryPolicy(maxAttempts: 20, throttlePause: .seconds(1)),
+                jitter: .milliseconds(jitterMs)),
             calls: CallRecorder())
+        let pace = await client.limiter.steadyRate
         let clock = ContinuousClock()
         let start = clock.now
         let failures = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -47,7 +52,8 @@ enum ThrottleBench {
         let numbers = String(
             format: "%.1f s, achieved %.2f/s, fidelity %.3f", elapsed, Double(calls) / elapsed, fidelity)
         print(
-            "throttle (\(label)): \(calls) calls at \(rate)/s, \(concurrency) in flight: \(numbers); "
+            "throttle (\(label)): \(calls) calls at \(rate)/s (jitter_ms \(jitterMs): paced at "
+                + String(format: "%.2f", pace) + "/s), \(concurrency) in flight: \(numbers); "
                 + "emulator max calls in any second \(seen.maxPerSecond), 416s \(seen.throttled), "
                 + "attempts \(stats.calls) (retries \(stats.retries)), failed calls \(failures)")
     }

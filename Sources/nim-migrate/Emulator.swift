@@ -16,6 +16,10 @@ extension NIMMigrate {
         @Option(name: .customLong("drop-rate"), help: "Fraction of calls whose connection is dropped.") var dropRate =
             0.0
         @Option(name: .customLong("stall-rate"), help: "Fraction of answers sent slowly.") var stallRate = 0.0
+        @Option(
+            name: .customLong("arrival-jitter-ms"),
+            help: "Delay each call a random 0…N ms before the rate gate counts it (the network's jitter).")
+        var arrivalJitterMs = 0
         @Option(help: "Calls accepted in any one-second window; beyond: 416.") var limit = 100
         @Option(name: .customLong("penalty-ms"), help: "After a 416, every call answers 416 this long.") var penaltyMs =
             0
@@ -33,6 +37,10 @@ extension NIMMigrate {
         func validate() throws {
             if let latency, Self.range(latency) == nil {
                 throw ValidationError("--latency-ms takes A..B, e.g. 50..150")
+            }
+            if !(0...EmulatorConfiguration.maxArrivalJitterMs).contains(arrivalJitterMs) {
+                throw ValidationError(
+                    "--arrival-jitter-ms must be between 0 and \(EmulatorConfiguration.maxArrivalJitterMs)")
             }
             for (name, value) in [("--fault-rate", faultRate), ("--drop-rate", dropRate), ("--stall-rate", stallRate)]
             where !(0...1).contains(value) {
@@ -60,6 +68,7 @@ extension NIMMigrate {
             config.dropRate = dropRate
             config.stallRate = stallRate
             config.limit = limit
+            config.arrivalJitterMs = arrivalJitterMs
             config.penaltyMs = penaltyMs
             config.seed = seed
             config.fileSecret = fileSecret

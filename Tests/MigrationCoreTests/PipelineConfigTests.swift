@@ -52,12 +52,18 @@ import Testing
                 target: {endpoint: "https://api.netease.im/nimserver", appkey: k, app_secret_env: SECRET}
                 stages: [groups, users]
                 """)
-        #expect(config.throttle.rate == 100)
+        #expect(config.throttle == .init(rate: 100, jitterMs: 50))
         #expect(config.concurrency == 16)
         #expect(config.stages == [.users, .groups])
         #expect(config.sessions.limit == 3000)
         #expect(!config.target.emulator)
         #expect(config.serve == nil)
+    }
+
+    /// `throttle.jitter_ms`: how much later the network may deliver one call than another.
+    @Test func readsTheThrottlesJitter() throws {
+        let config = try PipelineConfig.parse(yaml: Self.base + "throttle:\n  rate: 80\n  jitter_ms: 120")
+        #expect(config.throttle == .init(rate: 80, jitterMs: 120))
     }
 
     /// Each bad file gives one error naming the key path.
@@ -66,6 +72,8 @@ import Testing
         ("throttle:\n  rate: \"100\"", "throttle.rate: expected a number"),
         ("throttle:\n  rate: 0", "throttle.rate: must be between 1 and 100000"),
         ("throttle:\n  rtae: 100", "throttle.rtae: unknown key"),
+        ("throttle:\n  jitter_ms: -1", "throttle.jitter_ms: must be between 0 and 1000"),
+        ("throttle:\n  jitter_ms: 0.05", "throttle.jitter_ms: expected a number"),
         ("concurency: 4", "concurency: unknown key"),
         ("concurrency: 2.5", "concurrency: expected a number"),
         (

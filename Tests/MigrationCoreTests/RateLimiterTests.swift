@@ -22,9 +22,9 @@ import Testing
     }
 
     /// Starts `callers` acquires one after another (each has reserved before the next starts).
-    static func start(
-        _ callers: Range<Int>, on limiter: Limiter, clock: TestClock<Duration>, ledger: Ledger
-    ) async -> [Task<Void, any Error>] {
+    static func start<C: Clock>(
+        _ callers: Range<Int>, on limiter: RateLimiter<C>, clock: C, ledger: Ledger
+    ) async -> [Task<Void, any Error>] where C.Instant == TestClock<Duration>.Instant {
         var tasks: [Task<Void, any Error>] = []
         for caller in callers {
             let before = await limiter.granted
@@ -40,7 +40,7 @@ import Testing
 
     @Test func callersPassInTheOrderTheyReservedAtTheBucketsPace() async throws {
         let clock = TestClock()
-        let limiter = Limiter(rate: 10, headroom: 0, clock: clock)
+        let limiter = Limiter(rate: 10, headroom: 0, jitter: .zero, clock: clock)
         let ledger = Ledger()
         let tasks = await Self.start(0..<5, on: limiter, clock: clock, ledger: ledger)
         // The first goes at once; the others sleep until their own instant, 100 ms apart.
@@ -61,7 +61,7 @@ import Testing
 
     @Test func aCancelledWaiterGivesItsTokenBack() async throws {
         let clock = TestClock()
-        let limiter = Limiter(rate: 10, headroom: 0, clock: clock)
+        let limiter = Limiter(rate: 10, headroom: 0, jitter: .zero, clock: clock)
         let ledger = Ledger()
         var tasks = await Self.start(0..<3, on: limiter, clock: clock, ledger: ledger)
         await clock.advance(by: .zero)
@@ -80,7 +80,7 @@ import Testing
 
     @Test func fortyCallersAtOnceMakeNoSecondBusierThanTheRate() async throws {
         let clock = TestClock()
-        let limiter = Limiter(rate: 20, headroom: 0, clock: clock)
+        let limiter = Limiter(rate: 20, headroom: 0, jitter: .zero, clock: clock)
         let ledger = Ledger()
         let tasks = await Self.start(0..<40, on: limiter, clock: clock, ledger: ledger)
         // 10 ms steps, each caller given its turns to record the instant it passed at.
@@ -95,35 +95,54 @@ import Testing
         #expect(await ledger.callers == Array(0..<40))
     }
 
-    @Test func theSendWindowHoldsACallTheBucketAloneWouldLetThrough() async throws {
-        // Without headroom the bucket grants 5 calls/s exactly: 0, 200, …, 800, 1000 ms. The
-        // sixth would make 6 sends within the window's 1.01 s (the margin for the network's
-        // jitter), so it waits for the first to leave the window: 1010 ms; the seventh, 1210.
+    @Test func thePaceIsTheRateOverOneSecondPlusTheJitter() async {
         let clock = TestClock()
-        let limiter = Limiter(rate: 5, headroom: 0, clock: clock)
+        #expect(await Limiter(rate: 20, headroom: 0.02, jitter: .milliseconds(250), clock: clock).steadyRate == 16)
+        #expect(await Limiter(rate: 20, headroom: 0.02, jitter: .zero, clock: clock).steadyRate == 19.6)
+    }
+
+    @Test func theSendWindowHoldsCallsThatBunchedAfterAStall() async throws {
+        // Rate 5 and 250 ms of jitter: at most 5 sends within 1.25 s, and the bucket paces 4/s
+        // (0, 250, 500, … ms), which the window never holds. Then the process stalls from 200 to
+        // 1000 ms: the callers due at 250, 500 and 750 wake at 1000 with the one due then, five
+        // sends within 1.25 s already. The one due at 1250 may go (the send at 0 has left the
+        // window); the one due at 1500 is held until the first send at 1000 leaves it, at 2250 —
+        // and no one-second window of arrivals, each up to 250 ms late, holds more than 5.
+        let base = TestClock()
+        let t0 = base.now
+        let stall = t0.advanced(by: .milliseconds(200))..<t0.advanced(by: .seconds(1))
+        let clock = StallingClock(base: base, stalls: [stall])
+        let limiter = RateLimiter(rate: 5, headroom: 0, jitter: .milliseconds(250), clock: clock)
         let ledger = Ledger()
         let tasks = await Self.start(0..<7, on: limiter, clock: clock, ledger: ledger)
-        await clock.advance(by: .zero)
-        for passed in 2...5 {
-            await clock.advance(by: .milliseconds(200))
-            #expect(await ledger.callers(once: passed) == Array(0..<passed))
-        }
-        await clock.advance(by: .milliseconds(200))
-        await clock.advance(by: .milliseconds(9))
-        #expect(await ledger.callers.count == 5)
-        await clock.advance(by: .milliseconds(1))
+        await base.advance(by: .zero)
+        #expect(await ledger.callers(once: 1) == [0])
+        await base.advance(by: .milliseconds(999))
+        #expect(await ledger.callers.count == 1)
+        await base.advance(by: .milliseconds(1))
+        #expect(Set(await ledger.callers(once: 5)) == Set(0..<5))
+        await base.advance(by: .milliseconds(250))
         #expect(await ledger.callers(once: 6).count == 6)
-        await clock.advance(by: .milliseconds(199))
+        await base.advance(by: .milliseconds(250))
+        await base.advance(by: .milliseconds(749))
         #expect(await ledger.callers.count == 6)
-        await clock.advance(by: .milliseconds(1))
+        await base.advance(by: .milliseconds(1))
         for task in tasks { try await task.value }
-        let start = clock.now.advanced(by: .milliseconds(-1_210))
-        #expect(await ledger.instants.map { start.duration(to: $0) } == [0, 200, 400, 600, 800, 1_010, 1_210].map { .milliseconds($0) })
+        let sends = await ledger.instants
+        let expected = [0, 1_000, 1_000, 1_000, 1_000, 1_250, 2_250].map { Duration.milliseconds($0) }
+        #expect(sends.map { t0.duration(to: $0) } == expected)
+        // Every way of delaying each call by 0 or 250 ms keeps every second of arrivals at 5 or fewer.
+        for pattern in 0..<(1 << sends.count) {
+            let arrivals = sends.enumerated().map {
+                $0.element.advanced(by: pattern >> $0.offset & 1 == 1 ? .milliseconds(250) : .zero)
+            }
+            #expect(TokenBucketTests.maxPerSecond(arrivals.sorted()) <= 5)
+        }
     }
 
     @Test func a416PausesEveryCallerForThePenalty() async throws {
         let clock = TestClock()
-        let limiter = Limiter(rate: 10, headroom: 0, clock: clock)
+        let limiter = Limiter(rate: 10, headroom: 0, jitter: .zero, clock: clock)
         let ledger = Ledger()
         var tasks = await Self.start(0..<1, on: limiter, clock: clock, ledger: ledger)
         await clock.advance(by: .zero)
@@ -151,5 +170,21 @@ import Testing
         await clock.advance(by: .milliseconds(1))
         try await task.value
         #expect(await done.callers(once: 1) == [0])
+    }
+}
+
+/// A test clock on which the process stalls: a sleep due inside a stall ends at the stall's end,
+/// so every caller due in it wakes at once, as after a real stall.
+struct StallingClock: Clock {
+    typealias Instant = TestClock<Duration>.Instant
+    let base: TestClock<Duration>
+    let stalls: [Range<Instant>]
+
+    var now: Instant { base.now }
+    var minimumResolution: Duration { base.minimumResolution }
+
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        let end = stalls.first { $0.contains(deadline) }?.upperBound ?? deadline
+        try await base.sleep(until: end, tolerance: tolerance)
     }
 }

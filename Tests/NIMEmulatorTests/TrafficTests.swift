@@ -25,6 +25,20 @@ struct TestInstant: InstantProtocol {
         #expect(gate.maxPerSecond == 5)  // 100, 900, 950, 1000, 1050 all within (50, 1050]
     }
 
+    /// With the network's jitter, a call can be handed to the gate after one that arrived later:
+    /// it is counted where it arrived, in every window it falls in, the later ones included.
+    @Test func rateGateCountsArrivalsHandedOverOutOfOrderInTheirPlace() {
+        var gate = RateGate<TestInstant>(limit: 2, penalty: .zero)
+        let at = { (ms: Int) in TestInstant(offset: .milliseconds(ms)) }
+        #expect(gate.admit(at: at(0)) == .accepted)
+        #expect(gate.admit(at: at(1500)) == .accepted)
+        #expect(gate.admit(at: at(1200)) == .accepted)  // (500, 1500] holds 1200 and 1500
+        // (300, 1300] would hold two, but (500, 1500] three: refused.
+        #expect(gate.admit(at: at(1300)) == .throttled)
+        #expect(gate.maxPerSecond == 3)  // 1200, 1300, 1500
+        #expect(gate.admit(at: at(2300)) == .accepted)  // (1300, 2300]: 1500 only
+    }
+
     @Test func rateGatePenaltyRefusesEverything() {
         var gate = RateGate<TestInstant>(limit: 1, penalty: .seconds(10))
         let at = { (ms: Int) in TestInstant(offset: .milliseconds(ms)) }
@@ -135,6 +149,59 @@ struct TestInstant: InstantProtocol {
             let reply = try await caller.v1("user/create.action", [("accid", "late")])
             #expect(reply.code == 200)
             #expect(ContinuousClock.now - start >= .milliseconds(150))
+        }
+    }
+
+    @Test func arrivalJitterIsUniformWithinItsWidthAndSeeded() {
+        func draws(seed: UInt64, maxMs: Int = 50) -> [Duration] {
+            var jitter = ArrivalJitter(maxMs: maxMs, seed: seed)
+            return (0..<2_000).map { _ in jitter.next() }
+        }
+        let sample = draws(seed: 7)
+        #expect(sample.allSatisfy { $0 >= .zero && $0 <= .milliseconds(50) })
+        #expect(sample.contains { $0 < .milliseconds(5) } && sample.contains { $0 > .milliseconds(45) })
+        let mean = sample.reduce(Duration.zero, +) / sample.count
+        #expect(mean > .milliseconds(22) && mean < .milliseconds(28))
+        #expect(draws(seed: 7) == sample)
+        #expect(draws(seed: 8) != sample)
+        #expect(draws(seed: 7, maxMs: 0).allSatisfy { $0 == .zero })
+    }
+
+    /// The jitter is slept *before* the rate gate counts the call: with a limit of 1 per second,
+    /// a second call sent as soon as the first was answered is no 416 when its draw put its
+    /// arrival over a second later — and the busiest second the gate reports is one call. Set by
+    /// the configuration or, on a running emulator, by `POST /_emulator/jitter?ms=N`.
+    @Test(arguments: [false, true])
+    func arrivalJitterDelaysCallsBeforeTheRateGate(viaAdminRoute: Bool) async throws {
+        // A seed whose first two draws are short, then long (the draws are in arrival order).
+        let seed = try #require(
+            (1...10_000 as ClosedRange<UInt64>).first { seed in
+                var jitter = ArrivalJitter(maxMs: 2_000, seed: seed)
+                return jitter.next() < .milliseconds(150) && jitter.next() > .milliseconds(1_500)
+            })
+        var jitter = ArrivalJitter(maxMs: 2_000, seed: seed)
+        let (first, second) = (jitter.next(), jitter.next())
+        let configuration = testConfiguration {
+            $0.limit = 1
+            $0.penaltyMs = 60_000
+            $0.seed = seed
+            $0.arrivalJitterMs = viaAdminRoute ? 0 : 2_000
+        }
+        try await withRouterEmulator(configuration) { caller in
+            if viaAdminRoute {
+                #expect(try await caller.send(.post, "/_emulator/jitter?ms=2000", [:], nil).code == 200)
+            }
+            let clock = ContinuousClock()
+            var start = clock.now
+            #expect(try await caller.v1("user/create.action", [("accid", "early")]).code == 200)
+            #expect(clock.now - start >= first)
+            start = clock.now
+            #expect(try await caller.v1("user/create.action", [("accid", "late")]).code == 200)
+            #expect(clock.now - start >= second)
+            let dump = try await caller.dump()
+            #expect(dump["throttled"] == 0)
+            #expect(dump["maxCallsPerSecond"] == 1)
+            #expect(dump["users"]?.arrayValue?.count == 2)
         }
     }
 

@@ -25,6 +25,9 @@ public final class NIMClient: Sendable {
         public var timeout: Duration
         /// Fraction of the rate kept spare so that no sliding second exceeds it (see ``TokenBucket``).
         public var headroom: Double
+        /// How much later than another a call may reach NIM's counter (`throttle.jitter_ms`): no
+        /// second of NIM's arrival clock holds more than `rate` calls (see ``SendWindow``).
+        public var jitter: Duration
         /// How long calls wait for a target that stopped answering before the run halts.
         public var outageWait: Duration
         /// How often a target that stopped answering is probed.
@@ -33,7 +36,8 @@ public final class NIMClient: Sendable {
         public init(
             endpoint: String, v2Endpoint: String? = nil, appKey: String, secret: Secret, rate: Int = 100,
             concurrency: Int = 16, retry: RetryPolicy = RetryPolicy(), timeout: Duration = .seconds(30),
-            headroom: Double = 0.02, outageWait: Duration = .seconds(600), probeEvery: Duration = .seconds(3)
+            headroom: Double = 0.02, jitter: Duration = SendWindow<ContinuousClock.Instant>.defaultJitter,
+            outageWait: Duration = .seconds(600), probeEvery: Duration = .seconds(3)
         ) {
             self.endpoint = endpoint
             self.v2Endpoint = v2Endpoint
@@ -44,6 +48,7 @@ public final class NIMClient: Sendable {
             self.retry = retry
             self.timeout = timeout
             self.headroom = headroom
+            self.jitter = jitter
             self.outageWait = outageWait
             self.probeEvery = probeEvery
         }
@@ -66,7 +71,10 @@ public final class NIMClient: Sendable {
         gate = TargetGate(
             threshold: configuration.concurrency, outageWait: configuration.outageWait,
             probeEvery: configuration.probeEvery, events: events)
-        self.limiter = limiter ?? RateLimiter(rate: Double(configuration.rate), headroom: configuration.headroom)
+        self.limiter =
+            limiter
+            ?? RateLimiter(
+                rate: Double(configuration.rate), headroom: configuration.headroom, jitter: configuration.jitter)
         inFlight = InFlightLimit(limit: configuration.concurrency)
         var http = HTTPClient.Configuration()
         http.connectionPool = .init(

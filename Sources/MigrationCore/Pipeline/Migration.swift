@@ -159,6 +159,7 @@ extension Migration {
                 secret: Secret(secret), rate: config.throttle.rate, concurrency: config.concurrency,
                 retry: RetryPolicy(
                     throttlePause: .milliseconds(Failpoint.setting("NIM_MIGRATE_THROTTLE_PAUSE_MS", 10_000))),
+                jitter: .milliseconds(config.throttle.jitterMs),
                 outageWait: outageWait ?? .seconds(config.target.outageWait),
                 probeEvery: .milliseconds(Failpoint.setting("NIM_MIGRATE_PROBE_MS", 3000))),
             calls: calls, events: events)

@@ -43,7 +43,9 @@ extension PipelineConfig {
         source = try Self.readSource(&top)
         target = try Self.readTarget(&top)
         var throttleNode = try top.optionalSection("throttle")
-        throttle = Throttle(rate: try throttleNode?.int("rate", default: 100, in: 1...100_000) ?? 100)
+        throttle = Throttle(
+            rate: try throttleNode?.int("rate", default: 100, in: 1...100_000) ?? 100,
+            jitterMs: try throttleNode?.int("jitter_ms", default: 50, in: 0...1000) ?? 50)
         try throttleNode?.finish()
         concurrency = try top.int("concurrency", default: 16, in: 1...1024)
         stages = try Self.readStages(&top)

@@ -46,6 +46,11 @@ public struct PipelineConfig: Sendable, Equatable {
     public struct Throttle: Sendable, Equatable {
         /// REST calls per second, all endpoints together.
         public var rate: Int
+        /// Milliseconds by which the network may deliver one call later than another (NIM counts
+        /// calls by their arrival): no second of NIM's clock holds more than `rate` calls while
+        /// every call's delay to NIM stays within this spread. The pace is
+        /// `rate / (1 s + jitter)` at most — 95.2/s at 100/s and the default 50 ms.
+        public var jitterMs: Int = 50
     }
 
     /// History import options.

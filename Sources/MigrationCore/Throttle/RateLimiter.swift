@@ -11,10 +11,16 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
     /// Calls granted so far (cancelled ones given back).
     public private(set) var granted = 0
 
-    /// `rate` calls per second across everything that shares this limiter, on `clock`.
-    public init(rate: Double, headroom: Double = 0.02, clock: C) {
-        bucket = TokenBucket(rate: rate, headroom: headroom)
-        window = SendWindow(capacity: Int(rate.rounded(.down)))
+    /// `rate` calls per second across everything that shares this limiter, on `clock`, and on
+    /// the target's arrival clock when each call's delay to its counter varies by at most
+    /// `jitter` (see ``SendWindow`` for the arithmetic): paced at `min(rate · (1 − headroom),
+    /// ⌊rate⌋ / (1 s + jitter))`.
+    public init(
+        rate: Double, headroom: Double = 0.02, jitter: Duration = SendWindow<C.Instant>.defaultJitter, clock: C
+    ) {
+        let window = SendWindow<C.Instant>(rate: rate, jitter: jitter)
+        self.window = window
+        bucket = TokenBucket(rate: rate, headroom: headroom, window: window)
         self.clock = clock
     }
 
@@ -61,11 +67,14 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
 
     /// The rate granted now (for reports and tests).
     public var currentRate: Double { bucket.currentRate }
+
+    /// The pace without a 416: `min(rate · (1 − headroom), ⌊rate⌋ / (1 s + jitter))`.
+    public var steadyRate: Double { bucket.steadyRate }
 }
 
 extension RateLimiter where C == ContinuousClock {
     /// The tool's throttle, on the continuous clock.
-    public init(rate: Double, headroom: Double = 0.02) {
-        self.init(rate: rate, headroom: headroom, clock: ContinuousClock())
+    public init(rate: Double, headroom: Double = 0.02, jitter: Duration = SendWindow<C.Instant>.defaultJitter) {
+        self.init(rate: rate, headroom: headroom, jitter: jitter, clock: ContinuousClock())
     }
 }

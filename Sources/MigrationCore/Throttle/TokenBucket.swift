@@ -6,10 +6,12 @@
 /// caller is told its own instant (no "next caller pays"), in reservation order.
 ///
 /// Window bound: in any one-second window a bucket grants at most `burst + rate_eff · 1 s` calls.
-/// ``init(rate:headroom:)`` therefore runs at `rate · (1 − headroom)` with `burst = 1`, so the
-/// configured rate is never exceeded in any sliding second while the achieved rate stays near
-/// `1 − headroom` of it; the spare fraction absorbs scheduling jitter between our send and the
-/// server's clock.
+/// ``init(rate:headroom:window:)`` therefore runs at `rate · (1 − headroom)` with `burst = 1`, so
+/// the configured rate is never exceeded in any sliding second of *our* clock while the achieved
+/// rate stays near `1 − headroom` of it. NIM counts by its arrival clock, after the network's
+/// jitter; the ``SendWindow`` that guards that clock lets at most `capacity` calls through per
+/// `1 s + jitter`, and the bucket never runs faster than that (`min(rate · (1 − headroom),
+/// capacity / length)`: 95.2/s at 100/s and 50 ms), so calls it paces never wait at the window.
 ///
 /// Feedback: ``penalize(now:pause:)`` (NIM answered 416) blocks every reservation until the
 /// pause is over and halves the rate; ``recover(now:)`` raises it again by a tenth of the
@@ -19,21 +21,23 @@ public struct TokenBucket<Instant: InstantProtocol>: Sendable, Equatable where I
     public let configuredRate: Double
     /// Calls per second the bucket grants now (lowered after a 416).
     public private(set) var currentRate: Double
-    /// The steady rate: `configuredRate · (1 − headroom)`.
+    /// The steady rate: `configuredRate · (1 − headroom)`, and no faster than `window`'s pace.
     public let steadyRate: Double
     public let burst: Int
     private var theoreticalArrival: Instant?
     private var lastRecovery: Instant?
 
-    public init(rate: Double, headroom: Double = 0.02) {
+    /// `rate` less `headroom`, and no faster than `window` lets calls through (when given).
+    public init(rate: Double, headroom: Double = 0.02, window: SendWindow<Instant>? = nil) {
         configuredRate = rate
-        steadyRate = rate * (1 - min(max(headroom, 0), 0.5))
+        steadyRate = min(rate * (1 - min(max(headroom, 0), 0.5)), window?.pace ?? .infinity)
         currentRate = steadyRate
         burst = 1
     }
 
-    /// Time between two grants at the current rate.
-    public var interval: Duration { .seconds(1 / currentRate) }
+    /// Time between two grants at the current rate, rounded up to the nanosecond (at the
+    /// window's pace, `capacity` intervals then fill its length exactly, never a hair less).
+    public var interval: Duration { .nanoseconds(Int64((1e9 / currentRate).rounded(.up))) }
 
     /// Reserves one call and returns the instant it may be made.
     public mutating func reserve(now: Instant) -> Instant {

@@ -6,7 +6,8 @@ import Hummingbird
 /// counted, never throttled.
 enum AdminRoutes {
     /// Adds `GET /_files/:id`, `GET /_cdn/:name`, `GET /_emulator/health`, `GET /_emulator/dump`,
-    /// `POST /_emulator/outage`, `POST /_emulator/secret` and `POST /_emulator/reset`.
+    /// `POST /_emulator/outage`, `POST /_emulator/secret`, `POST /_emulator/jitter` and
+    /// `POST /_emulator/reset`.
     static func add(to router: Router<EmulatorRequestContext>, core: EmulatorCore) {
         router.get("/_files/:id") { request, context in
             let id = try context.parameters.require("id")
@@ -53,9 +54,20 @@ enum AdminRoutes {
             core.verifier.value = CheckSumVerifier(appKey: core.configuration.appKey, appSecret: secret)
             return WireResponse.json(["code": 200])
         }
+        // `?ms=N`: from now on each API call waits a uniform 0…N ms before the rate gate counts it.
+        router.post("/_emulator/jitter") { request, _ in
+            guard let ms = request.uri.queryParameters.get("ms").flatMap({ Int($0) }),
+                (0...EmulatorConfiguration.maxArrivalJitterMs).contains(ms)
+            else {
+                return WireResponse.json(["code": 414, "desc": "ms required (0...10000)"])
+            }
+            core.jitter.withValue { $0.maxMs = ms }
+            return WireResponse.json(["code": 200])
+        }
         router.post("/_emulator/reset") { _, _ in
             try await core.store.reset()
             await core.monitor.reset()
+            core.jitter.withValue { $0.restart() }
             return WireResponse.json(["code": 200])
         }
     }

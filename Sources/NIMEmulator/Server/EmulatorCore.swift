@@ -15,6 +15,8 @@ final class EmulatorCore: Sendable {
     let nowMs: @Sendable () -> Int64
     /// An outage on demand (`POST /_emulator/outage`): until when, and how the target fails.
     let outage = LockedBox<Outage?>(nil)
+    /// The network's jitter before the rate gate (`arrivalJitterMs`, `POST /_emulator/jitter`).
+    let jitter: LockedBox<ArrivalJitter>
     private let boundBaseURL: LockedBox<String?>
 
     /// Opens the state and prepares the services for `configuration`.
@@ -23,6 +25,7 @@ final class EmulatorCore: Sendable {
         self.configuration = configuration
         self.store = try EmulatorStore(path: configuration.statePath)
         self.monitor = TrafficMonitor(configuration: configuration)
+        self.jitter = LockedBox(ArrivalJitter(maxMs: configuration.arrivalJitterMs, seed: configuration.seed))
         self.verifier = LockedBox(CheckSumVerifier(appKey: configuration.appKey, appSecret: configuration.appSecret))
         self.nowMs = nowMs
         self.boundBaseURL = LockedBox(nil)
@@ -81,5 +84,10 @@ final class LockedBox<Value: Sendable>: @unchecked Sendable {
     var value: Value {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
+    }
+
+    /// Reads and changes the value in one step under the lock.
+    func withValue<Result>(_ body: (inout Value) -> Result) -> Result {
+        lock.withLock { body(&stored) }
     }
 }

@@ -2,8 +2,9 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// Everything that happens to an API call before its handler: counting, frequency control,
-/// injected latency, faults and drops, and the signature check; and the stall after it.
+/// Everything that happens to an API call before its handler: the network's jitter, counting,
+/// frequency control, injected latency, faults and drops, and the signature check; and the stall
+/// after it.
 ///
 /// Only `/nimserver/…` and `/im/…` are API calls; `/_files` and `/_emulator` pass untouched
 /// (not counted, not throttled, no auth).
@@ -19,6 +20,11 @@ struct TrafficMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard let endpoint = Self.endpoint(of: request) else { return try await next(request, context) }
+        // The network: the call reaches NIM's counter up to `arrivalJitterMs` later, so the gate
+        // below counts (and 416s) by the arrival clock — reordered and bunched — not the sender's.
+        // It is counted at that instant exactly, however late this task wakes from the sleep.
+        let arrival = ContinuousClock.now.advanced(by: core.jitter.withValue { $0.next() })
+        if arrival > .now { try await Task.sleep(until: arrival, clock: .continuous) }
         if let outage = core.outage.value, core.nowMs() < outage.untilMs {
             // Down: nothing is counted or changed.
             switch outage.mode {
@@ -29,7 +35,7 @@ struct TrafficMiddleware: RouterMiddleware {
                 return WireResponse.json(["code": 503, "desc": "service unavailable"], status: .serviceUnavailable)
             }
         }
-        let admission = await core.monitor.admit()
+        let admission = await core.monitor.admit(arrivedAt: arrival)
         let plan = admission.plan
         let throttled = admission.throttled
         let stall = plan.stall && (throttled || plan.outcome != .drop)

@@ -1,9 +1,13 @@
 /// The shared, in-memory traffic state of a running emulator: the frequency-control gate and
 /// the seeded fault generator.
 ///
-/// One call to ``admit()`` per arriving API call; the arrival instant is read inside the actor,
-/// so instants enter the windows in order, and the actor never awaits inside it, so the
-/// windows and the random sequence stay consistent under concurrency.
+/// One call to ``admit(arrivedAt:)`` per arriving API call, with the instant it reached NIM's
+/// counter: when the middleware saw it plus the network's jitter (``ArrivalJitter``), slept
+/// before `admit`. The 416s and the busiest second are those of that arrival clock, as NIM's are,
+/// and not of the moment this actor got round to the call — on a busy machine a sleep wakes late
+/// and an actor hop waits, which is the emulator's own scheduling, not the network's. Instants may
+/// therefore come out of order; ``RateGate`` counts them in order. The actor never awaits inside
+/// `admit`, so the windows and the random sequence stay consistent under concurrency.
 actor TrafficMonitor {
     /// The verdict on one arriving API call.
     struct Admission: Sendable {
@@ -16,7 +20,6 @@ actor TrafficMonitor {
     }
 
     private let configuration: EmulatorConfiguration
-    private let clock = ContinuousClock()
     private var gate: RateGate<ContinuousClock.Instant>
     private var generator: SplitMix64
 
@@ -27,9 +30,9 @@ actor TrafficMonitor {
         self.generator = SplitMix64(seed: configuration.seed)
     }
 
-    /// Registers an API call arriving now.
-    func admit() -> Admission {
-        let decision = gate.admit(at: clock.now)
+    /// Registers an API call that reached NIM's counter at `instant`.
+    func admit(arrivedAt instant: ContinuousClock.Instant) -> Admission {
+        let decision = gate.admit(at: instant)
         let plan = FaultPlan.draw(
             using: &generator,
             latency: configuration.latencyMs,
