@@ -50,6 +50,13 @@ import Testing
         #expect(markdown.contains("| relations | `friend/update.action` | 8 | 1 |"))
         #expect(markdown.contains("| relations | `POST /im/v2.1/friends` | 0 | 10 |"))
         #expect(markdown.contains("| users | `user/create.action` | 5 | 5 |"))
+        // The estimate is at the throttle's pace, not the configured rate (issue 18: the plan's
+        // time within 10 % of the run's).
+        let pace = TokenBucket<ContinuousClock.Instant>.pace(rate: 100, jitter: .milliseconds(50))
+        #expect(abs(pace - 100 / 1.05) < 0.01)
+        let paced = PlanReport(pipeline: "p", rate: 100, pace: pace, plans: [(.users, users)], problems: [])
+        #expect(abs(paced.estimatedSeconds - 5 / pace) < 1e-9 && paced.estimatedSeconds > 0.05)
+        #expect(paced.markdown().contains("paced at 95.2/s"))
         // With nothing to save, no such line.
         let tight = PlanReport(pipeline: "p", rate: 100, plans: [(.users, users)], problems: [])
         #expect(!tight.markdown().contains("calls for this work"))

@@ -131,7 +131,10 @@ extension Migration {
         let listed = try await database.listedProblems(
             stages: config.stages, plan: true, perKind: PlanReport.listedPerKind)
         let report = PlanReport(
-            pipeline: config.name, rate: config.throttle.rate, plans: plans, problems: listed, counts: counts)
+            pipeline: config.name, rate: config.throttle.rate,
+            pace: TokenBucket<ContinuousClock.Instant>.pace(
+                rate: Double(config.throttle.rate), jitter: .milliseconds(config.throttle.jitterMs)),
+            plans: plans, problems: listed, counts: counts)
         try await ProblemsFile.write(
             database: database, stages: config.stages, plan: true, to: session.output("problems.jsonl"))
         let markdown = report.markdown(checklist: OperatorChecklist.items(for: config))

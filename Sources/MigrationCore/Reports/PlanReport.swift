@@ -33,18 +33,25 @@ public struct PlanReport: Sendable, Codable, Equatable {
 
     /// Assembles the report from the stages' plans and the recorded problems (all of them, or the
     /// listed ones with `counts` of all).
+    /// The calls per second the estimate assumes: the throttle's pace (a little under `rate`,
+    /// which leaves room for the network's jitter; see ``SendWindow``).
+    public var pace: Double
+
     public init(
-        pipeline: String, rate: Int, plans: [(StageID, StagePlan)], problems: [Problem], counts: ProblemCounts? = nil
+        pipeline: String, rate: Int, pace: Double? = nil, plans: [(StageID, StagePlan)], problems: [Problem],
+        counts: ProblemCounts? = nil
     ) {
         self.pipeline = pipeline
         self.rate = rate
+        let pace = max(pace ?? Double(rate), 0.001)
+        self.pace = pace
         stages = plans.map { stage, plan in
             StageLine(
                 stage: stage, items: plan.items, calls: plan.calls, totalCalls: plan.totalCalls, floorCalls: plan.floor,
-                estimatedSeconds: Double(plan.totalCalls) / Double(max(rate, 1)), outputs: plan.outputs)
+                estimatedSeconds: Double(plan.totalCalls) / pace, outputs: plan.outputs)
         }
         totalCalls = stages.reduce(0) { $0 + $1.totalCalls }
-        estimatedSeconds = Double(totalCalls) / Double(max(rate, 1))
+        estimatedSeconds = Double(totalCalls) / pace
         problemCounts = counts ?? ProblemCounts(problems)
         self.problems = Dictionary(grouping: problems, by: \.code).values.flatMap { $0.prefix(Self.listedPerKind) }
             .sorted { ($0.code, $0.file, $0.line) < ($1.code, $1.file, $1.line) }
@@ -56,10 +63,11 @@ public struct PlanReport: Sendable, Codable, Equatable {
     /// `plan.md`; `checklist` is appended (see ``OperatorChecklist``).
     public func markdown(checklist: [String] = []) -> String {
         var out = "# Migration plan: \(pipeline)\n\n"
-        out += "At \(rate) REST calls/s: \(totalCalls) calls, about \(RunReport.duration(estimatedSeconds)). "
+        out += "At \(rate) REST calls/s (paced at \(String(format: "%.1f", pace))/s, the margin for the network's "
+        out += "jitter): \(totalCalls) calls, about \(RunReport.duration(estimatedSeconds)). "
         out += "The binding limit is the target's rate (`throttle.rate`), not the tool's speed: every call of every "
         out += "stage shares one token bucket.\n\n"
-        out += "| stage | items | REST calls | time at \(rate)/s |\n|---|---:|---:|---:|\n"
+        out += "| stage | items | REST calls | time |\n|---|---:|---:|---:|\n"
         for s in stages {
             out += "| \(s.stage) | \(s.items) | \(s.totalCalls) | \(RunReport.duration(s.estimatedSeconds)) |\n"
         }
@@ -70,7 +78,7 @@ public struct PlanReport: Sendable, Codable, Equatable {
             out += "\n## REST calls by endpoint\n\n"
             let floor = stages.reduce(0) { $0 + $1.floorCalls.values.reduce(0, +) }
             if floor < totalCalls {
-                let saved = Double(totalCalls - floor) / Double(max(rate, 1))
+                let saved = Double(totalCalls - floor) / pace
                 out += "NIM allows \(floor) calls for this work, \(totalCalls - floor) fewer (about "
                 out += "\(RunReport.duration(saved)) sooner): set `target.v2_endpoint` (SPEC §5 \"Calls\").\n\n"
             }

@@ -28,6 +28,12 @@ public struct TokenBucket<Instant: InstantProtocol>: Sendable, Equatable where I
     private var lastRecovery: Instant?
 
     /// `rate` less `headroom`, and no faster than `window` lets calls through (when given).
+    /// The calls per second a throttle at `rate` sustains with arrival jitter `jitter` (the pace a
+    /// plan's time estimate uses: 95.2/s at 100/s and 50 ms).
+    public static func pace(rate: Double, headroom: Double = 0.02, jitter: Duration) -> Double {
+        TokenBucket(rate: rate, headroom: headroom, window: SendWindow(rate: rate, jitter: jitter)).steadyRate
+    }
+
     public init(rate: Double, headroom: Double = 0.02, window: SendWindow<Instant>? = nil) {
         configuredRate = rate
         steadyRate = min(rate * (1 - min(max(headroom, 0), 0.5)), window?.pace ?? .infinity)
