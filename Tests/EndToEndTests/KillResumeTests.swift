@@ -44,12 +44,15 @@ import Testing
         var rng = SplitMix64(seed: seed)
         var kills = 0
         var finished = false
-        for _ in 0..<60 where !finished {
-            // 8 ms per item, 4 at a time: a whole run takes over 3 s, so even on a loaded machine
-            // whose sleeps overshoot, the kill lands before the end.
+        for _ in 0..<100 where !finished {
+            // 8 ms per item, 4 at a time. The kill comes after a random number (1–60) of new
+            // effects rather than after a random time: on a machine busy with the whole suite a
+            // timer can overshoot a whole run, and the campaign would end without its kills.
             let process = try testbed.start(items, "users,relations,groups", "8", "4")
-            let wait = 20 + rng.below(180)
-            try await Task.sleep(for: .milliseconds(wait))
+            let target = ((try? testbed.effects().count) ?? 0) + 1 + Int(rng.below(60))
+            _ = try await waitUntil(timeout: .seconds(120), every: .milliseconds(5)) {
+                !process.isRunning || ((try? testbed.effects().count) ?? 0) >= target
+            }
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 try await process.exited()
