@@ -36,6 +36,7 @@ struct LedgerStage: Stage {
             guard Self.append(ledger, line(item)) else {
                 return .failed(.local("cannot append to ledger", retryable: true))
             }
+            Failpoint.hit("ledger.after-append")
             await context.calls.record(stage: id, endpoint: "ledger/append", CallStats(calls: 1))
             return .done()
         }

@@ -24,10 +24,12 @@ import Testing
             try Processes.start("migrate-testbed", arguments(items, stages, rest), in: dir).0
         }
 
-        func run(_ items: Int, _ stages: String, _ rest: String...) async throws -> (
+        func run(_ items: Int, _ stages: String, _ rest: String..., failpoint: String? = nil) async throws -> (
             code: Int32, stdout: String, stderr: String
         ) {
-            try await Processes.run("migrate-testbed", arguments(items, stages, rest), in: dir)
+            try await Processes.run(
+                "migrate-testbed", arguments(items, stages, rest), in: dir,
+                environment: failpoint.map { ["NIM_MIGRATE_FAILPOINT": $0] } ?? [:])
         }
 
         /// The effects so far, one a line.
@@ -45,22 +47,15 @@ import Testing
         var kills = 0
         var finished = false
         for _ in 0..<100 where !finished {
-            // 8 ms per item, 4 at a time. The kill comes after a random number (1–60) of new
-            // effects rather than after a random time: on a machine busy with the whole suite a
-            // timer can overshoot a whole run, and the campaign would end without its kills.
-            let process = try testbed.start(items, "users,relations,groups", "8", "4")
-            let target = ((try? testbed.effects().count) ?? 0) + 1 + Int(rng.below(60))
-            _ = try await waitUntil(timeout: .seconds(120), every: .milliseconds(5)) {
-                !process.isRunning || ((try? testbed.effects().count) ?? 0) >= target
-            }
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                try await process.exited()
-                kills += 1
+            // The process kills itself after a random number (1–60) of new effects: a failpoint,
+            // not the test's timer, which a machine busy with the whole suite can delay past a
+            // whole run (the campaign then ends without its kills).
+            let kill = "ledger.after-append@\(1 + rng.below(60))"
+            let run = try await testbed.run(items, "users,relations,groups", "1", "4", failpoint: kill)
+            if run.code == 0 {
+                finished = true
             } else {
-                try await process.exited()
-                #expect(process.terminationStatus == 0)
-                finished = process.terminationStatus == 0
+                kills += 1
             }
         }
         if !finished {
@@ -98,13 +93,10 @@ import Testing
 
     @Test func ctrlCStopsCleanlyWithExitThreeAndTheNextRunFinishes() async throws {
         let testbed = try Testbed()
-        let process = try testbed.start(2000, "users", "5", "4")
-        // Interrupt once work is under way (a fixed sleep can end before a loaded machine starts it).
-        try await waitUntil(timeout: .seconds(10)) { !process.isRunning || (try? testbed.effects().count) ?? 0 >= 20 }
-        #expect(process.isRunning)
-        kill(process.processIdentifier, SIGINT)
-        try await process.exited()
-        #expect(process.terminationStatus == 3)
+        // Ctrl-C once work is under way: the process signals itself after its 20th effect (a
+        // failpoint; a test's timer can be late on a machine busy with the whole suite).
+        let interrupted = try await testbed.run(2000, "users", "5", "4", failpoint: "ledger.after-append@20:INT")
+        #expect(interrupted.code == 3, "\(interrupted.stderr)")
         let database = try StateDatabase(path: testbed.state)
         let counts = try #require(try await database.counts()[.users])
         #expect(counts.inFlight == 0, "started items finished, unstarted ones went back to pending")
