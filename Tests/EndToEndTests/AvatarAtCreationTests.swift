@@ -68,7 +68,7 @@ import Testing
     /// no key to find it by).
     @Test func killedBetweenTheAvatarUploadAndTheCreateTheResumeUploadsNothingTwice() async throws {
         try await Self.with { pipeline, target in
-            let crashed = try await pipeline.run(environment: ["NIM_MIGRATE_FAILPOINT": "users.after-avatar-upload"])
+            let crashed = try await pipeline.run(environment: ["NIM_MIGRATE_FAILPOINT": "hosting.after-icon-upload"])
             #expect(crashed.code != 0, "killed by SIGKILL")
             let before = try await target.dump()
             #expect(before["calls"]?["msg/fileUpload.action"]?.int ?? 0 >= 1, "an avatar was uploaded before the kill")

@@ -1,3 +1,4 @@
+import ExportGenerator
 import Foundation
 import Testing
 
@@ -139,7 +140,7 @@ import Testing
     /// JSONSerialization takes, with the same value, apart from the documented differences (see
     /// ``JSONParser``), each checked by repairing the text and comparing again.
     @Test func agreesWithJSONSerialization() {
-        var random = Fuzz.SplitMix64(seed: 0x5EED_0016_0004)
+        var random = SplitMix64(seed: 0x5EED_0016_0004)
         var tally = Tally()
         var seeds = Self.seeds.map { Array($0.utf8) }
         for _ in 0..<40 { seeds.append(Fuzz.document(&random)) }
@@ -326,23 +327,6 @@ import Testing
 
 /// The fuzz texts: JSON-ish documents, number-ish tokens and mutations.
 private enum Fuzz {
-    /// Deterministic randomness: SplitMix64 (Steele, Lea, Flood 2014).
-    struct SplitMix64 {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        mutating func next(below bound: UInt64) -> UInt64 { next() % bound }
-        mutating func chance(_ percent: UInt64) -> Bool { next(below: 100) < percent }
-        mutating func pick<T>(_ choices: [T]) -> T { choices[Int(next(below: UInt64(choices.count)))] }
-    }
 
     /// Bytes that matter to the grammar, which mutations favour over any byte.
     static let interesting: [UInt8] =
@@ -353,7 +337,7 @@ private enum Fuzz {
         var bytes = seed
         for _ in 0...random.next(below: 3) {
             let position = bytes.isEmpty ? 0 : Int(random.next(below: UInt64(bytes.count)))
-            let byte = random.chance(75) ? random.pick(interesting) : UInt8(truncatingIfNeeded: random.next())
+            let byte = random.percent(75) ? random.pick(interesting) : UInt8(truncatingIfNeeded: random.next())
             switch random.next(below: 6) {
             case 0 where !bytes.isEmpty: bytes[position] = byte
             case 1: bytes.insert(byte, at: position)
@@ -382,7 +366,7 @@ private enum Fuzz {
     }
 
     static func space(_ out: inout [UInt8], _ random: inout SplitMix64) {
-        while random.chance(20) { out.append(random.pick([0x20, 0x09, 0x0A, 0x0D])) }
+        while random.percent(20) { out.append(random.pick([0x20, 0x09, 0x0A, 0x0D])) }
     }
 
     static func value(_ out: inout [UInt8], depth: Int, _ random: inout SplitMix64) {
@@ -399,7 +383,7 @@ private enum Fuzz {
                 value(&out, depth: depth + 1, &random)
                 space(&out, &random)
             }
-            if count > 0, random.chance(3) { out.append(UInt8(ascii: ",")) }
+            if count > 0, random.percent(3) { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: "]"))
         default:
             out.append(UInt8(ascii: "{"))
@@ -407,7 +391,7 @@ private enum Fuzz {
             for index in 0..<count {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 space(&out, &random)
-                if random.chance(70) {
+                if random.percent(70) {
                     out += Array("\"\(random.pick(["a", "b", "msgid", "", "é", "\\u0061", "\\n"]))\"".utf8)
                 } else {
                     string(&out, &random)
@@ -418,29 +402,29 @@ private enum Fuzz {
                 value(&out, depth: depth + 1, &random)
                 space(&out, &random)
             }
-            if count > 0, random.chance(3) { out.append(UInt8(ascii: ",")) }
+            if count > 0, random.percent(3) { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: "}"))
         }
     }
 
     /// A number by the grammar: sometimes long, sometimes big, sometimes out of range.
     static func number(_ out: inout [UInt8], _ random: inout SplitMix64) {
-        if random.chance(30) { out.append(UInt8(ascii: "-")) }
-        if random.chance(25) {
+        if random.percent(30) { out.append(UInt8(ascii: "-")) }
+        if random.percent(25) {
             out.append(UInt8(ascii: "0"))
         } else {
             out.append(UInt8(ascii: "1") + UInt8(random.next(below: 9)))
-            let more = random.chance(10) ? random.next(below: 25) : random.next(below: 6)
+            let more = random.percent(10) ? random.next(below: 25) : random.next(below: 6)
             for _ in 0..<more { digit(&out, &random) }
         }
-        if random.chance(30) {
+        if random.percent(30) {
             out.append(UInt8(ascii: "."))
-            for _ in 0...random.next(below: random.chance(10) ? 20 : 4) { digit(&out, &random) }
+            for _ in 0...random.next(below: random.percent(10) ? 20 : 4) { digit(&out, &random) }
         }
-        if random.chance(25) {
+        if random.percent(25) {
             out.append(random.pick(Array("eE".utf8)))
-            if random.chance(60) { out.append(random.pick(Array("+-".utf8))) }
-            for _ in 0...random.next(below: random.chance(10) ? 3 : 1) { digit(&out, &random) }
+            if random.percent(60) { out.append(random.pick(Array("+-".utf8))) }
+            for _ in 0...random.next(below: random.percent(10) ? 3 : 1) { digit(&out, &random) }
         }
     }
 
@@ -459,7 +443,7 @@ private enum Fuzz {
                 let hex = random.pick(["0000", "001f", "0041", "00E9", "4e2D", "fffd", "FFFF", "d7ff", "e000"])
                 out += Array("\\u\(hex)".utf8)
             case 7: out += Array(random.pick(["\\ud83d\\ude00", "\\uD800\\uDC00", "\\udbff\\udfff"]).utf8)
-            case 8 where random.chance(15): out += Array(random.pick(["\\ud800", "\\udfff", "\\ud83d\\u0041"]).utf8)
+            case 8 where random.percent(15): out += Array(random.pick(["\\ud800", "\\udfff", "\\ud83d\\u0041"]).utf8)
             default: out.append(UInt8(ascii: "a") + UInt8(random.next(below: 26)))
             }
         }
@@ -476,4 +460,10 @@ private enum Fuzz {
         default: return Array("{\"a\":".utf8) + token + Array("}".utf8)
         }
     }
+}
+
+/// The fuzz's draws on the generator's SplitMix64 (ExportGenerator).
+extension SplitMix64 {
+    fileprivate mutating func next(below bound: UInt64) -> UInt64 { next() % bound }
+    fileprivate mutating func percent(_ percent: UInt64) -> Bool { next(below: 100) < percent }
 }

@@ -1,3 +1,4 @@
+import ExportGenerator
 import Testing
 
 @testable import MigrationCore
@@ -125,7 +126,7 @@ import Testing
             #expect(sends[index - 100].duration(to: sends[index]) >= .seconds(1) + jitter)
         }
         func busiest(_ sends: [ContinuousClock.Instant], seed: UInt64) -> Int {
-            var random = SeededRandom(seed: seed)
+            var random = SplitMix64(seed: seed)
             let arrivals = sends.map { $0 + .microseconds(Int64.random(in: 0...50_000, using: &random)) }.sorted()
             return Self.maxPerSecond(arrivals)
         }
@@ -177,19 +178,5 @@ import Testing
         #expect(policy.backoff(after: 3, jitter: 1) == .milliseconds(400))
         #expect(policy.backoff(after: 3, jitter: 0) == .milliseconds(200))
         #expect(policy.backoff(after: 20, jitter: 1) == .seconds(2))
-    }
-}
-
-/// Deterministic randomness for the jitter tests: SplitMix64.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

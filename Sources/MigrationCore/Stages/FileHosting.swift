@@ -21,6 +21,22 @@ struct FileHosting: Sendable {
         try? await database.newID(.file, old: reference)
     }
 
+    /// The NIM URL for an avatar or team icon set at creation: re-hosted earlier (the id map) or
+    /// now. One that cannot be re-hosted gives nil after `unhosted` reported it (the account or
+    /// team is created without it); only a halt of the run is a failure.
+    func iconURL(_ reference: String, unhosted: (CallFailure) async -> Void) async -> Result<String?, CallFailure> {
+        if let url = await hostedURL(reference) { return .success(url) }
+        switch await host(AttachmentSource(url: reference, fetch: nil, attach: nil)) {
+        case .success(let hosted):
+            Failpoint.hit("hosting.after-icon-upload")
+            return .success(hosted.url)
+        case .failure(let failure) where failure.halt != nil: return .failure(failure)
+        case .failure(let failure):
+            await unhosted(failure)
+            return .success(nil)
+        }
+    }
+
     /// Downloads, deduplicates by content and uploads the file behind `source`.
     func host(_ source: AttachmentSource) async -> Result<HostedFile, CallFailure> {
         let data: Data

@@ -158,24 +158,18 @@ public struct GroupsStage: Stage {
         await hosting.fetcher.shutdown()
     }
 
-    /// The NIM URL for a team's icon, re-hosted before the team is created (SPEC §5); nil, with
-    /// the icon reported, when it cannot be (the team is created without one). Only a halt of the
-    /// run is a failure.
+    /// The NIM URL for a team's icon, re-hosted before the team is created (SPEC §5; see
+    /// ``FileHosting/iconURL(_:unhosted:)``); one that cannot be re-hosted is reported at the group.
     private func iconURL(_ source: String, _ item: WorkItem, _ hosting: FileHosting, _ context: StageContext)
         async -> Result<String?, CallFailure>
     {
-        if let url = await hosting.hostedURL(source) { return .success(url) }
-        switch await hosting.host(AttachmentSource(url: source, fetch: nil, attach: nil)) {
-        case .success(let hosted): return .success(hosted.url)
-        case .failure(let failure) where failure.halt != nil: return .failure(failure)
-        case .failure(let failure):
+        await hosting.iconURL(source) { failure in
             try? await context.report([
                 Problem(
                     stage: id, file: item.sourceFile ?? Self.file, line: item.sourceLine ?? 0, code: "icon-not-rehosted",
                     message: "team icon \(source) could not be re-hosted (\(failure.desc)): the team is created without it",
                     severity: .warning)
             ])
-            return .success(nil)
         }
     }
 

@@ -184,19 +184,12 @@ public struct UsersStage: Stage {
         try await writeTokens(context)
     }
 
-    /// The NIM URL for an account's avatar: re-hosted earlier (the id map), or now. An avatar that
-    /// cannot be re-hosted is reported where it came from and gives nil (the account is created
-    /// without it); only a halt of the run (credentials refused) is a failure.
+    /// The NIM URL for an account's avatar (see ``FileHosting/iconURL(_:unhosted:)``); one that
+    /// cannot be re-hosted is reported where it came from.
     private func avatarURL(_ avatar: String, of accid: String, _ hosting: FileHosting, _ context: StageContext)
         async -> Result<String?, CallFailure>
     {
-        if let url = await hosting.hostedURL(avatar) { return .success(url) }
-        switch await hosting.host(AttachmentSource(url: avatar, fetch: nil, attach: nil)) {
-        case .success(let hosted):
-            Failpoint.hit("users.after-avatar-upload")
-            return .success(hosted.url)
-        case .failure(let failure) where failure.halt != nil: return .failure(failure)
-        case .failure(let failure):
+        await hosting.iconURL(avatar) { failure in
             let location = try? await context.database.sourceUserLocation(nim: accid)
             try? await context.report([
                 Problem(
@@ -206,7 +199,6 @@ public struct UsersStage: Stage {
                         "avatar \(avatar) of '\(accid)' could not be re-hosted (\(failure.desc)): the account is created without it",
                     severity: .warning)
             ])
-            return .success(nil)
         }
     }
 
