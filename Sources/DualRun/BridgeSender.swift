@@ -1,6 +1,5 @@
 internal import Foundation
 internal import MigrationCore
-internal import Synchronization
 
 /// Old → NIM: drains the inbox. Each claimed message is mapped exactly as the history stage maps
 /// it (ids from the pipeline's state database), its attachment re-hosted when the files stage did
@@ -17,6 +16,8 @@ final class BridgeSender: Sendable {
     let rehoster: FileRehoster
     let reconciler: SendReconciler
     let concurrency: Int
+    /// How long (ms) a message waits for an account or team an event may create.
+    let dependencyWaitMs: Int64
     /// The inbox's bell (new messages, a stop) and the outbox's (a settled send may free a CC).
     let bells: (inbox: Doorbell, outbox: Doorbell)
     let now: @Sendable () -> Int64
@@ -26,7 +27,7 @@ final class BridgeSender: Sendable {
 
     init(
         store: ServeStore, state: StateDatabase, client: NIMClient, rehoster: FileRehoster, concurrency: Int,
-        bells: (inbox: Doorbell, outbox: Doorbell), now: @escaping @Sendable () -> Int64,
+        dependencyWaitMs: Int64, bells: (inbox: Doorbell, outbox: Doorbell), now: @escaping @Sendable () -> Int64,
         log: @escaping @Sendable (String) -> Void
     ) {
         self.store = store
@@ -34,6 +35,7 @@ final class BridgeSender: Sendable {
         self.client = client
         self.rehoster = rehoster
         self.concurrency = max(1, concurrency)
+        self.dependencyWaitMs = dependencyWaitMs
         self.bells = bells
         self.now = now
         self.log = log
@@ -42,34 +44,9 @@ final class BridgeSender: Sendable {
 
     /// Runs until `stop` is requested, then lets the messages in work finish.
     func run(stop: StopSignal) async {
-        let running = WorkCount()
-        await withTaskGroup(of: Void.self) { group in
-            while !stop.isRequested {
-                if running.value.load(ordering: .acquiring) >= concurrency {
-                    _ = await group.next()
-                    continue
-                }
-                let claim: ServeStore.Claim?
-                do {
-                    claim = try await store.claim(now: now())
-                } catch {
-                    log("serve: cannot read the inbox: \(error)")
-                    await bells.inbox.wait(atMost: .seconds(1))
-                    continue
-                }
-                guard let claim else {
-                    // Nothing due: wait for a message, a settled one (its conversation's next may go)
-                    // or a stop; a retry scheduled for later comes due within the quarter second.
-                    await bells.inbox.wait(atMost: .milliseconds(250))
-                    continue
-                }
-                running.value.add(1, ordering: .acquiring)
-                group.addTask {
-                    await self.handle(claim)
-                    running.value.subtract(1, ordering: .releasing)
-                }
-            }
-        }
+        await QueueDrain.run(
+            concurrency: concurrency, bell: bells.inbox, stop: stop, log: log, what: "inbox",
+            claim: { try await self.store.claim(now: self.now()) }, handle: { await self.handle($0) })
     }
 
     private func handle(_ claim: ServeStore.Claim) async {
@@ -93,6 +70,9 @@ final class BridgeSender: Sendable {
         var mapped: (HistoryMessage, String?)
         switch await map(claim.raw, extra: [:]) {
         case .failure(let failure): return .retry(at: later(claim), reason: failure.reason, uncertain: false)
+        case .success(.rejected(let code, let reason)) where ["unknown-user", "unknown-team"].contains(code):
+            // An account or team made after the snapshot: an event may still create it.
+            return wait(claim, "\(code): \(reason)")
         case .success(.rejected(let code, let reason)):
             return .failed(reason: "\(code): \(reason)", line: nil)
         case .success(.message(let message, _, let oldURL)): mapped = (message, oldURL)
@@ -114,6 +94,9 @@ final class BridgeSender: Sendable {
             return .skipped(
                 reason: "team notification type \(message.type): not sent, served on /incremental", line: line)
         }
+        if (try? await store.isRecalled(claim.key)) == true {
+            return .skipped(reason: "recalled on the old server before it was sent", line: line)
+        }
         if let since = claim.uncertainSince {
             switch await reconciler.find(outgoing, since: since) {
             case .found(let msgid): return .sent(msgid: msgid, line: line)
@@ -123,12 +106,23 @@ final class BridgeSender: Sendable {
         }
         do {
             let response = try await client.send(outgoing.request, stage: .history)
-            return .sent(msgid: response["data"]?["msgid"]?.int, line: line)
+            return .sent(msgid: response["data"]?["msgid"]?.int, timetag: response["data"]?["timetag"]?.int, line: line)
         } catch {
             if error.ambiguous { return .retry(at: later(claim), reason: "\(error)", uncertain: true) }
             if error.retryable { return .retry(at: later(claim), reason: "\(error)", uncertain: false) }
             return .failed(reason: "\(error)", line: line)
         }
+    }
+
+    /// A message that needs an account or team not in NIM yet: it waits (holding the later messages
+    /// of its conversation) until an event creates it — woken when any event is applied, looked at
+    /// again every 5 s — and fails once `serve.dependency_wait` has passed since its receipt.
+    private func wait(_ claim: ServeStore.Claim, _ reason: String) -> ServeStore.Settlement {
+        let deadline = claim.receivedAt + dependencyWaitMs
+        guard now() < deadline else {
+            return .failed(reason: reason + " (waited \(dependencyWaitMs / 1000) s: no event created it)", line: nil)
+        }
+        return .retry(at: min(deadline, now() + 5_000), reason: "waits: " + reason, uncertain: false, waiting: true)
     }
 
     /// Backoff after a failed attempt: 0.5 s doubling, at most 30 s.
@@ -184,12 +178,7 @@ private struct MappingFailure: Error {
 }
 
 /// A normaliser outcome carried out of a database read (the outcome holds only values).
-private struct Mapped: @unchecked Sendable {
+struct Mapped: @unchecked Sendable {
     let outcome: HistoryNormalizer.Outcome
     init(_ outcome: HistoryNormalizer.Outcome) { self.outcome = outcome }
-}
-
-/// Messages in work, shared by the dispatcher and its tasks.
-private final class WorkCount: Sendable {
-    let value = Atomic<Int>(0)
 }

@@ -14,6 +14,8 @@ internal import NIOHTTP1
 /// Delivery to the old server is at least once: a kill between its 2xx and the commit repeats
 /// that one forward (the header lets the old server drop the repeat).
 final class CCForwarder: Sendable {
+    /// The outbox key of a recall CC: this prefix and the recalled message's NIM msgid.
+    static let recallPrefix = "recall:"
     let store: ServeStore
     let url: String
     /// Rung when a CC arrives, a send is settled, or serve stops.
@@ -64,7 +66,15 @@ final class CCForwarder: Sendable {
 
     private func forward(_ item: ServeStore.Forward) async {
         do {
-            if item.fromREST {
+            if item.msgidServer.hasPrefix(Self.recallPrefix) {
+                // A recall this bridge made (its msgid is recorded before the call) is not echoed.
+                if let msgid = Int64(item.msgidServer.dropFirst(Self.recallPrefix.count)),
+                    try await store.isOwnRecall(msgid)
+                {
+                    try await store.settleForward(item.id, status: .echo, now: now())
+                    return
+                }
+            } else if item.fromREST {
                 while try await store.hasOpenClaim(claimedAtOrBefore: item.receivedAt) {
                     await bell.wait(atMost: .milliseconds(250))  // rung when a send is settled
                 }

@@ -17,15 +17,11 @@ internal import Synchronization
 /// read at scrape time, in one read and by the same query as `/healthz`, so the two agree; so are
 /// the client's call counts (``CallRecorder/totals()``) and the target's state. Counters made from
 /// such totals are raised to them, never lowered (a total read by an older, slower scrape is not
-/// shown). Only ``eventsApplied`` is counted as it happens.
+/// shown).
 final class ServeMetrics: Sendable {
     /// The text format's content type (version 0.0.4).
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    /// Events from the old server applied to NIM, counted as they are applied (since this server
-    /// started): `core.metrics.eventsApplied.increment()` once per event. (When applied events are
-    /// kept in `serve.sqlite`, read their count at scrape time instead, as `sent` is.)
-    let eventsApplied: CoreMetrics.Counter
 
     let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
@@ -36,6 +32,7 @@ final class ServeMetrics: Sendable {
     private let outboxDepth: Meter
     private let oldestAge: Meter
     private let failed: Meter
+    private let eventsFailed: Meter
     private let held: Meter
     private let paused: Meter
     private let totals: Mutex<Totals>
@@ -69,6 +66,9 @@ final class ServeMetrics: Sendable {
                 "messages_held", "",
                 "Messages held: waiting with a reason, or behind such a message of their conversation")
         }
+        static var eventsFailed: MetricNameDescriptor {
+            name("events_failed", "", "Events that can never apply, listed by GET /failed (fewer after a retry)")
+        }
         static var eventsApplied: MetricNameDescriptor {
             name("events_applied", "total", "Events from the old server applied to NIM")
         }
@@ -86,6 +86,7 @@ final class ServeMetrics: Sendable {
     /// Counters raised to totals read elsewhere, and the value each shows.
     private struct Totals: Sendable {
         var sent: Raised
+        var applied: Raised
         var forwarded: Raised
         var calls: [String: Raised] = [:]
         var throttled: [String: Raised] = [:]
@@ -122,10 +123,11 @@ final class ServeMetrics: Sendable {
         failed = meter(Family.failed)
         held = meter(Family.held)
         paused = meter(Family.targetPaused)
-        eventsApplied = Self.counter(Family.eventsApplied, registry: registry, factory: factory)
+        eventsFailed = meter(Family.eventsFailed)
         totals = Mutex(
             Totals(
                 sent: Raised(counter: Self.counter(Family.sent, registry: registry, factory: factory)),
+                applied: Raised(counter: Self.counter(Family.eventsApplied, registry: registry, factory: factory)),
                 forwarded: Raised(counter: Self.counter(Family.forwarded, registry: registry, factory: factory))))
     }
 
@@ -152,7 +154,9 @@ final class ServeMetrics: Sendable {
             failed.set(health.failed)
             held.set(heldCount)
             paused.set(pausedNow ? 1 : 0)
+            eventsFailed.set(health.eventsFailed)
             totals.sent.raise(to: health.sent)
+            totals.applied.raise(to: health.eventsApplied)
             totals.forwarded.raise(to: health.forwarded)
             for (endpoint, stats) in made {
                 let labels = [("endpoint", endpoint)]

@@ -20,7 +20,8 @@ enum ServeRoutes {
             let status = down == nil ? "ok" : "target-not-answering"
             return json(
                 "{\"status\":\"\(status)\",\"queued\":\(health.queued),\"oldest_unsent_ms\":\(health.oldestUnsentMs),"
-                    + "\"sent\":\(health.sent),\"forwarded\":\(health.forwarded),\"failed\":\(health.failed)"
+                    + "\"sent\":\(health.sent),\"forwarded\":\(health.forwarded),\"failed\":\(health.failed + health.eventsFailed),"
+                    + "\"events_applied\":\(health.eventsApplied),\"events_queued\":\(health.eventsQueued)"
                     + (down.map { ",\"target_down_since_ms\":\($0)" } ?? "") + "}")
         }
         // Prometheus's text format, no token (like /healthz): figures read as /healthz reads them.
@@ -36,6 +37,13 @@ enum ServeRoutes {
             }
             let body = try await request.body.collect(upTo: maxBatchBytes)
             return try await receive(Data(body.readableBytesView), core)
+        }
+        router.post("/old/events") { request, _ in
+            guard core.settings.token.accepts(authorization: request.headers[.authorization]) else {
+                return failure(.unauthorized, "missing or wrong bearer token")
+            }
+            let body = try await request.body.collect(upTo: maxBatchBytes)
+            return try await receiveEvents(Data(body.readableBytesView), core)
         }
         router.get("/incremental") { request, _ in
             guard core.settings.token.accepts(authorization: request.headers[.authorization]) else {
@@ -60,26 +68,41 @@ enum ServeRoutes {
                 return failure(.unauthorized, "missing or wrong bearer token")
             }
             let query = request.uri.queryParameters
-            let since = query["since"].flatMap { Int64($0) } ?? 0
+            // The cursor is `MESSAGE.EVENT` (two sequence numbers); a plain number is a message cursor.
+            let parts = (query["since"] ?? "").split(separator: ".").map { Int64($0) ?? 0 }
+            let since = (parts.first ?? 0, parts.count > 1 ? parts[1] : 0)
             let limit = min(max(query["limit"].flatMap { Int($0) } ?? 100, 1), 1000)
-            let page = try await core.store.failed(since: since, limit: limit)
-            let data = page.entries.map { entry -> JSONValue in
-                .object([
-                    "kind": .string("message"), "id": .string(entry.id), "seq": .int(entry.seq),
-                    "state": .string(entry.state), "reason": .string(entry.reason),
-                ])
+            let messages = try await core.store.failed(since: since.0, limit: limit)
+            var events: (entries: [ServeStore.FailedEntry], next: Int64) = ([], since.1)
+            if messages.entries.count < limit {
+                events = try await core.store.failedEvents(since: since.1, limit: limit - messages.entries.count)
             }
-            return json(
-                JSONValue.object(["code": .int(200), "data": .array(data), "next": .string(String(page.next))]).text)
+            func entry(_ kind: String) -> (ServeStore.FailedEntry) -> JSONValue {
+                { entry in
+                    .object([
+                        "kind": .string(kind), "id": .string(entry.id), "seq": .int(entry.seq),
+                        "state": .string(entry.state), "reason": .string(entry.reason),
+                    ])
+                }
+            }
+            let data = messages.entries.map(entry("message")) + events.entries.map(entry("event"))
+            let next = "\(messages.next).\(events.next)"
+            return json(JSONValue.object(["code": .int(200), "data": .array(data), "next": .string(next)]).text)
         }
         router.post("/failed/retry") { request, _ in
             guard core.settings.token.accepts(authorization: request.headers[.authorization]) else {
                 return failure(.unauthorized, "missing or wrong bearer token")
             }
             let count = try await core.store.retryFailed()
+            let events = try await core.store.retryFailedEvents(now: core.now())
             core.inbox.ring()
-            core.log("serve: \(count) failed message(s) back in the queue")
-            return json(JSONValue.object(["code": .int(200), "retried": .int(Int64(count))]).text)
+            core.events.ring()
+            core.log("serve: \(count) failed message(s) and \(events) failed event(s) back in the queue")
+            return json(
+                JSONValue.object([
+                    "code": .int(200), "retried": .int(Int64(count + events)), "messages": .int(Int64(count)),
+                    "events": .int(Int64(events)),
+                ]).text)
         }
         router.post("/nim/cc") { request, _ in
             let body = Data(try await request.body.collect(upTo: maxCCBytes).readableBytesView)
@@ -115,6 +138,33 @@ enum ServeRoutes {
                 + "\"ignored\":\(ignored)}")
     }
 
+    /// `/old/events`: all events of the request are stored in one transaction, or none. An element
+    /// without an id (or not an object) refuses the request; an event that can never apply is
+    /// stored and listed as failed.
+    static func receiveEvents(_ body: Data, _ core: ServeCore) async throws -> Response {
+        guard let parsed = try? JSONValue.parse(body) else { return failure(.badRequest, "body is not JSON") }
+        let elements: [JSONValue]
+        switch parsed {
+        case .array(let array): elements = array
+        case .object: elements = [parsed]
+        default: return failure(.badRequest, "body must be an event object or an array of them")
+        }
+        var events: [(OldEvent, problem: String?)] = []
+        var ignored = 0
+        for (index, element) in elements.enumerated() {
+            switch OldEvent.read(element) {
+            case .failure(let rejection) where rejection.ignorable: ignored += 1
+            case .failure(let rejection): return failure(.badRequest, "event \(index + 1): \(rejection.reason)")
+            case .success(let read): events += read
+            }
+        }
+        let receipt = try await core.store.receive(events: events, now: core.now())
+        core.events.ring()
+        return json(
+            "{\"code\":200,\"received\":\(elements.count),\"stored\":\(receipt.stored),"
+                + "\"duplicates\":\(receipt.duplicates),\"ignored\":\(ignored)}")
+    }
+
     /// `/nim/cc`: verified, then stored once per `msgidServer` (bodies without one — the console's
     /// `{}` probe, login events — are acknowledged and dropped).
     static func cc(_ body: Data, headers: HTTPFields, _ core: ServeCore) async throws -> Response {
@@ -128,9 +178,20 @@ enum ServeRoutes {
         guard let parsed = try? JSONValue.parse(body), case .object = parsed else {
             return failure(.badRequest, "body is not a JSON object")
         }
-        guard let msgid = parsed["msgidServer"]?.string, !msgid.isEmpty else { return json("{\"code\":200}") }
         let fromREST = parsed["fromClientType"]?.string?.uppercased() == "REST"
-        _ = try await core.store.receiveCC(msgidServer: msgid, body: body, fromREST: fromREST, now: core.now())
+        // A recall (eventType 7 p2p, 8 team, 25 super team) carries the recalled message's `msgId`
+        // and no `msgidServer`: kept once per recalled message.
+        let key: String
+        if ["7", "8", "25"].contains(parsed["eventType"]?.string ?? ""), let recalled = parsed["msgId"]?.string,
+            !recalled.isEmpty
+        {
+            key = CCForwarder.recallPrefix + recalled
+        } else if let msgid = parsed["msgidServer"]?.string, !msgid.isEmpty {
+            key = msgid
+        } else {
+            return json("{\"code\":200}")
+        }
+        _ = try await core.store.receiveCC(msgidServer: key, body: body, fromREST: fromREST, now: core.now())
         core.outbox.ring()
         return json("{\"code\":200}")
     }

@@ -67,6 +67,7 @@ public final class ServeServer: Sendable {
             atPath: (settings.storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let store = try ServeStore(path: settings.storePath)
         let resumed = try await store.resumeInFlight()
+        _ = try await store.resumeEventsInFlight()
         let core = ServeCore(
             settings: settings, store: store, verifier: CCVerifier(secret: settings.secret, now: now), now: now,
             log: log, gate: client.gate, metrics: ServeMetrics(store: store, calls: client.calls, gate: client.gate))
@@ -98,17 +99,27 @@ public final class ServeServer: Sendable {
         let rehoster = FileRehoster(root: settings.pipeline.source.path, client: client)
         let sender = BridgeSender(
             store: store, state: state, client: client, rehoster: rehoster,
-            concurrency: settings.pipeline.concurrency, bells: (core.inbox, core.outbox), now: now, log: log)
+            concurrency: settings.pipeline.concurrency, dependencyWaitMs: settings.dependencyWaitMs, bells: (core.inbox, core.outbox), now: now, log: log)
+        let applier = try OldEventApplier(
+            client: client, database: state, config: settings.pipeline, rehoster: rehoster,
+            owners: TeamOwners(known: { try await store.teamOwner($0) }, record: { try await store.recordTeamOwner($0, $1) }))
+        let events = EventWorker(
+            store: store, applier: applier,
+            recalls: RecallApplier(store: store, state: state, client: client, cutoff: settings.cutoff, now: now),
+            concurrency: settings.pipeline.concurrency, dependencyWaitMs: settings.dependencyWaitMs,
+            bells: (core.events, core.inbox), now: now, log: log)
         let forwarder = settings.oldServerURL.map {
             CCForwarder(store: store, url: $0, bell: core.outbox, now: now, log: log)
         }
         stop.onRequest {
             core.inbox.ring()
             core.outbox.ring()
+            core.events.ring()
         }
         let workers = Task {
             await withTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { await sender.run(stop: stop) }
+                tasks.addTask { await events.run(stop: stop) }
                 if let forwarder { tasks.addTask { await forwarder.run(stop: stop) } }
             }
         }

@@ -15,6 +15,8 @@ public struct ServeSettings: Sendable {
     public var cutoff: Int64
     /// Where NIM's CC messages are forwarded; nil keeps them queued.
     public var oldServerURL: String?
+    /// How long (ms) a message or event waits for the user, group or friendship it needs.
+    public var dependencyWaitMs: Int64
     /// The pipeline.
     public var pipeline: PipelineConfig
     /// The serve database: `state/NAME/serve.sqlite`.
@@ -41,6 +43,7 @@ public struct ServeSettings: Sendable {
         self.secret = Secret(secret)
         cutoff = serve.cutoff
         oldServerURL = serve.oldServerURL
+        dependencyWaitMs = Int64(serve.dependencyWait) * 1000
         self.pipeline = pipeline
         storePath = "\(pipeline.outputDirectory)/serve.sqlite"
     }

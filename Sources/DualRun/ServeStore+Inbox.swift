@@ -46,6 +46,8 @@ extension ServeStore {
         var attempts: Int
         /// Set when an earlier attempt may have reached NIM (a kill, an unanswered call): since when.
         var uncertainSince: Int64?
+        /// When serve received it (ms): the start of its dependency wait.
+        var receivedAt: Int64 = 0
     }
 
     /// Claims the next message that may be sent now: the oldest pending one whose conversation
@@ -56,7 +58,7 @@ extension ServeStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT seq, source_key, raw, attempts, uncertain_since FROM inbox AS i
+                        SELECT seq, source_key, raw, attempts, uncertain_since, received_at FROM inbox AS i
                         WHERE status = 0 AND next_at <= ?
                         AND NOT EXISTS (SELECT 1 FROM inbox AS e WHERE e.conv = i.conv AND e.status = 1)
                         AND NOT EXISTS (
@@ -70,7 +72,7 @@ extension ServeStore {
                 arguments: [now, seq])
             return Claim(
                 seq: seq, key: row["source_key"], raw: row["raw"], attempts: row["attempts"] + 1,
-                uncertainSince: row["uncertain_since"])
+                uncertainSince: row["uncertain_since"], receivedAt: row["received_at"])
         }
     }
 
@@ -89,37 +91,40 @@ extension ServeStore {
 
     /// How a claimed message ended.
     enum Settlement: Sendable {
-        case sent(msgid: Int64?, line: String?)
+        case sent(msgid: Int64?, timetag: Int64? = nil, line: String?)
         case failed(reason: String, line: String?)
         case skipped(reason: String, line: String?)
-        /// Back to the queue, not before `at`; `uncertain` when the attempt may have reached NIM.
-        case retry(at: Int64, reason: String, uncertain: Bool)
+        /// Back to the queue, not before `at`; `uncertain` when the attempt may have reached NIM;
+        /// `waiting` when it needs an account or team an event creates (woken when one is applied).
+        case retry(at: Int64, reason: String, uncertain: Bool, waiting: Bool = false)
     }
 
     /// Records the outcome of a claim.
     func settle(_ seq: Int64, _ settlement: Settlement, now: Int64) async throws {
         try await pool.write { db in
             switch settlement {
-            case .sent(let msgid, let line):
+            case .sent(let msgid, let timetag, let line):
                 try db.execute(
-                    sql:
-                        "UPDATE inbox SET status = 2, nim_msgid = ?, line = ?, reason = NULL, settled_at = ? WHERE seq = ?",
-                    arguments: [msgid, line, now, seq])
+                    sql: """
+                        UPDATE inbox SET status = 2, nim_msgid = ?, nim_timetag = ?, line = ?, reason = NULL, waiting = 0,
+                        settled_at = ? WHERE seq = ?
+                        """,
+                    arguments: [msgid, timetag, line, now, seq])
             case .failed(let reason, let line):
                 try db.execute(
-                    sql: "UPDATE inbox SET status = 3, reason = ?, line = ?, settled_at = ? WHERE seq = ?",
+                    sql: "UPDATE inbox SET status = 3, reason = ?, line = ?, waiting = 0, settled_at = ? WHERE seq = ?",
                     arguments: [reason, line, now, seq])
             case .skipped(let reason, let line):
                 try db.execute(
-                    sql: "UPDATE inbox SET status = 4, reason = ?, line = ?, settled_at = ? WHERE seq = ?",
+                    sql: "UPDATE inbox SET status = 4, reason = ?, line = ?, waiting = 0, settled_at = ? WHERE seq = ?",
                     arguments: [reason, line, now, seq])
-            case .retry(let at, let reason, let uncertain):
+            case .retry(let at, let reason, let uncertain, let waiting):
                 try db.execute(
                     sql: """
-                        UPDATE inbox SET status = 0, next_at = ?, reason = ?,
+                        UPDATE inbox SET status = 0, next_at = ?, reason = ?, waiting = ?,
                         uncertain_since = CASE WHEN ? THEN coalesce(uncertain_since, claimed_at) ELSE uncertain_since END
                         WHERE seq = ?
-                        """, arguments: [at, reason, uncertain, seq])
+                        """, arguments: [at, reason, waiting, uncertain, seq])
             }
         }
     }

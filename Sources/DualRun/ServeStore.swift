@@ -89,6 +89,37 @@ final class ServeStore: Sendable {
                     CREATE INDEX outbox_status ON outbox (status, id);
                     """)
         }
+        // The old server's events (SPEC §7 `/old/events`), the owners serve knows, and what the
+        // inbox needs for recalls (NIM's timetag) and for waiting on a dependency.
+        migrator.registerMigration("serve-v2-events") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE event (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        event_id TEXT NOT NULL UNIQUE,
+                        type TEXT NOT NULL,
+                        time INTEGER NOT NULL,
+                        scope TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        target_key TEXT,
+                        received_at INTEGER NOT NULL,
+                        status INTEGER NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_at INTEGER NOT NULL DEFAULT 0,
+                        waiting INTEGER NOT NULL DEFAULT 0,
+                        progress TEXT,
+                        nim_msgid INTEGER,
+                        reason TEXT,
+                        settled_at INTEGER
+                    );
+                    CREATE INDEX event_status ON event (status, scope, time, seq);
+                    CREATE INDEX event_target ON event (target_key) WHERE target_key IS NOT NULL;
+                    CREATE INDEX event_recall ON event (nim_msgid) WHERE nim_msgid IS NOT NULL;
+                    CREATE TABLE team_owner (tid TEXT PRIMARY KEY, owner TEXT NOT NULL);
+                    ALTER TABLE inbox ADD COLUMN nim_timetag INTEGER;
+                    ALTER TABLE inbox ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0;
+                    """)
+        }
         return migrator
     }
 
@@ -103,9 +134,15 @@ final class ServeStore: Sendable {
         var oldestUnsentMs: Int64
         var sent: Int
         var forwarded: Int
+        /// Messages failed for good.
         var failed: Int
-        /// Both directions: `queued` of `/healthz`.
-        var queued: Int { inboxQueued + outboxQueued }
+        /// Events not yet applied (pending or in work).
+        var eventsQueued = 0
+        var eventsApplied = 0
+        /// Events that can never apply (listed by `/failed`).
+        var eventsFailed = 0
+        /// Both directions and the events: `queued` of `/healthz`.
+        var queued: Int { inboxQueued + outboxQueued + eventsQueued }
     }
 
     /// Queue depths and counts at `now` (ms).
@@ -125,9 +162,18 @@ final class ServeStore: Sendable {
         let sent = try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox WHERE status = 2") ?? 0
         let failed = try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox WHERE status = 3") ?? 0
         let forwarded = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE status = 2") ?? 0
-        let oldest = [inbox?["oldest"] as Int64?, outbox?["oldest"] as Int64?].compactMap { $0 }.min()
+        let events = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT sum(status IN (0, 1)) AS queued, sum(status = 2) AS applied, sum(status = 3) AS failed,
+                min(CASE WHEN status IN (0, 1) THEN received_at END) AS oldest FROM event
+                """)
+        let oldest = [inbox?["oldest"] as Int64?, outbox?["oldest"] as Int64?, events?["oldest"] as Int64?]
+            .compactMap { $0 }.min()
         return Health(
             inboxQueued: inbox?["n"] ?? 0, outboxQueued: outbox?["n"] ?? 0,
-            oldestUnsentMs: oldest.map { max(0, now - $0) } ?? 0, sent: sent, forwarded: forwarded, failed: failed)
+            oldestUnsentMs: oldest.map { max(0, now - $0) } ?? 0, sent: sent, forwarded: forwarded, failed: failed,
+            eventsQueued: events?["queued"] ?? 0, eventsApplied: events?["applied"] ?? 0,
+            eventsFailed: events?["failed"] ?? 0)
     }
 }

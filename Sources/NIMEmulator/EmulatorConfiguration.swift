@@ -41,6 +41,9 @@ public struct EmulatorConfiguration: Sendable {
     public var cdnDirectory: String? = nil
 
     /// A configuration with defaults for everything but the secret.
+    /// How long after sending a message may be recalled without `ignoreTime` (NIM's default: 2 minutes).
+    public var recallWindowMs: Int64 = 120_000
+
     public init(appSecret: String) {
         self.appSecret = appSecret
     }

@@ -8,7 +8,7 @@ import Testing
 /// Old → NIM: received messages reach the emulator once each, with NIM ids.
 @Suite struct ServeBridgeTests {
     @Test func sendsEachMessageOnceWithMappedIDs() async throws {
-        let fixture = try await ServeFixture.make()
+        let fixture = try await ServeFixture.make(dependencyWait: 0)
         defer { Task { await fixture.stop() } }
         try Data("PNGBYTES".utf8).write(to: URL(fileURLWithPath: fixture.dir + "/export/cat.png"))
         let image =

@@ -8,7 +8,7 @@ import Testing
 /// `GET /failed` with its reason, counted in `/healthz`, and can be put back in the queue.
 @Suite struct ServeFailedTests {
     @Test func aMessageThatCannotBeDeliveredIsListedCountedAndRetried() async throws {
-        let fixture = try await ServeFixture.make()
+        let fixture = try await ServeFixture.make(dependencyWait: 0)
         defer { Task { await fixture.stop() } }
         _ = try await fixture.post([
             ServeFixture.p2p(1, from: "User0", to: "User1", text: "hello"),

@@ -24,7 +24,7 @@ struct ServeFixture {
 
     /// `users` accounts `User0`… (NIM accids `user0`…), group `g1`, serve started.
     static func make(
-        users: Int = 6, oldServerURL: String? = nil, cutoff: Int64 = 1_600_000_000_000,
+        users: Int = 6, oldServerURL: String? = nil, cutoff: Int64 = 1_600_000_000_000, dependencyWait: Int = 600,
         now: @escaping @Sendable () -> Int64 = StateDatabase.wallClockMillis
     ) async throws -> ServeFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString)").path
@@ -57,7 +57,8 @@ struct ServeFixture {
             serve:
               listen: 127.0.0.1:0
               token_env: SERVE_TOKEN
-              cutoff: \(cutoff)\(old)
+              cutoff: \(cutoff)
+              dependency_wait: \(dependencyWait)\(old)
 
             """
         let pipeline = try PipelineConfig.parse(yaml: yaml)
@@ -89,6 +90,19 @@ struct ServeFixture {
         _ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:], token: String? = token
     ) async throws -> (status: Int, json: JSONValue) {
         try await HTTP.call(method, server.baseURL + path, body: body, headers: headers, token: token)
+    }
+
+    /// Posts events to `/old/events` as one JSON array.
+    @discardableResult
+    func postEvents(_ events: [String]) async throws -> JSONValue {
+        let reply = try await call("POST", "/old/events", body: Data("[\(events.joined(separator: ","))]".utf8))
+        guard reply.status == 200 else { throw HTTP.Failure(status: reply.status, json: reply.json) }
+        return reply.json
+    }
+
+    /// The emulator's whole state.
+    func nimState() async throws -> JSONValue {
+        try await HTTP.call("GET", emulator.baseURL + "/_emulator/dump", token: nil).json
     }
 
     /// Posts canonical lines to `/old/messages` as one JSON array.

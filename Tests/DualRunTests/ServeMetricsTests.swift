@@ -18,7 +18,7 @@ import Testing
         "queue_depth": .gauge, "oldest_unsent_age_seconds": .gauge, "messages_sent_total": .counter,
         "cc_forwarded_total": .counter, "messages_failed": .gauge, "messages_held": .gauge,
         "events_applied_total": .counter, "rest_calls_total": .counter, "rest_throttled_total": .counter,
-        "target_paused": .gauge,
+        "target_paused": .gauge, "events_failed": .gauge,
     ]
 
     /// One scrape, without a token: status, content type and the parsed text.
@@ -38,7 +38,8 @@ import Testing
 
     @Test func aScrapeParsesAndAgreesWithHealthzFailedAndTheCallCounts() async throws {
         let old = try await OldServer.start()
-        let fixture = try await ServeFixture.make(oldServerURL: old.url)
+        // No dependency wait: the message to an account nobody creates fails at once.
+        let fixture = try await ServeFixture.make(oldServerURL: old.url, dependencyWait: 0)
         defer {
             Task { await fixture.stop() }
             old.stop()
@@ -92,13 +93,24 @@ import Testing
         #expect(Self.by("endpoint", text, "rest_throttled_total") == calls.mapValues { Double($0.throttled) })
         #expect((Self.by("endpoint", text, "rest_calls_total")["msg/sendMsg.action"] ?? 0) >= 4)
 
-        // Events applied count as they are applied; nothing else moved, nothing is counted twice.
-        fixture.server.metrics.eventsApplied.increment(by: 2)
+        // Events applied are read from the store, as sent is: two posted, two applied; nothing else
+        // of the messages moved.
+        let posted = try await fixture.call(
+            "POST", "/old/events",
+            body: Data(
+                (#"[{"id":"m1","time":1700000000000,"type":"friend.added","accid":"User1","faccid":"User2"},"#
+                    + #"{"id":"m2","time":1700000000001,"type":"block.added","accid":"User1","targetAcc":"User3"}]"#)
+                    .utf8))
+        #expect(posted.status == 200)
+        let drained = try await fixture.drained()
+        #expect(drained["events_applied"]?.int == 2)
         let again = try await Self.scrape(fixture).text
         #expect(again.value(Self.prefix + "events_applied_total") == 2)
+        #expect(again.value(Self.prefix + "events_failed") == 0)
         func series(_ text: PrometheusText) -> [String: Double] {
             var all: [String: Double] = [:]
-            for sample in text.families.values.flatMap(\.samples) where !sample.name.hasPrefix(Self.prefix + "events") {
+            for sample in text.families.values.flatMap(\.samples)
+            where !sample.name.hasPrefix(Self.prefix + "events") && !sample.name.hasPrefix(Self.prefix + "rest_") {
                 all[sample.name + "\(sample.labels.sorted { $0.key < $1.key })"] = sample.value
             }
             return all

@@ -114,3 +114,86 @@ import Testing
         }
     }
 }
+
+@Suite struct RecallTests {
+    /// Sends one p2p message a → b and one team message; returns (p2p msgid, timetag, tid, team msgid, timetag).
+    private func sendTwo(_ caller: Caller) async throws -> (Int64, Int64, String, Int64, Int64) {
+        try await caller.createUsers(["a", "b"])
+        let sent = try await caller.v1(
+            "msg/sendMsg.action",
+            [("from", "a"), ("ope", "0"), ("to", "b"), ("type", "0"), ("body", "{\"msg\":\"hi\"}")])
+        let team = try await caller.v1(
+            "team/create.action",
+            [("tname", "t"), ("owner", "a"), ("members", "[\"b\"]"), ("msg", "join"), ("magree", "0"),
+             ("joinmode", "0")])
+        let tid = try #require(team.json["tid"]?.stringValue)
+        let teamSent = try await caller.v1(
+            "msg/sendMsg.action",
+            [("from", "b"), ("ope", "1"), ("to", tid), ("type", "0"), ("body", "{\"msg\":\"all\"}")])
+        return (
+            try #require(sent.json["data"]?["msgid"]?.intValue), try #require(sent.json["data"]?["timetag"]?.intValue),
+            tid, try #require(teamSent.json["data"]?["msgid"]?.intValue),
+            try #require(teamSent.json["data"]?["timetag"]?.intValue)
+        )
+    }
+
+    @Test func recallMarksTheMessageAndHidesItFromHistory() async throws {
+        try await withRouterEmulator { caller in
+            let (msgid, timetag, tid, teamMsgid, teamTimetag) = try await sendTwo(caller)
+            let recall: [(String, String)] = [
+                ("deleteMsgid", String(msgid)), ("timetag", String(timetag)), ("type", "7"), ("from", "a"),
+                ("to", "b"),
+            ]
+            #expect(try await caller.v1("msg/recall.action", recall).code == 200)
+            #expect(try await caller.v1("msg/recall.action", recall).code == 200)  // again: still 200
+            let team = try await caller.v1(
+                "msg/recall.action",
+                [("deleteMsgid", String(teamMsgid)), ("timetag", String(teamTimetag)), ("type", "8"),
+                 ("from", "b"), ("to", tid), ("ignoreTime", "1")])
+            #expect(team.code == 200)
+            let dump = try await caller.dump()
+            #expect(dump["messages"]?.arrayValue?.map { $0["recalled"] } == [true, true])
+            let history = try await caller.v1(
+                "history/querySessionMsg.action",
+                [("from", "a"), ("to", "b"), ("begintime", String(timetag - 1000)),
+                 ("endtime", String(timetag + 60_000)), ("limit", "100")])
+            #expect(history.json["size"] == 0)
+        }
+    }
+
+    @Test func recallRefusesWhatNIMRefuses() async throws {
+        try await withRouterEmulator { caller in
+            let (msgid, timetag, tid, _, _) = try await sendTwo(caller)
+            func recall(_ overrides: [String: String]) async throws -> Int64? {
+                var fields = [
+                    "deleteMsgid": String(msgid), "timetag": String(timetag), "type": "7", "from": "a", "to": "b",
+                ]
+                for (key, value) in overrides { fields[key] = value }
+                return try await caller.v1("msg/recall.action", fields.sorted { $0.key < $1.key }).code
+            }
+            #expect(try await recall(["type": "1"]) == 414)
+            #expect(try await recall(["ignoreTime": "2"]) == 414)
+            #expect(try await recall(["timetag": String(timetag + 1)]) == 404)
+            #expect(try await recall(["from": "b"]) == 404)
+            #expect(try await recall(["type": "8", "to": tid]) == 404)
+            #expect(try await recall(["deleteMsgid": "x"]) == 414)
+            #expect(try await caller.dump()["messages"]?.arrayValue?.first?["recalled"] == false)
+        }
+    }
+
+    @Test func outsideTheWindowOnlyIgnoreTimeRecalls() async throws {
+        var configuration = testConfiguration()
+        configuration.recallWindowMs = 0
+        try await withRouterEmulator(configuration) { caller in
+            let (msgid, timetag, _, _, _) = try await sendTwo(caller)
+            try await Task.sleep(for: .milliseconds(5))  // the message is now older than the 0 ms window
+            let fields: [(String, String)] = [
+                ("deleteMsgid", String(msgid)), ("timetag", String(timetag)), ("type", "7"), ("from", "a"),
+                ("to", "b"),
+            ]
+            let late = try await caller.v1("msg/recall.action", fields)
+            #expect(late.code == 508)
+            #expect(try await caller.v1("msg/recall.action", fields + [("ignoreTime", "1")]).code == 200)
+        }
+    }
+}

@@ -122,11 +122,15 @@ extension PipelineConfig {
 
     private static func readServe(_ top: inout ConfigNode) throws(ConfigError) -> Serve? {
         guard var node = try top.optionalSection("serve") else { return nil }
-        let serve = Serve(
+        var serve = Serve(
             listen: try node.optionalString("listen") ?? "127.0.0.1:18090",
             tokenEnv: try node.optionalString("token_env") ?? "NIM_SERVE_TOKEN",
             cutoff: try node.optionalInt64("cutoff") ?? 0,
             oldServerURL: try node.optionalString("old_server_url"))
+        if let wait = try node.optionalInt64("dependency_wait") {
+            guard wait >= 0 else { throw ConfigError(path: node.child("dependency_wait"), "must be 0 or more seconds") }
+            serve.dependencyWait = Int(wait)
+        }
         try node.finish()
         return serve
     }

@@ -84,6 +84,8 @@ public struct PipelineConfig: Sendable, Equatable {
         public var tokenEnv: String
         public var cutoff: Int64
         public var oldServerURL: String?
+        /// Seconds a message or event waits for the user, group or friendship it needs (default 600).
+        public var dependencyWait: Int = 600
     }
 
     /// Path of the state database, relative to the working directory.

@@ -1,22 +1,35 @@
 internal import Foundation
 
 extension GroupsStage {
-    /// Reads one `groups.jsonl` line into a plan, leaving out (and reporting) members that cannot be
-    /// migrated; a group whose owner cannot be migrated is reported and not migrated.
+    /// Reads one `groups.jsonl` line into a plan (see ``GroupPlan/read(_:memberLimit:resolve:)``).
     func readGroup(_ reader: inout RecordReader, _ context: StageContext) async throws -> GroupPlan? {
+        try await GroupPlan.read(&reader, memberLimit: services.config.groups.memberLimit) {
+            try await context.nimAccid($0)
+        }
+    }
+}
+
+extension GroupPlan {
+    /// Reads one group object (a `groups.jsonl` line, a `group.created` event's `group`) into a plan,
+    /// leaving out (and reporting) members that cannot be migrated; a group whose owner cannot be
+    /// migrated is reported and not migrated. `resolve` turns a source accid into a NIM accid.
+    static func read(
+        _ reader: inout RecordReader, memberLimit cap: Int,
+        resolve: (String) async throws -> Result<String, UserReferenceProblem>
+    ) async throws -> GroupPlan? {
         guard let gid = reader.requiredID("gid"), let ownerRef = reader.requiredID("owner") else { return nil }
         let owner: String
-        switch try await context.nimAccid(ownerRef) {
+        switch try await resolve(ownerRef) {
         case .success(let accid): owner = accid
         case .failure(let p):
             reader.problem("group-owner", "owner \(p.text): group \(gid) not migrated")
             return nil
         }
         var leftOut: [String] = []
-        func resolve(_ refs: [String]) async throws -> [String] {
+        func resolveAll(_ refs: [String]) async throws -> [String] {
             var out: [String] = []
             for ref in refs {
-                switch try await context.nimAccid(ref) {
+                switch try await resolve(ref) {
                 case .success(let accid) where accid != owner && !out.contains(accid): out.append(accid)
                 case .success: continue
                 case .failure(let p): if !leftOut.contains(p.text) { leftOut.append(p.text) }
@@ -24,10 +37,10 @@ extension GroupsStage {
             }
             return out
         }
-        var admins = try await resolve(reader.idList("admins"))
-        var members = try await resolve(reader.idList("members"))
+        var admins = try await resolveAll(reader.idList("admins"))
+        var members = try await resolveAll(reader.idList("members"))
         for admin in admins where !members.contains(admin) { members.append(admin) }
-        var muted = try await resolve(reader.idList("muted")).filter { members.contains($0) }
+        var muted = try await resolveAll(reader.idList("muted")).filter { members.contains($0) }
         if !leftOut.isEmpty {
             reader.problem(
                 "group-members", "group \(gid): left out of the team: \(leftOut.joined(separator: "; "))", .warning)
@@ -42,7 +55,6 @@ extension GroupsStage {
         settings.upcustommode = reader.int("upcustommode", allowed: 0...1)
         // The team's size: the source's limit, never over the app's cap (`groups.member_limit`),
         // raised to hold the members up to that cap; members beyond the cap are left out.
-        let cap = services.config.groups.memberLimit
         let sourceLimit = reader.int("teamMemberLimit", allowed: 2...100_000) ?? min(200, cap)
         if sourceLimit > cap {
             reader.problem(

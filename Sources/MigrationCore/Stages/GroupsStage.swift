@@ -146,8 +146,13 @@ public struct GroupsStage: Stage {
                 case .failure(let halt): return ItemOutcome(halt)
                 }
             }
+            let database = context.database
             let builder = TeamBuilder(
-                client: client, stage: id, context: context, item: item, plan: plan, v2: v2, icon: icon)
+                client: client, stage: id, database: database,
+                save: { progress in
+                    let data = try JSONEncoder().encode(progress)
+                    try await database.saveProgress(item.id, String(decoding: data, as: UTF8.self))
+                }, plan: plan, v2: v2, icon: icon)
             do {
                 let tid = try await builder.build(&progress, mayExist: resumed || item.attempts > 1)
                 return .done(result: tid)

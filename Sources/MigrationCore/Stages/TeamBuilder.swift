@@ -1,11 +1,14 @@
 internal import Foundation
 
-/// Builds one team step by step, saving progress after each step (see ``GroupsStage``).
+/// Builds one team step by step, saving progress after each step: the groups stage's work items
+/// (see ``GroupsStage``) and serve's `group.created` events (``OldEventApplier``) alike.
 struct TeamBuilder {
     let client: NIMClient
     let stage: StageID
-    let context: StageContext
-    let item: WorkItem
+    /// The pipeline's state: the new tid goes into its id map.
+    let database: StateDatabase
+    /// Keeps the progress durable (the work item's, the event's).
+    let save: @Sendable (GroupsStage.Progress) async throws -> Void
     let plan: GroupPlan
     /// Members are muted ten per v2 batch mute instead of one per v1 call.
     let v2: Bool
@@ -104,11 +107,6 @@ struct TeamBuilder {
     private func record(_ tid: String, _ progress: inout GroupsStage.Progress) async throws {
         progress.tid = tid
         try await save(progress)
-        try await context.database.map([IDMapping(kind: .team, old: plan.gid, new: tid)])
-    }
-
-    private func save(_ progress: GroupsStage.Progress) async throws {
-        let data = try JSONEncoder().encode(progress)
-        try await context.database.saveProgress(item.id, String(decoding: data, as: UTF8.self))
+        try await database.map([IDMapping(kind: .team, old: plan.gid, new: tid)])
     }
 }

@@ -43,7 +43,7 @@ enum MessageHandlers {
             try Counters.set(db, Counters.lastTimetag, timetag)
             let record = MessageRecord(
                 msgid: msgid, sender: from, ope: Int(ope), receiver: receiver, type: Int(type), body: body,
-                ext: ext, option: option, msgidclient: "rest-\(msgid)", timetag: timetag)
+                ext: ext, option: option, msgidclient: "rest-\(msgid)", timetag: timetag, recalledAt: nil)
             try record.insert(db)
             return record
         }

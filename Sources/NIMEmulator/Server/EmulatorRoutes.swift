@@ -38,6 +38,7 @@ enum EmulatorRoutes {
         ("msg/upload.action", UploadHandlers.upload),
         ("msg/fileUpload.action", UploadHandlers.fileUpload),
         ("msg/sendMsg.action", MessageHandlers.sendMsg),
+        ("msg/recall.action", RecallHandlers.recall),
         ("history/querySessionMsg.action", HistoryHandlers.querySessionMsg),
         ("history/queryTeamMsg.action", HistoryHandlers.queryTeamMsg),
     ]

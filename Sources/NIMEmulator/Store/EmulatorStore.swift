@@ -136,6 +136,10 @@ final class EmulatorStore: Sendable {
                 t.column("count", .integer).notNull()
             }
         }
+        // Never edit a shipped migration: later columns come in their own.
+        migrator.registerMigration("v2-recall") { db in
+            try db.alter(table: "messages") { t in t.add(column: "recalledAt", .integer) }
+        }
         return migrator
     }
 }

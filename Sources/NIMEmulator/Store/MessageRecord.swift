@@ -13,4 +13,6 @@ struct MessageRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     var option: String?
     var msgidclient: String
     var timetag: Int64
+    /// When `msg/recall.action` recalled it (ms); nil while it stands.
+    var recalledAt: Int64?
 }

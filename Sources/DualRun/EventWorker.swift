@@ -1,0 +1,131 @@
+internal import Foundation
+internal import MigrationCore
+internal import Synchronization
+
+/// Old → NIM, the changes: drains the event queue, up to `concurrency` events at once, never two of
+/// one scope (each scope keeps its `time` order). Users, friendships, blacklists and teams go
+/// through ``OldEventApplier`` (the stages' id maps, the one shared ``NIMClient``); recalls through
+/// ``RecallApplier`` (serve's own record of what it sent).
+///
+/// Exactly once per event id: the claim is committed before any call, the outcome after; an event
+/// found in work at start is applied again from its saved progress, and the calls it repeats are
+/// ones NIM answers the same way twice (a create that exists is found by its marker, an add of a
+/// member already in, a kick of one already out, a recall of a recalled message).
+final class EventWorker: Sendable {
+    let store: ServeStore
+    let applier: OldEventApplier
+    let recalls: RecallApplier
+    let concurrency: Int
+    let dependencyWaitMs: Int64
+    /// Rung when an event arrives, is settled (a waiting message or event may go) or serve stops.
+    let bells: (events: Doorbell, inbox: Doorbell)
+    let now: @Sendable () -> Int64
+    let log: @Sendable (String) -> Void
+
+    init(
+        store: ServeStore, applier: OldEventApplier, recalls: RecallApplier, concurrency: Int, dependencyWaitMs: Int64,
+        bells: (events: Doorbell, inbox: Doorbell), now: @escaping @Sendable () -> Int64,
+        log: @escaping @Sendable (String) -> Void
+    ) {
+        self.store = store
+        self.applier = applier
+        self.recalls = recalls
+        self.concurrency = max(1, concurrency)
+        self.dependencyWaitMs = dependencyWaitMs
+        self.bells = bells
+        self.now = now
+        self.log = log
+    }
+
+    func run(stop: StopSignal) async {
+        await QueueDrain.run(
+            concurrency: concurrency, bell: bells.events, stop: stop, log: log, what: "events",
+            claim: { try await self.store.claimEvent(now: self.now()) }, handle: { await self.handle($0) })
+    }
+
+    private func handle(_ claim: ServeStore.EventClaim) async {
+        let settlement = await process(claim)
+        switch settlement {
+        case .failed(let reason): log("serve: event \(claim.id) (\(claim.type)) not applied: \(reason)")
+        default: break
+        }
+        do {
+            try await store.settle(event: claim.seq, settlement, now: now())
+        } catch {
+            log("serve: cannot record the outcome of event \(claim.id): \(error)")
+        }
+        if case .applied = settlement {
+            bells.inbox.ring()
+            bells.events.ring()
+        }
+    }
+
+    /// One event, from its stored body to its outcome.
+    func process(_ claim: ServeStore.EventClaim) async -> ServeStore.EventSettlement {
+        guard case .object(let event)? = try? JSONValue.parse(Data(claim.body.utf8)) else {
+            return .failed("stored event is not a JSON object")
+        }
+        let deadline = claim.receivedAt + dependencyWaitMs
+        let lastChance = now() >= deadline
+        let outcome: OldEventApplier.Outcome
+        if claim.type == "message.recalled" {
+            outcome = await recalls.apply(claim)
+        } else {
+            let store = store
+            outcome = await applier.apply(
+                event, origin: .init(file: "serve:/old/events", line: Int(claim.seq)), lastChance: lastChance,
+                progress: claim.progress, save: { try await store.saveProgress(event: claim.seq, $0) })
+        }
+        switch outcome {
+        case .applied(let result): return .applied(result)
+        case .failed(let reason): return .failed(reason)
+        case .retry(let reason): return .retry(at: now() + 1_000, reason: reason, waiting: false)
+        case .waiting(let reason) where lastChance:
+            return .failed(reason + " (waited \(dependencyWaitMs / 1000) s: no event created it)")
+        case .waiting(let reason):
+            return .retry(at: min(deadline, now() + 5_000), reason: "waits: " + reason, waiting: true)
+        }
+    }
+}
+
+/// The claim-and-handle loop the sender and the event worker share: up to `concurrency` items in
+/// work; when nothing is due, wait for the bell (an arrival, a settled item, a stop) or a quarter
+/// second (an item retried later comes due by itself).
+enum QueueDrain {
+    static func run<Claim: Sendable>(
+        concurrency: Int, bell: Doorbell, stop: StopSignal, log: @escaping @Sendable (String) -> Void, what: String,
+        claim: @escaping @Sendable () async throws -> Claim?, handle: @escaping @Sendable (Claim) async -> Void
+    ) async {
+        let running = WorkCount()
+        await withTaskGroup(of: Void.self) { group in
+            while !stop.isRequested {
+                if running.value.load(ordering: .acquiring) >= concurrency {
+                    _ = await group.next()
+                    continue
+                }
+                let next: Claim?
+                do {
+                    next = try await claim()
+                } catch {
+                    log("serve: cannot read the \(what) queue: \(error)")
+                    await bell.wait(atMost: .seconds(1))
+                    continue
+                }
+                guard let next else {
+                    await bell.wait(atMost: .milliseconds(250))
+                    continue
+                }
+                running.value.add(1, ordering: .acquiring)
+                group.addTask {
+                    await handle(next)
+                    running.value.subtract(1, ordering: .releasing)
+                }
+            }
+        }
+    }
+}
+
+/// Items in work, shared by the loop and its tasks.
+final class WorkCount: Sendable {
+    let value = Atomic<Int>(0)
+}

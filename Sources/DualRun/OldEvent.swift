@@ -1,0 +1,119 @@
+internal import Foundation
+internal import MigrationCore
+
+/// One change the old server posted to `/old/events` (SPEC §7), in the canonical shape:
+/// `{"id":"e1","time":1700000000000,"type":"friend.added","accid":"a","faccid":"b",…}`. Easemob's
+/// own callback shapes are turned into this one first (``EasemobEvent``).
+///
+/// Each event has a scope — the thing whose changes must reach NIM in `time` order: the account
+/// (`u|accid`) for `user.*`, the pair (`r|a|b`) for `friend.*` and `block.*`, the group (`g|gid`)
+/// for `group.*`, and the message's conversation (`p|a|b`, `t|gid`, as the inbox names it) for
+/// `message.recalled`, whose `target` is the recalled message's source key.
+struct OldEvent: Sendable, Equatable {
+    var id: String
+    var time: Int64
+    var type: String
+    var scope: String
+    /// `message.recalled`: the source key of the message (as ``SourceMessage/key``).
+    var target: String?
+    /// The canonical object, compact.
+    var body: String
+
+    static let types: Set<String> = [
+        "user.created", "user.updated", "friend.added", "friend.updated", "friend.removed", "block.added",
+        "block.removed", "group.created", "group.updated", "group.dismissed", "group.members_added",
+        "group.members_removed", "group.managers_added", "group.managers_removed", "group.member_muted",
+        "group.owner_changed", "message.recalled",
+    ]
+
+    /// Why an element was refused outright (no `id` to keep it once by, not an object). Anything
+    /// else — an unknown type, a missing field — is stored and listed as failed, not refused.
+    struct Rejection: Error, Sendable, Equatable {
+        var reason: String
+        /// Not a change NIM needs (an Easemob friend request, a chat room's event): acknowledged
+        /// and dropped, so the old server does not retry it.
+        var ignorable = false
+    }
+
+    /// Reads one element (an Easemob callback may stand for several events); `problem` is set
+    /// when an event is stored only to be listed as failed.
+    static func read(_ value: JSONValue) -> Result<[(OldEvent, problem: String?)], Rejection> {
+        guard case .object(let object) = value else { return .failure(Rejection(reason: "not a JSON object")) }
+        guard EasemobEvent.isEasemob(object) else { return canonical(object).map { [$0] } }
+        switch EasemobEvent.convert(object) {
+        case .success(let converted):
+            var events: [(OldEvent, problem: String?)] = []
+            for object in converted {
+                switch canonical(object) {
+                case .success(let event): events.append(event)
+                case .failure(let rejection): return .failure(rejection)
+                }
+            }
+            return .success(events)
+        case .failure(let rejection): return .failure(rejection)
+        }
+    }
+
+    /// Reads one canonical event object.
+    static func canonical(_ object: [String: JSONValue]) -> Result<(OldEvent, problem: String?), Rejection> {
+        guard let id = object["id"]?.string, !id.isEmpty else {
+            return .failure(Rejection(reason: "event without an id (the old server's event id keeps it once)"))
+        }
+        var time = object["time"]?.int ?? 0
+        if time > 0 && time < 100_000_000_000 { time *= 1000 }
+        let type = object["type"]?.string ?? ""
+        var event = OldEvent(id: id, time: time, type: type, scope: "x|\(id)", target: nil, body: JSONValue.object(object).text)
+        guard types.contains(type) else {
+            return .success((event, object["note"]?.string ?? "unknown event type '\(type)'"))
+        }
+        func lower(_ key: String) -> String? { object[key]?.string?.lowercased() }
+        switch type {
+        case "user.created", "user.updated":
+            guard let accid = object["user"]?["accid"]?.string else { return .success((event, "\(type) without user.accid")) }
+            event.scope = "u|\(accid.lowercased())"
+        case "friend.added", "friend.updated", "friend.removed", "block.added", "block.removed":
+            let other = type.hasPrefix("friend") ? "faccid" : "targetAcc"
+            guard let a = lower("accid"), let b = lower(other) else {
+                return .success((event, "\(type) needs accid and \(other)"))
+            }
+            event.scope = "r|" + [a, b].sorted().joined(separator: "|")
+        case "message.recalled":
+            switch recalledMessage(object) {
+            case .success(let message):
+                event.scope = message.conversation
+                event.target = message.key
+            case .failure(let rejection): return .success((event, rejection.reason))
+            }
+        default:
+            guard let gid = object["gid"]?.string ?? object["group"]?["gid"]?.string, !gid.isEmpty else {
+                return .success((event, "\(type) without gid"))
+            }
+            event.scope = "g|\(gid)"
+        }
+        if time <= 0 { return .success((event, "\(type) without a time (ms)")) }
+        return .success((event, nil))
+    }
+
+    /// The recalled message's key and conversation: its old ids read as the history stage reads a
+    /// line (so a key matches the one `/old/messages` stored for the same message).
+    static func recalledMessage(_ object: [String: JSONValue]) -> Result<SourceMessage, Rejection> {
+        guard let msgid = object["msgid"], let from = object["from"], let createTime = object["createTime"] else {
+            return .failure(Rejection(reason: "message.recalled needs msgid, from, to or gid, and createTime"))
+        }
+        var data: [String: JSONValue] = ["msgid": msgid, "createTime": createTime, "body": .string("")]
+        if let gid = object["gid"] {
+            data["accid"] = from
+            data["tid"] = gid
+        } else if let to = object["to"] {
+            data["from"] = from
+            data["to"] = to
+        } else {
+            return .failure(Rejection(reason: "message.recalled needs to or gid"))
+        }
+        let line = JSONValue.object(["data": .object(data), "type": .int(0)])
+        switch SourceMessage.read(line) {
+        case .success(let message): return .success(message)
+        case .failure(let rejection): return .failure(Rejection(reason: "message.recalled: \(rejection.reason)"))
+        }
+    }
+}

@@ -1,0 +1,234 @@
+internal import Foundation
+internal import GRDB
+
+/// The old server's events (SPEC §7 `/old/events`): stored once per event id, applied in `time`
+/// order per scope (``OldEvent/scope``), one at a time per scope.
+extension ServeStore {
+    /// Status of an event row.
+    enum EventStatus: Int, Sendable {
+        case pending = 0
+        case inFlight = 1
+        case applied = 2
+        case failed = 3
+    }
+
+    /// Stores events in one transaction (all or none); an id already stored is kept once. An event
+    /// with a `problem` is stored as failed with it (accepted, then listed).
+    func receive(events: [(OldEvent, problem: String?)], now: Int64) async throws -> Receipt {
+        try await pool.write { db in
+            var receipt = Receipt()
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO event (event_id, type, time, scope, body, target_key, received_at, status, reason, settled_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            for (event, problem) in events {
+                try insert.execute(arguments: [
+                    event.id, event.type, event.time, event.scope, event.body, event.target, now,
+                    problem == nil ? EventStatus.pending.rawValue : EventStatus.failed.rawValue, problem,
+                    problem == nil ? nil : now,
+                ])
+                if db.changesCount == 0 { receipt.duplicates += 1 } else { receipt.stored += 1 }
+            }
+            return receipt
+        }
+    }
+
+    /// An event claimed for applying.
+    struct EventClaim: Sendable, Equatable {
+        var seq: Int64
+        var id: String
+        var type: String
+        var body: String
+        var target: String?
+        var receivedAt: Int64
+        var progress: String?
+    }
+
+    /// Claims the next event that may be applied now: the earliest (`time`, receipt) pending one of
+    /// a scope with no event in work and no earlier one pending.
+    func claimEvent(now: Int64) async throws -> EventClaim? {
+        try await pool.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT seq, event_id, type, body, target_key, received_at, progress FROM event AS e
+                        WHERE status = 0 AND next_at <= ?
+                        AND NOT EXISTS (SELECT 1 FROM event AS x WHERE x.scope = e.scope AND x.status = 1)
+                        AND NOT EXISTS (
+                            SELECT 1 FROM event AS x WHERE x.scope = e.scope AND x.status = 0
+                            AND (x.time < e.time OR (x.time = e.time AND x.seq < e.seq)))
+                        ORDER BY time, seq LIMIT 1
+                        """, arguments: [now])
+            else { return nil }
+            let seq: Int64 = row["seq"]
+            try db.execute(
+                sql: "UPDATE event SET status = 1, attempts = attempts + 1 WHERE seq = ?", arguments: [seq])
+            return EventClaim(
+                seq: seq, id: row["event_id"], type: row["type"], body: row["body"], target: row["target_key"],
+                receivedAt: row["received_at"], progress: row["progress"])
+        }
+    }
+
+    /// At start: events left in work by a dead process go back to the queue (their saved progress
+    /// and NIM's tolerances make the repeat safe).
+    func resumeEventsInFlight() async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE event SET status = 0, next_at = 0 WHERE status = 1")
+            return db.changesCount
+        }
+    }
+
+    /// How a claimed event ended.
+    enum EventSettlement: Sendable, Equatable {
+        case applied(String)
+        case failed(String)
+        /// Back to the queue, not before `at`; `waiting` when it needs something another event creates.
+        case retry(at: Int64, reason: String, waiting: Bool)
+    }
+
+    /// Records the outcome; an applied event wakes everything that waits for a dependency.
+    func settle(event seq: Int64, _ settlement: EventSettlement, now: Int64) async throws {
+        try await pool.write { db in
+            switch settlement {
+            case .applied(let result):
+                try db.execute(
+                    sql: "UPDATE event SET status = 2, reason = ?, waiting = 0, settled_at = ? WHERE seq = ?",
+                    arguments: [result, now, seq])
+                try db.execute(sql: "UPDATE event SET next_at = 0 WHERE status = 0 AND waiting = 1")
+                try db.execute(sql: "UPDATE inbox SET next_at = 0 WHERE status = 0 AND waiting = 1")
+            case .failed(let reason):
+                try db.execute(
+                    sql: "UPDATE event SET status = 3, reason = ?, waiting = 0, settled_at = ? WHERE seq = ?",
+                    arguments: [reason, now, seq])
+            case .retry(let at, let reason, let waiting):
+                try db.execute(
+                    sql: "UPDATE event SET status = 0, next_at = ?, reason = ?, waiting = ? WHERE seq = ?",
+                    arguments: [at, reason, waiting, seq])
+            }
+        }
+    }
+
+    /// Saves a multi-call event's progress (after each call).
+    func saveProgress(event seq: Int64, _ progress: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE event SET progress = ? WHERE seq = ?", arguments: [progress, seq])
+        }
+    }
+
+    /// Records, before the call, the NIM msgid a recall is about to recall (so its CC is known as
+    /// this bridge's own).
+    func markRecall(event seq: Int64, msgid: Int64) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE event SET nim_msgid = ? WHERE seq = ?", arguments: [msgid, seq])
+        }
+    }
+
+    /// Whether NIM's message `msgid` was recalled (or is being recalled) by this bridge.
+    func isOwnRecall(_ msgid: Int64) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM event WHERE nim_msgid = ? LIMIT 1", arguments: [msgid]) ?? false
+        }
+    }
+
+    /// Whether a recall of the message with this source key is stored and not failed. (A recall
+    /// that names no createTime — Easemob's — targets the key's prefix `msgid|from|`.)
+    func isRecalled(_ key: String) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT 1 FROM event WHERE status IN (0, 1, 2) AND target_key IS NOT NULL
+                    AND (target_key = ?1 OR (substr(target_key, -1) = '|' AND ?1 LIKE target_key || '%')) LIMIT 1
+                    """, arguments: [key]) ?? false
+        }
+    }
+
+    /// The inbox row of a source key, for a recall.
+    struct InboxEntry: Sendable, Equatable {
+        var seq: Int64
+        var status: InboxStatus
+        var nimMsgid: Int64?
+        var nimTimetag: Int64?
+        var line: String?
+        var reason: String?
+    }
+
+    func inboxEntry(_ key: String) async throws -> InboxEntry? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT seq, status, nim_msgid, nim_timetag, line, reason FROM inbox
+                    WHERE source_key = ?1 OR (substr(?1, -1) = '|' AND source_key LIKE ?1 || '%') ORDER BY seq LIMIT 1
+                    """, arguments: [key]
+            ).map {
+                InboxEntry(
+                    seq: $0["seq"], status: InboxStatus(rawValue: $0["status"]) ?? .pending, nimMsgid: $0["nim_msgid"],
+                    nimTimetag: $0["nim_timetag"], line: $0["line"], reason: $0["reason"])
+            }
+        }
+    }
+
+    /// A queued message recalled before it was sent: skipped, if it is still only queued.
+    func skipRecalled(_ key: String, now: Int64) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE inbox SET status = 4, reason = 'recalled on the old server before it was sent', settled_at = ?1
+                    WHERE (source_key = ?2 OR (substr(?2, -1) = '|' AND source_key LIKE ?2 || '%')) AND status = 0
+                    """, arguments: [now, key])
+            return db.changesCount > 0
+        }
+    }
+
+    // MARK: Team owners
+
+    func teamOwner(_ tid: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT owner FROM team_owner WHERE tid = ?", arguments: [tid])
+        }
+    }
+
+    func recordTeamOwner(_ tid: String, _ owner: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO team_owner (tid, owner) VALUES (?, ?)", arguments: [tid, owner])
+        }
+    }
+}
+
+extension ServeStore {
+    /// Events after `since` (a sequence number) that failed for good or wait with a reason, in
+    /// receipt order; `next` is the last one looked at.
+    func failedEvents(since: Int64, limit: Int) async throws -> (entries: [FailedEntry], next: Int64) {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, event_id, type, status, reason FROM event
+                    WHERE seq > ? AND (status = 3 OR (status IN (0, 1) AND reason IS NOT NULL))
+                    ORDER BY seq LIMIT ?
+                    """, arguments: [since, limit])
+            let entries = rows.map { row -> FailedEntry in
+                let status: Int = row["status"]
+                return FailedEntry(
+                    seq: row["seq"], id: row["event_id"], state: status == 3 ? "failed" : "held",
+                    reason: "\(row["type"] as String): \(row["reason"] as String? ?? "")")
+            }
+            return (entries, entries.last?.seq ?? since)
+        }
+    }
+
+    /// Puts every failed event back in the queue with a fresh dependency wait; returns how many.
+    func retryFailedEvents(now: Int64) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE event SET status = 0, attempts = 0, next_at = 0, reason = NULL, waiting = 0, received_at = ?
+                    WHERE status = 3
+                    """, arguments: [now])
+            return db.changesCount
+        }
+    }
+}

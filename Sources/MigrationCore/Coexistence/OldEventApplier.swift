@@ -1,0 +1,207 @@
+internal import Foundation
+
+/// Applies one change the old server made after the snapshot (SPEC §7 `/old/events`) to NIM,
+/// through the process's one ``NIMClient`` and with the pipeline's id maps: users, friendships,
+/// blacklists and teams. (`message.recalled` needs serve's own queue and is applied there.)
+///
+/// Each call resolves old ids as the stages do (`source_user`, the team id map); an account or
+/// team that is not there yet makes the event wait (``Outcome/waiting(_:)``) — serve retries it when
+/// another event creates something, and fails it after `serve.dependency_wait`. A user created here
+/// joins `source_user` (so messages and later events resolve it, and `nim-migrate ids` lists it); a
+/// team created here joins the id map. Multi-call events (`group.created`) keep their progress
+/// through `save`, so a kill between two calls resumes after the last one.
+public struct OldEventApplier: Sendable {
+    let client: NIMClient
+    let database: StateDatabase
+    let accidMap: AccidMap
+    let rehoster: FileRehoster
+    let memberLimit: Int
+    let v2: Bool
+    /// The current NIM owner of a team (serve keeps it; NIM's `team/query` when it does not know).
+    let owners: TeamOwners
+
+    public init(
+        client: NIMClient, database: StateDatabase, config: PipelineConfig, rehoster: FileRehoster, owners: TeamOwners
+    ) throws {
+        self.client = client
+        self.database = database
+        accidMap = try config.users.accidMap.map { try AccidMap(path: $0) } ?? AccidMap()
+        self.rehoster = rehoster
+        memberLimit = config.groups.memberLimit
+        v2 = config.target.v2Endpoint != nil
+        self.owners = owners
+    }
+
+    /// How an event ended (this attempt).
+    public enum Outcome: Sendable, Equatable {
+        /// Done in NIM; the text says what was done.
+        case applied(String)
+        /// Needs an account, team or friendship that is not there yet.
+        case waiting(String)
+        /// A transient failure (or a halt of the client): try again later.
+        case retry(String)
+        /// Can never apply.
+        case failed(String)
+    }
+
+    /// Where the event is recorded (for `source_user` rows it creates): `serve-events` and its number.
+    public struct Origin: Sendable {
+        public var file: String
+        public var line: Int
+        public init(file: String, line: Int) {
+            self.file = file
+            self.line = line
+        }
+    }
+
+    /// Applies `event` (the canonical object). `lastChance`: the dependency wait is over, so a
+    /// `group.created` leaves out members that still do not exist instead of waiting for them.
+    public func apply(
+        _ event: [String: JSONValue], origin: Origin, lastChance: Bool, progress: String?,
+        save: @escaping @Sendable (String) async throws -> Void
+    ) async -> Outcome {
+        let type = event["type"]?.string ?? ""
+        do {
+            switch type {
+            case "user.created": return try await createUser(event, origin)
+            case "user.updated": return try await updateUser(event)
+            case "friend.added", "friend.updated", "friend.removed": return try await friend(type, event)
+            case "block.added", "block.removed": return try await block(type == "block.added", event)
+            case "group.created": return try await createGroup(event, lastChance: lastChance, progress, save)
+            default: return try await group(type, event)
+            }
+        } catch let failure as CallFailure {
+            return Self.outcome(failure)
+        } catch let wait as Wait {
+            return .waiting(wait.reason)
+        } catch {
+            return .retry("\(error)")
+        }
+    }
+
+    /// A NIM failure as an outcome: what NIM says is missing waits (an event may create it).
+    public static func outcome(_ failure: CallFailure) -> Outcome {
+        if failure.retryable || failure.ambiguous || failure.halt != nil { return .retry(failure.description) }
+        if failure.kind == .nim, [404, 803, 804].contains(failure.code) {
+            return .waiting("NIM: \(failure.description)")
+        }
+        return .failed(failure.description)
+    }
+
+    /// Thrown where something the event needs is not there yet.
+    struct Wait: Error {
+        var reason: String
+    }
+
+    // MARK: Users
+
+    private func createUser(_ event: [String: JSONValue], _ origin: Origin) async throws -> Outcome {
+        guard case .object(let object)? = event["user"] else { return .failed("user.created without a user object") }
+        var reader = RecordReader(object: object, stage: .users, file: origin.file, line: origin.line)
+        guard var user = SourceUser.read(&reader) else { return .failed("user.created without an accid") }
+        let original = user.accid
+        let mapped = accidMap.apply(original)
+        if let reason = AccidRules.problem(mapped) { return .failed("accid '\(original)': \(reason)") }
+        user.accid = AccidRules.nim(mapped)
+        if case .migrated(let accid) = try await database.resolveUser(original) {
+            return .applied("already migrated as \(accid)")
+        }
+        if user.token == nil { user.token = CheckSum.nonce() }
+        var note = ""
+        if let icon = user.icon, !icon.isEmpty {
+            switch await rehoster.rehost(icon) {
+            case .success(let hosted): user.icon = hosted.url
+            case .failure(let failure) where failure.retryable: return .retry("avatar \(icon): \(failure.desc)")
+            case .failure(let failure): note = "; avatar not re-hosted (\(failure.desc)), the old URL is kept"
+            }
+        }
+        _ = try await client.send(
+            .createUser(
+                accid: user.accid, token: user.token, name: user.name, icon: user.icon, sign: user.sign,
+                email: user.email, birth: user.birth, mobile: user.mobile, gender: user.gender, ex: user.ex),
+            stage: .users)
+        let payload = String(decoding: try JSONEncoder().encode(user), as: UTF8.self)
+        _ = try await database.insertSourceUsers([
+            SourceUserRow(
+                original: original, nim: user.accid, status: .ok, file: origin.file, line: origin.line,
+                payload: payload)
+        ])
+        return .applied("created \(user.accid)" + note)
+    }
+
+    private func updateUser(_ event: [String: JSONValue]) async throws -> Outcome {
+        guard case .object(let object)? = event["user"] else { return .failed("user.updated without a user object") }
+        var reader = RecordReader(object: object, stage: .users, file: "", line: 0)
+        guard var user = SourceUser.read(&reader) else { return .failed("user.updated without an accid") }
+        user.accid = try await nim(user.accid)
+        if let icon = user.icon, !icon.isEmpty, case .success(let hosted) = await rehoster.rehost(icon) {
+            user.icon = hosted.url
+        }
+        var done: [String] = []
+        if let token = user.token {
+            _ = try await client.send(.updateToken(accid: user.accid, token: token), stage: .users)
+            done.append("token")
+        }
+        user.token = nil
+        if user != SourceUser(accid: user.accid) {
+            _ = try await client.send(.updateUserProfile(user), stage: .users)
+            done.append("profile")
+        }
+        return .applied("updated \(user.accid): " + (done.isEmpty ? "nothing to change" : done.joined(separator: ", ")))
+    }
+
+    /// The NIM accid of an old one, or a wait for the event that creates it.
+    func nim(_ reference: String) async throws -> String {
+        switch try await database.resolveUser(reference) {
+        case .migrated(let accid): return accid
+        case .unknown: throw Wait(reason: "user '\(reference)' is not in NIM yet")
+        case .invalid: throw CallFailure.local("user '\(reference)' has an invalid accid (see users.jsonl)")
+        case .colliding: throw CallFailure.local("user '\(reference)' collides with another accid (see users.jsonl)")
+        }
+    }
+
+    // MARK: Friends and blacklists
+
+    private func friend(_ type: String, _ event: [String: JSONValue]) async throws -> Outcome {
+        guard let a = event["accid"]?.string, let b = event["faccid"]?.string else {
+            return .failed("\(type) needs accid and faccid")
+        }
+        let accid = try await nim(a)
+        let faccid = try await nim(b)
+        let alias = event["alias"]?.string
+        let ex = event["ex"].flatMap { $0.string ?? ($0 == .null ? nil : $0.text) }
+        switch type {
+        case "friend.removed":
+            _ = try await client.send(.deleteFriend(accid: accid, faccid: faccid), stage: .relations)
+            return .applied("\(accid) and \(faccid) are no longer friends")
+        case "friend.added" where v2:
+            _ = try await client.send(.addFriendV2(accid: accid, faccid: faccid, alias: alias, ex: ex), stage: .relations)
+            return .applied("\(accid) and \(faccid) are friends")
+        case "friend.added":
+            _ = try await client.send(.addFriend(accid: accid, faccid: faccid), stage: .relations)
+            if alias != nil || ex != nil {
+                _ = try await client.send(
+                    .updateFriend(accid: accid, faccid: faccid, alias: alias, ex: ex), stage: .relations)
+            }
+            return .applied("\(accid) and \(faccid) are friends")
+        default:
+            guard alias != nil || ex != nil else { return .applied("nothing to change") }
+            _ = try await client.send(
+                .updateFriend(accid: accid, faccid: faccid, alias: alias, ex: ex), stage: .relations)
+            return .applied("updated \(accid)'s side of \(faccid)")
+        }
+    }
+
+    private func block(_ add: Bool, _ event: [String: JSONValue]) async throws -> Outcome {
+        guard let a = event["accid"]?.string, let b = event["targetAcc"]?.string else {
+            return .failed("block events need accid and targetAcc")
+        }
+        let relation = event["relationType"]?.int.map(Int.init) ?? 1
+        guard relation == 1 || relation == 2 else { return .failed("relationType must be 1 (blacklist) or 2 (mute)") }
+        let accid = try await nim(a)
+        let target = try await nim(b)
+        _ = try await client.send(
+            .setSpecialRelation(accid: accid, target: target, relationType: relation, add: add), stage: .relations)
+        return .applied("\(accid) \(add ? "blocks" : "no longer blocks") \(target)")
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import MigrationCore
+import Testing
+
+@testable import DualRun
+
+/// Old → NIM, the changes (SPEC §7 `/old/events`): over loopback to a live serve and emulator,
+/// checked against the emulator's resulting state.
+@Suite struct ServeEventsTests {
+    static let t0: Int64 = 1_700_000_000_000
+
+    /// One canonical event.
+    static func event(_ id: String, _ offset: Int64, _ type: String, _ fields: String) -> String {
+        "{\"id\":\"\(id)\",\"time\":\(t0 + offset),\"type\":\"\(type)\"\(fields.isEmpty ? "" : ",")\(fields)}"
+    }
+
+    @Test func usersFriendsBlocksAndGroupsReachNIMOnceInTimeOrder() async throws {
+        let fixture = try await ServeFixture.make()
+        defer { Task { await fixture.stop() } }
+        // Posted out of time order and partly twice: applied per scope in time order, each once.
+        let events = [
+            Self.event("e3", 3, "friend.added", #""accid":"User1","faccid":"Newbie","alias":"nb","ex":"{\"k\":1}""#),
+            Self.event("e1", 1, "user.created", #""user":{"accid":"Newbie","name":"New","token":"tok-1"}"#),
+            Self.event("e2", 2, "user.updated", #""user":{"accid":"Newbie","name":"Renamed","sign":"hello"}"#),
+            Self.event("e4", 4, "block.added", #""accid":"User2","targetAcc":"Newbie","relationType":1"#),
+            Self.event(
+                "e5", 5, "group.created",
+                #""group":{"gid":"g9","tname":"Nine","owner":"User0","members":["User1","Newbie"],"admins":["User1"],"intro":"hi"}"#
+            ),
+            Self.event("e6", 6, "group.members_added", #""gid":"g9","accids":["User2","User3"]"#),
+            Self.event("e7", 7, "group.member_muted", #""gid":"g9","accid":"User3","mute":true"#),
+            Self.event("e8", 8, "group.owner_changed", #""gid":"g9","owner":"User1""#),
+            Self.event("e9", 9, "group.members_removed", #""gid":"g9","accids":["User2"]"#),
+            Self.event("e10", 10, "group.updated", #""group":{"gid":"g9","tname":"Nine!","muteAll":true}"#),
+            Self.event("e11", 11, "friend.removed", #""accid":"User3","faccid":"User4""#),
+            Self.event("e12", 12, "group.dismissed", #""gid":"g1""#),
+        ]
+        _ = try await fixture.client.send(.addFriend(accid: "user3", faccid: "user4"), stage: .relations)
+        let first = try await fixture.postEvents(events)
+        #expect(first["stored"]?.int == 12)
+        let again = try await fixture.postEvents(Array(events.prefix(6)))
+        #expect(again["stored"]?.int == 0)
+        #expect(again["duplicates"]?.int == 6)
+        let health = try await fixture.drained()
+        #expect(health["events_applied"]?.int == 12)
+        #expect(health["failed"]?.int == 0)
+
+        let nim = try await fixture.nimState()
+        let user = nim["users"]?.array.first { $0["accid"]?.string == "newbie" }
+        #expect(user?["name"]?.string == "Renamed")
+        #expect(user?["sign"]?.string == "hello")
+        #expect(user?["token"]?.string == "tok-1")
+        let friends = (nim["friends"]?.array ?? []).map { "\($0["accid"]?.string ?? "")>\($0["faccid"]?.string ?? "")" }
+        #expect(friends.contains("user1>newbie") && friends.contains("newbie>user1"))
+        #expect(!friends.contains("user3>user4") && !friends.contains("user4>user3"))
+        let alias = nim["friends"]?.array.first { $0["accid"]?.string == "user1" && $0["faccid"]?.string == "newbie" }?["alias"]?.string
+        #expect(alias == "nb")
+        #expect(nim["specialRelations"]?.array.map { $0["accid"]?.string } == ["user2"])
+        let tid = try #require(try await fixture.state.newID(.team, old: "g9"))
+        let team = try #require(nim["teams"]?.array.first { $0["tid"]?.int.map(String.init) == tid })
+        #expect(team["tname"]?.string == "Nine!")
+        #expect(team["owner"]?.string == "user1")
+        #expect(Set(team["members"]?.array.compactMap(\.string) ?? []) == ["user0", "newbie", "user3"])
+        #expect(team["muted"]?.array.compactMap(\.string) == ["user3"])
+        #expect(team["muteType"]?.int == 1)
+        #expect(nim["teams"]?.array.contains { $0["tid"]?.int.map(String.init) == fixture.tid } == false)
+        // The new account resolves like a migrated one (messages to it map), and is in `ids`.
+        #expect(try await fixture.state.resolveUser("Newbie") == .migrated("newbie"))
+        let calls = nim["calls"]
+        #expect(calls?["user/create.action"]?.int == 7)  // six by the fixture, one by the event
+        #expect(calls?["team/create.action"]?.int == 2)
+        #expect(calls?["team/changeOwner.action"]?.int == 1)
+    }
+
+    @Test func aMessageToAUserAnEventCreatesLaterInTheBatchIsDelivered() async throws {
+        let fixture = try await ServeFixture.make()
+        defer { Task { await fixture.stop() } }
+        try await fixture.post([ServeFixture.p2p(1, from: "User0", to: "Late", text: "before you existed")])
+        try await fixture.postEvents([Self.event("u1", 1, "user.created", #""user":{"accid":"Late"}"#)])
+        let health = try await fixture.drained()
+        #expect(health["failed"]?.int == 0)
+        let messages = try await fixture.nimMessages()
+        #expect(messages.map { $0["to"]?.string } == ["late"])
+    }
+
+    @Test func whatCanNeverApplyIsAcceptedListedAndRetried() async throws {
+        let fixture = try await ServeFixture.make(dependencyWait: 0)
+        defer { Task { await fixture.stop() } }
+        let reply = try await fixture.postEvents([
+            Self.event("x1", 1, "team.teleported", #""gid":"g1""#),
+            Self.event("x2", 2, "friend.added", #""accid":"User1","faccid":"Ghost""#),
+        ])
+        #expect(reply["stored"]?.int == 2)
+        let refused = try await fixture.call("POST", "/old/events", body: Data(#"[{"time":1,"type":"user.created"}]"#.utf8))
+        #expect(refused.status == 400)
+        let health = try await fixture.drained()
+        #expect(health["failed"]?.int == 2)
+        let listed = try await fixture.call("GET", "/failed").json["data"]?.array ?? []
+        #expect(listed.map { $0["kind"]?.string } == ["event", "event"])
+        #expect(listed.map { $0["id"]?.string } == ["x1", "x2"])
+        #expect(listed.allSatisfy { $0["state"]?.string == "failed" })
+        #expect(listed.last?["reason"]?.string?.contains("'Ghost' is not in NIM") == true)
+        // The cause fixed (the account created after all), a retry applies it.
+        try await fixture.postEvents([Self.event("g1", 3, "user.created", #""user":{"accid":"Ghost"}"#)])
+        _ = try await fixture.drained()
+        let retried = try await fixture.call("POST", "/failed/retry")
+        #expect(retried.json["events"]?.int == 2)
+        let after = try await fixture.drained()
+        #expect(after["failed"]?.int == 1)  // the unknown type can never apply
+        #expect(try await fixture.nimState()["friends"]?.array.count == 2)
+    }
+
+    @Test func recallsReachNIMAndNIMsRecallsReachTheOldServerButNotTheirEcho() async throws {
+        let old = try await OldServer.start()
+        let fixture = try await ServeFixture.make(oldServerURL: old.url)
+        defer {
+            Task { await fixture.stop() }
+            old.stop()
+        }
+        let now = StateDatabase.wallClockMillis()
+        try await fixture.post([
+            ServeFixture.p2p(11, from: "User0", to: "User1", text: "oops", time: now),
+            ServeFixture.team(12, from: "User1", text: "team oops", time: now),
+        ])
+        _ = try await fixture.drained()
+        try await fixture.postEvents([
+            Self.event("r1", 100, "message.recalled", #""msgid":11,"from":"User0","to":"User1","createTime":\#(now)"#),
+            Self.event("r2", 101, "message.recalled", #""msgid":"12","from":"User1","gid":"g1","createTime":\#(now)"#),
+        ])
+        let health = try await fixture.drained()
+        #expect(health["failed"]?.int == 0)
+        let messages = try await fixture.nimMessages()
+        #expect(messages.map { $0["recalled"]?.bool } == [true, true])
+        let recalled = try #require(messages.first?["msgid"]?.int)
+
+        // NIM's CC of that recall (made by this bridge through REST) is not echoed; one made in
+        // the new app is forwarded, once, however often NIM delivers it.
+        func recallCC(_ msgid: Int64, client: String) -> Data {
+            Data(
+                (#"{"eventType":"7","from":"user0","to":"user1","msgId":"\#(msgid)","fromClientType":"\#(client)","#
+                    + #""sendTime":"\#(now)","deleteTime":"\#(now + 1)","selfMsg":"recalled"}"#).utf8)
+        }
+        for body in [recallCC(recalled, client: "REST"), recallCC(424242, client: "IOS"), recallCC(424242, client: "IOS")] {
+            let reply = try await fixture.call("POST", "/nim/cc", body: body, headers: ServeCCTests.headers(body), token: nil)
+            #expect(reply.status == 200)
+        }
+        _ = try await fixture.drained()
+        for _ in 0..<400 where old.count < 1 { try await Task.sleep(for: .milliseconds(25)) }
+        let forwarded = old.received.withLock { $0 }
+        #expect(forwarded.count == 1)
+        #expect(forwarded.first.flatMap { try? JSONValue.parse($0) }?["msgId"]?.string == "424242")
+    }
+
+    @Test func aRecallOfAMessageStillQueuedMeansItIsNeverSent() async throws {
+        let fixture = try await ServeFixture.make(dependencyWait: 600)
+        defer { Task { await fixture.stop() } }
+        // The message waits for its recipient; the recall arrives meanwhile; then the recipient.
+        let now = StateDatabase.wallClockMillis()
+        try await fixture.post([ServeFixture.p2p(21, from: "User0", to: "Later", text: "regret", time: now)])
+        try await fixture.postEvents([
+            Self.event("r", 5, "message.recalled", #""msgid":21,"from":"User0","to":"Later","createTime":\#(now)"#),
+            Self.event("u", 6, "user.created", #""user":{"accid":"Later"}"#),
+        ])
+        let health = try await fixture.drained()
+        #expect(health["failed"]?.int == 0)
+        #expect(try await fixture.nimMessages().isEmpty)
+    }
+
+    /// Every documented Easemob event callback is taken: turned into the canonical kind it stands
+    /// for, or acknowledged and dropped when it makes no change in NIM — never refused.
+    @Test func easemobsPublishedCallbacksAreUnderstood() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../Corpora/easemob/callbacks/events").standardized
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
+        #expect(files.count >= 30)
+        var kinds: [String: String] = [:]
+        for file in files.sorted() {
+            let json = try JSONValue.parse(try Data(contentsOf: folder.appendingPathComponent(file)))
+            switch OldEvent.read(json) {
+            case .success(let events): kinds[file] = events.map(\.0.type).joined(separator: ",")
+            case .failure(let rejection):
+                #expect(rejection.ignorable, "\(file): \(rejection.reason)")
+                kinds[file] = "ignored"
+            }
+        }
+        #expect(kinds["group-create.json"] == "group.created")
+        #expect(kinds["group-destroy.json"] == "group.dismissed")
+        #expect(kinds["group-owner-transfer.json"] == "group.owner_changed")
+        #expect(kinds["group-admin-add.json"] == "group.managers_added")
+        #expect(kinds["recall.json"] == "message.recalled")
+        #expect(kinds["contact-remove.json"] == "friend.removed")
+        let created = try OldEvent.read(
+            JSONValue.parse(try Data(contentsOf: folder.appendingPathComponent("group-create.json")))
+        ).get()
+        let body = try JSONValue.parse(Data(created[0].0.body.utf8))
+        #expect(body["group"]?["owner"]?.string == "tst")
+        #expect(body["group"]?["tname"]?.string == "测试01")
+        #expect(body["group"]?["members"]?.array.compactMap(\.string) == ["abc"])
+        #expect(body["group"]?["admins"]?.array.compactMap(\.string) == ["abc"])
+        #expect(body["time"]?.int == 1_729_496_598_231)
+        #expect(EasemobEvent.user("XXXX#XXXX_tst02@easemob.com/android_1") == "tst02")
+    }
+}
