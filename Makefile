@@ -6,7 +6,7 @@
 #   make status          progress of PIPELINE from its state database
 #   make test            the whole test suite (CI runs exactly this)
 #   make bench           the benchmarks (release build): throttle, checkpoint, history vs jq, plan accuracy
-#   make soak            the crash and fault campaigns at a larger scale (100 kills, 30,000 messages), serve at 5,000 messages, a 60 s outage
+#   make soak            the crash and fault campaigns at a larger scale (100 kills, 30,000 messages), serve at 5,000 messages, a 60 s outage, a 20,000-item coexistence week
 #   make sample          regenerate the bundled sample export (deterministic)
 #   make emulator        a NIM emulator on 127.0.0.1:18080 in the foreground
 #   make lint            swift format lint (when the toolchain has it)
@@ -47,6 +47,7 @@ soak:
 		$(SWIFT) test --skip-build --filter 'PipelineCampaignTests|HistoryResumeTests|KillResumeTests'
 	SERVE_LOAD_MESSAGES=5000 $(SWIFT) test --skip-build --filter sustainedLoadAtAHundredPerSecond
 	OUTAGE_SECONDS=60 $(SWIFT) test --skip-build --filter anOutageIsAPauseNotAFailure
+	SERVE_WEEK_ITEMS=20000 $(SWIFT) test --skip-build --filter CoexistenceWeekTests
 
 sample: build
 	rm -rf pipelines/sample/export

@@ -1,5 +1,6 @@
 import Foundation
 import MigrationCore
+import Synchronization
 import Testing
 
 @testable import DualRun
@@ -66,6 +67,11 @@ import Testing
         #expect(nim["teams"]?.array.contains { $0["tid"]?.int.map(String.init) == fixture.tid } == false)
         // The new account resolves like a migrated one (messages to it map), and is in `ids`.
         #expect(try await fixture.state.resolveUser("Newbie") == .migrated("newbie"))
+        let listed = Mutex<[String]>([])
+        try await fixture.state.forEachMapping(.user) { mapping in listed.withLock { $0.append("\(mapping.old)>\(mapping.new)") } }
+        #expect(listed.withLock { $0.contains("Newbie>newbie") })
+        try await fixture.state.forEachMapping(.team) { mapping in listed.withLock { $0.append(mapping.old) } }
+        #expect(listed.withLock { $0.contains("g9") })
         let calls = nim["calls"]
         #expect(calls?["user/create.action"]?.int == 7)  // six by the fixture, one by the event
         #expect(calls?["team/create.action"]?.int == 2)

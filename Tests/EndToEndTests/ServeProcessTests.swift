@@ -110,3 +110,83 @@ import Testing
         }
     }
 }
+
+/// SPEC §7's coexistence, end to end: a scripted week of the old server's messages and changes
+/// posted to a real `nim-migrate serve` process at the throttle's pace, killed -9 halfway.
+@Suite struct CoexistenceWeekTests {
+    @Test func aScriptedWeekEndsWithNIMEqualToTheOldServer() async throws {
+        let count = ProcessInfo.processInfo.environment["SERVE_WEEK_ITEMS"].flatMap(Int.init) ?? 2000
+        let week = CoexistenceWeek(count: count, initial: 20, seed: 7)
+        // The script holds every kind (not a week of messages only).
+        #expect(week.eventCount > count / 3 && week.recalled.count > count / 100 && week.groups.count > count / 200)
+        #expect(!week.dismissed.isEmpty && !week.blocks.isEmpty && week.names.count > count / 20)
+        try await ServeProcessFixture.with(users: 20, emulatorLimit: 100, rate: 100) { fixture in
+            var (process, base) = try await fixture.start()
+            let batches = stride(from: 0, to: week.items.count, by: 50).map {
+                Array(week.items[$0..<min($0 + 50, week.items.count)])
+            }
+            for (index, batch) in batches.enumerated() {
+                if index == batches.count / 2 {
+                    // Halfway, with work in flight: kill -9, then a new process on the same state.
+                    kill(process.processIdentifier, SIGKILL)
+                    process.waitUntilExit()
+                    (process, base) = try await fixture.start()
+                }
+                var messages: [String] = []
+                var events: [String] = []
+                for item in batch {
+                    switch item {
+                    case .message(let line): messages.append(line)
+                    case .event(let event): events.append(event)
+                    }
+                }
+                // The old server posts changes and messages as they happen: the two queues race.
+                for (path, elements) in [("/old/events", events), ("/old/messages", messages)] where !elements.isEmpty {
+                    let body = Data(("[" + elements.joined(separator: ",") + "]").utf8)
+                    let (status, json) = try await ServeProcessFixture.call("POST", base + path, body: body)
+                    #expect(status == 200, "\(json.text)")
+                }
+            }
+            let health = try await fixture.drained(base, timeout: .seconds(600))
+            process.terminate()
+            process.waitUntilExit()
+            #expect(health["failed"]?.int == 0, "\(health.text)")
+            #expect(health["events_applied"]?.int == Int64(week.eventCount))
+
+            let nim = try await fixture.dump()
+            let users = Dictionary(
+                (nim["users"]?.array ?? []).map { ($0["accid"]?.string ?? "", $0["name"]?.string ?? "") },
+                uniquingKeysWith: { a, _ in a })
+            for (accid, name) in week.names { #expect(users[accid] == name, "\(accid)") }
+            let friends = Set(
+                (nim["friends"]?.array ?? []).map { "\($0["accid"]?.string ?? "")>\($0["faccid"]?.string ?? "")" })
+            #expect(friends == week.friends)
+            let blocks = Set(
+                (nim["specialRelations"]?.array ?? []).map {
+                    "\($0["accid"]?.string ?? "")>\($0["targetAcc"]?.string ?? "")"
+                })
+            #expect(blocks == week.blocks)
+            let state = try StateDatabase(path: fixture.dir + "/state/serve.sqlite")
+            let teams = nim["teams"]?.array ?? []
+            #expect(teams.count == week.groups.count)
+            for (gid, group) in week.groups {
+                let tid = try await state.newID(.team, old: gid)
+                let team = teams.first { $0["tid"]?.int.map(String.init) == tid }
+                #expect(team?["owner"]?.string == group.owner, "\(gid)")
+                #expect(Set(team?["members"]?.array.compactMap(\.string) ?? []) == group.members, "\(gid)")
+            }
+            // Every message once, none recalled still visible, each conversation in order.
+            var seen: [Int: Int] = [:]
+            for message in nim["messages"]?.array ?? [] {
+                guard let body = message["body"]?.string, let json = try? JSONValue.parse(Data(body.utf8)),
+                    let id = json["msg"]?.string.flatMap({ Int($0.dropFirst("message ".count)) })
+                else { continue }
+                seen[id, default: 0] += 1
+                if week.recalled.contains(id) { #expect(message["recalled"]?.bool == true, "message \(id)") }
+            }
+            #expect(seen.values.allSatisfy { $0 == 1 })
+            #expect(Set(week.messages).subtracting(week.recalled).isSubset(of: Set(seen.keys)))
+            #expect(try await fixture.conversationsInOrder())
+        }
+    }
+}

@@ -44,10 +44,18 @@ extension StateDatabase {
     }
 
     /// Streams every mapping of a kind in old-id order to `body` (no whole-map array in memory).
+    /// Accounts are mapped by `source_user` (every migrated account, renamed or lower-cased or not,
+    /// and those serve created from the old server's events).
     public func forEachMapping(_ kind: IDKind, _ body: @Sendable (IDMapping) throws -> Void) async throws {
         try await pool.read { db in
-            let cursor = try Row.fetchCursor(
-                db, sql: "SELECT old, new FROM id_map WHERE kind = ? ORDER BY old", arguments: [kind.rawValue])
+            let sql =
+                kind == .user
+                ? """
+                SELECT original AS old, nim AS new FROM source_user WHERE status = 0
+                UNION SELECT old, new FROM id_map WHERE kind = ? ORDER BY old
+                """
+                : "SELECT old, new FROM id_map WHERE kind = ? ORDER BY old"
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: [kind.rawValue])
             while let row = try cursor.next() {
                 try body(IDMapping(kind: kind, old: row["old"], new: row["new"]))
             }
