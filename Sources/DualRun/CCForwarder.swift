@@ -43,25 +43,11 @@ final class CCForwarder: Sendable {
         try? await http.shutdown()
     }
 
-    /// Runs until `stop` is requested.
+    /// Runs until `stop` is requested: one forward at a time, oldest first.
     func run(stop: StopSignal) async {
-        while !stop.isRequested {
-            let next: ServeStore.Forward?
-            do {
-                next = try await store.nextForward(now: now())
-            } catch {
-                log("serve: cannot read the outbox: \(error)")
-                await bell.wait(atMost: .seconds(1))
-                continue
-            }
-            guard let next else {
-                // Nothing due: wait for a CC or a stop; a forward retried later comes due within
-                // the quarter second.
-                await bell.wait(atMost: .milliseconds(250))
-                continue
-            }
-            await forward(next)
-        }
+        await QueueDrain.run(
+            concurrency: 1, bell: bell, stop: stop, log: log, what: "outbox",
+            claim: { try await self.store.nextForward(now: self.now()) }, handle: { await self.forward($0) })
     }
 
     private func forward(_ item: ServeStore.Forward) async {

@@ -54,6 +54,17 @@ enum AdminRoutes {
             core.verifier.value = CheckSumVerifier(appKey: core.configuration.appKey, appSecret: secret)
             return WireResponse.json(["code": 200])
         }
+        // `?endpoint=history/queryTeamMsg.action&code=403`: that v1 endpoint answers NIM's error
+        // `code` from now on (a service not enabled, a permission missing); `code=0` serves it again.
+        router.post("/_emulator/refuse") { request, _ in
+            guard let endpoint = request.uri.queryParameters.get("endpoint"), !endpoint.isEmpty,
+                let code = request.uri.queryParameters.get("code").flatMap({ Int($0) })
+            else {
+                return WireResponse.json(["code": 414, "desc": "endpoint and code required"])
+            }
+            core.refusals.withValue { $0[endpoint] = code == 0 ? nil : code }
+            return WireResponse.json(["code": 200])
+        }
         // `?ms=N`: from now on each API call waits a uniform 0…N ms before the rate gate counts it.
         router.post("/_emulator/jitter") { request, _ in
             guard let ms = request.uri.queryParameters.get("ms").flatMap({ Int($0) }),

@@ -15,6 +15,9 @@ final class EmulatorCore: Sendable {
     let nowMs: @Sendable () -> Int64
     /// An outage on demand (`POST /_emulator/outage`): until when, and how the target fails.
     let outage = LockedBox<Outage?>(nil)
+    /// v1 endpoints answered with a NIM error code instead of served (`POST /_emulator/refuse`):
+    /// a service the app has not enabled, a permission the account lacks.
+    let refusals = LockedBox<[String: Int]>([:])
     /// The network's jitter before the rate gate (`arrivalJitterMs`, `POST /_emulator/jitter`).
     let jitter: LockedBox<ArrivalJitter>
     private let boundBaseURL: LockedBox<String?>

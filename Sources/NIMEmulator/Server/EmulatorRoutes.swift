@@ -49,6 +49,9 @@ enum EmulatorRoutes {
         router.add(middleware: TrafficMiddleware(core: core))
         for (path, handler) in v1 {
             router.post(RouterPath("/nimserver/\(path)")) { request, context in
+                if let code = core.refusals.value[path] {
+                    return WireResponse.failure(NIMFailure(code: code, desc: "refused: \(path) is not enabled for this app"))
+                }
                 do {
                     let parameters = try await parameters(of: request, context: context)
                     return WireResponse.json(try await handler(parameters, core))
