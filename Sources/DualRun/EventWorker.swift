@@ -45,6 +45,7 @@ final class EventWorker: Sendable {
 
     private func handle(_ claim: ServeStore.EventClaim) async {
         let settlement = await process(claim)
+        Failpoint.hit("serve.after-event")  // crash tests: NIM has the change, serve has not recorded it
         switch settlement {
         case .failed(let reason): log("serve: event \(claim.id) (\(claim.type)) not applied: \(reason)")
         default: break
@@ -74,7 +75,7 @@ final class EventWorker: Sendable {
             let store = store
             outcome = await applier.apply(
                 event, origin: .init(file: "serve:/old/events", line: Int(claim.seq)), lastChance: lastChance,
-                progress: claim.progress, save: { try await store.saveProgress(event: claim.seq, $0) })
+                retried: claim.attempts > 1, progress: claim.progress, save: { try await store.saveProgress(event: claim.seq, $0) })
         }
         switch outcome {
         case .applied(let result): return .applied(result)

@@ -43,6 +43,8 @@ extension ServeStore {
         var target: String?
         var receivedAt: Int64
         var progress: String?
+        /// This attempt's number (1 for the first).
+        var attempts: Int = 1
     }
 
     /// Claims the next event that may be applied now: the earliest (`time`, receipt) pending one of
@@ -53,7 +55,7 @@ extension ServeStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT seq, event_id, type, body, target_key, received_at, progress FROM event AS e
+                        SELECT seq, event_id, type, body, target_key, received_at, progress, attempts FROM event AS e
                         WHERE status = 0 AND next_at <= ?
                         AND NOT EXISTS (SELECT 1 FROM event AS x WHERE x.scope = e.scope AND x.status = 1)
                         AND NOT EXISTS (
@@ -67,7 +69,7 @@ extension ServeStore {
                 sql: "UPDATE event SET status = 1, attempts = attempts + 1 WHERE seq = ?", arguments: [seq])
             return EventClaim(
                 seq: seq, id: row["event_id"], type: row["type"], body: row["body"], target: row["target_key"],
-                receivedAt: row["received_at"], progress: row["progress"])
+                receivedAt: row["received_at"], progress: row["progress"], attempts: row["attempts"] + 1)
         }
     }
 

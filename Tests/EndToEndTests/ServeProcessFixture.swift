@@ -43,14 +43,14 @@ struct ServeProcessFixture {
     }
 
     /// Starts `nim-migrate serve p.yaml`; returns the process and its base URL once it listens.
-    func start() async throws -> (Process, String) {
-        let (process, base, _) = try await startReporting()
+    func start(environment: [String: String] = [:]) async throws -> (Process, String) {
+        let (process, base, _) = try await startReporting(environment: environment)
         return (process, base)
     }
 
     /// ``start()``, also returning how many messages serve found left in flight.
-    func startReporting() async throws -> (Process, String, resumed: Int) {
-        let (process, _, err) = try pipeline.start("serve")
+    func startReporting(environment: [String: String] = [:]) async throws -> (Process, String, resumed: Int) {
+        let (process, _, err) = try pipeline.start("serve", environment: environment)
         var text = ""
         let listening = try await waitUntil(timeout: .seconds(30), every: .milliseconds(50)) {
             text = (try? String(contentsOf: err, encoding: .utf8)) ?? ""

@@ -190,3 +190,50 @@ import Testing
         }
     }
 }
+
+/// A kill -9 of serve inside an event: between NIM's answer to `team/create` and the record of the
+/// tid, and between any event's last call and its settlement. The restarted serve applies each
+/// event once: no second team, no event lost.
+@Suite struct ServeEventCrashTests {
+    @Test func killNineInsideEventsLeavesOneTeamAndEveryEventApplied() async throws {
+        try await ServeProcessFixture.with(users: 6) { fixture in
+            func post(_ base: String, _ events: [String]) async throws {
+                let (status, json) = try await ServeProcessFixture.call(
+                    "POST", base + "/old/events", body: Data(("[" + events.joined(separator: ",") + "]").utf8))
+                #expect(status == 200, "\(json.text)")
+            }
+            func group(_ id: String, _ gid: String, _ time: Int) -> String {
+                "{\"id\":\"\(id)\",\"time\":\(1_700_000_000_000 + time),\"type\":\"group.created\","
+                    + "\"group\":{\"gid\":\"\(gid)\",\"tname\":\"\(gid)\",\"owner\":\"Old0\",\"members\":[\"Old1\",\"Old2\"]}}"
+            }
+            // The old server repeats a batch until it gets a 200: each event id is stored once.
+            let batch = [
+                group("c1", "ga", 1), group("c2", "gb", 2),
+                "{\"id\":\"c3\",\"time\":1700000000003,\"type\":\"friend.added\",\"accid\":\"Old3\",\"faccid\":\"Old4\"}",
+            ]
+            // 1. Killed right after team/create answered, before the tid is recorded anywhere.
+            let (crashing, base) = try await fixture.start(environment: ["NIM_MIGRATE_FAILPOINT": "groups.after-create"])
+            try? await post(base, batch)
+            try await crashing.exited()
+            #expect(crashing.terminationReason == .uncaughtSignal)
+            // 2. Killed after an event's calls, before its outcome is recorded.
+            let (again, base2) = try await fixture.start(environment: ["NIM_MIGRATE_FAILPOINT": "serve.after-event"])
+            try? await post(base2, batch)
+            try await again.exited()
+            #expect(again.terminationReason == .uncaughtSignal)
+            let (process, base3) = try await fixture.start()
+            try await post(base3, batch)
+            let health = try await fixture.drained(base3, timeout: .seconds(60))
+            process.terminate()
+            try await process.exited()
+            #expect(health["events_applied"]?.int == 3, "\(health.text)")
+            #expect(health["failed"]?.int == 0)
+            let nim = try await fixture.dump()
+            let teams = nim["teams"]?.array ?? []
+            #expect(teams.map { $0["tname"]?.string ?? "" }.sorted() == ["ga", "gb"], "one team per group.created")
+            #expect(nim["friends"]?.array.count == 2)
+            let state = try StateDatabase(path: fixture.dir + "/state/serve.sqlite")
+            for gid in ["ga", "gb"] { #expect(try await state.newID(.team, old: gid) != nil) }
+        }
+    }
+}

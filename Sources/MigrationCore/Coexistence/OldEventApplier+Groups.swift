@@ -20,7 +20,7 @@ extension OldEventApplier {
     /// `group.created`: the team built as the groups stage builds one (``TeamBuilder``: create with up
     /// to 199 invitees, the rest added 200 per call, managers, mutes), its tid in the id map.
     func createGroup(
-        _ event: [String: JSONValue], lastChance: Bool, _ saved: String?,
+        _ event: [String: JSONValue], lastChance: Bool, retried: Bool, _ saved: String?,
         _ save: @escaping @Sendable (String) async throws -> Void
     ) async throws -> Outcome {
         guard case .object(let object)? = event["group"] else { return .failed("group.created without a group object") }
@@ -56,20 +56,36 @@ extension OldEventApplier {
             client: client, stage: .groups, database: database,
             save: { progress in try await save(String(decoding: try JSONEncoder().encode(progress), as: UTF8.self)) },
             plan: plan, v2: v2, icon: icon)
-        let tid = try await builder.build(&progress, mayExist: saved != nil)
+        // An earlier attempt may have created the team without recording it (a kill right after
+        // team/create): the owner's teams are read for its marker before creating again.
+        let tid = try await builder.build(&progress, mayExist: retried || saved != nil)
         try await owners.record(tid, plan.owner)
         let leftOut = reader.problems.filter { $0.code != "custom-not-json" }.map(\.message)
         return .applied("created team \(tid)" + (leftOut.isEmpty ? "" : "; " + leftOut.joined(separator: "; ")))
     }
 
-    /// The other `group.*` kinds: one call each on the mapped team, by its current owner.
+    /// The other `group.*` kinds: one call each on the mapped team, by its current owner. NIM
+    /// refusing the owner (802: serve's record is stale, e.g. a kill right after an owner change)
+    /// reads the owner back from NIM and tries once more.
     func group(_ type: String, _ event: [String: JSONValue]) async throws -> Outcome {
         let gid = event["gid"]?.string ?? (event["group"]?["gid"]?.string ?? "")
         guard type.hasPrefix("group."), !gid.isEmpty else { return .failed("unknown event type '\(type)'") }
         guard let tid = try await database.newID(.team, old: gid) else {
             throw Wait(reason: "group \(gid) is not in NIM yet")
         }
-        let owner = try await owner(tid)
+        let recorded = try await owner(tid)
+        do {
+            return try await group(type, event, tid: tid, owner: recorded)
+        } catch let failure as CallFailure where failure.kind == .nim && failure.code == 802 {
+            let actual = try await owner(tid, fromNIM: true)
+            guard actual != recorded else { throw failure }
+            return try await group(type, event, tid: tid, owner: actual)
+        }
+    }
+
+    private func group(_ type: String, _ event: [String: JSONValue], tid: String, owner: String) async throws
+        -> Outcome
+    {
         switch type {
         case "group.updated": return try await updateGroup(tid, owner, event)
         case "group.dismissed":
@@ -153,9 +169,9 @@ extension OldEventApplier {
         return out
     }
 
-    /// The team's current owner: serve's record, else NIM's `team/query`.
-    private func owner(_ tid: String) async throws -> String {
-        if let known = try await owners.known(tid) { return known }
+    /// The team's current owner: serve's record, else (or when asked) NIM's `team/query`.
+    private func owner(_ tid: String, fromNIM: Bool = false) async throws -> String {
+        if !fromNIM, let known = try await owners.known(tid) { return known }
         let response = try await client.send(.queryTeams([tid]), stage: .groups)
         guard let owner = response["tinfos"]?.array.first?["owner"]?.string else {
             throw CallFailure(code: 803, desc: "team \(tid) not found", endpoint: "team/query.action")

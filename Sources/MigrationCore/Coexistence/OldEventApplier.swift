@@ -56,8 +56,9 @@ public struct OldEventApplier: Sendable {
 
     /// Applies `event` (the canonical object). `lastChance`: the dependency wait is over, so a
     /// `group.created` leaves out members that still do not exist instead of waiting for them.
+    /// `retried`: an earlier attempt may have reached NIM (so a create looks before creating).
     public func apply(
-        _ event: [String: JSONValue], origin: Origin, lastChance: Bool, progress: String?,
+        _ event: [String: JSONValue], origin: Origin, lastChance: Bool, retried: Bool, progress: String?,
         save: @escaping @Sendable (String) async throws -> Void
     ) async -> Outcome {
         let type = event["type"]?.string ?? ""
@@ -67,7 +68,8 @@ public struct OldEventApplier: Sendable {
             case "user.updated": return try await updateUser(event)
             case "friend.added", "friend.updated", "friend.removed": return try await friend(type, event)
             case "block.added", "block.removed": return try await block(type == "block.added", event)
-            case "group.created": return try await createGroup(event, lastChance: lastChance, progress, save)
+            case "group.created":
+                return try await createGroup(event, lastChance: lastChance, retried: retried, progress, save)
             default: return try await group(type, event)
             }
         } catch let failure as CallFailure {
