@@ -118,8 +118,8 @@ struct ServeFixture {
         try await call("GET", "/healthz", token: nil).json
     }
 
-    /// Waits until nothing is queued (or `timeout`).
-    func drained(timeout: Duration = .seconds(30)) async throws -> JSONValue {
+    /// Waits until nothing is queued (or `timeout`: long, for a machine busy with the whole suite).
+    func drained(timeout: Duration = .seconds(120)) async throws -> JSONValue {
         let clock = ContinuousClock()
         let end = clock.now + timeout
         while true {

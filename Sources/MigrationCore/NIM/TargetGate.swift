@@ -20,19 +20,26 @@ public actor TargetGate {
     let threshold: Int
     let outageWait: Duration
     let probeEvery: Duration
+    /// Time since the gate was made, and a sleep, on the injected clock (tests: swift-clocks'
+    /// `TestClock`, so an outage of minutes takes no time).
+    private let elapsed: @Sendable () -> Duration
+    private let sleep: @Sendable (Duration) async throws -> Void
     private let events: @Sendable (Event) -> Void
     private var failures = 0
-    private var pause: (start: ContinuousClock.Instant, since: Date, cause: String)?
+    private var pause: (start: Duration, since: Date, cause: String)?
     private var halt: RunHalt?
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    public init(
-        threshold: Int, outageWait: Duration, probeEvery: Duration = .seconds(3),
+    public init<C: Clock>(
+        threshold: Int, outageWait: Duration, probeEvery: Duration = .seconds(3), clock: C = ContinuousClock(),
         events: @escaping @Sendable (Event) -> Void = { _ in }
-    ) {
+    ) where C.Duration == Duration {
         self.threshold = max(threshold, 3)
         self.outageWait = outageWait
         self.probeEvery = probeEvery
+        let origin = clock.now
+        elapsed = { origin.duration(to: clock.now) }
+        sleep = { try await clock.sleep(for: $0) }
         self.events = events
     }
 
@@ -58,7 +65,7 @@ public actor TargetGate {
         failures += 1
         guard failures >= threshold else { return false }
         let since = Date()
-        pause = (ContinuousClock.now, since, cause)
+        pause = (elapsed(), since, cause)
         events(.paused(since: since, cause: cause))
         Task { await self.probeUntilBack(probe) }
         return true
@@ -77,17 +84,17 @@ public actor TargetGate {
         // then one every `probeEvery`.
         var first = true
         while let current = pause, halt == nil {
-            if !first { try? await Task.sleep(for: probeEvery) }
+            if !first { try? await sleep(probeEvery) }
             first = false
             if await probe() {
-                let seconds = (ContinuousClock.now - current.start).seconds
+                let seconds = (elapsed() - current.start).seconds
                 pause = nil
                 failures = 0
                 events(.resumed(since: current.since, seconds: seconds, cause: current.cause))
                 wakeAll()
                 return
             }
-            if ContinuousClock.now - current.start >= outageWait {
+            if elapsed() - current.start >= outageWait {
                 let minutes = Int(outageWait.seconds / 60)
                 stop(
                     .outage(

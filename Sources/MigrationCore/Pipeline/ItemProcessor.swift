@@ -78,23 +78,28 @@ private actor OutcomeSink {
     let flushEvery: Int
     let flushAfter: Duration
     private var buffer: [(id: Int64, outcome: ItemOutcome)] = []
-    private var lastFlush = ContinuousClock.now
+    /// Time since the sink was made, on the injected clock.
+    private let elapsed: @Sendable () -> Duration
+    private var lastFlush: Duration = .zero
 
-    init(context: StageContext, flushEvery: Int, flushAfter: Duration) {
+    init<C: Clock>(context: StageContext, flushEvery: Int, flushAfter: Duration, clock: C = ContinuousClock())
+    where C.Duration == Duration {
         self.context = context
         self.flushEvery = flushEvery
         self.flushAfter = flushAfter
+        let origin = clock.now
+        elapsed = { origin.duration(to: clock.now) }
     }
 
     func add(_ id: Int64, _ outcome: ItemOutcome) async throws {
         buffer.append((id, outcome))
-        if buffer.count >= flushEvery || ContinuousClock.now - lastFlush >= flushAfter {
+        if buffer.count >= flushEvery || elapsed() - lastFlush >= flushAfter {
             try await flush()
         }
     }
 
     func flush() async throws {
-        lastFlush = ContinuousClock.now
+        lastFlush = elapsed()
         guard !buffer.isEmpty else { return }
         let batch = buffer
         buffer = []

@@ -29,22 +29,35 @@ public struct StageServices: Sendable {
 
     /// The client, or an error when a dry run reached a stage's work (a bug, never a call).
     func requireClient(_ stage: StageID) throws -> NIMClient {
-        guard let client else { throw StageFailure(stage: stage, "no NIM client: a dry run must not do work") }
+        guard let client else { throw StageFailure(stage: stage, .noClient) }
         return client
     }
 }
 
 /// A stage that cannot go on at all (as opposed to one item failing, which is recorded).
-public struct StageFailure: Error, CustomStringConvertible {
-    public var stage: StageID
-    public var message: String
-
-    public init(stage: StageID, _ message: String) {
-        self.stage = stage
-        self.message = message
+public struct StageFailure: Error, CustomStringConvertible, Equatable {
+    /// Why, as a value a caller can match.
+    public enum Reason: Sendable, Equatable {
+        /// A dry run reached a stage's work (a bug: no call is made without a client).
+        case noClient
+        /// An output file could not be created or written (`errno`'s text when there is one).
+        case cannotWrite(path: String, cause: String?)
     }
 
-    public var description: String { "stage \(stage): \(message)" }
+    public var stage: StageID
+    public var reason: Reason
+
+    public init(stage: StageID, _ reason: Reason) {
+        self.stage = stage
+        self.reason = reason
+    }
+
+    public var description: String {
+        switch reason {
+        case .noClient: "stage \(stage): no NIM client: a dry run must not do work"
+        case .cannotWrite(let path, let cause): "stage \(stage): cannot write \(path)" + (cause.map { ": \($0)" } ?? "")
+        }
+    }
 }
 
 extension ItemOutcome {

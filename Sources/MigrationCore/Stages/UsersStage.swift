@@ -207,7 +207,7 @@ public struct UsersStage: Stage {
         let path = services.outputDirectory + "/tokens.csv"
         guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
             let handle = FileHandle(forWritingAtPath: path)
-        else { throw StageFailure(stage: id, "cannot write \(path)") }
+        else { throw StageFailure(stage: id, .cannotWrite(path: path, cause: String(cString: strerror(errno)))) }
         defer { try? handle.close() }
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         try handle.write(contentsOf: Data("accid,token\n".utf8))

@@ -1,0 +1,75 @@
+import Clocks
+import Foundation
+import Synchronization
+import Testing
+
+@testable import MigrationCore
+
+/// The target's pause, probe and give-up on a test clock: a 60 s outage takes no time.
+@Suite struct TargetGateTests {
+    /// What the gate reported, in order.
+    final class Reports: Sendable {
+        let events = Mutex<[String]>([])
+        let probes = Mutex(0)
+        func record(_ event: TargetGate.Event) {
+            let text: String =
+                switch event {
+                case .paused(_, let cause): "paused: \(cause)"
+                case .resumed(_, let seconds, _): "resumed after \(Int(seconds)) s"
+                case .halted(let halt): "halted: \(halt)"
+                }
+            events.withLock { $0.append(text) }
+        }
+    }
+
+    /// Lets the gate's probe task run until `probes` probes were made (a woken task may need many
+    /// turns of the executor on a busy machine), or gives up after 10,000 turns.
+    static func settle(_ reports: Reports, probes: Int) async {
+        for _ in 0..<10_000 where reports.probes.withLock({ $0 }) < probes { await Task.yield() }
+        for _ in 0..<20 { await Task.yield() }  // and reach its next sleep
+    }
+
+    @Test func aPauseEndsWhenAProbeIsAnsweredAndReleasesTheWaiters() async throws {
+        let clock = TestClock()
+        let reports = Reports()
+        let gate = TargetGate(
+            threshold: 3, outageWait: .seconds(60), probeEvery: .seconds(3), clock: clock, events: reports.record)
+        let probe: @Sendable () async -> Bool = { reports.probes.withLock { $0 += 1; return $0 >= 3 } }
+        #expect(await gate.failed(cause: "connection refused", probe: probe) == false)
+        #expect(await gate.failed(cause: "connection refused", probe: probe) == false)
+        #expect(await gate.failed(cause: "connection refused", probe: probe) == true)
+        let waiter = Task { try await gate.admit(endpoint: "user/create.action") }
+        await Self.settle(reports, probes: 1)
+        #expect(await gate.pausedSince != nil)
+        #expect(reports.probes.withLock { $0 } == 1)  // the first probe goes at once
+        await clock.advance(by: .seconds(3))
+        await Self.settle(reports, probes: 2)
+        #expect(reports.probes.withLock { $0 } == 2)
+        #expect(await gate.pausedSince != nil)
+        await clock.advance(by: .seconds(3))
+        try await waiter.value  // released, not failed
+        #expect(await gate.pausedSince == nil)
+        #expect(reports.events.withLock { $0 } == ["paused: connection refused", "resumed after 6 s"])
+    }
+
+    @Test func anOutageLongerThanTheWaitHaltsTheRunAndNothingMoreIsAdmitted() async throws {
+        let clock = TestClock()
+        let reports = Reports()
+        let gate = TargetGate(
+            threshold: 3, outageWait: .seconds(60), probeEvery: .seconds(3), clock: clock, events: reports.record)
+        let probe: @Sendable () async -> Bool = { reports.probes.withLock { $0 += 1 }; return false }
+        for _ in 0..<3 { _ = await gate.failed(cause: "HTTP 503", probe: probe) }
+        let waiter = Task { try await gate.admit(endpoint: "team/create.action") }
+        await Self.settle(reports, probes: 1)
+        for probe in 2...21 {
+            await clock.advance(by: .seconds(3))
+            await Self.settle(reports, probes: probe)
+        }
+        await #expect(throws: CallFailure.self) { try await waiter.value }
+        #expect(reports.probes.withLock { $0 } == 21)  // at 0, 3, …, 60 s
+        let events = reports.events.withLock { $0 }
+        #expect(events.count == 2)
+        #expect(events.last?.hasPrefix("halted: ") == true)
+        await #expect(throws: CallFailure.self) { try await gate.admit(endpoint: "user/create.action") }
+    }
+}
