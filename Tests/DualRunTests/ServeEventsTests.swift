@@ -208,3 +208,24 @@ import Testing
         #expect(EasemobEvent.user("XXXX#XXXX_tst02@easemob.com/android_1") == "tst02")
     }
 }
+
+extension ServeEventsTests {
+    /// A message imported with the history (created before the cut-off, never through serve) is
+    /// recalled by its history line's msgid and createTime; NIM refusing it is listed, not lost.
+    @Test func aRecallOfAnImportedMessageUsesItsHistoryLineAndNIMsRefusalIsListed() async throws {
+        let fixture = try await ServeFixture.make(cutoff: 1_600_000_000_000, dependencyWait: 0)
+        defer { Task { await fixture.stop() } }
+        try await fixture.postEvents([
+            Self.event("h1", 1, "message.recalled", #""msgid":"abc-1","from":"User0","to":"User1","createTime":1500000000"#)
+        ])
+        let health = try await fixture.drained()
+        #expect(health["failed"]?.int == 1)
+        let listed = try await fixture.call("GET", "/failed").json["data"]?.array ?? []
+        let reason = listed.first?["reason"]?.string ?? ""
+        // The emulator holds no imported history: NIM's "not exist" is the reason, with the msgid
+        // the history stage gives a non-numeric id (SPEC §9) and the createTime in ms.
+        let msgid = HistoryNormalizer.stableID("abc-1")
+        #expect(reason.contains("msg/recall.action") && reason.contains("\(msgid)"), "\(reason)")
+        #expect(try await fixture.nimState()["calls"]?["msg/recall.action"]?.int == 1)
+    }
+}

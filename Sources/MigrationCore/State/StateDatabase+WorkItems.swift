@@ -14,11 +14,13 @@ extension StateDatabase {
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """)
             var inserted = 0
-            for item in items {
+            for (index, item) in items.enumerated() {
                 try statement.execute(arguments: [
                     stage.rawValue, item.key, item.kind, item.payload, item.sourceFile, item.sourceLine, time,
                 ])
                 inserted += db.changesCount
+                // Crash tests: a kill with half of a batch written and the transaction still open.
+                if index == items.count / 2 { Failpoint.hit("register.mid-transaction") }
             }
             return inserted
         }
