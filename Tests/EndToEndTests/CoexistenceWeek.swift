@@ -97,13 +97,16 @@ struct CoexistenceWeek {
                     "group.created",
                     "\"group\":{\"gid\":\"\(gid)\",\"tname\":\"week group \(nextGroup)\",\"owner\":\"\(owner)\",\"members\":[\(list)]}")
             case 37..<43:
-                guard let gid = groups.keys.sorted().first(where: { _ in random.next() % 3 == 0 }) else { continue }
+                guard !groups.isEmpty else { continue }
+                let gid = pick(groups.keys.sorted())
                 let accid = pick(users)
                 guard accid.lowercased() != groups[gid]?.owner else { continue }
                 if groups[gid]?.members.contains(accid.lowercased()) == true {
                     groups[gid]?.members.remove(accid.lowercased())
                     event("group.members_removed", "\"gid\":\"\(gid)\",\"accids\":[\"\(accid)\"]")
                 } else {
+                    // The old server's groups hold at most 200 (NIM's default team size here).
+                    guard (groups[gid]?.members.count ?? 0) < 150 else { continue }
                     groups[gid]?.members.insert(accid.lowercased())
                     event("group.members_added", "\"gid\":\"\(gid)\",\"accids\":[\"\(accid)\"]")
                 }

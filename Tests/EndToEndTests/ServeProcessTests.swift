@@ -148,12 +148,17 @@ import Testing
                 }
             }
             let health = try await fixture.drained(base, timeout: .seconds(600))
+            let listed = try await ServeProcessFixture.call("GET", base + "/failed?limit=5").1
+            #expect(health["failed"]?.int == 0, "\(health.text) \(listed.text)")
             process.terminate()
             process.waitUntilExit()
-            #expect(health["failed"]?.int == 0, "\(health.text)")
             #expect(health["events_applied"]?.int == Int64(week.eventCount))
 
             let nim = try await fixture.dump()
+            print(
+                "coexistence week: \(week.items.count) items (\(week.eventCount) events, \(week.messages.count) messages, "
+                    + "\(week.recalled.count) recalls), \(nim["totalCalls"]?.int ?? -1) NIM calls, "
+                    + "\(nim["throttled"]?.int ?? -1) x 416, busiest second \(nim["maxCallsPerSecond"]?.int ?? -1)")
             let users = Dictionary(
                 (nim["users"]?.array ?? []).map { ($0["accid"]?.string ?? "", $0["name"]?.string ?? "") },
                 uniquingKeysWith: { a, _ in a })
