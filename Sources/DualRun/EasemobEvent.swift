@@ -40,8 +40,9 @@ enum EasemobEvent {
         if object["event"]?.string == "group_op_event" { return groupOperation(object, event) }
         let payload = object["payload"]
         let operation = payload?["operation"]?.string ?? ""
-        let from = user(object["from"]?.string)
-        let to = user(object["to"]?.string)
+        let appkey = object["appkey"]?.string
+        let from = user(object["from"]?.string, appkey: appkey)
+        let to = user(object["to"]?.string, appkey: appkey)
         switch object["chat_type"]?.string {
         case "roster":
             guard let from, let to else { return ignored("roster callback without from/to") }
@@ -172,12 +173,18 @@ enum EasemobEvent {
         value?.bool ?? (value?.string == "true")
     }
 
-    /// A user id from an Easemob login id: `org#app_user@easemob.com/android_x` → `user`.
-    static func user(_ raw: String?) -> String? {
+    /// A user id from an Easemob login id: `org#app_user@easemob.com/android_x` → `user`. The
+    /// body's `appkey` is stripped exactly when given; otherwise the user follows the first `_`
+    /// after the app key's `#`.
+    static func user(_ raw: String?, appkey: String? = nil) -> String? {
         guard var text = raw, !text.isEmpty else { return nil }
         if let slash = text.firstIndex(of: "/") { text = String(text[..<slash]) }
         if text.hasSuffix("@easemob.com") { text = String(text.dropLast("@easemob.com".count)) }
-        if text.contains("#"), let underscore = text.firstIndex(of: "_") { text = String(text[text.index(after: underscore)...]) }
+        if let appkey, !appkey.isEmpty, text.hasPrefix(appkey + "_") {
+            text = String(text.dropFirst(appkey.count + 1))
+        } else if let hash = text.firstIndex(of: "#"), let underscore = text[hash...].firstIndex(of: "_") {
+            text = String(text[text.index(after: underscore)...])
+        }
         return text.isEmpty ? nil : text
     }
 

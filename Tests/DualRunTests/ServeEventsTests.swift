@@ -206,6 +206,8 @@ import Testing
         #expect(body["group"]?["admins"]?.array.compactMap(\.string) == ["abc"])
         #expect(body["time"]?.int == 1_729_496_598_231)
         #expect(EasemobEvent.user("XXXX#XXXX_tst02@easemob.com/android_1") == "tst02")
+        #expect(EasemobEvent.user("my_org#chat_app_tst_02@easemob.com", appkey: "my_org#chat_app") == "tst_02")
+        #expect(EasemobEvent.user("tst02") == "tst02")
     }
 }
 
@@ -227,5 +229,42 @@ extension ServeEventsTests {
         let msgid = HistoryNormalizer.stableID("abc-1")
         #expect(reason.contains("msg/recall.action") && reason.contains("\(msgid)"), "\(reason)")
         #expect(try await fixture.nimState()["calls"]?["msg/recall.action"]?.int == 1)
+    }
+}
+
+extension ServeEventsTests {
+    /// Easemob's published callback bodies, posted as Easemob sends them (only the masked user ids
+    /// replaced by the fixture's), change NIM as the canonical events do.
+    @Test func easemobsOwnCallbacksPostedToServeChangeNIM() async throws {
+        let fixture = try await ServeFixture.make()
+        defer { Task { await fixture.stop() } }
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../Corpora/easemob/callbacks/events").standardized
+        func body(_ file: String, _ replacements: [(String, String)]) throws -> String {
+            var text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for (old, new) in replacements { text = text.replacingOccurrences(of: old, with: new) }
+            return text
+        }
+        // (The masked avatar URL would only cost a download timeout: left empty.)
+        let created = try body(
+            "group-create.json",
+            [("\"tst\"", "\"User0\""), ("_tst\"", "_User0\""), ("\"abc\"", "\"User1\""), ("https://XXXX/XXXX/XXXX", "")])
+        let joined = try body(
+            "group-member-join-invite.json", [("262424566497281", "262246968131585"), ("\"tst0\"", "\"User2\"")])
+        let befriended = try body("contact-accept.json", [("_XXXX@", "_User3@"), ("\"tst02\"", "\"User4\"")])
+        let reply = try await fixture.postEvents([created, joined, befriended])
+        #expect(reply["stored"]?.int == 3, "\(reply.text)")
+        let health = try await fixture.drained()
+        #expect(health["events_applied"]?.int == 3 && health["failed"]?.int == 0, "\(health.text)")
+        let nim = try await fixture.nimState()
+        let tid = try #require(try await fixture.state.newID(.team, old: "262246968131585"))
+        let team = try #require(nim["teams"]?.array.first { $0["tid"]?.int.map(String.init) == tid })
+        #expect(team["tname"]?.string == "测试01")
+        #expect(team["intro"]?.string == "描述")
+        #expect(team["owner"]?.string == "user0")
+        #expect(Set(team["members"]?.array.compactMap(\.string) ?? []) == ["user1", "user2"])
+        #expect(team["admins"]?.array.compactMap(\.string) == ["user1"])
+        let friends = (nim["friends"]?.array ?? []).map { "\($0["accid"]?.string ?? "")>\($0["faccid"]?.string ?? "")" }
+        #expect(Set(friends) == ["user3>user4", "user4>user3"])
     }
 }
