@@ -268,3 +268,21 @@ extension ServeEventsTests {
         #expect(Set(friends) == ["user3>user4", "user4>user3"])
     }
 }
+
+extension ServeEventsTests {
+    /// An account NIM has already (made by hand, or by an unanswered earlier attempt) gets the
+    /// event's token and profile, so the app's login works.
+    @Test func aUserCreatedThatNIMHasAlreadyGetsItsTokenAndProfile() async throws {
+        let fixture = try await ServeFixture.make()
+        defer { Task { await fixture.stop() } }
+        _ = try await fixture.client.send(.createUser(accid: "pre", token: "old-token"), stage: .users)
+        try await fixture.postEvents([
+            Self.event("p1", 1, "user.created", #""user":{"accid":"Pre","token":"new-token","name":"Pre Name"}"#)
+        ])
+        let health = try await fixture.drained()
+        #expect(health["events_applied"]?.int == 1)
+        let user = try await fixture.nimState()["users"]?.array.first { $0["accid"]?.string == "pre" }
+        #expect(user?["token"]?.string == "new-token")
+        #expect(user?["name"]?.string == "Pre Name")
+    }
+}

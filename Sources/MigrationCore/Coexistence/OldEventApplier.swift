@@ -117,11 +117,22 @@ public struct OldEventApplier: Sendable {
             case .failure(let failure): note = "; avatar not re-hosted (\(failure.desc)), the old URL is kept"
             }
         }
-        _ = try await client.send(
+        let response = try await client.send(
             .createUser(
                 accid: user.accid, token: user.token, name: user.name, icon: user.icon, sign: user.sign,
                 email: user.email, birth: user.birth, mobile: user.mobile, gender: user.gender, ex: user.ex),
             stage: .users)
+        if response.code != 200, let token = user.token {
+            // Already registered (an earlier attempt's unanswered create, or the operator's): the
+            // token and the profile the create did not set, as the users stage does.
+            _ = try await client.send(.updateToken(accid: user.accid, token: token), stage: .users)
+            var profile = user
+            profile.token = nil
+            if profile != SourceUser(accid: user.accid) {
+                _ = try await client.send(.updateUserProfile(profile), stage: .users)
+            }
+            note += "; the account existed already: token and profile set"
+        }
         let payload = String(decoding: try JSONEncoder().encode(user), as: UTF8.self)
         _ = try await database.insertSourceUsers([
             SourceUserRow(
