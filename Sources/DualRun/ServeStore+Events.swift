@@ -45,6 +45,9 @@ extension ServeStore {
         var progress: String?
         /// This attempt's number (1 for the first).
         var attempts: Int = 1
+        var scope = ""
+        /// The old server's time (ms).
+        var time: Int64 = 0
     }
 
     /// Claims the next event that may be applied now: the earliest (`time`, receipt) pending one of
@@ -55,7 +58,7 @@ extension ServeStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT seq, event_id, type, body, target_key, received_at, progress, attempts FROM event AS e
+                        SELECT seq, event_id, type, body, target_key, received_at, progress, attempts, scope, time FROM event AS e
                         WHERE status = 0 AND next_at <= ?
                         AND NOT EXISTS (SELECT 1 FROM event AS x WHERE x.scope = e.scope AND x.status = 1)
                         AND NOT EXISTS (
@@ -69,7 +72,8 @@ extension ServeStore {
                 sql: "UPDATE event SET status = 1, attempts = attempts + 1 WHERE seq = ?", arguments: [seq])
             return EventClaim(
                 seq: seq, id: row["event_id"], type: row["type"], body: row["body"], target: row["target_key"],
-                receivedAt: row["received_at"], progress: row["progress"], attempts: row["attempts"] + 1)
+                receivedAt: row["received_at"], progress: row["progress"], attempts: row["attempts"] + 1,
+                scope: row["scope"], time: row["time"])
         }
     }
 
@@ -182,6 +186,28 @@ extension ServeStore {
                     WHERE (source_key = ?2 OR (substr(?2, -1) = '|' AND source_key LIKE ?2 || '%')) AND status = 0
                     """, arguments: [now, key])
             return db.changesCount > 0
+        }
+    }
+
+    // MARK: A group's messages and changes, in the old server's time order
+
+    /// Whether a change of group `gid` made before `time` (ms) is still to be applied: a team
+    /// message of that time waits for it (a member added just before they wrote).
+    func groupChangePending(_ gid: String, before time: Int64) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM event WHERE scope = ? AND status IN (0, 1) AND time < ? LIMIT 1",
+                arguments: ["g|\(gid)", time]) ?? false
+        }
+    }
+
+    /// Whether a message of group `gid` created before `time` (ms) is still to be sent: a change of
+    /// that time waits for it (a member removed just after they wrote).
+    func teamMessagePending(_ gid: String, before time: Int64) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM inbox WHERE conv = ? AND status IN (0, 1) AND create_time < ? LIMIT 1",
+                arguments: ["t|\(gid)", time]) ?? false
         }
     }
 

@@ -48,6 +48,9 @@ extension ServeStore {
         var uncertainSince: Int64?
         /// When serve received it (ms): the start of its dependency wait.
         var receivedAt: Int64 = 0
+        /// Its conversation (`p|a|b`, `t|gid`) and creation time (ms), old ids.
+        var conversation = ""
+        var createTime: Int64 = 0
     }
 
     /// Claims the next message that may be sent now: the oldest pending one whose conversation
@@ -58,7 +61,7 @@ extension ServeStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT seq, source_key, raw, attempts, uncertain_since, received_at FROM inbox AS i
+                        SELECT seq, source_key, raw, attempts, uncertain_since, received_at, conv, create_time FROM inbox AS i
                         WHERE status = 0 AND next_at <= ?
                         AND NOT EXISTS (SELECT 1 FROM inbox AS e WHERE e.conv = i.conv AND e.status = 1)
                         AND NOT EXISTS (
@@ -72,7 +75,8 @@ extension ServeStore {
                 arguments: [now, seq])
             return Claim(
                 seq: seq, key: row["source_key"], raw: row["raw"], attempts: row["attempts"] + 1,
-                uncertainSince: row["uncertain_since"], receivedAt: row["received_at"])
+                uncertainSince: row["uncertain_since"], receivedAt: row["received_at"], conversation: row["conv"],
+                createTime: row["create_time"])
         }
     }
 

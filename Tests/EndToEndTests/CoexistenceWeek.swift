@@ -6,10 +6,9 @@ import MigrationCore
 /// and ended, blocks, groups created, joined, left and dismissed, messages and recalls — the
 /// items `serve` is posted, in the old server's order, and the old server's state they end in.
 ///
-/// The script keeps to what a real old server can emit in this order (a message only between
-/// accounts that exist, a team message only by the group's owner, a recall after its message) and
-/// leaves out what serve cannot promise across its two queues (a team message racing the group's
-/// dismissal).
+/// The script keeps to what a real old server can emit in this order: a message only between
+/// accounts that exist, a team message only by a current member of a live group, a recall after
+/// its message. Serve's two queues race; it keeps a group's messages and changes in time order.
 struct CoexistenceWeek {
     /// One item: a canonical message line or a canonical event.
     enum Item {
@@ -38,7 +37,6 @@ struct CoexistenceWeek {
         var nextMessage = 0
         var nextEvent = 0
         var sent: [(id: Int, from: String, to: String, time: Int64)] = []
-        var messaged: Set<String> = []
         func pick<T>(_ values: [T]) -> T { values[Int(random.next() % UInt64(values.count))] }
         func pair() -> (String, String) {
             let a = pick(users)
@@ -111,7 +109,7 @@ struct CoexistenceWeek {
                     event("group.members_added", "\"gid\":\"\(gid)\",\"accids\":[\"\(accid)\"]")
                 }
             case 43..<45:
-                guard let gid = groups.keys.sorted().first(where: { !messaged.contains($0) }) else { continue }
+                guard let gid = groups.keys.sorted().first(where: { _ in random.next() % 4 == 0 }) else { continue }
                 groups[gid] = nil
                 dismissed.insert(gid)
                 event("group.dismissed", "\"gid\":\"\(gid)\"")
@@ -120,11 +118,13 @@ struct CoexistenceWeek {
                 recalled.insert(id)
                 event("message.recalled", "\"msgid\":\(id),\"from\":\"\(from)\",\"to\":\"\(to)\",\"createTime\":\(created)")
             case 50..<56:
-                guard let gid = groups.keys.sorted().first(where: { _ in random.next() % 2 == 0 }),
-                    let owner = groups[gid]?.owner, let from = users.first(where: { $0.lowercased() == owner })
-                else { continue }
+                // Any current member writes (serve keeps a group's messages and changes in time order).
+                guard !groups.isEmpty else { continue }
+                let gid = pick(groups.keys.sorted())
+                guard let group = groups[gid] else { continue }
+                let writer = pick([group.owner] + group.members.sorted())
+                guard let from = users.first(where: { $0.lowercased() == writer }) else { continue }
                 nextMessage += 1
-                messaged.insert(gid)
                 messages.append(nextMessage)
                 out.append(
                     .message(
