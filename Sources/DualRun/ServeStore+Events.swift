@@ -227,22 +227,33 @@ extension ServeStore {
 }
 
 extension ServeStore {
-    /// Events after `since` (a sequence number) that failed for good or wait with a reason, in
-    /// receipt order; `next` is the last one looked at.
+    /// Events after `since` (a sequence number) that failed for good, wait with a reason, or wait
+    /// behind such an event of their scope, in receipt order; `next` is the last one looked at.
     func failedEvents(since: Int64, limit: Int) async throws -> (entries: [FailedEntry], next: Int64) {
         try await pool.read { db in
+            let earlier = """
+                FROM event b WHERE b.scope = a.scope AND b.status IN (0, 1) AND b.reason IS NOT NULL
+                AND (b.time < a.time OR (b.time = a.time AND b.seq < a.seq))
+                """
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT seq, event_id, type, status, reason FROM event
-                    WHERE seq > ? AND (status = 3 OR (status IN (0, 1) AND reason IS NOT NULL))
+                    SELECT seq, event_id, type, status, reason,
+                    (SELECT b.event_id || char(9) || b.reason \(earlier) ORDER BY b.time, b.seq LIMIT 1) AS blocker
+                    FROM event a
+                    WHERE seq > ? AND (status = 3 OR (status IN (0, 1) AND (reason IS NOT NULL OR EXISTS (SELECT 1 \(earlier)))))
                     ORDER BY seq LIMIT ?
                     """, arguments: [since, limit])
             let entries = rows.map { row -> FailedEntry in
                 let status: Int = row["status"]
+                var reason: String = row["reason"] ?? ""
+                if status != 3, reason.isEmpty, let blocker: String = row["blocker"] {
+                    let parts = blocker.split(separator: "\t", maxSplits: 1).map(String.init)
+                    reason = "waits behind event \(parts.first ?? "") of its scope: \(parts.last ?? "")"
+                }
                 return FailedEntry(
                     seq: row["seq"], id: row["event_id"], state: status == 3 ? "failed" : "held",
-                    reason: "\(row["type"] as String): \(row["reason"] as String? ?? "")")
+                    reason: "\(row["type"] as String): \(reason)")
             }
             return (entries, entries.last?.seq ?? since)
         }

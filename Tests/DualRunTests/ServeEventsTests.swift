@@ -286,3 +286,29 @@ extension ServeEventsTests {
         #expect(user?["name"]?.string == "Pre Name")
     }
 }
+
+extension ServeEventsTests {
+    /// An event that waits says why, and so do the events of its scope queued behind it.
+    @Test func aWaitingEventAndTheOnesBehindItAreListedAsHeldWithTheReason() async throws {
+        let fixture = try await ServeFixture.make()
+        defer { Task { await fixture.stop() } }
+        try await fixture.postEvents([
+            Self.event("w1", 1, "group.created", #""group":{"gid":"gw","owner":"Someone","members":["User1"]}"#),
+            Self.event("w2", 2, "group.members_added", #""gid":"gw","accids":["User2"]"#),
+        ])
+        var listed: [JSONValue] = []
+        for _ in 0..<400 {
+            listed = try await fixture.call("GET", "/failed").json["data"]?.array ?? []
+            if listed.count == 2 { break }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        #expect(listed.map { $0["id"]?.string } == ["w1", "w2"], "\(listed)")
+        #expect(listed.allSatisfy { $0["state"]?.string == "held" })
+        #expect(listed.first?["reason"]?.string?.contains("waits for user(s) Someone") == true, "\(listed)")
+        #expect(listed.last?["reason"]?.string?.hasPrefix("group.members_added: waits behind event w1 of its scope") == true, "\(listed)")
+        // The owner's account arrives: both go.
+        try await fixture.postEvents([Self.event("w0", 3, "user.created", #""user":{"accid":"Someone"}"#)])
+        let health = try await fixture.drained()
+        #expect(health["events_applied"]?.int == 3 && health["failed"]?.int == 0, "\(health.text)")
+    }
+}
