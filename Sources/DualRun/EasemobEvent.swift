@@ -40,9 +40,8 @@ enum EasemobEvent {
         if object["event"]?.string == "group_op_event" { return groupOperation(object, event) }
         let payload = object["payload"]
         let operation = payload?["operation"]?.string ?? ""
-        let appkey = object["appkey"]?.string
-        let from = user(object["from"]?.string, appkey: appkey)
-        let to = user(object["to"]?.string, appkey: appkey)
+        let from = user(object["from"]?.string)
+        let to = user(object["to"]?.string)
         switch object["chat_type"]?.string {
         case "roster":
             guard let from, let to else { return ignored("roster callback without from/to") }
@@ -165,6 +164,11 @@ enum EasemobEvent {
         if let limit = info?["max_users"].flatMap({ $0.int ?? $0.string.flatMap { Int64($0) } }) {
             group["teamMemberLimit"] = .int(limit)
         }
+        // As the Easemob adapter maps a group's details: a private group is joined by invitation
+        // only; `allow_user_invites` lets members invite. (The callback carries no `membersonly`, so
+        // a public group's approval setting is left as it is.)
+        if let isPublic = info?["public"], !flag(isPublic) { group["joinmode"] = .int(2) }
+        if let invites = info?["allow_user_invites"] { group["invitemode"] = .int(flag(invites) ? 1 : 0) }
         return group
     }
 
@@ -173,18 +177,13 @@ enum EasemobEvent {
         value?.bool ?? (value?.string == "true")
     }
 
-    /// A user id from an Easemob login id: `org#app_user@easemob.com/android_x` → `user`. The
-    /// body's `appkey` is stripped exactly when given; otherwise the user follows the first `_`
-    /// after the app key's `#`.
-    static func user(_ raw: String?, appkey: String? = nil) -> String? {
+    /// A user id from an Easemob login id: `org#app_user@easemob.com/android_x` → `user` (the appkey
+    /// prefix as the Easemob adapter strips it, ``EasemobGroups/strippingAppKey(_:)``).
+    static func user(_ raw: String?) -> String? {
         guard var text = raw, !text.isEmpty else { return nil }
         if let slash = text.firstIndex(of: "/") { text = String(text[..<slash]) }
         if text.hasSuffix("@easemob.com") { text = String(text.dropLast("@easemob.com".count)) }
-        if let appkey, !appkey.isEmpty, text.hasPrefix(appkey + "_") {
-            text = String(text.dropFirst(appkey.count + 1))
-        } else if let hash = text.firstIndex(of: "#"), let underscore = text[hash...].firstIndex(of: "_") {
-            text = String(text[text.index(after: underscore)...])
-        }
+        text = EasemobGroups.strippingAppKey(text) ?? text
         return text.isEmpty ? nil : text
     }
 

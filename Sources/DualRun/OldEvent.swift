@@ -97,23 +97,29 @@ struct OldEvent: Sendable, Equatable {
     /// The recalled message's key and conversation: its old ids read as the history stage reads a
     /// line (so a key matches the one `/old/messages` stored for the same message).
     static func recalledMessage(_ object: [String: JSONValue]) -> Result<SourceMessage, Rejection> {
-        guard let msgid = object["msgid"], let from = object["from"], let createTime = object["createTime"] else {
+        guard let line = recalledLine(object) else {
             return .failure(Rejection(reason: "message.recalled needs msgid, from, to or gid, and createTime"))
         }
-        var data: [String: JSONValue] = ["msgid": msgid, "createTime": createTime, "body": .string("")]
-        if let gid = object["gid"] {
-            data["accid"] = from
-            data["tid"] = gid
-        } else if let to = object["to"] {
-            data["from"] = from
-            data["to"] = to
-        } else {
-            return .failure(Rejection(reason: "message.recalled needs to or gid"))
-        }
-        let line = JSONValue.object(["data": .object(data), "type": .int(0)])
         switch SourceMessage.read(line) {
         case .success(let message): return .success(message)
         case .failure(let rejection): return .failure(Rejection(reason: "message.recalled: \(rejection.reason)"))
         }
+    }
+
+    /// A `message.recalled` event's ids as a canonical line (empty body), for the history stage's
+    /// rules to read: its key here, its NIM ids when it was imported with the history.
+    static func recalledLine(_ object: [String: JSONValue]) -> JSONValue? {
+        guard let msgid = object["msgid"], let from = object["from"], let createTime = object["createTime"] else {
+            return nil
+        }
+        var data: [String: JSONValue] = ["msgid": msgid, "createTime": createTime, "body": .string("")]
+        if let gid = object["gid"] {
+            (data["accid"], data["tid"]) = (from, gid)
+        } else if let to = object["to"] {
+            (data["from"], data["to"]) = (from, to)
+        } else {
+            return nil
+        }
+        return .object(["data": .object(data), "type": .int(0)])
     }
 }

@@ -51,17 +51,11 @@ struct RecallApplier: Sendable {
     /// received yet.
     private func recallImported(_ claim: ServeStore.EventClaim, _ key: String) async throws -> OldEventApplier.Outcome {
         guard case .object(let event)? = try? JSONValue.parse(Data(claim.body.utf8)),
-            let createTime = event["createTime"]
+            let recalled = OldEvent.recalledLine(event)
         else {
             return .waiting("message \(key) not received on /old/messages yet (the recall names no createTime)")
         }
-        var data: [String: JSONValue] = ["msgid": event["msgid"] ?? .null, "createTime": createTime, "body": .string("")]
-        if let gid = event["gid"] {
-            (data["accid"], data["tid"]) = (event["from"], gid)
-        } else {
-            (data["from"], data["to"]) = (event["from"], event["to"])
-        }
-        let line = Data(JSONValue.object(["data": .object(data), "type": .int(0)]).text.utf8)
+        let line = Data(recalled.text.utf8)
         let outcome = try await state.withHistoryMapping { mapping in
             Mapped(HistoryNormalizer(mapping: mapping).normalize(line))
         }.outcome

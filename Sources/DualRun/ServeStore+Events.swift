@@ -244,16 +244,10 @@ extension ServeStore {
                     WHERE seq > ? AND (status = 3 OR (status IN (0, 1) AND (reason IS NOT NULL OR EXISTS (SELECT 1 \(earlier)))))
                     ORDER BY seq LIMIT ?
                     """, arguments: [since, limit])
-            let entries = rows.map { row -> FailedEntry in
-                let status: Int = row["status"]
-                var reason: String = row["reason"] ?? ""
-                if status != 3, reason.isEmpty, let blocker: String = row["blocker"] {
-                    let parts = blocker.split(separator: "\t", maxSplits: 1).map(String.init)
-                    reason = "waits behind event \(parts.first ?? "") of its scope: \(parts.last ?? "")"
+            let entries = rows.map { row in
+                Self.failedEntry(row, id: row["event_id"], prefix: "\(row["type"] as String): ") {
+                    "event \($0) of its scope"
                 }
-                return FailedEntry(
-                    seq: row["seq"], id: row["event_id"], state: status == 3 ? "failed" : "held",
-                    reason: "\(row["type"] as String): \(reason)")
             }
             return (entries, entries.last?.seq ?? since)
         }

@@ -31,18 +31,26 @@ extension ServeStore {
                         AND b.reason IS NOT NULL))
                     ORDER BY seq LIMIT ?
                     """, arguments: [since, limit])
-            let entries = rows.map { row -> FailedEntry in
-                let status: Int = row["status"]
-                var reason: String = row["reason"] ?? ""
-                if status != 3, reason.isEmpty, let blocker: String = row["blocker"] {
-                    let parts = blocker.split(separator: "\t", maxSplits: 1).map(String.init)
-                    reason = "waits behind message \(parts.first ?? "") of its conversation: \(parts.last ?? "")"
-                }
-                return FailedEntry(
-                    seq: row["seq"], id: row["source_key"], state: status == 3 ? "failed" : "held", reason: reason)
+            let entries = rows.map {
+                Self.failedEntry($0, id: $0["source_key"]) { "message \($0) of its conversation" }
             }
             return (entries, entries.last?.seq ?? since)
         }
+    }
+
+    /// One row of a `/failed` query (`seq`, `status`, `reason`, and `blocker`: the id and reason,
+    /// tab-separated, of the first earlier one it waits behind): failed, or held with its own reason
+    /// or the one it waits behind (`behind` names that one).
+    static func failedEntry(_ row: Row, id: String, prefix: String = "", behind: (String) -> String) -> FailedEntry {
+        let status: Int = row["status"]
+        var reason: String = row["reason"] ?? ""
+        if status != InboxStatus.failed.rawValue, reason.isEmpty, let blocker: String = row["blocker"] {
+            let parts = blocker.split(separator: "\t", maxSplits: 1).map(String.init)
+            reason = "waits behind \(behind(parts.first ?? "")): \(parts.last ?? "")"
+        }
+        return FailedEntry(
+            seq: row["seq"], id: id, state: status == InboxStatus.failed.rawValue ? "failed" : "held",
+            reason: prefix + reason)
     }
 
     /// How many messages ``failed(since:limit:)`` lists as held (waiting with a reason, or behind

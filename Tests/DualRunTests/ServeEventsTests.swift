@@ -206,7 +206,7 @@ import Testing
         #expect(body["group"]?["admins"]?.array.compactMap(\.string) == ["abc"])
         #expect(body["time"]?.int == 1_729_496_598_231)
         #expect(EasemobEvent.user("XXXX#XXXX_tst02@easemob.com/android_1") == "tst02")
-        #expect(EasemobEvent.user("my_org#chat_app_tst_02@easemob.com", appkey: "my_org#chat_app") == "tst_02")
+        #expect(EasemobEvent.user("my-org#chatapp_tst_02@easemob.com") == "tst_02")
         #expect(EasemobEvent.user("tst02") == "tst02")
     }
 }
@@ -310,5 +310,22 @@ extension ServeEventsTests {
         try await fixture.postEvents([Self.event("w0", 3, "user.created", #""user":{"accid":"Someone"}"#)])
         let health = try await fixture.drained()
         #expect(health["events_applied"]?.int == 3 && health["failed"]?.int == 0, "\(health.text)")
+    }
+}
+
+extension ServeEventsTests {
+    /// NIM down for two seconds while changes arrive: they wait (nothing fails for it) and are
+    /// applied once it answers again, each once.
+    @Test func changesPostedWhileNIMIsDownAreAppliedWhenItIsBack() async throws {
+        let fixture = try await ServeFixture.make()
+        defer { Task { await fixture.stop() } }
+        let down = try await HTTP.call(
+            "POST", fixture.emulator.baseURL + "/_emulator/outage?seconds=2&mode=unavailable", token: nil)
+        #expect(down.json["code"]?.int == 200)
+        try await fixture.postEvents(
+            (1...5).map { Self.event("o\($0)", Int64($0), "friend.added", #""accid":"User0","faccid":"User\#($0)""#) })
+        let health = try await fixture.drained()
+        #expect(health["events_applied"]?.int == 5 && health["failed"]?.int == 0, "\(health.text)")
+        #expect(try await fixture.nimState()["friends"]?.array.count == 10)
     }
 }

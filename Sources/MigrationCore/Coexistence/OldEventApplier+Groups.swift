@@ -48,9 +48,11 @@ extension OldEventApplier {
         guard let plan else {
             return .failed(reader.problems.map(\.message).joined(separator: "; "))
         }
+        var notes = reader.problems.filter { $0.code != "custom-not-json" }.map(\.message)
         var icon: String?
         if let source = plan.icon, !source.isEmpty, progress.tid == nil {
-            if case .success(let hosted) = await rehoster.rehost(source) { icon = hosted.url }
+            icon = await rehosted(source, "icon", &notes)
+            if icon == nil { notes.append("the team is created without an icon") }
         }
         let builder = TeamBuilder(
             client: client, stage: .groups, database: database,
@@ -60,8 +62,7 @@ extension OldEventApplier {
         // team/create): the owner's teams are read for its marker before creating again.
         let tid = try await builder.build(&progress, mayExist: retried || saved != nil)
         try await owners.record(tid, plan.owner)
-        let leftOut = reader.problems.filter { $0.code != "custom-not-json" }.map(\.message)
-        return .applied("created team \(tid)" + (leftOut.isEmpty ? "" : "; " + leftOut.joined(separator: "; ")))
+        return .applied("created team \(tid)" + Self.remarks(notes))
     }
 
     /// The other `group.*` kinds: one call each on the mapped team, by its current owner. NIM
@@ -138,13 +139,15 @@ extension OldEventApplier {
         settings.intro = reader.text("intro", limit: 512)
         settings.announcement = reader.text("announcement", limit: 1024)
         settings.custom = reader.text("custom", limit: 1024)
-        settings.joinmode = nil
+        settings.joinmode = reader.int("joinmode", allowed: 0...2)
+        settings.teamMemberLimit = reader.int("teamMemberLimit", allowed: 2...Int64(memberLimit))
         settings.beinvitemode = reader.int("beinvitemode", allowed: 0...1)
         settings.invitemode = reader.int("invitemode", allowed: 0...1)
         settings.uptinfomode = reader.int("uptinfomode", allowed: 0...1)
         settings.upcustommode = reader.int("upcustommode", allowed: 0...1)
+        var notes: [String] = []
         if let icon = reader.text("icon", limit: 4096), !icon.isEmpty {
-            if case .success(let hosted) = await rehoster.rehost(icon) { settings.icon = hosted.url } else { settings.icon = icon }
+            settings.icon = await rehosted(icon, "icon", &notes) ?? icon
         }
         let name = reader.text("tname", limit: 64)
         var done: [String] = []
@@ -156,7 +159,9 @@ extension OldEventApplier {
             _ = try await client.send(.setTeamMute(tid: tid, owner: owner, mute: mute), stage: .groups)
             done.append(mute ? "muted all" : "unmuted all")
         }
-        return .applied("updated team \(tid): " + (done.isEmpty ? "nothing to change" : done.joined(separator: ", ")))
+        return .applied(
+            "updated team \(tid): " + (done.isEmpty ? "nothing to change" : done.joined(separator: ", "))
+                + Self.remarks(reader.problems.map(\.message) + notes))
     }
 
     /// The NIM accids of the event's `accids` (the owner left out).

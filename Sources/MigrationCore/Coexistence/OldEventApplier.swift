@@ -90,6 +90,22 @@ public struct OldEventApplier: Sendable {
         return .failed(failure.description)
     }
 
+    /// An avatar or team icon re-hosted in NIM, or nil with a note saying why not (what the caller
+    /// does then — keep the old URL, go without — it says itself).
+    func rehosted(_ source: String, _ what: String, _ notes: inout [String]) async -> String? {
+        switch await rehoster.rehost(source) {
+        case .success(let hosted): return hosted.url
+        case .failure(let failure):
+            notes.append("\(what) \(source) not re-hosted (\(failure.desc))")
+            return nil
+        }
+    }
+
+    /// The notes of an applied event (fields cut or dropped, files not re-hosted) after its result.
+    static func remarks(_ notes: [String]) -> String {
+        notes.isEmpty ? "" : "; " + notes.joined(separator: "; ")
+    }
+
     /// Thrown where something the event needs is not there yet.
     struct Wait: Error {
         var reason: String
@@ -109,13 +125,9 @@ public struct OldEventApplier: Sendable {
             return .applied("already migrated as \(accid)")
         }
         if user.token == nil { user.token = CheckSum.nonce() }
-        var note = ""
+        var notes = reader.problems.map(\.message)
         if let icon = user.icon, !icon.isEmpty {
-            switch await rehoster.rehost(icon) {
-            case .success(let hosted): user.icon = hosted.url
-            case .failure(let failure) where failure.retryable: return .retry("avatar \(icon): \(failure.desc)")
-            case .failure(let failure): note = "; avatar not re-hosted (\(failure.desc)), the old URL is kept"
-            }
+            user.icon = await rehosted(icon, "avatar", &notes) ?? icon
         }
         let response = try await client.send(
             .createUser(
@@ -131,7 +143,7 @@ public struct OldEventApplier: Sendable {
             if profile != SourceUser(accid: user.accid) {
                 _ = try await client.send(.updateUserProfile(profile), stage: .users)
             }
-            note += "; the account existed already: token and profile set"
+            notes.append("the account existed already: token and profile set")
         }
         let payload = String(decoding: try JSONEncoder().encode(user), as: UTF8.self)
         _ = try await database.insertSourceUsers([
@@ -139,7 +151,7 @@ public struct OldEventApplier: Sendable {
                 original: original, nim: user.accid, status: .ok, file: origin.file, line: origin.line,
                 payload: payload)
         ])
-        return .applied("created \(user.accid)" + note)
+        return .applied("created \(user.accid)" + Self.remarks(notes))
     }
 
     private func updateUser(_ event: [String: JSONValue]) async throws -> Outcome {
@@ -147,8 +159,9 @@ public struct OldEventApplier: Sendable {
         var reader = RecordReader(object: object, stage: .users, file: "", line: 0)
         guard var user = SourceUser.read(&reader) else { return .failed("user.updated without an accid") }
         user.accid = try await nim(user.accid)
-        if let icon = user.icon, !icon.isEmpty, case .success(let hosted) = await rehoster.rehost(icon) {
-            user.icon = hosted.url
+        var notes = reader.problems.map(\.message)
+        if let icon = user.icon, !icon.isEmpty {
+            user.icon = await rehosted(icon, "avatar", &notes) ?? icon
         }
         var done: [String] = []
         if let token = user.token {
@@ -160,7 +173,9 @@ public struct OldEventApplier: Sendable {
             _ = try await client.send(.updateUserProfile(user), stage: .users)
             done.append("profile")
         }
-        return .applied("updated \(user.accid): " + (done.isEmpty ? "nothing to change" : done.joined(separator: ", ")))
+        return .applied(
+            "updated \(user.accid): " + (done.isEmpty ? "nothing to change" : done.joined(separator: ", "))
+                + Self.remarks(notes))
     }
 
     /// The NIM accid of an old one, or a wait for the event that creates it.

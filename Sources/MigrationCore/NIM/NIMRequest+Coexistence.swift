@@ -36,9 +36,12 @@ extension NIMRequest {
         NIMRequest("team/muteTlistAll.action", [("tid", tid), ("owner", owner), ("mute", mute ? "true" : "false")])
     }
 
-    /// `team/update.action` with the name too.
+    /// `team/update.action` with the name and the join mode too (create sends `joinmode` apart).
     public static func updateTeam(tid: String, owner: String, name: String?, settings: TeamSettings) -> NIMRequest {
-        NIMRequest("team/update.action", [("tid", tid), ("owner", owner), ("tname", name)] + settings.fields)
+        NIMRequest(
+            "team/update.action",
+            [("tid", tid), ("owner", owner), ("tname", name), ("joinmode", settings.joinmode.map(String.init))]
+                + settings.fields)
     }
 
     /// `team/remove.action`: dismisses the team; 803 (no such team) counts as done.

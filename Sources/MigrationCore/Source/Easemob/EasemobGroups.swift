@@ -10,7 +10,7 @@ internal import Foundation
 ///
 /// Easemob writes some user ids with the appkey in front (`org#app_user1`); the prefix is
 /// stripped and the group's line reported, so the operator sees which ids were rewritten.
-struct EasemobGroups {
+public struct EasemobGroups {
     let root: String
 
     func convert(
@@ -71,7 +71,7 @@ struct EasemobGroups {
 
     /// Strips an appkey prefix (`org#app_`) from an Easemob user id; nil when there is none.
     /// Org and app names are letters, digits and `-`, so the prefix ends at the first `_` after `#`.
-    static func strippingAppKey(_ id: String) -> String? {
+    public static func strippingAppKey(_ id: String) -> String? {
         guard let hash = id.firstIndex(of: "#"), let underscore = id[hash...].firstIndex(of: "_") else { return nil }
         return String(id[id.index(after: underscore)...])
     }
