@@ -32,7 +32,7 @@ import Testing
             Self.event("e7", 7, "group.member_muted", #""gid":"g9","accid":"User3","mute":true"#),
             Self.event("e8", 8, "group.owner_changed", #""gid":"g9","owner":"User1""#),
             Self.event("e9", 9, "group.members_removed", #""gid":"g9","accids":["User2"]"#),
-            Self.event("e10", 10, "group.updated", #""group":{"gid":"g9","tname":"Nine!","muteAll":true}"#),
+            Self.event("e10", 10, "group.updated", #""group":{"gid":"g9","tname":"Nine!","muteAll":true,"joinmode":1,"teamMemberLimit":150}"#),
             Self.event("e11", 11, "friend.removed", #""accid":"User3","faccid":"User4""#),
             Self.event("e12", 12, "group.dismissed", #""gid":"g1""#),
         ]
@@ -61,6 +61,7 @@ import Testing
         let tid = try #require(try await fixture.state.newID(.team, old: "g9"))
         let team = try #require(nim["teams"]?.array.first { $0["tid"]?.int.map(String.init) == tid })
         #expect(team["tname"]?.string == "Nine!")
+        #expect(team["joinmode"]?.int == 1 && team["teamMemberLimit"]?.int == 150)
         #expect(team["owner"]?.string == "user1")
         #expect(Set(team["members"]?.array.compactMap(\.string) ?? []) == ["user0", "newbie", "user3"])
         #expect(team["muted"]?.array.compactMap(\.string) == ["user3"])
