@@ -125,8 +125,11 @@ import Testing
             let batches = stride(from: 0, to: week.items.count, by: 50).map {
                 Array(week.items[$0..<min($0 + 50, week.items.count)])
             }
+            // Killed halfway; `SERVE_WEEK_KILLS=N` kills N times, evenly spread (a crash campaign).
+            let kills = ProcessInfo.processInfo.environment["SERVE_WEEK_KILLS"].flatMap(Int.init) ?? 1
+            let killAt = Set((1...max(kills, 1)).map { batches.count * $0 / (max(kills, 1) + 1) })
             for (index, batch) in batches.enumerated() {
-                if index == batches.count / 2 {
+                if killAt.contains(index) {
                     // Halfway, with work in flight: kill -9, then a new process on the same state.
                     kill(process.processIdentifier, SIGKILL)
                     process.waitUntilExit()
@@ -226,25 +229,37 @@ import Testing
             try? await post(base2, batch)
             try await again.exited()
             #expect(again.terminationReason == .uncaughtSignal)
-            let (process, base3) = try await fixture.start()
-            try await post(base3, batch + ["{\"id\":\"bad\",\"time\":1700000000009,\"type\":\"team.teleported\",\"gid\":\"x\"}"])
-            let health = try await fixture.drained(base3, timeout: .seconds(60))
+            // 3. Killed after a new team's tid is saved with its event, before the id map has it.
+            let (third, base3) = try await fixture.start(environment: ["NIM_MIGRATE_FAILPOINT": "groups.before-map"])
+            try? await post(base3, batch + [group("c4", "gc", 4)])
+            try await third.exited()
+            #expect(third.terminationReason == .uncaughtSignal)
+            let joined =
+                "{\"id\":\"c5\",\"time\":1700000000005,\"type\":\"group.members_added\",\"gid\":\"gc\",\"accids\":[\"Old5\"]}"
+            let (process, base4) = try await fixture.start()
+            try await post(
+                base4,
+                batch + [group("c4", "gc", 4), joined]
+                    + ["{\"id\":\"bad\",\"time\":1700000000009,\"type\":\"team.teleported\",\"gid\":\"x\"}"])
+            let health = try await fixture.drained(base4, timeout: .seconds(60))
             process.terminate()
             try await process.exited()
             // `nim-migrate status` tells what serve could not apply, serve running or not.
             let status = try await fixture.pipeline.run("status")
-            #expect(status.stdout.contains("3 events applied, 1 failed"), "\(status.stdout)")
+            #expect(status.stdout.contains("5 events applied, 1 failed"), "\(status.stdout)")
             #expect(status.stdout.contains("failed event bad: team.teleported: unknown event type"), "\(status.stdout)")
             let json = try JSONValue.parse(Data(try await fixture.pipeline.run("status", ["--json"]).stdout.utf8))
             #expect(json["serve"]?["failed"]?.int == 1 && json["stages"] != nil)
-            #expect(health["events_applied"]?.int == 3, "\(health.text)")
+            #expect(health["events_applied"]?.int == 5, "\(health.text)")
             #expect(health["failed"]?.int == 1)
             let nim = try await fixture.dump()
             let teams = nim["teams"]?.array ?? []
-            #expect(teams.map { $0["tname"]?.string ?? "" }.sorted() == ["ga", "gb"], "one team per group.created")
+            #expect(teams.map { $0["tname"]?.string ?? "" }.sorted() == ["ga", "gb", "gc"], "one team per group.created")
+            let gc = teams.first { $0["tname"]?.string == "gc" }
+            #expect(gc?["members"]?.array.count == 3, "gc's two invitees and the member added after the kill")
             #expect(nim["friends"]?.array.count == 2)
             let state = try StateDatabase(path: fixture.dir + "/state/serve.sqlite")
-            for gid in ["ga", "gb"] { #expect(try await state.newID(.team, old: gid) != nil) }
+            for gid in ["ga", "gb", "gc"] { #expect(try await state.newID(.team, old: gid) != nil) }
         }
     }
 }

@@ -129,6 +129,23 @@ import Testing
         }
     }
 
+    /// A kill between the saved progress (the tid) and the id map's write: the resumed run maps the
+    /// team (history and sessions need it) without creating it again.
+    @Test func killedBeforeTheTeamIsMappedTheResumedRunMapsIt() async throws {
+        try await MigrationFixture.with { fixture in
+            let crashed = try await fixture.cli("run", environment: ["NIM_MIGRATE_FAILPOINT": "groups.before-map"])
+            #expect(crashed.code != 0 && crashed.code != 1, "killed by SIGKILL")
+            #expect(try await fixture.cli("run").code == 1)
+            let dump = try await fixture.dump()
+            #expect(dump["teams"]?.array.count == 2, "exactly one team per group")
+            #expect(dump["calls"]?["team/create.action"]?.int == 2)
+            let ids = try await fixture.pipeline.run("ids", ["--kind", "team"])
+            #expect(ids.stdout.split(separator: "\n").count == 3, "a header and both teams: \(ids.stdout)")
+            let verify = try await fixture.cli("verify")
+            #expect(verify.code == 0, "\(verify.stdout)")
+        }
+    }
+
     @Test func verifyFindsNothingAfterARunAndExactlyWhatWasRemovedBehindItsBack() async throws {
         try await MigrationFixture.with { fixture in
             #expect(try await fixture.cli("run").code == 1)

@@ -55,7 +55,12 @@ struct TeamBuilder {
     /// The team's tid: from the progress, from a read-back when an earlier attempt may have
     /// created it, or from a new `team/create.action`.
     private func ensureTeam(_ progress: inout GroupsStage.Progress, mayExist: Bool) async throws -> String {
-        if let tid = progress.tid { return tid }
+        if let tid = progress.tid {
+            // A kill between the progress's save and the id map's write leaves the tid unmapped:
+            // mapping again is harmless, missing it would leave the group unknown for good.
+            try await database.map([IDMapping(kind: .team, old: plan.gid, new: tid)])
+            return tid
+        }
         if mayExist, let tid = try await findExisting() {
             try await record(tid, &progress)
             return tid
@@ -107,6 +112,7 @@ struct TeamBuilder {
     private func record(_ tid: String, _ progress: inout GroupsStage.Progress) async throws {
         progress.tid = tid
         try await save(progress)
+        Failpoint.hit("groups.before-map")
         try await database.map([IDMapping(kind: .team, old: plan.gid, new: tid)])
     }
 }
