@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 public import MigrationCore
 
 /// Serve's part of `nim-migrate status` (SPEC §7 "Nothing fails silently"): the figures of

@@ -55,23 +55,12 @@ extension ServeStore {
     func claimEvent(now: Int64) async throws -> EventClaim? {
         try await pool.write { db in
             guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT seq, event_id, type, body, target_key, received_at, progress, attempts, scope, time FROM event AS e
-                        WHERE status = 0 AND next_at <= ?
-                        AND NOT EXISTS (SELECT 1 FROM event AS x WHERE x.scope = e.scope AND x.status = 1)
-                        AND NOT EXISTS (
-                            SELECT 1 FROM event AS x WHERE x.scope = e.scope AND x.status = 0
-                            AND (x.time < e.time OR (x.time = e.time AND x.seq < e.seq)))
-                        ORDER BY time, seq LIMIT 1
-                        """, arguments: [now])
+                let row = try OrderedQueue.events.claim(
+                    db, now: now,
+                    columns: "seq, event_id, type, body, target_key, received_at, progress, attempts, scope, time")
             else { return nil }
-            let seq: Int64 = row["seq"]
-            try db.execute(
-                sql: "UPDATE event SET status = 1, attempts = attempts + 1 WHERE seq = ?", arguments: [seq])
             return EventClaim(
-                seq: seq, id: row["event_id"], type: row["type"], body: row["body"], target: row["target_key"],
+                seq: row["seq"], id: row["event_id"], type: row["type"], body: row["body"], target: row["target_key"],
                 receivedAt: row["received_at"], progress: row["progress"], attempts: row["attempts"] + 1,
                 scope: row["scope"], time: row["time"])
         }

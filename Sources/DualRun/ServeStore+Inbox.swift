@@ -58,23 +58,13 @@ extension ServeStore {
     func claim(now: Int64) async throws -> Claim? {
         try await pool.write { db in
             guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT seq, source_key, raw, attempts, uncertain_since, received_at, conv, create_time FROM inbox AS i
-                        WHERE status = 0 AND next_at <= ?
-                        AND NOT EXISTS (SELECT 1 FROM inbox AS e WHERE e.conv = i.conv AND e.status = 1)
-                        AND NOT EXISTS (
-                            SELECT 1 FROM inbox AS e WHERE e.conv = i.conv AND e.status = 0 AND e.seq < i.seq)
-                        ORDER BY seq LIMIT 1
-                        """, arguments: [now])
+                let row = try OrderedQueue.inbox.claim(
+                    db, now: now,
+                    columns: "seq, source_key, raw, attempts, uncertain_since, received_at, conv, create_time",
+                    alsoSet: ", claimed_at = ?", alsoArguments: [now])
             else { return nil }
-            let seq: Int64 = row["seq"]
-            try db.execute(
-                sql: "UPDATE inbox SET status = 1, claimed_at = ?, attempts = attempts + 1 WHERE seq = ?",
-                arguments: [now, seq])
             return Claim(
-                seq: seq, key: row["source_key"], raw: row["raw"], attempts: row["attempts"] + 1,
+                seq: row["seq"], key: row["source_key"], raw: row["raw"], attempts: row["attempts"] + 1,
                 uncertainSince: row["uncertain_since"], receivedAt: row["received_at"], conversation: row["conv"],
                 createTime: row["create_time"])
         }

@@ -34,14 +34,8 @@ import Testing
     /// A held message (waiting with a reason) and the ones behind it in its conversation are listed
     /// as held, with the reason; a failed one as failed.
     @Test func heldMessagesSayWhyTheyWait() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("serve-failed-\(UUID()).sqlite").path
-        let store = try ServeStore(path: path)
-        let messages = try [1, 2, 3].map { n in
-            try SourceMessage.read(
-                JSONValue.parse(Data(ServeFixture.p2p(n, from: "a", to: n == 3 ? "c" : "b", text: "m\(n)").utf8))
-            ).get()
-        }
-        _ = try await store.receive(messages, cutoff: 0, now: 1)
+        let (store, path) = try await ServeFixture.storeWithThreeMessages(now: 1)
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let first = try #require(try await store.claim(now: 2))
         try await store.settle(first.seq, .retry(at: 100, reason: "history lookup: 403 forbidden", uncertain: true), now: 3)
         let page = try await store.failed(since: 0, limit: 10)

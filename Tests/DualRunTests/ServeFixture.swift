@@ -95,9 +95,7 @@ struct ServeFixture {
     /// Posts events to `/old/events` as one JSON array.
     @discardableResult
     func postEvents(_ events: [String]) async throws -> JSONValue {
-        let reply = try await call("POST", "/old/events", body: Data("[\(events.joined(separator: ","))]".utf8))
-        guard reply.status == 200 else { throw HTTP.Failure(status: reply.status, json: reply.json) }
-        return reply.json
+        try await post(events, to: "/old/events")
     }
 
     /// The emulator's whole state.
@@ -105,12 +103,26 @@ struct ServeFixture {
         try await HTTP.call("GET", emulator.baseURL + "/_emulator/dump", token: nil).json
     }
 
-    /// Posts canonical lines to `/old/messages` as one JSON array.
+    /// Posts JSON texts (canonical lines by default) to `path` as one JSON array; anything but a
+    /// 200 throws.
     @discardableResult
-    func post(_ lines: [String]) async throws -> JSONValue {
-        let reply = try await call("POST", "/old/messages", body: Data("[\(lines.joined(separator: ","))]".utf8))
+    func post(_ lines: [String], to path: String = "/old/messages") async throws -> JSONValue {
+        let reply = try await call("POST", path, body: Data("[\(lines.joined(separator: ","))]".utf8))
         guard reply.status == 200 else { throw HTTP.Failure(status: reply.status, json: reply.json) }
         return reply.json
+    }
+
+    /// A fresh `serve.sqlite` (no server) holding three received messages: `m1`, `m2` from a to b
+    /// and `m3` from a to c, received at `now`. The caller removes `path`.
+    static func storeWithThreeMessages(now: Int64) async throws -> (store: ServeStore, path: String) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("serve-store-\(UUID()).sqlite").path
+        let store = try ServeStore(path: path)
+        let messages = try [1, 2, 3].map { n in
+            try SourceMessage.read(JSONValue.parse(Data(p2p(n, from: "a", to: n == 3 ? "c" : "b", text: "m\(n)").utf8)))
+                .get()
+        }
+        _ = try await store.receive(messages, cutoff: 0, now: now)
+        return (store, path)
     }
 
     /// `/healthz`.

@@ -121,15 +121,8 @@ import Testing
     /// Queue depths, oldest age, held, 416s and the target's state are read at each scrape: a
     /// store with waiting messages (no sender), a recorder and a gate moved by hand.
     @Test func everyScrapeReadsTheStoreTheCallsAndTheGateAfresh() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("serve-metrics-\(UUID()).sqlite").path
+        let (store, path) = try await ServeFixture.storeWithThreeMessages(now: 1_000)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let store = try ServeStore(path: path)
-        let messages = try [1, 2, 3].map { n in
-            try SourceMessage.read(
-                JSONValue.parse(Data(ServeFixture.p2p(n, from: "a", to: n == 3 ? "c" : "b", text: "m\(n)").utf8))
-            ).get()
-        }
-        _ = try await store.receive(messages, cutoff: 0, now: 1_000)
         let first = try #require(try await store.claim(now: 2_000))
         try await store.settle(
             first.seq, .retry(at: 99_000, reason: "history lookup: 403", uncertain: true), now: 3_000)

@@ -16,17 +16,10 @@ import Testing
         var description: String { "\(type)|\(target)|\(time)|\(last ?? "-")|\(count)" }
     }
 
+    /// SPEC §5's last-message text: a text's first 100 characters, else the type's placeholder.
     static func summary(_ type: Int, _ body: String?) -> String {
-        switch type {
-        case 0, 10: String((body ?? "").prefix(100))
-        case 1: "[image]"
-        case 2: "[audio]"
-        case 3: "[video]"
-        case 4: "[location]"
-        case 6: "[file]"
-        case 100: "[custom]"
-        default: "[notification]"
-        }
+        let placeholders = [1: "[image]", 2: "[audio]", 3: "[video]", 4: "[location]", 6: "[file]", 100: "[custom]"]
+        return type == 0 || type == 10 ? String((body ?? "").prefix(100)) : placeholders[type] ?? "[notification]"
     }
 
     @Test func sessionsMatchABruteForceComputationAndBecomeConversations() async throws {

@@ -68,7 +68,7 @@ import Testing
         // child process); here 1 MiB, to keep the test light.
         try await Self.shell("head -c 4000000 /dev/zero | gzip -n > \(dir)/bomb.gz")
         let handle = try #require(FileHandle(forReadingAtPath: dir + "/bomb.gz"))
-        var chunks = try GzipChunks(handle: handle, bombFloor: 1 << 20)
+        let chunks = try GzipChunks(handle: handle, bombFloor: 1 << 20)
         #expect {
             while try !chunks.next().isEmpty {}
         } throws: { error in

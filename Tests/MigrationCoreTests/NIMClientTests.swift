@@ -30,6 +30,25 @@ import Testing
             calls: CallRecorder())
     }
 
+    /// Runs `body` with a fresh emulator and a client of it, both shut down afterwards, also when
+    /// `body` throws.
+    static func withClient(
+        secret: String = secret, rate: Int = 100, configure: (inout EmulatorConfiguration) -> Void = { _ in },
+        _ body: (EmulatorServer, NIMClient) async throws -> Void
+    ) async throws {
+        let server = try await emulator(configure)
+        let client = client(server, secret: secret, rate: rate)
+        do {
+            try await body(server, client)
+        } catch {
+            await client.shutdown()
+            await server.shutdown()
+            throw error
+        }
+        await client.shutdown()
+        await server.shutdown()
+    }
+
     static func dump(_ server: EmulatorServer) async throws -> JSONValue {
         let (data, _) = try await URLSession.shared.data(
             from: try #require(URL(string: server.baseURL + "/_emulator/dump")))
@@ -37,122 +56,108 @@ import Testing
     }
 
     @Test func aSignedCallIsAcceptedAndAccidsAreLowerCased() async throws {
-        let server = try await Self.emulator()
-        let client = Self.client(server)
-        let response = try await client.send(.createUser(accid: "MixedCase", token: "t1", name: "王伟"), stage: .users)
-        #expect(response.code == 200)
-        #expect(response["info"]?["accid"]?.string == "mixedcase")
-        let again = try await client.send(.createUser(accid: "mixedcase", token: "t1"), stage: .users)
-        #expect(again.code == 414 && again.desc == "already register", "already register is a tolerated outcome")
-        let stats = await client.calls.drain(stage: .users)
-        #expect(stats["user/create.action"] == CallStats(calls: 2))
-        await client.shutdown()
-        await server.shutdown()
+        try await Self.withClient { _, client in
+            let response = try await client.send(.createUser(accid: "MixedCase", token: "t1", name: "王伟"), stage: .users)
+            #expect(response.code == 200)
+            #expect(response["info"]?["accid"]?.string == "mixedcase")
+            let again = try await client.send(.createUser(accid: "mixedcase", token: "t1"), stage: .users)
+            #expect(again.code == 414 && again.desc == "already register", "already register is a tolerated outcome")
+            let stats = await client.calls.drain(stage: .users)
+            #expect(stats["user/create.action"] == CallStats(calls: 2))
+        }
     }
 
     /// Credentials refused are the run's problem, not the item's: the call is not retried, the
     /// error halts the run, and no later call is sent at all.
     @Test func aWrongSecretHaltsTheRunAndNothingMoreIsSent() async throws {
-        let server = try await Self.emulator()
-        let client = Self.client(server, secret: "wrong-secret")
-        do {
-            _ = try await client.send(.createUser(accid: "a"), stage: .users)
-            Issue.record("a refused CheckSum must throw")
-        } catch {
-            #expect(error.code == 414 && error.desc.contains("CheckSum"))
-            #expect(error.halt == .credentials(error.desc))
-            #expect(ItemOutcome(error) == .postponed(reason: error.desc), "the item stays pending")
+        try await Self.withClient(secret: "wrong-secret") { _, client in
+            do throws(CallFailure) {
+                _ = try await client.send(.createUser(accid: "a"), stage: .users)
+                Issue.record("a refused CheckSum must throw")
+            } catch {
+                #expect(error.code == 414 && error.desc.contains("CheckSum"))
+                #expect(error.halt == .credentials(error.desc))
+                #expect(ItemOutcome(error) == .postponed(reason: error.desc), "the item stays pending")
+            }
+            do throws(CallFailure) {
+                _ = try await client.send(.createUser(accid: "b"), stage: .users)
+            } catch {
+                #expect(error.code == 0 && error.halt != nil)
+            }
+            #expect(await client.calls.drain(stage: .users)["user/create.action"]?.calls == 1, "one attempt in all")
+            #expect(await client.check()?.contains("CheckSum") == true)
         }
-        do {
-            _ = try await client.send(.createUser(accid: "b"), stage: .users)
-        } catch {
-            #expect(error.code == 0 && error.halt != nil)
-        }
-        #expect(await client.calls.drain(stage: .users)["user/create.action"]?.calls == 1, "one attempt in all")
-        #expect(await client.check()?.contains("CheckSum") == true)
-        await client.shutdown()
-        await server.shutdown()
     }
 
     @Test func parameterErrorsAreNotRetried() async throws {
-        let server = try await Self.emulator()
-        let client = Self.client(server)
-        do {
-            _ = try await client.send(.createUser(accid: "bad accid!"), stage: .users)
-            Issue.record("accepted an invalid accid")
-        } catch {
-            #expect(error.code == 414 && !error.retryable)
+        try await Self.withClient { _, client in
+            do throws(CallFailure) {
+                _ = try await client.send(.createUser(accid: "bad accid!"), stage: .users)
+                Issue.record("accepted an invalid accid")
+            } catch {
+                #expect(error.code == 414 && !error.retryable)
+            }
+            do throws(CallFailure) {
+                _ = try await client.send(.addTeamManagers(tid: "999", owner: "x", members: ["y"]), stage: .groups)
+                Issue.record("accepted an unknown team")
+            } catch {
+                #expect(error.code == 803 && !error.retryable)
+            }
+            #expect(await client.calls.drain(stage: .users)["user/create.action"] == CallStats(calls: 1, failures: 1))
         }
-        do {
-            _ = try await client.send(.addTeamManagers(tid: "999", owner: "x", members: ["y"]), stage: .groups)
-            Issue.record("accepted an unknown team")
-        } catch {
-            #expect(error.code == 803 && !error.retryable)
-        }
-        #expect(await client.calls.drain(stage: .users)["user/create.action"] == CallStats(calls: 1, failures: 1))
-        await client.shutdown()
-        await server.shutdown()
     }
 
     @Test func frequencyControlIsRetriedAfterAPauseAndSlowsTheThrottle() async throws {
-        let server = try await Self.emulator { $0.limit = 5 }
-        let client = Self.client(server, rate: 50)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<20 {
-                group.addTask { _ = try await client.send(.createUser(accid: "u\(index)"), stage: .users) }
+        try await Self.withClient(rate: 50, configure: { $0.limit = 5 }) { server, client in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<20 {
+                    group.addTask { _ = try await client.send(.createUser(accid: "u\(index)"), stage: .users) }
+                }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
+            let stats = try #require(await client.calls.drain(stage: .users)["user/create.action"])
+            #expect(stats.throttled > 0 && stats.failures == 0)
+            #expect(stats.calls == 20 + stats.retries)
+            #expect(await client.limiter.currentRate < 50)
+            let dump = try await Self.dump(server)
+            #expect(dump["users"]?.array.count == 20)
+            #expect((dump["throttled"]?.int ?? 0) == Int64(stats.throttled))
         }
-        let stats = try #require(await client.calls.drain(stage: .users)["user/create.action"])
-        #expect(stats.throttled > 0 && stats.failures == 0)
-        #expect(stats.calls == 20 + stats.retries)
-        #expect(await client.limiter.currentRate < 50)
-        let dump = try await Self.dump(server)
-        #expect(dump["users"]?.array.count == 20)
-        #expect((dump["throttled"]?.int ?? 0) == Int64(stats.throttled))
-        await client.shutdown()
-        await server.shutdown()
     }
 
     @Test func serverErrorsAreRetriedUntilTheCallSucceeds() async throws {
-        let server = try await Self.emulator { $0.faultRate = 0.4 }
-        let client = Self.client(server)
-        for index in 0..<20 {
-            _ = try await client.send(.createUser(accid: "f\(index)"), stage: .users)
+        try await Self.withClient(configure: { $0.faultRate = 0.4 }) { server, client in
+            for index in 0..<20 {
+                _ = try await client.send(.createUser(accid: "f\(index)"), stage: .users)
+            }
+            let stats = try #require(await client.calls.drain(stage: .users)["user/create.action"])
+            #expect(stats.retries > 0 && stats.failures == 0)
+            #expect(try await Self.dump(server)["users"]?.array.count == 20)
         }
-        let stats = try #require(await client.calls.drain(stage: .users)["user/create.action"])
-        #expect(stats.retries > 0 && stats.failures == 0)
-        #expect(try await Self.dump(server)["users"]?.array.count == 20)
-        await client.shutdown()
-        await server.shutdown()
     }
 
     @Test func aCallThatIsNotIdempotentIsNotRepeatedAfterAServerError() async throws {
-        let server = try await Self.emulator { $0.faultRate = 1.0 }
-        let client = Self.client(server)
-        do {
-            _ = try await client.send(
-                .createTeam(name: "t", owner: "o", members: [], settings: .init()), stage: .groups)
-            Issue.record("no error from a server that always fails")
-        } catch {
-            #expect(error.ambiguous && error.retryable)
+        try await Self.withClient(configure: { $0.faultRate = 1.0 }) { server, client in
+            do throws(CallFailure) {
+                _ = try await client.send(
+                    .createTeam(name: "t", owner: "o", members: [], settings: .init()), stage: .groups)
+                Issue.record("no error from a server that always fails")
+            } catch {
+                #expect(error.ambiguous && error.retryable)
+            }
+            #expect(await client.calls.drain(stage: .groups)["team/create.action"]?.calls == 1)
         }
-        #expect(await client.calls.drain(stage: .groups)["team/create.action"]?.calls == 1)
-        await client.shutdown()
-        await server.shutdown()
     }
 
     @Test func droppedConnectionsAreRetriedForIdempotentCalls() async throws {
-        let server = try await Self.emulator { $0.dropRate = 0.3 }
-        let client = Self.client(server)
-        for index in 0..<15 {
-            _ = try await client.send(.createUser(accid: "d\(index)"), stage: .users)
+        try await Self.withClient(configure: { $0.dropRate = 0.3 }) { server, client in
+            for index in 0..<15 {
+                _ = try await client.send(.createUser(accid: "d\(index)"), stage: .users)
+            }
+            let stats = try #require(await client.calls.drain(stage: .users)["user/create.action"])
+            #expect(stats.failures == 0)
+            #expect(try await Self.dump(server)["users"]?.array.count == 15)
         }
-        let stats = try #require(await client.calls.drain(stage: .users)["user/create.action"])
-        #expect(stats.failures == 0)
-        #expect(try await Self.dump(server)["users"]?.array.count == 15)
-        await client.shutdown()
-        await server.shutdown()
     }
 }
 

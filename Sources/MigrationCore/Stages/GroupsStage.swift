@@ -44,45 +44,24 @@ public struct GroupsStage: Stage {
             guard export.has(Self.file) else { return }
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
-            var items: [NewWorkItem] = []
-            var problems: [Problem] = []
             var seen: [String: Int] = [:]
             var book = AccountBook()
-            try await LineReader(path: export.path(Self.file)).forEachLine { line, bytes in
-                let origin = context.origins.locate(Self.file, line).file
-                book.read(origin)
-                switch RecordReader.parse(bytes, stage: id, file: Self.file, line: line) {
-                case .failure(let problem):
-                    problems.append(problem)
-                    book.reported(origin)
-                case .success(var reader):
-                    if let plan = try await readGroup(&reader, context) {
-                        if let first = seen[plan.gid] {
-                            reader.problem(
-                                "duplicate-group",
-                                "gid \(plan.gid) is listed again; the first (\(Self.file):\(first)) is migrated")
-                            book.reported(origin)
-                        } else {
-                            seen[plan.gid] = line
-                            items.append(
-                                NewWorkItem(
-                                    key: "team:\(plan.gid)", kind: "team",
-                                    payload: String(decoding: try encoder.encode(plan), as: UTF8.self),
-                                    sourceFile: Self.file, sourceLine: line))
-                            book.passed(origin)
-                        }
-                    } else if !reader.problems.isEmpty {
-                        book.reported(origin)
-                    }
-                    problems.append(contentsOf: reader.problems)
+            // A batch of 1,000: a plan carries its group's whole member list.
+            try await context.readRecords(Self.file, in: export, stage: id, batch: 1000, &book, emit) { reader in
+                guard let plan = try await readGroup(&reader, context) else { return [] }
+                if let first = seen[plan.gid] {
+                    reader.problem(
+                        "duplicate-group", "gid \(plan.gid) is listed again; the first (\(Self.file):\(first)) is migrated")
+                    return []
                 }
-                if items.count >= 1000 {
-                    try await emit(items)
-                    items.removeAll(keepingCapacity: true)
-                }
+                seen[plan.gid] = reader.line
+                return [
+                    NewWorkItem(
+                        key: "team:\(plan.gid)", kind: "team",
+                        payload: String(decoding: try encoder.encode(plan), as: UTF8.self),
+                        sourceFile: Self.file, sourceLine: reader.line)
+                ]
             }
-            try await emit(items)
-            try await context.report(problems)
             try await context.database.setAccounts(layer: id.rawValue, book)
         }
         return try await plan(context)

@@ -74,7 +74,7 @@ public struct RelationsStage: Stage {
     ) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        try await readLines(Self.friendsFile, context, &book, emit) { line in
+        try await context.readRecords(Self.friendsFile, in: services.export, stage: id, &book, emit) { line in
             var reader = line
             defer { line = reader }
             guard let a = reader.requiredID("accid"), let b = reader.requiredID("faccid") else { return [] }
@@ -103,7 +103,7 @@ public struct RelationsStage: Stage {
         _ context: StageContext, _ book: inout AccountBook, _ emit: ([NewWorkItem]) async throws -> Void
     ) async throws {
         let encoder = JSONEncoder()
-        try await readLines(Self.blocksFile, context, &book, emit) { line in
+        try await context.readRecords(Self.blocksFile, in: services.export, stage: id, &book, emit) { line in
             var reader = line
             defer { line = reader }
             guard let a = reader.requiredID("accid"), let b = reader.requiredID("targetAcc") else { return [] }
@@ -141,42 +141,6 @@ public struct RelationsStage: Stage {
             reader.problem(p.code, "\(p.text): relation left out", p.code == "unknown-user" ? .warning : .error)
             return nil
         }
-    }
-
-    /// Streams one file, turning each line into items and problems, in batches.
-    private func readLines(
-        _ file: String, _ context: StageContext, _ book: inout AccountBook,
-        _ emit: ([NewWorkItem]) async throws -> Void,
-        _ body: (inout RecordReader) async throws -> [NewWorkItem]
-    ) async throws {
-        var items: [NewWorkItem] = []
-        var problems: [Problem] = []
-        try await LineReader(path: services.export.path(file)).forEachLine { line, bytes in
-            let origin = context.origins.locate(file, line).file
-            book.read(origin)
-            switch RecordReader.parse(bytes, stage: id, file: file, line: line) {
-            case .failure(let problem):
-                problems.append(problem)
-                book.reported(origin)
-            case .success(var reader):
-                let lineItems = try await body(&reader)
-                items.append(contentsOf: lineItems)
-                problems.append(contentsOf: reader.problems)
-                if !lineItems.isEmpty {
-                    book.passed(origin)
-                } else if !reader.problems.isEmpty {
-                    book.reported(origin)
-                }
-            }
-            if items.count >= 5000 || problems.count >= 5000 {
-                try await emit(items)
-                try await context.report(problems)
-                items.removeAll(keepingCapacity: true)
-                problems.removeAll(keepingCapacity: true)
-            }
-        }
-        try await emit(items)
-        try await context.report(problems)
     }
 
     public func run(_ context: StageContext) async throws {

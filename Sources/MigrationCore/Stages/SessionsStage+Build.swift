@@ -133,9 +133,9 @@ extension SessionsStage {
         let temporary = services.outputDirectory + "/sessions.partial"
         try? fm.removeItem(atPath: temporary)
         try fm.createDirectory(atPath: temporary, withIntermediateDirectories: true)
-        var shards: [ShardWriter] = []
+        var shards: [BufferedFile] = []
         for index in 0..<Self.shards {
-            shards.append(try ShardWriter(path: temporary + "/sessions-\(index < 10 ? "0" : "")\(index).jsonl"))
+            shards.append(try BufferedFile(path: temporary + "/sessions-\(index < 10 ? "0" : "")\(index).jsonl"))
         }
         try database.forEachUserSessions(limit: services.config.sessions.limit) { owner, sessions in
             var line = JSONLineText()
@@ -151,8 +151,9 @@ extension SessionsStage {
                         if let last = s.lastMsg { fields["lastMsg"] = .string(last) }
                         return .object(fields)
                     }))
-            try shards[Int(HistoryNormalizer.stableID(owner) % Int64(Self.shards))].write(line.text)
+            try shards[Int(HistoryNormalizer.stableID(owner) % Int64(Self.shards))].writeLine(line.text.utf8)
         }
+        // Synced before the folder is swapped in: a crash never leaves a complete-looking folder short.
         for shard in shards { try shard.close() }
         try? fm.removeItem(atPath: final)
         try fm.moveItem(atPath: temporary, toPath: final)
@@ -171,35 +172,4 @@ struct JSONLineText {
     }
 
     var text: String { "{" + parts.joined(separator: ",") + "}" }
-}
-
-/// One shard file, written through a small buffer.
-final class ShardWriter {
-    private let handle: FileHandle
-    private var buffer = Data()
-
-    init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: path)
-        else {
-            throw SourceError.unreadable(path)
-        }
-        self.handle = handle
-    }
-
-    func write(_ line: String) throws {
-        buffer.append(contentsOf: line.utf8)
-        buffer.append(0x0A)
-        if buffer.count >= 1 << 20 { try flush() }
-    }
-
-    func flush() throws {
-        try handle.write(contentsOf: buffer)
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    func close() throws {
-        try flush()
-        try handle.close()
-    }
 }

@@ -42,9 +42,7 @@ extension TeamHandlers {
         }
         _ = try p.optional("attach", max: 512)
         try await core.store.write { db in
-            _ = try existingTeam(db, tid)
-            let operatorRole = try membership(db, tid, operatorAccid)?.role
-            guard operatorRole == .owner || operatorRole == .manager else { throw NIMFailure.noPermission }
+            let operatorRole = try administeredTeam(db, tid, by: operatorAccid).role
             for accid in accids {
                 guard let target = try membership(db, tid, accid) else { throw NIMFailure.notInTeam(accid) }
                 guard target.role != .owner, operatorRole == .owner || target.role == .normal else {
@@ -87,8 +85,7 @@ extension TeamHandlers {
         let accids = try p.accidArray("members", maxCount: 10)
         _ = try p.optional("attach", max: 512)
         try await core.store.write { db in
-            let team = try existingTeam(db, tid)
-            guard team.owner == owner else { throw NIMFailure.noPermission }
+            _ = try ownedTeam(db, tid, by: owner)
             for accid in accids {
                 guard var member = try membership(db, tid, accid) else { throw NIMFailure.notInTeam(accid) }
                 guard member.role != .owner else { throw NIMFailure.invalid("members") }
@@ -133,9 +130,7 @@ extension TeamHandlers {
         let mute = try p.requiredInt("mute", in: [0, 1])
         _ = try p.optional("attach", max: 512)
         try await core.store.write { db in
-            _ = try existingTeam(db, tid)
-            let operatorRole = try membership(db, tid, operatorAccid)?.role
-            guard operatorRole == .owner || operatorRole == .manager else { throw NIMFailure.noPermission }
+            try administeredTeam(db, tid, by: operatorAccid)
             guard var member = try membership(db, tid, accid) else { throw NIMFailure.notInTeam(accid) }
             guard member.role != .owner else { throw NIMFailure.noPermission }
             member.muted = mute == 1
@@ -156,9 +151,7 @@ extension TeamHandlers {
         }
         let now = core.nowMs()
         try await core.store.write { db in
-            var team = try existingTeam(db, tid)
-            let operatorRole = try membership(db, tid, operatorAccid)?.role
-            guard operatorRole == .owner || operatorRole == .manager else { throw NIMFailure.noPermission }
+            var team = try administeredTeam(db, tid, by: operatorAccid).team
             team.muteType = newType
             team.updateTime = max(now, team.updateTime + 1)
             try team.update(db)

@@ -78,8 +78,7 @@ enum TeamHandlers {
         if let limit, !(2...maxTeamMemberLimit).contains(limit) { throw NIMFailure.invalid("teamMemberLimit") }
         let now = core.nowMs()
         try await core.store.write { db in
-            var team = try existingTeam(db, tid)
-            guard team.owner == owner else { throw NIMFailure.noPermission }
+            var team = try ownedTeam(db, tid, by: owner)
             if let tname { team.tname = tname }
             if let intro { team.intro = intro }
             if let announcement { team.announcement = announcement }
@@ -105,8 +104,7 @@ enum TeamHandlers {
         let tid = try p.tid()
         let owner = try p.accid("owner")
         try await core.store.write { db in
-            let team = try existingTeam(db, tid)
-            guard team.owner == owner else { throw NIMFailure.noPermission }
+            let team = try ownedTeam(db, tid, by: owner)
             try db.execute(sql: "DELETE FROM team_members WHERE tid = ?", arguments: [tid])
             try team.delete(db)
         }
@@ -126,6 +124,25 @@ enum TeamHandlers {
     static func existingTeam(_ db: Database, _ tid: Int64) throws -> TeamRecord {
         guard let team = try TeamRecord.fetchOne(db, key: tid) else { throw NIMFailure.noTeam(tid) }
         return team
+    }
+
+    /// The team, when `owner` owns it (802 otherwise).
+    static func ownedTeam(_ db: Database, _ tid: Int64, by owner: String) throws -> TeamRecord {
+        let team = try existingTeam(db, tid)
+        guard team.owner == owner else { throw NIMFailure.noPermission }
+        return team
+    }
+
+    /// The team and the role of `accid` in it, when it is the owner or a manager (802 otherwise).
+    @discardableResult
+    static func administeredTeam(_ db: Database, _ tid: Int64, by accid: String) throws
+        -> (team: TeamRecord, role: TeamMemberRecord.Role)
+    {
+        let team = try existingTeam(db, tid)
+        guard let role = try membership(db, tid, accid)?.role, role == .owner || role == .manager else {
+            throw NIMFailure.noPermission
+        }
+        return (team, role)
     }
 
     /// All memberships of the team (owner included), sorted by accid.

@@ -1,0 +1,47 @@
+internal import GRDB
+
+/// One of serve's two ordered queues in `serve.sqlite`: the inbox (messages, per conversation in
+/// receipt order) and the events (per scope in the old server's `time` order). Both are claimed
+/// the same way: the first pending row that is due, whose group has no row in work and no earlier
+/// row still pending; claiming marks it in work and counts the attempt.
+struct OrderedQueue: Sendable {
+    /// The table (`inbox`, `event`).
+    let table: String
+    /// The column whose equal values form one ordered group (`conv`, `scope`).
+    let group: String
+    /// The order within a group, most significant column first.
+    let order: [String]
+
+    static let inbox = OrderedQueue(table: "inbox", group: "conv", order: ["seq"])
+    static let events = OrderedQueue(table: "event", group: "scope", order: ["time", "seq"])
+
+    /// Claims the next row: `columns` of it are returned, with `attempts` as it was before this
+    /// claim. `alsoSet` adds assignments to the claim (`claimed_at = ?`), bound to `alsoArguments`.
+    func claim(
+        _ db: Database, now: Int64, columns: String, alsoSet: String = "", alsoArguments: [Int64] = []
+    ) throws -> Row? {
+        let sql = """
+            SELECT \(columns) FROM \(table) AS q
+            WHERE status = 0 AND next_at <= ?
+            AND NOT EXISTS (SELECT 1 FROM \(table) AS x WHERE x.\(group) = q.\(group) AND x.status = 1)
+            AND NOT EXISTS (
+                SELECT 1 FROM \(table) AS x WHERE x.\(group) = q.\(group) AND x.status = 0 AND \(earlier(order)))
+            ORDER BY \(order.joined(separator: ", ")) LIMIT 1
+            """
+        guard let row = try Row.fetchOne(db, sql: sql, arguments: [now]) else { return nil }
+        let seq: Int64 = row["seq"]
+        try db.execute(
+            sql: "UPDATE \(table) SET status = 1, attempts = attempts + 1\(alsoSet) WHERE seq = ?",
+            arguments: StatementArguments(alsoArguments + [seq]))
+        return row
+    }
+
+    /// `x` comes before `q` in `columns`' order, spelled out (`x.a < q.a OR (x.a = q.a AND …)`) so
+    /// SQLite can use the queue's index.
+    private func earlier(_ columns: [String]) -> String {
+        guard let first = columns.first else { return "0" }
+        let rest = Array(columns.dropFirst())
+        if rest.isEmpty { return "x.\(first) < q.\(first)" }
+        return "(x.\(first) < q.\(first) OR (x.\(first) = q.\(first) AND \(earlier(rest))))"
+    }
+}
