@@ -67,13 +67,10 @@ final class BridgeSender: Sendable {
 
     /// One message, from the raw line to its outcome.
     func process(_ claim: ServeStore.Claim) async -> ServeStore.Settlement {
-        // A team message goes after the changes its group had before it (the old server's time).
-        if claim.conversation.hasPrefix("t|"),
-            (try? await store.groupChangePending(String(claim.conversation.dropFirst(2)), before: claim.createTime))
-                == true
-        {
-            return .retry(
-                at: now() + 250, reason: "waits for an earlier change of its group", uncertain: false, waiting: true)
+        // A message goes after the changes its group or pair had before it (the old server's time).
+        if (try? await store.changePending(conversation: claim.conversation, before: claim.createTime)) == true {
+            let of = claim.conversation.hasPrefix("t|") ? "its group" : "its two accounts' friendship or block"
+            return .retry(at: now() + 250, reason: "waits for an earlier change of \(of)", uncertain: false, waiting: true)
         }
         var mapped: (HistoryMessage, String?)
         switch await map(claim.raw, extra: [:]) {

@@ -65,12 +65,13 @@ final class EventWorker: Sendable {
         guard case .object(let event)? = try? JSONValue.parse(Data(claim.body.utf8)) else {
             return .failed("stored event is not a JSON object")
         }
-        // A group's change goes after the messages its group had before it (the old server's time);
-        // not its creation, which its messages wait for (a skewed clock must not make both wait).
-        if claim.type.hasPrefix("group."), claim.type != "group.created", let gid = claim.scope.hasPrefix("g|") ? String(claim.scope.dropFirst(2)) : nil,
-            (try? await store.teamMessagePending(gid, before: claim.time)) == true
+        // A group's or a pair's change goes after the messages of its conversation made before it
+        // (the old server's time); not a group's creation, which its messages wait for (a skewed
+        // clock must not make both wait).
+        if claim.type != "group.created",
+            (try? await store.messagePending(scope: claim.scope, before: claim.time)) == true
         {
-            return .retry(at: now() + 250, reason: "waits for an earlier message of its group", waiting: false)
+            return .retry(at: now() + 250, reason: "waits for an earlier message of its conversation", waiting: false)
         }
         let deadline = claim.receivedAt + dependencyWaitMs
         let lastChance = now() >= deadline

@@ -178,25 +178,44 @@ extension ServeStore {
         }
     }
 
-    // MARK: A group's messages and changes, in the old server's time order
+    // MARK: A conversation's messages and changes, in the old server's time order
 
-    /// Whether a change of group `gid` made before `time` (ms) is still to be applied: a team
-    /// message of that time waits for it (a member added just before they wrote).
-    func groupChangePending(_ gid: String, before time: Int64) async throws -> Bool {
-        try await pool.read { db in
+    /// The scope of the changes a conversation's messages are ordered with: a team conversation
+    /// (`t|gid`) with its group's (`g|gid`), a p2p one (`p|a|b`) with its pair's friendships and
+    /// blocks (`r|a|b`). Both keep the old ids, lowercased accids in sorted order.
+    static func changeScope(ofConversation conversation: String) -> String? {
+        if conversation.hasPrefix("t|") { return "g|" + conversation.dropFirst(2) }
+        if conversation.hasPrefix("p|") { return "r|" + conversation.dropFirst(2) }
+        return nil
+    }
+
+    /// The conversation whose messages a scope's changes are ordered with (see
+    /// ``changeScope(ofConversation:)``).
+    static func conversation(ofScope scope: String) -> String? {
+        if scope.hasPrefix("g|") { return "t|" + scope.dropFirst(2) }
+        if scope.hasPrefix("r|") { return "p|" + scope.dropFirst(2) }
+        return nil
+    }
+
+    /// Whether a change of the conversation's group or pair made before `time` (ms) is still to be
+    /// applied: a message of that time waits for it (a member added, a block made, just before).
+    func changePending(conversation: String, before time: Int64) async throws -> Bool {
+        guard let scope = Self.changeScope(ofConversation: conversation) else { return false }
+        return try await pool.read { db in
             try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM event WHERE scope = ? AND status IN (0, 1) AND time < ? LIMIT 1",
-                arguments: ["g|\(gid)", time]) ?? false
+                arguments: [scope, time]) ?? false
         }
     }
 
-    /// Whether a message of group `gid` created before `time` (ms) is still to be sent: a change of
-    /// that time waits for it (a member removed just after they wrote).
-    func teamMessagePending(_ gid: String, before time: Int64) async throws -> Bool {
-        try await pool.read { db in
+    /// Whether a message of the scope's conversation created before `time` (ms) is still to be
+    /// sent: a change of that time waits for it (a member removed, a block made, just after).
+    func messagePending(scope: String, before time: Int64) async throws -> Bool {
+        guard let conversation = Self.conversation(ofScope: scope) else { return false }
+        return try await pool.read { db in
             try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM inbox WHERE conv = ? AND status IN (0, 1) AND create_time < ? LIMIT 1",
-                arguments: ["t|\(gid)", time]) ?? false
+                arguments: [conversation, time]) ?? false
         }
     }
 

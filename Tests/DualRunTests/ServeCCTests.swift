@@ -27,61 +27,57 @@ import Testing
 
     @Test func forgedRefusedValidForwardedOnceWhenDeliveredThreeTimes() async throws {
         let old = try await OldServer.start(failing: 1)
-        let fixture = try await ServeFixture.make(oldServerURL: old.url)
-        defer {
-            Task { await fixture.stop() }
-            old.stop()
+        defer { old.stop() }
+        try await ServeFixture.with(oldServerURL: old.url) { fixture in
+            let body = Self.ccBody("900001")
+            var badMD5 = Self.headers(body)
+            badMD5["MD5"] = CheckSum.md5Hex(Data("other".utf8))
+            var badCheckSum = Self.headers(body)
+            badCheckSum["CheckSum"] = String(repeating: "0", count: 40)
+            let stale = Self.headers(body, time: StateDatabase.wallClockMillis() - 6 * 60_000)
+            let forgedSecret = Self.headers(body, secret: "guessed")
+            for headers in [badMD5, badCheckSum, stale, forgedSecret] {
+                let reply = try await fixture.call("POST", "/nim/cc", body: body, headers: headers, token: nil)
+                #expect(reply.status == 403)
+            }
+            // A body altered after signing.
+            let tampered = try await fixture.call(
+                "POST", "/nim/cc", body: Self.ccBody("900002"), headers: Self.headers(body), token: nil)
+            #expect(tampered.status == 403)
+            for _ in 0..<3 {
+                let reply = try await fixture.call("POST", "/nim/cc", body: body, headers: Self.headers(body), token: nil)
+                #expect(reply.status == 200)
+            }
+            // The console's probe.
+            let probe = Data("{}".utf8)
+            #expect(
+                try await fixture.call("POST", "/nim/cc", body: probe, headers: Self.headers(probe), token: nil).status
+                    == 200)
+            let health = try await fixture.drained()
+            #expect(health["forwarded"]?.int == 1)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(old.received.withLock { $0 } == [body])
         }
-        let body = Self.ccBody("900001")
-        var badMD5 = Self.headers(body)
-        badMD5["MD5"] = CheckSum.md5Hex(Data("other".utf8))
-        var badCheckSum = Self.headers(body)
-        badCheckSum["CheckSum"] = String(repeating: "0", count: 40)
-        let stale = Self.headers(body, time: StateDatabase.wallClockMillis() - 6 * 60_000)
-        let forgedSecret = Self.headers(body, secret: "guessed")
-        for headers in [badMD5, badCheckSum, stale, forgedSecret] {
-            let reply = try await fixture.call("POST", "/nim/cc", body: body, headers: headers, token: nil)
-            #expect(reply.status == 403)
-        }
-        // A body altered after signing.
-        let tampered = try await fixture.call(
-            "POST", "/nim/cc", body: Self.ccBody("900002"), headers: Self.headers(body), token: nil)
-        #expect(tampered.status == 403)
-        for _ in 0..<3 {
-            let reply = try await fixture.call("POST", "/nim/cc", body: body, headers: Self.headers(body), token: nil)
-            #expect(reply.status == 200)
-        }
-        // The console's probe.
-        let probe = Data("{}".utf8)
-        #expect(
-            try await fixture.call("POST", "/nim/cc", body: probe, headers: Self.headers(probe), token: nil).status
-                == 200)
-        let health = try await fixture.drained()
-        #expect(health["forwarded"]?.int == 1)
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(old.received.withLock { $0 } == [body])
     }
 
     @Test func doesNotEchoWhatTheBridgeSent() async throws {
         let old = try await OldServer.start()
-        let fixture = try await ServeFixture.make(oldServerURL: old.url)
-        defer {
-            Task { await fixture.stop() }
-            old.stop()
+        defer { old.stop() }
+        try await ServeFixture.with(oldServerURL: old.url) { fixture in
+            try await fixture.post([ServeFixture.p2p(1, from: "User0", to: "User1", text: "from the old app")])
+            _ = try await fixture.drained()
+            let sent = try #require(try await fixture.nimMessages().first?["msgid"]?.int)
+            let echo = Self.ccBody(String(sent), rest: true)
+            #expect(
+                try await fixture.call("POST", "/nim/cc", body: echo, headers: Self.headers(echo), token: nil).status == 200
+            )
+            let other = Self.ccBody("777", rest: true)
+            #expect(
+                try await fixture.call("POST", "/nim/cc", body: other, headers: Self.headers(other), token: nil).status
+                    == 200)
+            let health = try await fixture.drained()
+            #expect(health["forwarded"]?.int == 1)
+            #expect(old.received.withLock { $0 } == [other])
         }
-        try await fixture.post([ServeFixture.p2p(1, from: "User0", to: "User1", text: "from the old app")])
-        _ = try await fixture.drained()
-        let sent = try #require(try await fixture.nimMessages().first?["msgid"]?.int)
-        let echo = Self.ccBody(String(sent), rest: true)
-        #expect(
-            try await fixture.call("POST", "/nim/cc", body: echo, headers: Self.headers(echo), token: nil).status == 200
-        )
-        let other = Self.ccBody("777", rest: true)
-        #expect(
-            try await fixture.call("POST", "/nim/cc", body: other, headers: Self.headers(other), token: nil).status
-                == 200)
-        let health = try await fixture.drained()
-        #expect(health["forwarded"]?.int == 1)
-        #expect(old.received.withLock { $0 } == [other])
     }
 }

@@ -8,27 +8,27 @@ import Testing
 /// `GET /failed` with its reason, counted in `/healthz`, and can be put back in the queue.
 @Suite struct ServeFailedTests {
     @Test func aMessageThatCannotBeDeliveredIsListedCountedAndRetried() async throws {
-        let fixture = try await ServeFixture.make(dependencyWait: 0)
-        defer { Task { await fixture.stop() } }
-        _ = try await fixture.post([
-            ServeFixture.p2p(1, from: "User0", to: "User1", text: "hello"),
-            ServeFixture.p2p(2, from: "User0", to: "ghost", text: "to nobody"),
-        ])
-        let health = try await fixture.drained()
-        #expect(health["sent"]?.int == 1 && health["failed"]?.int == 1)
-        #expect(try await fixture.call("GET", "/failed", token: nil).status == 401)
-        let listed = try await fixture.call("GET", "/failed")
-        let entries = listed.json["data"]?.array ?? []
-        #expect(entries.count == 1, "\(listed.json)")
-        #expect(entries.first?["kind"]?.string == "message" && entries.first?["state"]?.string == "failed")
-        #expect(entries.first?["reason"]?.string?.contains("ghost") == true, "\(entries)")
-        let next = listed.json["next"]?.string ?? ""
-        #expect(try await fixture.call("GET", "/failed?since=\(next)").json["data"]?.array.isEmpty == true)
+        try await ServeFixture.with(dependencyWait: 0) { fixture in
+            _ = try await fixture.post([
+                ServeFixture.p2p(1, from: "User0", to: "User1", text: "hello"),
+                ServeFixture.p2p(2, from: "User0", to: "ghost", text: "to nobody"),
+            ])
+            let health = try await fixture.drained()
+            #expect(health["sent"]?.int == 1 && health["failed"]?.int == 1)
+            #expect(try await fixture.call("GET", "/failed", token: nil).status == 401)
+            let listed = try await fixture.call("GET", "/failed")
+            let entries = listed.json["data"]?.array ?? []
+            #expect(entries.count == 1, "\(listed.json)")
+            #expect(entries.first?["kind"]?.string == "message" && entries.first?["state"]?.string == "failed")
+            #expect(entries.first?["reason"]?.string?.contains("ghost") == true, "\(entries)")
+            let next = listed.json["next"]?.string ?? ""
+            #expect(try await fixture.call("GET", "/failed?since=\(next)").json["data"]?.array.isEmpty == true)
 
-        let retried = try await fixture.call("POST", "/failed/retry")
-        #expect(retried.json["retried"]?.int == 1)
-        let again = try await fixture.drained()
-        #expect(again["failed"]?.int == 1, "still no such user: failed again, with its reason")
+            let retried = try await fixture.call("POST", "/failed/retry")
+            #expect(retried.json["retried"]?.int == 1)
+            let again = try await fixture.drained()
+            #expect(again["failed"]?.int == 1, "still no such user: failed again, with its reason")
+        }
     }
 
     /// A held message (waiting with a reason) and the ones behind it in its conversation are listed
@@ -73,29 +73,30 @@ import Testing
         let fixture = ServeFixture(
             dir: first.dir, emulator: first.emulator, state: first.state, client: first.client,
             settings: first.settings, server: server, tid: first.tid)
-        defer { Task { await fixture.stop() } }
-        #expect(server.resumed == 1)
+        try await fixture.stopping { fixture in
+            #expect(server.resumed == 1)
 
-        var health = JSONValue.null
-        for _ in 0..<400 {
-            health = try await fixture.health()
-            if health["sent"]?.int == 2 { break }
-            try await Task.sleep(for: .milliseconds(25))
+            var health = JSONValue.null
+            for _ in 0..<400 {
+                health = try await fixture.health()
+                if health["sent"]?.int == 2 { break }
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            #expect(health["sent"]?.int == 2, "the other conversations flow: \(health.text)")
+            #expect(health["queued"]?.int == 2)
+            let listed = try await fixture.call("GET", "/failed").json["data"]?.array ?? []
+            #expect(listed.map { $0["state"]?.string } == ["held", "held"], "\(listed)")
+            #expect(listed.first?["reason"]?.string?.contains("history lookup") == true, "\(listed)")
+            #expect(listed.first?["reason"]?.string?.contains("403") == true, "\(listed)")
+            #expect(listed.last?["reason"]?.string?.hasPrefix("waits behind message \(messages[0].key)") == true)
+
+            // The service enabled again: the held conversation is looked up, then goes on.
+            _ = try await HTTP.call(
+                "POST", first.emulator.baseURL + "/_emulator/refuse?endpoint=history/queryTeamMsg.action&code=0",
+                token: nil)
+            let drained = try await fixture.drained(timeout: .seconds(60))
+            #expect(drained["queued"]?.int == 0 && drained["sent"]?.int == 4 && drained["failed"]?.int == 0)
+            #expect(try await fixture.nimMessages().count == 4)
         }
-        #expect(health["sent"]?.int == 2, "the other conversations flow: \(health.text)")
-        #expect(health["queued"]?.int == 2)
-        let listed = try await fixture.call("GET", "/failed").json["data"]?.array ?? []
-        #expect(listed.map { $0["state"]?.string } == ["held", "held"], "\(listed)")
-        #expect(listed.first?["reason"]?.string?.contains("history lookup") == true, "\(listed)")
-        #expect(listed.first?["reason"]?.string?.contains("403") == true, "\(listed)")
-        #expect(listed.last?["reason"]?.string?.hasPrefix("waits behind message \(messages[0].key)") == true)
-
-        // The service enabled again: the held conversation is looked up, then goes on.
-        _ = try await HTTP.call(
-            "POST", first.emulator.baseURL + "/_emulator/refuse?endpoint=history/queryTeamMsg.action&code=0",
-            token: nil)
-        let drained = try await fixture.drained(timeout: .seconds(60))
-        #expect(drained["queued"]?.int == 0 && drained["sent"]?.int == 4 && drained["failed"]?.int == 0)
-        #expect(try await fixture.nimMessages().count == 4)
     }
 }

@@ -78,6 +78,28 @@ struct ServeFixture {
             dir: dir, emulator: emulator, state: state, client: client, settings: settings, server: server, tid: tid)
     }
 
+    /// Runs `body` with a fresh fixture (see ``make(users:oldServerURL:cutoff:dependencyWait:now:)``),
+    /// stopped afterwards, also when `body` throws.
+    static func with<T>(
+        users: Int = 6, oldServerURL: String? = nil, cutoff: Int64 = 1_600_000_000_000, dependencyWait: Int = 600,
+        _ body: (ServeFixture) async throws -> T
+    ) async throws -> T {
+        try await make(users: users, oldServerURL: oldServerURL, cutoff: cutoff, dependencyWait: dependencyWait)
+            .stopping(body)
+    }
+
+    /// Runs `body`, then stops the fixture, also when `body` throws.
+    func stopping<T>(_ body: (ServeFixture) async throws -> T) async throws -> T {
+        do {
+            let result = try await body(self)
+            await stop()
+            return result
+        } catch {
+            await stop()
+            throw error
+        }
+    }
+
     func stop() async {
         await server.shutdown()
         await client.shutdown()

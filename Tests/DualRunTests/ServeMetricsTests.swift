@@ -39,83 +39,81 @@ import Testing
     @Test func aScrapeParsesAndAgreesWithHealthzFailedAndTheCallCounts() async throws {
         let old = try await OldServer.start()
         // No dependency wait: the message to an account nobody creates fails at once.
-        let fixture = try await ServeFixture.make(oldServerURL: old.url, dependencyWait: 0)
-        defer {
-            Task { await fixture.stop() }
-            old.stop()
-        }
-        _ = try await fixture.post([
-            ServeFixture.p2p(1, from: "User0", to: "User1", text: "one"),
-            ServeFixture.p2p(2, from: "User1", to: "User0", text: "two"),
-            ServeFixture.p2p(3, from: "User2", to: "User3", text: "three"),
-            ServeFixture.team(4, from: "User1", text: "four"),
-            ServeFixture.p2p(5, from: "User0", to: "ghost", text: "to nobody"),
-        ])
-        let cc = ServeCCTests.ccBody("900101")
-        let reply = try await fixture.call("POST", "/nim/cc", body: cc, headers: ServeCCTests.headers(cc), token: nil)
-        #expect(reply.status == 200)
-        let health = try await fixture.drained()
-        #expect(health["sent"]?.int == 4 && health["failed"]?.int == 1 && health["forwarded"]?.int == 1)
-        #expect(health["queued"]?.int == 0)
-        let listed = try await fixture.call("GET", "/failed").json["data"]?.array ?? []
+        defer { old.stop() }
+        try await ServeFixture.with(oldServerURL: old.url, dependencyWait: 0) { fixture in
+            _ = try await fixture.post([
+                ServeFixture.p2p(1, from: "User0", to: "User1", text: "one"),
+                ServeFixture.p2p(2, from: "User1", to: "User0", text: "two"),
+                ServeFixture.p2p(3, from: "User2", to: "User3", text: "three"),
+                ServeFixture.team(4, from: "User1", text: "four"),
+                ServeFixture.p2p(5, from: "User0", to: "ghost", text: "to nobody"),
+            ])
+            let cc = ServeCCTests.ccBody("900101")
+            let reply = try await fixture.call("POST", "/nim/cc", body: cc, headers: ServeCCTests.headers(cc), token: nil)
+            #expect(reply.status == 200)
+            let health = try await fixture.drained()
+            #expect(health["sent"]?.int == 4 && health["failed"]?.int == 1 && health["forwarded"]?.int == 1)
+            #expect(health["queued"]?.int == 0)
+            let listed = try await fixture.call("GET", "/failed").json["data"]?.array ?? []
 
-        let scrape = try await Self.scrape(fixture)
-        let calls = await fixture.client.calls.totals()
-        #expect(scrape.status == 200)
-        #expect(scrape.type?.hasPrefix("text/plain; version=0.0.4") == true, "\(scrape.type ?? "no content type")")
-        let text = scrape.text
-        #expect(Set(text.families.keys) == Set(Self.families.keys.map { Self.prefix + $0 }))
-        for (name, type) in Self.families {
-            let family = try #require(text.families[Self.prefix + name])
-            #expect(family.type == type, "\(name)")
-            #expect(family.help?.isEmpty == false, "\(name) has no HELP")
-            #expect(!family.samples.isEmpty, "\(name) has no sample")
-        }
-        func value(_ name: String) -> Double? { text.value(Self.prefix + name) }
-        #expect(value("messages_sent_total") == health["sent"]?.int.map(Double.init))
-        #expect(value("messages_failed") == health["failed"]?.int.map(Double.init))
-        #expect(value("cc_forwarded_total") == health["forwarded"]?.int.map(Double.init))
-        let depth = Self.by("queue", text, "queue_depth")
-        #expect(Set(depth.keys) == ["inbox", "outbox"])
-        #expect(depth.values.reduce(0, +) == health["queued"]?.int.map(Double.init))
-        let oldest = health["oldest_unsent_ms"]?.int.map(Double.init)
-        #expect(value("oldest_unsent_age_seconds").map { $0 * 1000 } == oldest)
-        #expect(value("messages_held") == Double(listed.filter { $0["state"]?.string == "held" }.count))
-        #expect(value("messages_failed") == Double(listed.filter { $0["state"]?.string == "failed" }.count))
-        #expect(value("target_paused") == 0)
-        #expect(value("events_applied_total") == 0)
-
-        // REST calls and 416s: one series per endpoint the client called, as the recorder counts them.
-        for family in ["rest_calls_total", "rest_throttled_total"] {
-            #expect(text.samples(Self.prefix + family).allSatisfy { Array($0.labels.keys) == ["endpoint"] })
-        }
-        #expect(Self.by("endpoint", text, "rest_calls_total") == calls.mapValues { Double($0.calls) })
-        #expect(Self.by("endpoint", text, "rest_throttled_total") == calls.mapValues { Double($0.throttled) })
-        #expect((Self.by("endpoint", text, "rest_calls_total")["msg/sendMsg.action"] ?? 0) >= 4)
-
-        // Events applied are read from the store, as sent is: two posted, two applied; nothing else
-        // of the messages moved.
-        let posted = try await fixture.call(
-            "POST", "/old/events",
-            body: Data(
-                (#"[{"id":"m1","time":1700000000000,"type":"friend.added","accid":"User1","faccid":"User2"},"#
-                    + #"{"id":"m2","time":1700000000001,"type":"block.added","accid":"User1","targetAcc":"User3"}]"#)
-                    .utf8))
-        #expect(posted.status == 200)
-        let drained = try await fixture.drained()
-        #expect(drained["events_applied"]?.int == 2)
-        let again = try await Self.scrape(fixture).text
-        #expect(again.value(Self.prefix + "events_applied_total") == 2)
-        #expect(again.value(Self.prefix + "events_failed") == 0)
-        func series(_ text: PrometheusText) -> [String: Double] {
-            var all: [String: Double] = [:]
-            for sample in text.families.values.flatMap(\.samples)
-            where !sample.name.hasPrefix(Self.prefix + "events") && !sample.name.hasPrefix(Self.prefix + "rest_") {
-                all[sample.name + "\(sample.labels.sorted { $0.key < $1.key })"] = sample.value
+            let scrape = try await Self.scrape(fixture)
+            let calls = await fixture.client.calls.totals()
+            #expect(scrape.status == 200)
+            #expect(scrape.type?.hasPrefix("text/plain; version=0.0.4") == true, "\(scrape.type ?? "no content type")")
+            let text = scrape.text
+            #expect(Set(text.families.keys) == Set(Self.families.keys.map { Self.prefix + $0 }))
+            for (name, type) in Self.families {
+                let family = try #require(text.families[Self.prefix + name])
+                #expect(family.type == type, "\(name)")
+                #expect(family.help?.isEmpty == false, "\(name) has no HELP")
+                #expect(!family.samples.isEmpty, "\(name) has no sample")
             }
-            return all
+            func value(_ name: String) -> Double? { text.value(Self.prefix + name) }
+            #expect(value("messages_sent_total") == health["sent"]?.int.map(Double.init))
+            #expect(value("messages_failed") == health["failed"]?.int.map(Double.init))
+            #expect(value("cc_forwarded_total") == health["forwarded"]?.int.map(Double.init))
+            let depth = Self.by("queue", text, "queue_depth")
+            #expect(Set(depth.keys) == ["inbox", "outbox"])
+            #expect(depth.values.reduce(0, +) == health["queued"]?.int.map(Double.init))
+            let oldest = health["oldest_unsent_ms"]?.int.map(Double.init)
+            #expect(value("oldest_unsent_age_seconds").map { $0 * 1000 } == oldest)
+            #expect(value("messages_held") == Double(listed.filter { $0["state"]?.string == "held" }.count))
+            #expect(value("messages_failed") == Double(listed.filter { $0["state"]?.string == "failed" }.count))
+            #expect(value("target_paused") == 0)
+            #expect(value("events_applied_total") == 0)
+
+            // REST calls and 416s: one series per endpoint the client called, as the recorder counts them.
+            for family in ["rest_calls_total", "rest_throttled_total"] {
+                #expect(text.samples(Self.prefix + family).allSatisfy { Array($0.labels.keys) == ["endpoint"] })
+            }
+            #expect(Self.by("endpoint", text, "rest_calls_total") == calls.mapValues { Double($0.calls) })
+            #expect(Self.by("endpoint", text, "rest_throttled_total") == calls.mapValues { Double($0.throttled) })
+            #expect((Self.by("endpoint", text, "rest_calls_total")["msg/sendMsg.action"] ?? 0) >= 4)
+
+            // Events applied are read from the store, as sent is: two posted, two applied; nothing else
+            // of the messages moved.
+            let posted = try await fixture.call(
+                "POST", "/old/events",
+                body: Data(
+                    (#"[{"id":"m1","time":1700000000000,"type":"friend.added","accid":"User1","faccid":"User2"},"#
+                        + #"{"id":"m2","time":1700000000001,"type":"block.added","accid":"User1","targetAcc":"User3"}]"#)
+                        .utf8))
+            #expect(posted.status == 200)
+            let drained = try await fixture.drained()
+            #expect(drained["events_applied"]?.int == 2)
+            let again = try await Self.scrape(fixture).text
+            #expect(again.value(Self.prefix + "events_applied_total") == 2)
+            #expect(again.value(Self.prefix + "events_failed") == 0)
+            func series(_ text: PrometheusText) -> [String: Double] {
+                var all: [String: Double] = [:]
+                for sample in text.families.values.flatMap(\.samples)
+                where !sample.name.hasPrefix(Self.prefix + "events") && !sample.name.hasPrefix(Self.prefix + "rest_") {
+                    all[sample.name + "\(sample.labels.sorted { $0.key < $1.key })"] = sample.value
+                }
+                return all
+            }
+            #expect(series(again) == series(text))
         }
-        #expect(series(again) == series(text))
     }
 
     /// Queue depths, oldest age, held, 416s and the target's state are read at each scrape: a

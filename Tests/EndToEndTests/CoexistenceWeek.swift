@@ -8,7 +8,9 @@ import MigrationCore
 ///
 /// The script keeps to what a real old server can emit in this order: a message only between
 /// accounts that exist, a team message only by a current member of a live group, a recall after
-/// its message. Serve's two queues race; it keeps a group's messages and changes in time order.
+/// its message. Serve's two queues race; it keeps a group's messages and changes in time order, and
+/// a pair's messages and blocks (a message written after its receiver blocked the sender is
+/// stored by NIM as blacklisted, one written before is not).
 struct CoexistenceWeek {
     /// One item: a canonical message line or a canonical event.
     enum Item {
@@ -26,6 +28,8 @@ struct CoexistenceWeek {
     /// Message ids posted, and those recalled.
     var messages: [Int] = []
     var recalled: Set<Int> = []
+    /// The p2p messages written while their receiver had the sender on its blacklist.
+    var blacklisted: Set<Int> = []
 
     /// `count` items over `initial` accounts `Old0`… that already exist, seeded.
     init(count: Int, initial: Int, seed: UInt64) {
@@ -134,6 +138,7 @@ struct CoexistenceWeek {
                 nextMessage += 1
                 messages.append(nextMessage)
                 sent.append((nextMessage, from, to, time))
+                if blocks.contains(key(to, from)) { blacklisted.insert(nextMessage) }
                 out.append(
                     .message(
                         "{\"data\":{\"msgid\":\(nextMessage),\"from\":\"\(from)\",\"to\":\"\(to)\",\"createTime\":\(time),\"body\":\"message \(nextMessage)\"},\"type\":0}"))

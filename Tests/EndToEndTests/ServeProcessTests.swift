@@ -120,6 +120,7 @@ import Testing
         // The script holds every kind (not a week of messages only).
         #expect(week.eventCount > count / 3 && week.recalled.count > count / 100 && week.groups.count > count / 200)
         #expect(!week.dismissed.isEmpty && !week.blocks.isEmpty && week.names.count > count / 20)
+        #expect(!week.blacklisted.isEmpty)
         try await ServeProcessFixture.with(users: 20, emulatorLimit: 100, rate: 100) { fixture in
             var (process, base) = try await fixture.start()
             let batches = stride(from: 0, to: week.items.count, by: 50).map {
@@ -160,7 +161,7 @@ import Testing
             let nim = try await fixture.dump()
             print(
                 "coexistence week: \(week.items.count) items (\(week.eventCount) events, \(week.messages.count) messages, "
-                    + "\(week.recalled.count) recalls), \(nim["totalCalls"]?.int ?? -1) NIM calls, "
+                    + "\(week.recalled.count) recalls, \(week.blacklisted.count) blacklisted), \(nim["totalCalls"]?.int ?? -1) NIM calls, "
                     + "\(nim["throttled"]?.int ?? -1) x 416, busiest second \(nim["maxCallsPerSecond"]?.int ?? -1)")
             let users = Dictionary(
                 (nim["users"]?.array ?? []).map { ($0["accid"]?.string ?? "", $0["name"]?.string ?? "") },
@@ -191,6 +192,7 @@ import Testing
                 else { continue }
                 seen[id, default: 0] += 1
                 if week.recalled.contains(id) { #expect(message["recalled"]?.bool == true, "message \(id)") }
+                #expect(message["blacklisted"]?.bool == week.blacklisted.contains(id), "message \(id)")
             }
             #expect(seen.values.allSatisfy { $0 == 1 })
             #expect(Set(week.messages).subtracting(week.recalled).isSubset(of: Set(seen.keys)))

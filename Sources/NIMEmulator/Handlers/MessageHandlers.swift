@@ -41,9 +41,13 @@ enum MessageHandlers {
             let msgid = try Counters.next(db, Counters.msgid, start: firstMsgid)
             let timetag = max(now, try Counters.value(db, Counters.lastTimetag) + 1)
             try Counters.set(db, Counters.lastTimetag, timetag)
+            let blocked = try SpecialRelationRecord.fetchOne(
+                db, key: ["accid": receiver, "targetAcc": from, "relationType": 1])
+            let blacklisted = ope == 0 && blocked != nil
             let record = MessageRecord(
                 msgid: msgid, sender: from, ope: Int(ope), receiver: receiver, type: Int(type), body: body,
-                ext: ext, option: option, msgidclient: "rest-\(msgid)", timetag: timetag, recalledAt: nil)
+                ext: ext, option: option, msgidclient: "rest-\(msgid)", timetag: timetag, recalledAt: nil,
+                blacklisted: blacklisted)
             try record.insert(db)
             return record
         }

@@ -113,7 +113,7 @@ extension EmulatorStore {
             "msgid": .int(message.msgid), "from": .string(message.sender), "ope": .number(message.ope),
             "to": .string(message.receiver), "type": .number(message.type), "body": .string(message.body),
             "ext": .optional(message.ext), "timetag": .int(message.timetag),
-            "recalled": .bool(message.recalledAt != nil),
+            "recalled": .bool(message.recalledAt != nil), "blacklisted": .bool(message.blacklisted),
         ]
     }
 }

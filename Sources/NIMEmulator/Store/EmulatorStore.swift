@@ -140,6 +140,9 @@ final class EmulatorStore: Sendable {
         migrator.registerMigration("v2-recall") { db in
             try db.alter(table: "messages") { t in t.add(column: "recalledAt", .integer) }
         }
+        migrator.registerMigration("v3-blacklist") { db in
+            try db.alter(table: "messages") { t in t.add(column: "blacklisted", .boolean).notNull().defaults(to: false) }
+        }
         return migrator
     }
 }

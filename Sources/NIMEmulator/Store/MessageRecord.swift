@@ -15,4 +15,7 @@ struct MessageRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     var timetag: Int64
     /// When `msg/recall.action` recalled it (ms); nil while it stands.
     var recalledAt: Int64?
+    /// A p2p message whose receiver had the sender on its blacklist when it was sent: stored, not
+    /// delivered (NIM's CC marks it `blacklist`).
+    var blacklisted = false
 }
