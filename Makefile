@@ -47,7 +47,7 @@ soak:
 		$(SWIFT) test --skip-build --filter 'PipelineCampaignTests|HistoryResumeTests|KillResumeTests'
 	SERVE_LOAD_MESSAGES=5000 $(SWIFT) test --skip-build --filter sustainedLoadAtAHundredPerSecond
 	OUTAGE_SECONDS=60 $(SWIFT) test --skip-build --filter anOutageIsAPauseNotAFailure
-	SERVE_WEEK_ITEMS=20000 $(SWIFT) test --skip-build --filter CoexistenceWeekTests
+	SERVE_WEEK_ITEMS=20000 SERVE_WEEK_KILLS=10 $(SWIFT) test --skip-build --filter CoexistenceWeekTests
 
 sample: build
 	rm -rf pipelines/sample/export

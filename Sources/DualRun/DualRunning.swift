@@ -31,9 +31,11 @@ public enum DualRunning {
             config, environment: environment, calls: CallRecorder(), outageWait: .seconds(100 * 365 * 86_400)
         ) { event in
             switch event {
-            case .paused(let since, let cause): log("serve: target not answering since \(since) (\(cause)): holding calls")
+            case .paused(let since, let cause):
+                log("serve: target not answering since \(since) (\(cause)): holding calls")
             case .resumed(_, let seconds, _): log("serve: target answers again after \(Int(seconds)) s")
-            case .halted(let halt): log("serve: stopping: \(halt)")
+            case .halted(let halt):
+                log("serve: stopping: \(halt)")
                 stop.halt(halt)
             }
         }

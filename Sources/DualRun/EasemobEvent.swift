@@ -64,11 +64,17 @@ enum EasemobEvent {
                 return .failure(OldEvent.Rejection(reason: "Easemob recall without recall_id or from"))
             }
             var fields: Object = ["msgid": .string(recalled), "from": .string(from)]
-            if let gid = object["group_id"]?.string { fields["gid"] = .string(gid) } else if let to { fields["to"] = .string(to) }
+            if let gid = object["group_id"]?.string {
+                fields["gid"] = .string(gid)
+            } else if let to {
+                fields["to"] = .string(to)
+            }
             return .success([event("message.recalled", "", fields)])
         case "muc":
             if payload?["is_chatroom"]?.bool == true { return ignored("chat rooms are not migrated") }
-            guard let gid = object["group_id"]?.string, !gid.isEmpty else { return ignored("muc callback without group_id") }
+            guard let gid = object["group_id"]?.string, !gid.isEmpty else {
+                return ignored("muc callback without group_id")
+            }
             let target: Object = ["gid": .string(gid)]
             func members(_ accid: String?) -> Object {
                 target.merging(["accids": .array(accid.map { [.string($0)] } ?? [])]) { $1 }
@@ -87,18 +93,26 @@ enum EasemobEvent {
                 return .success([
                     event(
                         "group.member_muted", "",
-                        target.merging(["accid": to.map(JSONValue.string) ?? .null, "mute": .bool(operation == "add_mute")]) { $1 })
+                        target.merging([
+                            "accid": to.map(JSONValue.string) ?? .null, "mute": .bool(operation == "add_mute"),
+                        ]) { $1 })
                 ])
             case "ban_group", "remove_ban_group":
                 return .success([
-                    event("group.updated", "", ["group": .object(["gid": .string(gid), "muteAll": .bool(operation == "ban_group")])])
+                    event(
+                        "group.updated", "",
+                        ["group": .object(["gid": .string(gid), "muteAll": .bool(operation == "ban_group")])])
                 ])
             case "create", "update", "assing_owner":
                 // The old format carries no group data, no new owner: stored and listed as failed.
                 return .success([
                     event(
                         "easemob.muc.\(operation)", "",
-                        target.merging(["note": .string("Easemob's old-format '\(operation)' callback carries no group data: post a canonical event or enable group_op_event callbacks")]) { $1 })
+                        target.merging([
+                            "note": .string(
+                                "Easemob's old-format '\(operation)' callback carries no group data: post a canonical event or enable group_op_event callbacks"
+                            )
+                        ]) { $1 })
                 ])
             default: return ignored("Easemob muc '\(operation)' makes no change in NIM")
             }
@@ -108,7 +122,9 @@ enum EasemobEvent {
     }
 
     /// The current group format.
-    private static func groupOperation(_ object: Object, _ event: (String, String, Object) -> Object) -> Result<[Object], OldEvent.Rejection> {
+    private static func groupOperation(_ object: Object, _ event: (String, String, Object) -> Object) -> Result<
+        [Object], OldEvent.Rejection
+    > {
         guard object["type"]?.string != "CHATROOM" else { return ignored("chat rooms are not migrated") }
         guard let gid = object["id"]?.string ?? object["id"]?.int.map(String.init) else {
             return .failure(OldEvent.Rejection(reason: "Easemob group_op_event without id"))
@@ -118,7 +134,9 @@ enum EasemobEvent {
         let target: Object = ["gid": .string(gid)]
         let members = (payload?["member"]?.array ?? []).compactMap { user($0.string) }
         let admins = (payload?["admin"]?.array ?? []).compactMap { user($0.string) }
-        func list(_ accids: [String]) -> Object { target.merging(["accids": .array(accids.map(JSONValue.string))]) { $1 } }
+        func list(_ accids: [String]) -> Object {
+            target.merging(["accids": .array(accids.map(JSONValue.string))]) { $1 }
+        }
         switch (object["operation"]?.string ?? "", kind) {
         case ("CREATE", _):
             var group = info(payload?["info"], gid: gid)
@@ -129,12 +147,17 @@ enum EasemobEvent {
             group["members"] = .array(members.map(JSONValue.string))
             group["admins"] = .array(roles.filter { $0.value.string == "admin" }.keys.sorted().map(JSONValue.string))
             return .success([event("group.created", "", ["group": .object(group)])])
-        case ("UPDATE", "INFO"): return .success([event("group.updated", "", ["group": .object(info(payload?["info"], gid: gid))])])
+        case ("UPDATE", "INFO"):
+            return .success([event("group.updated", "", ["group": .object(info(payload?["info"], gid: gid))])])
         case ("UPDATE", "MUTE"):
             let mute = flag(payload?["mute"])
-            return .success([event("group.updated", "", ["group": .object(["gid": .string(gid), "muteAll": .bool(mute)])])])
+            return .success([
+                event("group.updated", "", ["group": .object(["gid": .string(gid), "muteAll": .bool(mute)])])
+            ])
         case ("UPDATE", "OWNER"):
-            guard let owner = user(payload?["new_owner"]?.string) else { return ignored("owner change without new_owner") }
+            guard let owner = user(payload?["new_owner"]?.string) else {
+                return ignored("owner change without new_owner")
+            }
             return .success([event("group.owner_changed", "", target.merging(["owner": .string(owner)]) { $1 })])
         case ("DELETE", _): return .success([event("group.dismissed", "", target)])
         case ("JOIN", _): return .success([event("group.members_added", "", list(members))])
@@ -149,7 +172,9 @@ enum EasemobEvent {
                         "group.member_muted", "#\($0)",
                         target.merging(["accid": .string($0), "mute": .bool(kind == "ADD")]) { $1 })
                 })
-        default: return ignored("Easemob group operation \(object["operation"]?.string ?? "?")/\(kind) makes no change in NIM")
+        default:
+            return ignored(
+                "Easemob group operation \(object["operation"]?.string ?? "?")/\(kind) makes no change in NIM")
         }
     }
 

@@ -82,7 +82,8 @@ final class EventWorker: Sendable {
             let store = store
             outcome = await applier.apply(
                 event, origin: .init(file: "serve:/old/events", line: Int(claim.seq)), lastChance: lastChance,
-                retried: claim.attempts > 1, progress: claim.progress, save: { try await store.saveProgress(event: claim.seq, $0) })
+                retried: claim.attempts > 1, progress: claim.progress,
+                save: { try await store.saveProgress(event: claim.seq, $0) })
         }
         switch outcome {
         case .applied(let result): return .applied(result)

@@ -62,14 +62,17 @@ struct OldEvent: Sendable, Equatable {
         var time = object["time"]?.int ?? 0
         if time > 0 && time < 100_000_000_000 { time *= 1000 }
         let type = object["type"]?.string ?? ""
-        var event = OldEvent(id: id, time: time, type: type, scope: "x|\(id)", target: nil, body: JSONValue.object(object).text)
+        var event = OldEvent(
+            id: id, time: time, type: type, scope: "x|\(id)", target: nil, body: JSONValue.object(object).text)
         guard types.contains(type) else {
             return .success((event, object["note"]?.string ?? "unknown event type '\(type)'"))
         }
         func lower(_ key: String) -> String? { object[key]?.string?.lowercased() }
         switch type {
         case "user.created", "user.updated":
-            guard let accid = object["user"]?["accid"]?.string else { return .success((event, "\(type) without user.accid")) }
+            guard let accid = object["user"]?["accid"]?.string else {
+                return .success((event, "\(type) without user.accid"))
+            }
             event.scope = "u|\(accid.lowercased())"
         case "friend.added", "friend.updated", "friend.removed", "block.added", "block.removed":
             let other = type.hasPrefix("friend") ? "faccid" : "targetAcc"

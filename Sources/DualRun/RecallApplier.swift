@@ -25,7 +25,9 @@ struct RecallApplier: Sendable {
             guard let entry = try await store.inboxEntry(key) else { return try await recallImported(claim, key) }
             switch entry.status {
             case .pending:
-                if try await store.skipRecalled(key, now: now()) { return .applied("recalled before it was sent: not sent") }
+                if try await store.skipRecalled(key, now: now()) {
+                    return .applied("recalled before it was sent: not sent")
+                }
                 return .retry("the message is being sent")
             case .inFlight: return .retry("the message is being sent")
             case .failed, .skipped:
@@ -36,7 +38,8 @@ struct RecallApplier: Sendable {
                 else { return .failed("NIM's msgid or timetag of the sent message is not known") }
                 try await store.markRecall(event: claim.seq, msgid: msgid)
                 _ = try await client.send(
-                    .recallMessage(msgid: msgid, timetag: timetag, team: message.team, from: message.from, to: message.to),
+                    .recallMessage(
+                        msgid: msgid, timetag: timetag, team: message.team, from: message.from, to: message.to),
                     stage: .history)
                 return .applied("recalled NIM message \(msgid)")
             }

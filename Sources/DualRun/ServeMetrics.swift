@@ -22,7 +22,6 @@ final class ServeMetrics: Sendable {
     /// The text format's content type (version 0.0.4).
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-
     let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
     private let store: ServeStore

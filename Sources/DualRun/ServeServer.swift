@@ -99,10 +99,12 @@ public final class ServeServer: Sendable {
         let rehoster = FileRehoster(root: settings.pipeline.source.path, client: client)
         let sender = BridgeSender(
             store: store, state: state, client: client, rehoster: rehoster,
-            concurrency: settings.pipeline.concurrency, dependencyWaitMs: settings.dependencyWaitMs, bells: (core.inbox, core.outbox), now: now, log: log)
+            concurrency: settings.pipeline.concurrency, dependencyWaitMs: settings.dependencyWaitMs,
+            bells: (core.inbox, core.outbox), now: now, log: log)
         let applier = try OldEventApplier(
             client: client, database: state, config: settings.pipeline, rehoster: rehoster,
-            owners: TeamOwners(known: { try await store.teamOwner($0) }, record: { try await store.recordTeamOwner($0, $1) }))
+            owners: TeamOwners(
+                known: { try await store.teamOwner($0) }, record: { try await store.recordTeamOwner($0, $1) }))
         let events = EventWorker(
             store: store, applier: applier,
             recalls: RecallApplier(store: store, state: state, client: client, cutoff: settings.cutoff, now: now),

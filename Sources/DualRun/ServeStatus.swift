@@ -34,7 +34,8 @@ public struct ServeStatus: Sendable, Codable, Equatable {
         }
         return ServeStatus(
             queued: health.queued, sent: health.sent, forwarded: health.forwarded, eventsApplied: health.eventsApplied,
-            failed: health.failed + health.eventsFailed, entries: entries("message", messages) + entries("event", events))
+            failed: health.failed + health.eventsFailed,
+            entries: entries("message", messages) + entries("event", events))
     }
 
     /// Lines for a terminal.

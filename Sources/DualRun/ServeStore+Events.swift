@@ -229,7 +229,8 @@ extension ServeStore {
 
     func recordTeamOwner(_ tid: String, _ owner: String) async throws {
         try await pool.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO team_owner (tid, owner) VALUES (?, ?)", arguments: [tid, owner])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO team_owner (tid, owner) VALUES (?, ?)", arguments: [tid, owner])
         }
     }
 }

@@ -32,7 +32,8 @@ enum EasemobBench {
                 try await ProblemLog.forEach(log) { try await database.record(problems: $0) }
             }
             written = try await ProblemsFile.write(
-                database: database, stages: StageID.allCases, plan: false, to: config.outputDirectory + "/problems.jsonl")
+                database: database, stages: StageID.allCases, plan: false,
+                to: config.outputDirectory + "/problems.jsonl")
         }
         print(
             "easemob problems: \(written) recorded and streamed to problems.jsonl in "

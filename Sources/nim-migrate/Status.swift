@@ -21,7 +21,8 @@ extension NIMMigrate {
                 if json {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    print(String(decoding: try encoder.encode(StatusOutput(report: report, serve: serve)), as: UTF8.self))
+                    print(
+                        String(decoding: try encoder.encode(StatusOutput(report: report, serve: serve)), as: UTF8.self))
                 } else {
                     print(report.text() + (serve?.text() ?? ""), terminator: "")
                 }

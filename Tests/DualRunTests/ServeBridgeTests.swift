@@ -109,7 +109,8 @@ import Testing
             cdnConfig.fileSecret = "s3cret"
             let cdn = try await EmulatorServer.start(cdnConfig)
             let uploader = NIMClient(
-                .init(endpoint: cdn.baseURL + "/nimserver", appKey: "cdn", secret: Secret("cdn")), calls: CallRecorder())
+                .init(endpoint: cdn.baseURL + "/nimserver", appKey: "cdn", secret: Secret("cdn")), calls: CallRecorder()
+            )
             let bytes = Data((0..<777).map { UInt8($0 % 97) })
             let url = try #require(
                 try await uploader.send(.uploadFile(bytes, name: "p.png", type: "png"), stage: .files)["url"]?.string)

@@ -45,7 +45,8 @@ import Testing
                 "POST", "/nim/cc", body: Self.ccBody("900002"), headers: Self.headers(body), token: nil)
             #expect(tampered.status == 403)
             for _ in 0..<3 {
-                let reply = try await fixture.call("POST", "/nim/cc", body: body, headers: Self.headers(body), token: nil)
+                let reply = try await fixture.call(
+                    "POST", "/nim/cc", body: body, headers: Self.headers(body), token: nil)
                 #expect(reply.status == 200)
             }
             // The console's probe.
@@ -69,7 +70,8 @@ import Testing
             let sent = try #require(try await fixture.nimMessages().first?["msgid"]?.int)
             let echo = Self.ccBody(String(sent), rest: true)
             #expect(
-                try await fixture.call("POST", "/nim/cc", body: echo, headers: Self.headers(echo), token: nil).status == 200
+                try await fixture.call("POST", "/nim/cc", body: echo, headers: Self.headers(echo), token: nil).status
+                    == 200
             )
             let other = Self.ccBody("777", rest: true)
             #expect(

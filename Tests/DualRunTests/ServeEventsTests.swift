@@ -19,7 +19,8 @@ import Testing
         try await ServeFixture.with { fixture in
             // Posted out of time order and partly twice: applied per scope in time order, each once.
             let events = [
-                Self.event("e3", 3, "friend.added", #""accid":"User1","faccid":"Newbie","alias":"nb","ex":"{\"k\":1}""#),
+                Self.event(
+                    "e3", 3, "friend.added", #""accid":"User1","faccid":"Newbie","alias":"nb","ex":"{\"k\":1}""#),
                 Self.event("e1", 1, "user.created", #""user":{"accid":"Newbie","name":"New","token":"tok-1"}"#),
                 Self.event("e2", 2, "user.updated", #""user":{"accid":"Newbie","name":"Renamed","sign":"hello"}"#),
                 Self.event("e4", 4, "block.added", #""accid":"User2","targetAcc":"Newbie","relationType":1"#),
@@ -31,7 +32,9 @@ import Testing
                 Self.event("e7", 7, "group.member_muted", #""gid":"g9","accid":"User3","mute":true"#),
                 Self.event("e8", 8, "group.owner_changed", #""gid":"g9","owner":"User1""#),
                 Self.event("e9", 9, "group.members_removed", #""gid":"g9","accids":["User2"]"#),
-                Self.event("e10", 10, "group.updated", #""group":{"gid":"g9","tname":"Nine!","muteAll":true,"joinmode":1,"teamMemberLimit":150}"#),
+                Self.event(
+                    "e10", 10, "group.updated",
+                    #""group":{"gid":"g9","tname":"Nine!","muteAll":true,"joinmode":1,"teamMemberLimit":150}"#),
                 Self.event("e11", 11, "friend.removed", #""accid":"User3","faccid":"User4""#),
                 Self.event("e12", 12, "group.dismissed", #""gid":"g1""#),
             ]
@@ -51,10 +54,14 @@ import Testing
             #expect(user?["name"]?.string == "Renamed")
             #expect(user?["sign"]?.string == "hello")
             #expect(user?["token"]?.string == "tok-1")
-            let friends = (nim["friends"]?.array ?? []).map { "\($0["accid"]?.string ?? "")>\($0["faccid"]?.string ?? "")" }
+            let friends = (nim["friends"]?.array ?? []).map {
+                "\($0["accid"]?.string ?? "")>\($0["faccid"]?.string ?? "")"
+            }
             #expect(friends.contains("user1>newbie") && friends.contains("newbie>user1"))
             #expect(!friends.contains("user3>user4") && !friends.contains("user4>user3"))
-            let alias = nim["friends"]?.array.first { $0["accid"]?.string == "user1" && $0["faccid"]?.string == "newbie" }?["alias"]?.string
+            let alias = nim["friends"]?.array.first {
+                $0["accid"]?.string == "user1" && $0["faccid"]?.string == "newbie"
+            }?["alias"]?.string
             #expect(alias == "nb")
             #expect(nim["specialRelations"]?.array.map { $0["accid"]?.string } == ["user2"])
             let tid = try #require(try await fixture.state.newID(.team, old: "g9"))
@@ -69,7 +76,9 @@ import Testing
             // The new account resolves like a migrated one (messages to it map), and is in `ids`.
             #expect(try await fixture.state.resolveUser("Newbie") == .migrated("newbie"))
             let listed = Mutex<[String]>([])
-            try await fixture.state.forEachMapping(.user) { mapping in listed.withLock { $0.append("\(mapping.old)>\(mapping.new)") } }
+            try await fixture.state.forEachMapping(.user) { mapping in
+                listed.withLock { $0.append("\(mapping.old)>\(mapping.new)") }
+            }
             #expect(listed.withLock { $0.contains("Newbie>newbie") })
             try await fixture.state.forEachMapping(.team) { mapping in listed.withLock { $0.append(mapping.old) } }
             #expect(listed.withLock { $0.contains("g9") })
@@ -98,7 +107,8 @@ import Testing
                 Self.event("x2", 2, "friend.added", #""accid":"User1","faccid":"Ghost""#),
             ])
             #expect(reply["stored"]?.int == 2)
-            let refused = try await fixture.call("POST", "/old/events", body: Data(#"[{"time":1,"type":"user.created"}]"#.utf8))
+            let refused = try await fixture.call(
+                "POST", "/old/events", body: Data(#"[{"time":1,"type":"user.created"}]"#.utf8))
             #expect(refused.status == 400)
             let health = try await fixture.drained()
             #expect(health["failed"]?.int == 2)
@@ -129,8 +139,10 @@ import Testing
             ])
             _ = try await fixture.drained()
             try await fixture.postEvents([
-                Self.event("r1", 100, "message.recalled", #""msgid":11,"from":"User0","to":"User1","createTime":\#(now)"#),
-                Self.event("r2", 101, "message.recalled", #""msgid":"12","from":"User1","gid":"g1","createTime":\#(now)"#),
+                Self.event(
+                    "r1", 100, "message.recalled", #""msgid":11,"from":"User0","to":"User1","createTime":\#(now)"#),
+                Self.event(
+                    "r2", 101, "message.recalled", #""msgid":"12","from":"User1","gid":"g1","createTime":\#(now)"#),
             ])
             let health = try await fixture.drained()
             #expect(health["failed"]?.int == 0)
@@ -145,8 +157,11 @@ import Testing
                     (#"{"eventType":"7","from":"user0","to":"user1","msgId":"\#(msgid)","fromClientType":"\#(client)","#
                         + #""sendTime":"\#(now)","deleteTime":"\#(now + 1)","selfMsg":"recalled"}"#).utf8)
             }
-            for body in [recallCC(recalled, client: "REST"), recallCC(424242, client: "IOS"), recallCC(424242, client: "IOS")] {
-                let reply = try await fixture.call("POST", "/nim/cc", body: body, headers: ServeCCTests.headers(body), token: nil)
+            for body in [
+                recallCC(recalled, client: "REST"), recallCC(424242, client: "IOS"), recallCC(424242, client: "IOS"),
+            ] {
+                let reply = try await fixture.call(
+                    "POST", "/nim/cc", body: body, headers: ServeCCTests.headers(body), token: nil)
                 #expect(reply.status == 200)
             }
             _ = try await fixture.drained()
@@ -216,7 +231,9 @@ extension ServeEventsTests {
     @Test func aRecallOfAnImportedMessageUsesItsHistoryLineAndNIMsRefusalIsListed() async throws {
         try await ServeFixture.with(cutoff: 1_600_000_000_000, dependencyWait: 0) { fixture in
             try await fixture.postEvents([
-                Self.event("h1", 1, "message.recalled", #""msgid":"abc-1","from":"User0","to":"User1","createTime":1500000000"#)
+                Self.event(
+                    "h1", 1, "message.recalled", #""msgid":"abc-1","from":"User0","to":"User1","createTime":1500000000"#
+                )
             ])
             let health = try await fixture.drained()
             #expect(health["failed"]?.int == 1)
@@ -246,7 +263,10 @@ extension ServeEventsTests {
             // (The masked avatar URL would only cost a download timeout: left empty.)
             let created = try body(
                 "group-create.json",
-                [("\"tst\"", "\"User0\""), ("_tst\"", "_User0\""), ("\"abc\"", "\"User1\""), ("https://XXXX/XXXX/XXXX", "")])
+                [
+                    ("\"tst\"", "\"User0\""), ("_tst\"", "_User0\""), ("\"abc\"", "\"User1\""),
+                    ("https://XXXX/XXXX/XXXX", ""),
+                ])
             let joined = try body(
                 "group-member-join-invite.json", [("262424566497281", "262246968131585"), ("\"tst0\"", "\"User2\"")])
             let befriended = try body("contact-accept.json", [("_XXXX@", "_User3@"), ("\"tst02\"", "\"User4\"")])
@@ -262,7 +282,9 @@ extension ServeEventsTests {
             #expect(team["owner"]?.string == "user0")
             #expect(Set(team["members"]?.array.compactMap(\.string) ?? []) == ["user1", "user2"])
             #expect(team["admins"]?.array.compactMap(\.string) == ["user1"])
-            let friends = (nim["friends"]?.array ?? []).map { "\($0["accid"]?.string ?? "")>\($0["faccid"]?.string ?? "")" }
+            let friends = (nim["friends"]?.array ?? []).map {
+                "\($0["accid"]?.string ?? "")>\($0["faccid"]?.string ?? "")"
+            }
             #expect(Set(friends) == ["user3>user4", "user4>user3"])
         }
     }
@@ -303,7 +325,9 @@ extension ServeEventsTests {
             #expect(listed.map { $0["id"]?.string } == ["w1", "w2"], "\(listed)")
             #expect(listed.allSatisfy { $0["state"]?.string == "held" })
             #expect(listed.first?["reason"]?.string?.contains("waits for user(s) Someone") == true, "\(listed)")
-            #expect(listed.last?["reason"]?.string?.hasPrefix("group.members_added: waits behind event w1 of its scope") == true, "\(listed)")
+            #expect(
+                listed.last?["reason"]?.string?.hasPrefix("group.members_added: waits behind event w1 of its scope")
+                    == true, "\(listed)")
             // The owner's account arrives: both go.
             try await fixture.postEvents([Self.event("w0", 3, "user.created", #""user":{"accid":"Someone"}"#)])
             let health = try await fixture.drained()
@@ -321,7 +345,9 @@ extension ServeEventsTests {
                 "POST", fixture.emulator.baseURL + "/_emulator/outage?seconds=2&mode=unavailable", token: nil)
             #expect(down.json["code"]?.int == 200)
             try await fixture.postEvents(
-                (1...5).map { Self.event("o\($0)", Int64($0), "friend.added", #""accid":"User0","faccid":"User\#($0)""#) })
+                (1...5).map {
+                    Self.event("o\($0)", Int64($0), "friend.added", #""accid":"User0","faccid":"User\#($0)""#)
+                })
             let health = try await fixture.drained()
             #expect(health["events_applied"]?.int == 5 && health["failed"]?.int == 0, "\(health.text)")
             #expect(try await fixture.nimState()["friends"]?.array.count == 10)

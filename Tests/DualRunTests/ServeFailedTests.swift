@@ -37,7 +37,8 @@ import Testing
         let (store, path) = try await ServeFixture.storeWithThreeMessages(now: 1)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let first = try #require(try await store.claim(now: 2))
-        try await store.settle(first.seq, .retry(at: 100, reason: "history lookup: 403 forbidden", uncertain: true), now: 3)
+        try await store.settle(
+            first.seq, .retry(at: 100, reason: "history lookup: 403 forbidden", uncertain: true), now: 3)
         let page = try await store.failed(since: 0, limit: 10)
         #expect(page.entries.map(\.state) == ["held", "held"])
         #expect(page.entries.first?.reason == "history lookup: 403 forbidden")

@@ -49,7 +49,8 @@ import Testing
                 ServeFixture.p2p(5, from: "User0", to: "ghost", text: "to nobody"),
             ])
             let cc = ServeCCTests.ccBody("900101")
-            let reply = try await fixture.call("POST", "/nim/cc", body: cc, headers: ServeCCTests.headers(cc), token: nil)
+            let reply = try await fixture.call(
+                "POST", "/nim/cc", body: cc, headers: ServeCCTests.headers(cc), token: nil)
             #expect(reply.status == 200)
             let health = try await fixture.drained()
             #expect(health["sent"]?.int == 4 && health["failed"]?.int == 1 && health["forwarded"]?.int == 1)

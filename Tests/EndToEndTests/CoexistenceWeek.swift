@@ -85,7 +85,9 @@ struct CoexistenceWeek {
                 let (a, b) = pair()
                 let adding = !blocks.contains(key(a, b))
                 if adding { blocks.insert(key(a, b)) } else { blocks.remove(key(a, b)) }
-                event(adding ? "block.added" : "block.removed", "\"accid\":\"\(a)\",\"targetAcc\":\"\(b)\",\"relationType\":1")
+                event(
+                    adding ? "block.added" : "block.removed",
+                    "\"accid\":\"\(a)\",\"targetAcc\":\"\(b)\",\"relationType\":1")
             case 32..<37:
                 nextGroup += 1
                 let gid = "wg\(nextGroup)"
@@ -97,7 +99,8 @@ struct CoexistenceWeek {
                 let list = members.sorted().map { "\"\($0)\"" }.joined(separator: ",")
                 event(
                     "group.created",
-                    "\"group\":{\"gid\":\"\(gid)\",\"tname\":\"week group \(nextGroup)\",\"owner\":\"\(owner)\",\"members\":[\(list)]}")
+                    "\"group\":{\"gid\":\"\(gid)\",\"tname\":\"week group \(nextGroup)\",\"owner\":\"\(owner)\",\"members\":[\(list)]}"
+                )
             case 37..<43:
                 guard !groups.isEmpty else { continue }
                 let gid = pick(groups.keys.sorted())
@@ -120,7 +123,9 @@ struct CoexistenceWeek {
             case 45..<50:
                 guard let (id, from, to, created) = sent.last(where: { !recalled.contains($0.id) }) else { continue }
                 recalled.insert(id)
-                event("message.recalled", "\"msgid\":\(id),\"from\":\"\(from)\",\"to\":\"\(to)\",\"createTime\":\(created)")
+                event(
+                    "message.recalled",
+                    "\"msgid\":\(id),\"from\":\"\(from)\",\"to\":\"\(to)\",\"createTime\":\(created)")
             case 50..<56:
                 // Any current member writes (serve keeps a group's messages and changes in time order).
                 guard !groups.isEmpty else { continue }
@@ -132,7 +137,8 @@ struct CoexistenceWeek {
                 messages.append(nextMessage)
                 out.append(
                     .message(
-                        "{\"data\":{\"msgid\":\(nextMessage),\"accid\":\"\(from)\",\"tid\":\"\(gid)\",\"createTime\":\(time),\"body\":\"message \(nextMessage)\"},\"type\":0}"))
+                        "{\"data\":{\"msgid\":\(nextMessage),\"accid\":\"\(from)\",\"tid\":\"\(gid)\",\"createTime\":\(time),\"body\":\"message \(nextMessage)\"},\"type\":0}"
+                    ))
             default:
                 let (from, to) = pair()
                 nextMessage += 1
@@ -141,7 +147,8 @@ struct CoexistenceWeek {
                 if blocks.contains(key(to, from)) { blacklisted.insert(nextMessage) }
                 out.append(
                     .message(
-                        "{\"data\":{\"msgid\":\(nextMessage),\"from\":\"\(from)\",\"to\":\"\(to)\",\"createTime\":\(time),\"body\":\"message \(nextMessage)\"},\"type\":0}"))
+                        "{\"data\":{\"msgid\":\(nextMessage),\"from\":\"\(from)\",\"to\":\"\(to)\",\"createTime\":\(time),\"body\":\"message \(nextMessage)\"},\"type\":0}"
+                    ))
             }
         }
         items = out

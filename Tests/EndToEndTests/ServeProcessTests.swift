@@ -222,7 +222,8 @@ import Testing
                 "{\"id\":\"c3\",\"time\":1700000000003,\"type\":\"friend.added\",\"accid\":\"Old3\",\"faccid\":\"Old4\"}",
             ]
             // 1. Killed right after team/create answered, before the tid is recorded anywhere.
-            let (crashing, base) = try await fixture.start(environment: ["NIM_MIGRATE_FAILPOINT": "groups.after-create"])
+            let (crashing, base) = try await fixture.start(environment: ["NIM_MIGRATE_FAILPOINT": "groups.after-create"]
+            )
             try? await post(base, batch)
             try await crashing.exited()
             #expect(crashing.terminationReason == .uncaughtSignal)
@@ -256,7 +257,8 @@ import Testing
             #expect(health["failed"]?.int == 1)
             let nim = try await fixture.dump()
             let teams = nim["teams"]?.array ?? []
-            #expect(teams.map { $0["tname"]?.string ?? "" }.sorted() == ["ga", "gb", "gc"], "one team per group.created")
+            #expect(
+                teams.map { $0["tname"]?.string ?? "" }.sorted() == ["ga", "gb", "gc"], "one team per group.created")
             let gc = teams.first { $0["tname"]?.string == "gc" }
             #expect(gc?["members"]?.array.count == 3, "gc's two invitees and the member added after the kill")
             #expect(nim["friends"]?.array.count == 2)

@@ -17,7 +17,8 @@ enum SourceAccountCheck {
         let account = try await account(dir: dir, name: name)
         #expect(account.files.count >= files, "\(account.files)", sourceLocation: sourceLocation)
         for file in account.files where file.unaccounted != 0 {
-            Issue.record("\(file.file): \(file.unaccounted) entries unaccounted (\(file))", sourceLocation: sourceLocation)
+            Issue.record(
+                "\(file.file): \(file.unaccounted) entries unaccounted (\(file))", sourceLocation: sourceLocation)
         }
         #expect(account.files.allSatisfy { $0.pending == 0 }, "\(account.files)", sourceLocation: sourceLocation)
     }

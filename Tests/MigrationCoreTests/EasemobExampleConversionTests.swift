@@ -13,7 +13,9 @@ import Testing
 
     /// Converts an export made of `files` (export path → example name) and returns the converted
     /// folder and the problems as `file:line code`.
-    static func convert(_ files: [String: String]) async throws -> (dir: String, problems: [String], account: [String: ElementAccount]) {
+    static func convert(_ files: [String: String]) async throws -> (
+        dir: String, problems: [String], account: [String: ElementAccount]
+    ) {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("nimmig-ex-\(UUID().uuidString)").path
         for (path, example) in files {
             let target = root + "/export/" + path
@@ -30,7 +32,9 @@ import Testing
     }
 
     static func lines(_ path: String) throws -> [JSONValue] {
-        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { try JSONValue.parse(Data($0.utf8)) }
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            try JSONValue.parse(Data($0.utf8))
+        }
     }
 
     @Test func membersOfEveryDocumentedFormMergeWithTheAffiliations() async throws {
@@ -63,10 +67,13 @@ import Testing
         let users = try Self.lines(dir + "/users.jsonl")
         #expect(users.count == 1)
         #expect(users.first?["name"]?.string == "nickname", "the attribute nickname, not the push name")
-        #expect(users.first?["icon"]?.string == "https://www.easemob.com/avatar.png" && users.first?["ex"]?.string == "ext")
+        #expect(
+            users.first?["icon"]?.string == "https://www.easemob.com/avatar.png" && users.first?["ex"]?.string == "ext")
         let origins = try JSONDecoder().decode(
             SourceOrigins.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/origins.json")))
-        #expect(origins.locate(SourceOrigins.iconFile("users.jsonl"), 1) == ("user-attributes/XXXX.json", 6), "the avatarurl line")
+        #expect(
+            origins.locate(SourceOrigins.iconFile("users.jsonl"), 1) == ("user-attributes/XXXX.json", 6),
+            "the avatarurl line")
         #expect(origins.locate("users.jsonl", 1).file == "users/page-0001.json")
         // The batch names user1..3, none of them on the page: each entry reported, by its line.
         #expect(problems.filter { $0.hasSuffix("unknown-user") }.count == 3, "\(problems)")
@@ -76,7 +83,8 @@ import Testing
     }
 
     @Test func combinedRecordsOfBothDocumentedFormsKeepEverything() throws {
-        let body = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: Self.examples + "chatmessages-body-combine.json")))
+        let body = try JSONValue.parse(
+            Data(contentsOf: URL(fileURLWithPath: Self.examples + "chatmessages-body-combine.json")))
         guard case .object(var element)? = body["bodies"]?.array.first else {
             Issue.record("no body")
             return
@@ -108,7 +116,8 @@ import Testing
     @Test func theOldestLineFormAndNamesWithoutExtensionsAreRead() throws {
         let lines = try String(contentsOfFile: Self.examples + "chatmessages-lines.jsonl", encoding: .utf8)
             .split(separator: "\n")
-        let oldest = try #require(lines.first { $0.contains(#""type":"chatmessage""#) && $0.contains(#""chat_type":"chat","payload""#) })
+        let oldest = try #require(
+            lines.first { $0.contains(#""type":"chatmessage""#) && $0.contains(#""chat_type":"chat","payload""#) })
         guard case .line(let text, _) = EasemobMessage().convert(Data(oldest.utf8)) else {
             Issue.record("the oldest form is rejected")
             return

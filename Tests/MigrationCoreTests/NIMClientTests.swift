@@ -57,7 +57,8 @@ import Testing
 
     @Test func aSignedCallIsAcceptedAndAccidsAreLowerCased() async throws {
         try await Self.withClient { _, client in
-            let response = try await client.send(.createUser(accid: "MixedCase", token: "t1", name: "王伟"), stage: .users)
+            let response = try await client.send(
+                .createUser(accid: "MixedCase", token: "t1", name: "王伟"), stage: .users)
             #expect(response.code == 200)
             #expect(response["info"]?["accid"]?.string == "mixedcase")
             let again = try await client.send(.createUser(accid: "mixedcase", token: "t1"), stage: .users)

@@ -135,7 +135,11 @@ import Testing
 
     @Test func aStageBuiltFromItsInputsBuildsAgainOnlyWhenTheyChanged() async throws {
         let clock = Mutex<Int64>(1_000)
-        let db = try StateDatabase.inMemory(now: { clock.withLock { $0 += 1; return $0 } })
+        let db = try StateDatabase.inMemory(now: {
+            clock.withLock {
+                $0 += 1; return $0
+            }
+        })
         let builds = CountingStage.Effects()
         let history = { (keys: [String]) in CountingStage(id: .history, keys: keys, effects: .init()) }
         let sessions = Rebuilt(builds: builds)

@@ -41,9 +41,12 @@ import Testing
     @Test func thePlanAndTheReportShowTheFloorBesideTheirCalls() async throws {
         var relations = StagePlan(
             items: 3, calls: ["friend/add.action": 10, "friend/update.action": 8, "user/setSpecialRelation.action": 2])
-        relations.floorCalls = ["POST /im/v2.1/friends": 10, "friend/update.action": 1, "user/setSpecialRelation.action": 2]
+        relations.floorCalls = [
+            "POST /im/v2.1/friends": 10, "friend/update.action": 1, "user/setSpecialRelation.action": 2,
+        ]
         let users = StagePlan(items: 5, calls: ["user/create.action": 5])
-        let plan = PlanReport(pipeline: "p", rate: 100, plans: [(.users, users), (.relations, relations)], problems: [])
+        let plan = PlanReport(
+            pipeline: "p", rate: 100, plans: [(.users, users), (.relations, relations)], problems: [])
         #expect(plan.stages.map(\.floorCalls) == [users.calls, relations.floorCalls ?? [:]])
         let markdown = plan.markdown()
         #expect(markdown.contains("NIM allows 18 calls for this work, 7 fewer"), "\(markdown)")

@@ -54,7 +54,8 @@ import Testing
     @Test func aDryRunsProblemsDoNotSurviveIntoTheRunsReports() async throws {
         let db = try temporaryDatabase()
         func problem(_ line: Int, _ code: String, _ message: String) -> Problem {
-            Problem(stage: .history, file: "messages/a.jsonl", line: line, code: code, message: message, severity: .warning)
+            Problem(
+                stage: .history, file: "messages/a.jsonl", line: line, code: code, message: message, severity: .warning)
         }
         try db.historyChunk(plan: true) { tx in
             try tx.record(problem(1, "old-url-kept", "planned: not re-hosted"))
@@ -70,7 +71,9 @@ import Testing
         let path = try temporaryDirectory() + "/problems.jsonl"
         #expect(try await ProblemsFile.write(database: db, stages: [.history], plan: false, to: path) == 1)
         let line = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(line.contains(#""desc":"the run kept it""#) && line.contains(#""line":2"#) && line.contains(#""severity":"warning""#))
+        #expect(
+            line.contains(#""desc":"the run kept it""#) && line.contains(#""line":2"#)
+                && line.contains(#""severity":"warning""#))
         try await db.clearPlanHistoryKeys()
         #expect(try await db.problems(plan: true).map(\.line) == [2], "each plan starts afresh; the run's stays")
     }

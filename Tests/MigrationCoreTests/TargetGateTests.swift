@@ -34,7 +34,11 @@ import Testing
         let reports = Reports()
         let gate = TargetGate(
             threshold: 3, outageWait: .seconds(60), probeEvery: .seconds(3), clock: clock, events: reports.record)
-        let probe: @Sendable () async -> Bool = { reports.probes.withLock { $0 += 1; return $0 >= 3 } }
+        let probe: @Sendable () async -> Bool = {
+            reports.probes.withLock {
+                $0 += 1; return $0 >= 3
+            }
+        }
         #expect(await gate.failed(cause: "connection refused", probe: probe) == false)
         #expect(await gate.failed(cause: "connection refused", probe: probe) == false)
         #expect(await gate.failed(cause: "connection refused", probe: probe) == true)
@@ -57,7 +61,9 @@ import Testing
         let reports = Reports()
         let gate = TargetGate(
             threshold: 3, outageWait: .seconds(60), probeEvery: .seconds(3), clock: clock, events: reports.record)
-        let probe: @Sendable () async -> Bool = { reports.probes.withLock { $0 += 1 }; return false }
+        let probe: @Sendable () async -> Bool = {
+            reports.probes.withLock { $0 += 1 }; return false
+        }
         for _ in 0..<3 { _ = await gate.failed(cause: "HTTP 503", probe: probe) }
         let waiter = Task { try await gate.admit(endpoint: "team/create.action") }
         await Self.settle(reports, probes: 1)

@@ -43,7 +43,9 @@ struct CountingStage: Stage {
     func run(_ context: StageContext) async throws {
         try await context.process { item, resumed in
             if resumed { effects.resumed.withLock { $0.append(item.key) } }
-            if failKeys.contains(item.key) { return .failed(CallFailure(code: 414, desc: "bad \(item.key)", endpoint: "test")) }
+            if failKeys.contains(item.key) {
+                return .failed(CallFailure(code: 414, desc: "bad \(item.key)", endpoint: "test"))
+            }
             effects.add(item.key)
             await context.calls.record(stage: id, endpoint: "test/effect", CallStats(calls: 1))
             if let stopAfter, effects.total >= stopAfter { stop?.request() }

@@ -124,8 +124,10 @@ import Testing
             [("from", "a"), ("ope", "0"), ("to", "b"), ("type", "0"), ("body", "{\"msg\":\"hi\"}")])
         let team = try await caller.v1(
             "team/create.action",
-            [("tname", "t"), ("owner", "a"), ("members", "[\"b\"]"), ("msg", "join"), ("magree", "0"),
-             ("joinmode", "0")])
+            [
+                ("tname", "t"), ("owner", "a"), ("members", "[\"b\"]"), ("msg", "join"), ("magree", "0"),
+                ("joinmode", "0"),
+            ])
         let tid = try #require(team.json["tid"]?.stringValue)
         let teamSent = try await caller.v1(
             "msg/sendMsg.action",
@@ -148,15 +150,19 @@ import Testing
             #expect(try await caller.v1("msg/recall.action", recall).code == 200)  // again: still 200
             let team = try await caller.v1(
                 "msg/recall.action",
-                [("deleteMsgid", String(teamMsgid)), ("timetag", String(teamTimetag)), ("type", "8"),
-                 ("from", "b"), ("to", tid), ("ignoreTime", "1")])
+                [
+                    ("deleteMsgid", String(teamMsgid)), ("timetag", String(teamTimetag)), ("type", "8"),
+                    ("from", "b"), ("to", tid), ("ignoreTime", "1"),
+                ])
             #expect(team.code == 200)
             let dump = try await caller.dump()
             #expect(dump["messages"]?.arrayValue?.map { $0["recalled"] } == [true, true])
             let history = try await caller.v1(
                 "history/querySessionMsg.action",
-                [("from", "a"), ("to", "b"), ("begintime", String(timetag - 1000)),
-                 ("endtime", String(timetag + 60_000)), ("limit", "100")])
+                [
+                    ("from", "a"), ("to", "b"), ("begintime", String(timetag - 1000)),
+                    ("endtime", String(timetag + 60_000)), ("limit", "100"),
+                ])
             #expect(history.json["size"] == 0)
         }
     }

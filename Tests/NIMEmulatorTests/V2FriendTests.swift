@@ -147,7 +147,9 @@ extension Reply {
                     caller, ["account_id": .string(String(repeating: "a", count: 33)), "friend_account_id": "b"]),
                 414, mentioning: "account_id")
             // Each text field one character over its limit.
-            for (field, limit) in [("alias", 128), ("extension", 256), ("customer_extension", 256), ("postscript", 256)] {
+            for (field, limit) in [
+                ("alias", 128), ("extension", 256), ("customer_extension", 256), ("postscript", 256),
+            ] {
                 let long = JSONValue.string(String(repeating: "x", count: limit + 1))
                 expectFailure(
                     try await add(caller, ["account_id": "a", "friend_account_id": "b", field: long]), 414,

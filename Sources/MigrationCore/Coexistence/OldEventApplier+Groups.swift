@@ -43,7 +43,8 @@ extension OldEventApplier {
             }
         }
         if !missing.isEmpty, !lastChance {
-            throw Wait(reason: "group \(gid) waits for user(s) \(missing.prefix(5).joined(separator: ", ")) not in NIM yet")
+            throw Wait(
+                reason: "group \(gid) waits for user(s) \(missing.prefix(5).joined(separator: ", ")) not in NIM yet")
         }
         guard let plan else {
             return .failed(reader.problems.map(\.message).joined(separator: "; "))
@@ -118,7 +119,8 @@ extension OldEventApplier {
             guard let reference = event["accid"]?.string else { return .failed("group.member_muted needs accid") }
             let accid = try await nim(reference)
             let mute = event["mute"]?.bool ?? true
-            _ = try await client.send(.setTeamMemberMute(tid: tid, owner: owner, accid: accid, mute: mute), stage: .groups)
+            _ = try await client.send(
+                .setTeamMemberMute(tid: tid, owner: owner, accid: accid, mute: mute), stage: .groups)
             return .applied("\(mute ? "muted" : "unmuted") \(accid) in team \(tid)")
         case "group.owner_changed":
             guard let reference = event["owner"]?.string else { return .failed("group.owner_changed needs owner") }
@@ -152,7 +154,8 @@ extension OldEventApplier {
         let name = reader.text("tname", limit: 64)
         var done: [String] = []
         if name != nil || settings != NIMRequest.TeamSettings() {
-            _ = try await client.send(.updateTeam(tid: tid, owner: owner, name: name, settings: settings), stage: .groups)
+            _ = try await client.send(
+                .updateTeam(tid: tid, owner: owner, name: name, settings: settings), stage: .groups)
             done.append("profile")
         }
         if case .bool(let mute)? = object["muteAll"] {

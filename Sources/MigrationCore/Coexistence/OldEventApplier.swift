@@ -203,7 +203,8 @@ public struct OldEventApplier: Sendable {
             _ = try await client.send(.deleteFriend(accid: accid, faccid: faccid), stage: .relations)
             return .applied("\(accid) and \(faccid) are no longer friends")
         case "friend.added" where v2:
-            _ = try await client.send(.addFriendV2(accid: accid, faccid: faccid, alias: alias, ex: ex), stage: .relations)
+            _ = try await client.send(
+                .addFriendV2(accid: accid, faccid: faccid, alias: alias, ex: ex), stage: .relations)
             return .applied("\(accid) and \(faccid) are friends")
         case "friend.added":
             _ = try await client.send(.addFriend(accid: accid, faccid: faccid), stage: .relations)

@@ -200,11 +200,15 @@ public final class NIMClient: Sendable {
         case .failure(let error) where error.code == 0 && error.desc.hasPrefix("transport"):
             let text = error.desc.lowercased()
             let cause =
-                text.contains("refused") ? "connection refused (nothing listens there)"
-                : text.contains("dns") || text.contains("unknownhost") ? "the host name does not resolve"
-                : text.contains("timeout") || text.contains("timed out") ? "no answer in time"
-                : text.contains("tls") || text.contains("ssl") || text.contains("certificate") ? "TLS failed (\(error.desc))"
-                : String(error.desc.dropFirst("transport: ".count))
+                text.contains("refused")
+                ? "connection refused (nothing listens there)"
+                : text.contains("dns") || text.contains("unknownhost")
+                    ? "the host name does not resolve"
+                    : text.contains("timeout") || text.contains("timed out")
+                        ? "no answer in time"
+                        : text.contains("tls") || text.contains("ssl") || text.contains("certificate")
+                            ? "TLS failed (\(error.desc))"
+                            : String(error.desc.dropFirst("transport: ".count))
             return "the target does not answer at \(where_): \(cause)"
         case .failure(let error) where error.code == 0:
             return "\(where_) does not answer like NIM (\(error.desc)): check target.endpoint (…/nimserver)"

@@ -118,7 +118,9 @@ public struct PlanReport: Sendable, Codable, Equatable {
             out += "\n### \(code) (\(count))\n\n"
             let shown = byCode[code] ?? []
             for p in shown { out += "- `\(p.location)` (\(p.severity.rawValue)): \(p.message)\n" }
-            if count > shown.count { out += "- … and \(count - shown.count) more of this kind: every one is in \(every)\n" }
+            if count > shown.count {
+                out += "- … and \(count - shown.count) more of this kind: every one is in \(every)\n"
+            }
         }
         return out
     }

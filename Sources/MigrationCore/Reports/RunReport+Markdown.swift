@@ -50,7 +50,8 @@ extension RunReport {
                 madeTotal += stats.calls - stats.retries
                 rows.append(
                     "| \(s.stage) | `\(endpoint)` | \(planned[endpoint] ?? 0) | \(floor[endpoint] ?? 0) | "
-                        + "\(stats.calls - stats.retries) | \(stats.retries) | \(stats.throttled) | \(stats.failures) |")
+                        + "\(stats.calls - stats.retries) | \(stats.retries) | \(stats.throttled) | \(stats.failures) |"
+                )
             }
         }
         guard !rows.isEmpty else { return "" }

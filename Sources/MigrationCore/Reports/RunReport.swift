@@ -58,7 +58,8 @@ public struct RunReport: Sendable, Codable, Equatable {
             return StageReport(
                 stage: stage, items: counts[stage] ?? StageCounts(), calls: stageCalls, totalCalls: sum.calls,
                 retries: sum.retries, throttled: sum.throttled, wallTimeSeconds: Double(wall[stage] ?? 0) / 1000,
-                plannedCalls: planned[stage]?.calls, floorCalls: planned[stage]?.floor, runCalls: runID == nil ? nil : runCalls[stage] ?? [:],
+                plannedCalls: planned[stage]?.calls, floorCalls: planned[stage]?.floor,
+                runCalls: runID == nil ? nil : runCalls[stage] ?? [:],
                 runWallTimeSeconds: runWall[stage].map { Double($0) / 1000 })
         }
         var pauses: [TargetPause] = []

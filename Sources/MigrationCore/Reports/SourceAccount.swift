@@ -40,7 +40,8 @@ public struct SourceAccount: Sendable, Codable, Equatable {
         for file in Set(source.keys).union(stages.keys).sorted() {
             let stage = stages[file] ?? ElementAccount()
             let (failed, pending) = items[file] ?? (0, 0)
-            var line = FileLine(file: file, read: stage.read, migrated: 0, reported: 0, pending: pending, unaccounted: 0)
+            var line = FileLine(
+                file: file, read: stage.read, migrated: 0, reported: 0, pending: pending, unaccounted: 0)
             line.migrated = stage.passed - failed - pending
             line.reported = stage.reported + failed
             if let adapter = source[file] {

@@ -80,7 +80,8 @@ extension GroupPlan {
                 .warning)
         } else if members.count + 1 > sourceLimit {
             reader.problem(
-                "team-member-limit", "group \(gid) has \(members.count + 1) members, over its limit \(sourceLimit): raised",
+                "team-member-limit",
+                "group \(gid) has \(members.count + 1) members, over its limit \(sourceLimit): raised",
                 .warning)
         }
         settings.teamMemberLimit = min(max(sourceLimit, members.count + 1), cap)

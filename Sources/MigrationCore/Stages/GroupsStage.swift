@@ -51,7 +51,8 @@ public struct GroupsStage: Stage {
                 guard let plan = try await readGroup(&reader, context) else { return [] }
                 if let first = seen[plan.gid] {
                     reader.problem(
-                        "duplicate-group", "gid \(plan.gid) is listed again; the first (\(Self.file):\(first)) is migrated")
+                        "duplicate-group",
+                        "gid \(plan.gid) is listed again; the first (\(Self.file):\(first)) is migrated")
                     return []
                 }
                 seen[plan.gid] = reader.line
@@ -76,8 +77,12 @@ public struct GroupsStage: Stage {
             for item in try await context.database.allItems(stage: id, status: status) {
                 guard let plan = decodeJSON(GroupPlan.self, item.payload) else { continue }
                 let progress = decodeJSON(Progress.self, item.progress) ?? Progress()
-                for (endpoint, count) in Self.remainingCalls(plan, progress, v2: v2) { calls[endpoint, default: 0] += count }
-                for (endpoint, count) in Self.remainingCalls(plan, progress, v2: true) { floor[endpoint, default: 0] += count }
+                for (endpoint, count) in Self.remainingCalls(plan, progress, v2: v2) {
+                    calls[endpoint, default: 0] += count
+                }
+                for (endpoint, count) in Self.remainingCalls(plan, progress, v2: true) {
+                    floor[endpoint, default: 0] += count
+                }
             }
         }
         let icons = try await Self.icons(context.database)
@@ -150,8 +155,10 @@ public struct GroupsStage: Stage {
         await hosting.iconURL(source) { failure in
             try? await context.report([
                 Problem(
-                    stage: id, file: item.sourceFile ?? Self.file, line: item.sourceLine ?? 0, code: "icon-not-rehosted",
-                    message: "team icon \(source) could not be re-hosted (\(failure.desc)): the team is created without it",
+                    stage: id, file: item.sourceFile ?? Self.file, line: item.sourceLine ?? 0,
+                    code: "icon-not-rehosted",
+                    message:
+                        "team icon \(source) could not be re-hosted (\(failure.desc)): the team is created without it",
                     severity: .warning)
             ])
         }

@@ -82,7 +82,9 @@ struct TeamBuilder {
                 }
             }
         }
-        guard let response else { throw CallFailure(code: 0, desc: "team/create failed", endpoint: "team/create.action") }
+        guard let response else {
+            throw CallFailure(code: 0, desc: "team/create failed", endpoint: "team/create.action")
+        }
         Failpoint.hit("groups.after-create")
         guard let tid = response["tid"]?.string else {
             throw CallFailure(code: 0, desc: "team/create answered without a tid", endpoint: "team/create.action")

@@ -79,7 +79,9 @@ public struct UsersStage: Stage {
         var problems: [Problem] = []
         func flush() async throws {
             for (duplicate, first) in try await context.database.insertSourceUsers(rows) {
-                if duplicate.status == .ok { book.withdrawn(context.origins.locate(duplicate.file, duplicate.line).file) }
+                if duplicate.status == .ok {
+                    book.withdrawn(context.origins.locate(duplicate.file, duplicate.line).file)
+                }
                 problems.append(
                     Problem(
                         stage: id, file: duplicate.file, line: duplicate.line, code: "duplicate-user",

@@ -40,7 +40,8 @@ extension StateDatabase {
                     ORDER BY started_at
                     """, arguments: [from, to, to]
             ).map {
-                TargetPause(startedAt: $0["started_at"], cause: $0["cause"], seconds: $0["seconds"], outcome: $0["outcome"])
+                TargetPause(
+                    startedAt: $0["started_at"], cause: $0["cause"], seconds: $0["seconds"], outcome: $0["outcome"])
             }
         }
     }

@@ -77,7 +77,11 @@ extension StateDatabase {
                 let n: Int = row["n"]
                 let code: String = row["code"]
                 counts.byCode[code, default: 0] += n
-                if row["severity"] == Problem.Severity.error.rawValue { counts.errors += n } else { counts.warnings += n }
+                if row["severity"] == Problem.Severity.error.rawValue {
+                    counts.errors += n
+                } else {
+                    counts.warnings += n
+                }
             }
             return counts
         }

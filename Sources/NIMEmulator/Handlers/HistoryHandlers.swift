@@ -35,7 +35,8 @@ enum HistoryHandlers {
 
         /// Applies the window to a request on `messages`.
         func apply(_ request: QueryInterfaceRequest<MessageRecord>) -> QueryInterfaceRequest<MessageRecord> {
-            var request = request.filter(Column("timetag") >= begin && Column("timetag") <= end && Column("recalledAt") == nil)
+            var request = request.filter(
+                Column("timetag") >= begin && Column("timetag") <= end && Column("recalledAt") == nil)
             if let types { request = request.filter(types.contains(Column("type"))) }
             if let excludeMsgid { request = request.filter(Column("msgid") != excludeMsgid) }
             let order =

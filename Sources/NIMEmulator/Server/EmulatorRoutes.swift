@@ -50,7 +50,8 @@ enum EmulatorRoutes {
         for (path, handler) in v1 {
             router.post(RouterPath("/nimserver/\(path)")) { request, context in
                 if let code = core.refusals.value[path] {
-                    return WireResponse.failure(NIMFailure(code: code, desc: "refused: \(path) is not enabled for this app"))
+                    return WireResponse.failure(
+                        NIMFailure(code: code, desc: "refused: \(path) is not enabled for this app"))
                 }
                 do {
                     let parameters = try await parameters(of: request, context: context)

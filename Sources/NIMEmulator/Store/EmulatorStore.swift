@@ -141,7 +141,8 @@ final class EmulatorStore: Sendable {
             try db.alter(table: "messages") { t in t.add(column: "recalledAt", .integer) }
         }
         migrator.registerMigration("v3-blacklist") { db in
-            try db.alter(table: "messages") { t in t.add(column: "blacklisted", .boolean).notNull().defaults(to: false) }
+            try db.alter(table: "messages") { t in t.add(column: "blacklisted", .boolean).notNull().defaults(to: false)
+            }
         }
         return migrator
     }

@@ -68,7 +68,8 @@ struct EasemobExport {
         func has(_ folder: String) -> Bool { FileManager.default.fileExists(atPath: root + "/" + folder) }
         if has("users") || has("user-attributes") {
             let writer = try CanonicalFileWriter(directory: directory, name: UsersStage.file)
-            try log.append(contentsOf: try EasemobUsers(root: root).convert(into: writer, origins: &origins, book: &book))
+            try log.append(
+                contentsOf: try EasemobUsers(root: root).convert(into: writer, origins: &origins, book: &book))
             try writer.close()
         }
         let relations = EasemobRelations(root: root)
@@ -84,7 +85,8 @@ struct EasemobExport {
         }
         if has("chatgroups") {
             let writer = try CanonicalFileWriter(directory: directory, name: GroupsStage.file)
-            try log.append(contentsOf: try EasemobGroups(root: root).convert(into: writer, origins: &origins, book: &book))
+            try log.append(
+                contentsOf: try EasemobGroups(root: root).convert(into: writer, origins: &origins, book: &book))
             try writer.close()
         }
         let localFiles = Set((try? FileManager.default.contentsOfDirectory(atPath: root + "/files")) ?? [])
@@ -106,7 +108,8 @@ struct EasemobExport {
                     let logPath = directory + "/problems-\(index).jsonl"
                     let fileLog = try ProblemLog(path: logPath)
                     var fileBook = AccountBook()
-                    try await messages.convert(file, into: writer, localFiles: localFiles, log: fileLog, book: &fileBook)
+                    try await messages.convert(
+                        file, into: writer, localFiles: localFiles, log: fileLog, book: &fileBook)
                     try writer.close()
                     try fileLog.close()
                     return (index, fileBook, logPath)

@@ -46,7 +46,8 @@ struct GroupFolder {
             problems.append(
                 Problem(
                     stage: .groups, file: detailsFile, line: detailsLine, code: "disabled-group",
-                    message: "group \(gid) is disabled in Easemob; it is migrated as an active team", severity: .warning))
+                    message: "group \(gid) is disabled in Easemob; it is migrated as an active team", severity: .warning
+                ))
         }
         if let maxusers = info["maxusers"].flatMap(HistoryNormalizer.integer) {
             line["teamMemberLimit"] = .int(maxusers)

@@ -21,7 +21,9 @@ struct EasemobMessages {
         let path = root + "/" + file
         let message = EasemobMessage(localFiles: localFiles)
         var account = ElementAccount()
-        @inline(__always) func problem(_ line: Int, _ code: String, _ reason: String, _ severity: Problem.Severity = .error) throws {
+        @inline(__always) func problem(
+            _ line: Int, _ code: String, _ reason: String, _ severity: Problem.Severity = .error
+        ) throws {
             try log.append(
                 Problem(stage: .history, file: file, line: line, code: code, message: reason, severity: severity))
         }

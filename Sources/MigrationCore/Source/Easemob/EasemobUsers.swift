@@ -31,7 +31,9 @@ struct EasemobUsers {
         /// Merges a later entry's attributes over these (its values win).
         mutating func merge(_ later: Attributes) {
             values.merge(later.values) { _, new in new }
-            if later.values["avatarurl"] != nil { (file, line, avatarLine) = (later.file, later.line, later.avatarLine) }
+            if later.values["avatarurl"] != nil {
+                (file, line, avatarLine) = (later.file, later.line, later.avatarLine)
+            }
             entries += later.entries
         }
     }
