@@ -66,6 +66,8 @@ public final class ServeServer: Sendable {
         try FileManager.default.createDirectory(
             atPath: (settings.storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let store = try ServeStore(path: settings.storePath)
+        // A serve killed a moment ago may have sent its last second's calls: this one waits a window.
+        await client.limiter.holdOffOneWindow()
         let resumed = try await store.resumeInFlight()
         _ = try await store.resumeEventsInFlight()
         let core = ServeCore(

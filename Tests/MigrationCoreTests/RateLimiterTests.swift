@@ -59,6 +59,27 @@ import Testing
         #expect(await ledger.instants == (0..<5).map { start.advanced(by: .milliseconds(100 * $0)) })
     }
 
+    /// A process that may follow a killed one sends nothing for one window (1 s + jitter), then
+    /// at the usual pace.
+    @Test func heldOffOneWindowTheFirstCallWaitsAWindowThenThePaceGoesOn() async throws {
+        let clock = TestClock()
+        // No jitter: the window is one second, the pace 10/s.
+        let limiter = Limiter(rate: 10, headroom: 0, jitter: .zero, clock: clock)
+        await limiter.holdOffOneWindow()
+        let ledger = Ledger()
+        let tasks = await Self.start(0..<3, on: limiter, clock: clock, ledger: ledger)
+        await clock.advance(by: .milliseconds(999))
+        #expect(await ledger.callers(once: 1).isEmpty)
+        await clock.advance(by: .milliseconds(1))
+        #expect(await ledger.callers(once: 1) == [0])
+        await clock.advance(by: .milliseconds(100))
+        #expect(await ledger.callers(once: 2) == [0, 1])
+        await clock.advance(by: .milliseconds(100))
+        for task in tasks { try await task.value }
+        let start = clock.now.advanced(by: .milliseconds(-1200))
+        #expect(await ledger.instants == [1000, 1100, 1200].map { start.advanced(by: .milliseconds($0)) })
+    }
+
     @Test func aCancelledWaiterGivesItsTokenBack() async throws {
         let clock = TestClock()
         let limiter = Limiter(rate: 10, headroom: 0, jitter: .zero, clock: clock)

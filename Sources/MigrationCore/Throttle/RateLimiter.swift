@@ -55,6 +55,15 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
         }
     }
 
+    /// Lets no call out before one send window (`1 s + jitter`) from now. For a process that may
+    /// follow one killed a moment ago on the same AppKey (serve restarted after a kill -9): it
+    /// cannot know what that one sent in its last second, and NIM counts both. A window apart, no
+    /// second of NIM's arrival clock holds calls of both (``SendWindow``'s argument, across the
+    /// two processes); the price is one window of quiet at start.
+    public func holdOffOneWindow() {
+        bucket.hold(until: clock.now.advanced(by: window.length))
+    }
+
     /// Waits `duration` on the throttle's clock (a retry's backoff), throwing when cancelled.
     public nonisolated func pause(for duration: Duration) async throws {
         try await clock.sleep(for: duration)

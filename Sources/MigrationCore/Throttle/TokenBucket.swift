@@ -61,6 +61,11 @@ public struct TokenBucket<Instant: InstantProtocol>: Sendable, Equatable where I
         theoreticalArrival = max(now, tat.advanced(by: .zero - interval))
     }
 
+    /// Grants nothing before `instant` (the rate unchanged).
+    public mutating func hold(until instant: Instant) {
+        theoreticalArrival = max(theoreticalArrival ?? instant, instant)
+    }
+
     /// NIM answered 416: nobody calls before `now + pause`, and the rate is halved.
     public mutating func penalize(now: Instant, pause: Duration) {
         currentRate = max(currentRate / 2, configuredRate / 16)
