@@ -40,6 +40,17 @@ extension StateDatabase {
         }
     }
 
+    /// Whether any of `stages` has an item in flight: a run stopped without settling it (killed).
+    public func anyInFlight(stages: [StageID]) async throws -> Bool {
+        guard !stages.isEmpty else { return false }
+        return try await pool.read { db in
+            let marks = Array(repeating: "?", count: stages.count).joined(separator: ", ")
+            return try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM work_item WHERE stage IN (\(marks)) AND status = 1 LIMIT 1",
+                arguments: StatementArguments(stages.map(\.rawValue))) ?? false
+        }
+    }
+
     /// Items a dead run left in flight: their effect may have happened, so the stage reconciles them.
     public func inFlightItems(stage: StageID, kind: String? = nil) async throws -> [WorkItem] {
         try await pool.read { db in
