@@ -201,21 +201,26 @@ extension ServeStore {
     /// applied: a message of that time waits for it (a member added, a block made, just before).
     func changePending(conversation: String, before time: Int64) async throws -> Bool {
         guard let scope = Self.changeScope(ofConversation: conversation) else { return false }
-        return try await pool.read { db in
-            try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM event WHERE scope = ? AND status IN (0, 1) AND time < ? LIMIT 1",
-                arguments: [scope, time]) ?? false
-        }
+        return try await openRow(in: "event", where: "scope", is: scope, before: time, by: "time")
     }
 
     /// Whether a message of the scope's conversation created before `time` (ms) is still to be
     /// sent: a change of that time waits for it (a member removed, a block made, just after).
     func messagePending(scope: String, before time: Int64) async throws -> Bool {
         guard let conversation = Self.conversation(ofScope: scope) else { return false }
-        return try await pool.read { db in
+        return try await openRow(in: "inbox", where: "conv", is: conversation, before: time, by: "create_time")
+    }
+
+    /// Whether `table` holds a row pending or in work whose `column` is `value` and whose
+    /// `timeColumn` (the old server's time, ms) is before `time`.
+    private func openRow(
+        in table: String, where column: String, is value: String, before time: Int64, by timeColumn: String
+    ) async throws -> Bool {
+        try await pool.read { db in
             try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM inbox WHERE conv = ? AND status IN (0, 1) AND create_time < ? LIMIT 1",
-                arguments: [conversation, time]) ?? false
+                db,
+                sql: "SELECT 1 FROM \(table) WHERE \(column) = ? AND status IN (0, 1) AND \(timeColumn) < ? LIMIT 1",
+                arguments: [value, time]) ?? false
         }
     }
 

@@ -20,6 +20,23 @@ import Testing
                 }
             events.withLock { $0.append(text) }
         }
+
+        /// A probe counted in `probes`, answered from its `n`th call on (never when nil).
+        func probe(answeringFrom n: Int?) -> @Sendable () async -> Bool {
+            { [self] in
+                let count = self.probes.withLock {
+                    $0 += 1
+                    return $0
+                }
+                return n.map { count >= $0 } ?? false
+            }
+        }
+    }
+
+    /// A gate that pauses after 3 target failures in a row, waits out 60 s, probes every 3 s.
+    static func gate(_ clock: TestClock<Duration>, _ reports: Reports) -> TargetGate {
+        TargetGate(
+            threshold: 3, outageWait: .seconds(60), probeEvery: .seconds(3), clock: clock, events: reports.record)
     }
 
     /// Lets the gate's probe task run until `probes` probes were made (a woken task may need many
@@ -32,13 +49,8 @@ import Testing
     @Test func aPauseEndsWhenAProbeIsAnsweredAndReleasesTheWaiters() async throws {
         let clock = TestClock()
         let reports = Reports()
-        let gate = TargetGate(
-            threshold: 3, outageWait: .seconds(60), probeEvery: .seconds(3), clock: clock, events: reports.record)
-        let probe: @Sendable () async -> Bool = {
-            reports.probes.withLock {
-                $0 += 1; return $0 >= 3
-            }
-        }
+        let gate = Self.gate(clock, reports)
+        let probe = reports.probe(answeringFrom: 3)
         #expect(await gate.failed(cause: "connection refused", probe: probe) == false)
         #expect(await gate.failed(cause: "connection refused", probe: probe) == false)
         #expect(await gate.failed(cause: "connection refused", probe: probe) == true)
@@ -59,11 +71,8 @@ import Testing
     @Test func anOutageLongerThanTheWaitHaltsTheRunAndNothingMoreIsAdmitted() async throws {
         let clock = TestClock()
         let reports = Reports()
-        let gate = TargetGate(
-            threshold: 3, outageWait: .seconds(60), probeEvery: .seconds(3), clock: clock, events: reports.record)
-        let probe: @Sendable () async -> Bool = {
-            reports.probes.withLock { $0 += 1 }; return false
-        }
+        let gate = Self.gate(clock, reports)
+        let probe = reports.probe(answeringFrom: nil)
         for _ in 0..<3 { _ = await gate.failed(cause: "HTTP 503", probe: probe) }
         let waiter = Task { try await gate.admit(endpoint: "team/create.action") }
         await Self.settle(reports, probes: 1)
