@@ -11,34 +11,46 @@ struct OrderedQueue: Sendable {
     let group: String
     /// The order within a group, most significant column first.
     let order: [String]
+    /// The claim's query and update, built once (each connection caches their statements).
+    private let select: String
+    private let update: String
 
-    static let inbox = OrderedQueue(table: "inbox", group: "conv", order: ["seq"])
-    static let events = OrderedQueue(table: "event", group: "scope", order: ["time", "seq"])
+    static let inbox = OrderedQueue(
+        table: "inbox", group: "conv", order: ["seq"],
+        columns: "seq, source_key, raw, attempts, uncertain_since, received_at, conv, create_time",
+        alsoSet: ", claimed_at = ?")
+    static let events = OrderedQueue(
+        table: "event", group: "scope", order: ["time", "seq"],
+        columns: "seq, event_id, type, body, target_key, received_at, progress, attempts, scope, time")
 
-    /// Claims the next row: `columns` of it are returned, with `attempts` as it was before this
-    /// claim. `alsoSet` adds assignments to the claim (`claimed_at = ?`), bound to `alsoArguments`.
-    func claim(
-        _ db: Database, now: Int64, columns: String, alsoSet: String = "", alsoArguments: [Int64] = []
-    ) throws -> Row? {
-        let sql = """
+    /// `columns` are what a claim returns; `alsoSet` adds assignments to the claim (`claimed_at =
+    /// ?`), bound to the claim's `alsoArguments`.
+    private init(table: String, group: String, order: [String], columns: String, alsoSet: String = "") {
+        self.table = table
+        self.group = group
+        self.order = order
+        select = """
             SELECT \(columns) FROM \(table) AS q
             WHERE status = 0 AND next_at <= ?
             AND NOT EXISTS (SELECT 1 FROM \(table) AS x WHERE x.\(group) = q.\(group) AND x.status = 1)
             AND NOT EXISTS (
-                SELECT 1 FROM \(table) AS x WHERE x.\(group) = q.\(group) AND x.status = 0 AND \(earlier(order)))
+                SELECT 1 FROM \(table) AS x WHERE x.\(group) = q.\(group) AND x.status = 0 AND \(Self.earlier(order)))
             ORDER BY \(order.joined(separator: ", ")) LIMIT 1
             """
-        guard let row = try Row.fetchOne(db, sql: sql, arguments: [now]) else { return nil }
+        update = "UPDATE \(table) SET status = 1, attempts = attempts + 1\(alsoSet) WHERE seq = ?"
+    }
+
+    /// Claims the next row, returned with `attempts` as it was before this claim.
+    func claim(_ db: Database, now: Int64, alsoArguments: [Int64] = []) throws -> Row? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: select), arguments: [now]) else { return nil }
         let seq: Int64 = row["seq"]
-        try db.execute(
-            sql: "UPDATE \(table) SET status = 1, attempts = attempts + 1\(alsoSet) WHERE seq = ?",
-            arguments: StatementArguments(alsoArguments + [seq]))
+        try db.cachedStatement(sql: update).execute(arguments: StatementArguments(alsoArguments + [seq]))
         return row
     }
 
     /// `x` comes before `q` in `columns`' order, spelled out (`x.a < q.a OR (x.a = q.a AND …)`) so
     /// SQLite can use the queue's index.
-    private func earlier(_ columns: [String]) -> String {
+    private static func earlier(_ columns: [String]) -> String {
         guard let first = columns.first else { return "0" }
         let rest = Array(columns.dropFirst())
         if rest.isEmpty { return "x.\(first) < q.\(first)" }

@@ -55,9 +55,7 @@ extension ServeStore {
     func claimEvent(now: Int64) async throws -> EventClaim? {
         try await pool.write { db in
             guard
-                let row = try OrderedQueue.events.claim(
-                    db, now: now,
-                    columns: "seq, event_id, type, body, target_key, received_at, progress, attempts, scope, time")
+                let row = try OrderedQueue.events.claim(db, now: now)
             else { return nil }
             return EventClaim(
                 seq: row["seq"], id: row["event_id"], type: row["type"], body: row["body"], target: row["target_key"],

@@ -58,10 +58,7 @@ extension ServeStore {
     func claim(now: Int64) async throws -> Claim? {
         try await pool.write { db in
             guard
-                let row = try OrderedQueue.inbox.claim(
-                    db, now: now,
-                    columns: "seq, source_key, raw, attempts, uncertain_since, received_at, conv, create_time",
-                    alsoSet: ", claimed_at = ?", alsoArguments: [now])
+                let row = try OrderedQueue.inbox.claim(db, now: now, alsoArguments: [now])
             else { return nil }
             return Claim(
                 seq: row["seq"], key: row["source_key"], raw: row["raw"], attempts: row["attempts"] + 1,

@@ -360,16 +360,35 @@ extension ServeEventsTests {
     /// server's time order, as a group's messages and changes do: the message written before the
     /// block is delivered, the one after it is stored as blacklisted (NIM does not deliver it).
     @Test func aPairsMessagesAndBlocksKeepTheOldServersOrder() async throws {
+        try await Self.expectPairOrder(
+            block: Self.event("p4", 4, "block.added", #""accid":"User1","targetAcc":"User0""#), at: Self.t0 + 4)
+    }
+
+    /// The same with the block as Easemob publishes its callback (`contact-block-add.json`: the
+    /// `from` login id bans `to`), its own timestamp.
+    @Test func anEasemobBlockCallbackOrdersThePairsMessagesToo() async throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../Corpora/easemob/callbacks/events/contact-block-add.json").standardized
+        let block = try String(contentsOf: file, encoding: .utf8)
+            .replacingOccurrences(of: "_XXXX@", with: "_User1@").replacingOccurrences(of: "\"tst\"", with: "\"User0\"")
+        try await Self.expectPairOrder(block: block, at: 1_642_648_046_912)
+    }
+
+    /// User1 blocks User0 at `time` (the `block` event); User0 writes to User1 5 ms before and 5 ms
+    /// after, while an alias change 10 ms before waits (no friendship in NIM yet) and holds the
+    /// pair's later changes and messages. The friendship, made 20 ms before, then arrives: the
+    /// message before the block is delivered, the one after is stored as blacklisted.
+    static func expectPairOrder(block: String, at time: Int64) async throws {
         try await ServeFixture.with { fixture in
-            // The alias change waits (no friendship in NIM yet), and every later change and
-            // message of the pair waits behind it.
+            func event(_ id: String, _ offset: Int64, _ type: String, _ fields: String) -> String {
+                Self.event(id, time - Self.t0 + offset, type, fields)
+            }
             try await fixture.postEvents([
-                Self.event("p2", 2, "friend.updated", #""accid":"User0","faccid":"User1","alias":"pal""#),
-                Self.event("p4", 4, "block.added", #""accid":"User1","targetAcc":"User0""#),
+                event("p2", -10, "friend.updated", #""accid":"User0","faccid":"User1","alias":"pal""#), block,
             ])
             try await fixture.post([
-                ServeFixture.p2p(3, from: "User0", to: "User1", text: "before the block", time: Self.t0 + 3),
-                ServeFixture.p2p(5, from: "User0", to: "User1", text: "after the block", time: Self.t0 + 5),
+                ServeFixture.p2p(3, from: "User0", to: "User1", text: "before the block", time: time - 5),
+                ServeFixture.p2p(5, from: "User0", to: "User1", text: "after the block", time: time + 5),
             ])
             var held: [JSONValue] = []
             for _ in 0..<400 {
@@ -384,10 +403,7 @@ extension ServeEventsTests {
                 held.first?["reason"]?.string?.contains("waits for an earlier change of its two accounts") == true,
                 "\(held)")
             #expect(try await fixture.nimMessages().isEmpty)
-            // The friendship, made before all of it, arrives: everything goes, in time order.
-            try await fixture.postEvents([
-                Self.event("p1", 1, "friend.added", #""accid":"User0","faccid":"User1""#)
-            ])
+            try await fixture.postEvents([event("p1", -20, "friend.added", #""accid":"User0","faccid":"User1""#)])
             let health = try await fixture.drained()
             #expect(health["events_applied"]?.int == 3 && health["sent"]?.int == 2, "\(health.text)")
             let messages = try await fixture.nimMessages()

@@ -59,9 +59,11 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
     /// follow one killed a moment ago on the same AppKey (serve restarted after a kill -9): it
     /// cannot know what that one sent in its last second, and NIM counts both. A window apart, no
     /// second of NIM's arrival clock holds calls of both (``SendWindow``'s argument, across the
-    /// two processes); the price is one window of quiet at start.
-    public func holdOffOneWindow() {
+    /// two processes); the price is one window of quiet at start, which it returns.
+    @discardableResult
+    public func holdOffOneWindow() -> Duration {
         bucket.hold(until: clock.now.advanced(by: window.length))
+        return window.length
     }
 
     /// Waits `duration` on the throttle's clock (a retry's backoff), throwing when cancelled.
