@@ -129,7 +129,12 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MigrationCore", "NIMEmulator", "ExportGenerator"],
+            dependencies: [
+                "MigrationCore", "NIMEmulator", "ExportGenerator",
+                // The old side's servers of the untrusted-address tests (a "secret" service, a CDN).
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
     ]

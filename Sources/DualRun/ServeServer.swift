@@ -98,7 +98,8 @@ public final class ServeServer: Sendable {
             throw StartError(reason: failure.withLock { $0 })
         }
         let stop = StopSignal()
-        let rehoster = FileRehoster(root: settings.pipeline.source.path, client: client)
+        let rehoster = FileRehoster(
+            root: settings.pipeline.source.path, policy: settings.pipeline.files.policy, client: client)
         let sender = BridgeSender(
             store: store, state: state, client: client, rehoster: rehoster,
             concurrency: settings.pipeline.concurrency, dependencyWaitMs: settings.dependencyWaitMs,

@@ -54,6 +54,7 @@ struct ServeFixture {
             target: {endpoint: "\(emulator.baseURL)/nimserver", appkey: servekey, app_secret_env: SERVE_SECRET}
             throttle: {rate: 1000}
             concurrency: 8
+            files: {allow: [127.0.0.1]}
             serve:
               listen: 127.0.0.1:0
               token_env: SERVE_TOKEN

@@ -3,8 +3,9 @@ import MigrationCore
 import Testing
 
 /// The files stage against an "old CDN" (a second emulator serving files over HTTP) and local
-/// files: identical bytes uploaded once, URLs rewritten with the uploaded md5 and size, and a dead
-/// link, a 16 MB file and a path leaving the export each failed with its reason and line.
+/// files: identical bytes uploaded once, URLs rewritten with the uploaded md5 and size, a dead
+/// link and a 16 MB file each failed with its reason and line, and a path leaving the export
+/// refused (`url-refused`, a warning: SPEC §5 "Untrusted addresses").
 @Suite struct FilesStageTests {
     @Test func attachmentsAreRehostedOnceAndEveryFailureIsNamed() async throws {
         let (dir, export) = try TestFiles.workspace("messages", "files")
@@ -31,7 +32,7 @@ import Testing
             try await withTarget(secret: "t") { target in
                 let pipeline = try target.pipeline(in: dir, name: "f", stages: [.users, .files, .history])
                 let run = try await pipeline.run()
-                #expect(run.code == 1, "three attachments cannot be re-hosted: \(run.stderr)")
+                #expect(run.code == 1, "two attachments cannot be re-hosted: \(run.stderr)")
 
                 let dump = try await target.dump()
                 #expect(dump["files"]?.array.count == 2, "the shared bytes once, the other file once")
@@ -42,7 +43,11 @@ import Testing
                 let failed = try pipeline.text("failed.jsonl")
                 #expect(failed.contains("HTTP 404") && failed.contains("\"line\":4"))
                 #expect(failed.contains("15 MB") && failed.contains("\"line\":5"))
-                #expect(failed.contains("leaves the export folder") && failed.contains("\"line\":6"))
+                #expect(!failed.contains("etc/passwd"), "a refused path is no failed item")
+                let refused = try pipeline.lines("problems.jsonl").filter { $0.contains("\"code\":\"url-refused\"") }
+                #expect(refused.count == 1)
+                #expect(refused.first?.contains("leaves the export folder") == true)
+                #expect(refused.first?.contains("\"line\":6") == true)
 
                 let lines = try pipeline.lines("history/p2p-0001.txt")
                 #expect(lines.count == 7)

@@ -18,7 +18,8 @@ struct ServeProcessFixture {
     /// Runs `body` with a fresh fixture; the emulator is shut down and the folder removed afterwards.
     static func with(
         users: Int = 40, emulatorLimit: Int = 100, latency: ClosedRange<Int>? = nil, rate: Int = 100,
-        serveSection: Bool = true, _ body: (ServeProcessFixture) async throws -> Void
+        serveSection: Bool = true, allow: [String] = TestPipeline.loopback,
+        _ body: (ServeProcessFixture) async throws -> Void
     ) async throws {
         let dir = try Processes.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -37,7 +38,7 @@ struct ServeProcessFixture {
                 in: dir, name: "serve", stages: [], rate: rate, concurrency: 16,
                 extra: serveSection
                     ? ["serve: {listen: \"127.0.0.1:0\", token_env: SERVE_TOKEN, cutoff: 1600000000000}"] : [],
-                environment: ["SERVE_TOKEN": token])
+                allow: allow, environment: ["SERVE_TOKEN": token])
             try await body(ServeProcessFixture(target: target, pipeline: pipeline, users: users))
         }
     }
@@ -50,6 +51,14 @@ struct ServeProcessFixture {
 
     /// ``start()``, also returning how many messages serve found left in flight.
     func startReporting(environment: [String: String] = [:]) async throws -> (Process, String, resumed: Int) {
+        let (process, base, resumed, _) = try await startLogging(environment: environment)
+        return (process, base, resumed)
+    }
+
+    /// ``startReporting(environment:)``, also returning the file serve's standard error goes to.
+    func startLogging(environment: [String: String] = [:]) async throws -> (
+        Process, String, resumed: Int, log: URL
+    ) {
         let (process, _, err) = try pipeline.start("serve", environment: environment)
         var text = ""
         let listening = try await waitUntil(timeout: .seconds(30), every: .milliseconds(50)) {
@@ -59,7 +68,7 @@ struct ServeProcessFixture {
         if listening, let range = text.range(of: "listening on ") {
             let url = text[range.upperBound...].prefix { !$0.isWhitespace }
             let resumed = text.range(of: "(resumed ").map { text[$0.upperBound...].prefix { $0.isNumber } }
-            return (process, String(url), resumed.flatMap { Int($0) } ?? 0)
+            return (process, String(url), resumed.flatMap { Int($0) } ?? 0, err)
         }
         process.terminate()
         throw URLError(.cannotConnectToHost)

@@ -72,11 +72,11 @@ struct TestTarget: Sendable {
     func pipeline(
         in dir: String, name: String, format: String = "canonical", stages: [StageID], rate: Int? = nil,
         concurrency: Int? = nil, v2: Bool = false, target: [String] = [], extra: [String] = [],
-        environment: [String: String] = [:]
+        allow: [String] = TestPipeline.loopback, environment: [String: String] = [:]
     ) throws -> TestPipeline {
         try TestPipeline.write(
             in: dir, endpoint: baseURL, secret: secret, name: name, format: format, stages: stages, rate: rate,
-            concurrency: concurrency, v2: v2, target: target, extra: extra, environment: environment)
+            concurrency: concurrency, v2: v2, target: target, extra: extra, allow: allow, environment: environment)
     }
 
     func shutdown() async { await server.shutdown() }
@@ -114,10 +114,14 @@ struct TestPipeline: Sendable {
     /// `/nimserver`, with `v2_endpoint` when `v2`, then the `target` keys), `throttle.rate` and
     /// `concurrency` when given, `stages` (none: no `stages` key), then the `extra` lines. The environment holds the
     /// secret and `environment`.
+    /// What the tests' old CDNs are: emulators on loopback, which the URL policy refuses unless
+    /// a pipeline lists it (SPEC §5 "Untrusted addresses").
+    static let loopback = ["127.0.0.1"]
+
     static func write(
         in dir: String, endpoint: String, secret: String, name: String, format: String = "canonical",
         stages: [StageID], rate: Int? = nil, concurrency: Int? = nil, v2: Bool = false, target: [String] = [],
-        extra: [String] = [], environment: [String: String] = [:]
+        extra: [String] = [], allow: [String] = loopback, environment: [String: String] = [:]
     ) throws -> TestPipeline {
         let targetKeys =
             ["endpoint: \"\(endpoint)/nimserver\""] + (v2 ? ["v2_endpoint: \"\(endpoint)\""] : [])
@@ -129,6 +133,7 @@ struct TestPipeline: Sendable {
         if let rate { lines.append("throttle: {rate: \(rate)}") }
         if let concurrency { lines.append("concurrency: \(concurrency)") }
         if !stages.isEmpty { lines.append("stages: [\(stages.map(\.rawValue).joined(separator: ", "))]") }
+        if !allow.isEmpty { lines.append("files: {allow: [\(allow.map { "\"\($0)\"" }.joined(separator: ", "))]}") }
         try TestFiles.write(lines + extra, to: dir + "/p.yaml")
         return TestPipeline(
             dir: dir, name: name, environment: environment.merging([secretVariable: secret]) { _, secret in secret })

@@ -29,6 +29,9 @@ public struct CallFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong is the run, not the call's item (credentials refused, the target gone for
     /// longer than `target.outage_wait`): the item stays pending and the run stops.
     public var halt: RunHalt?
+    /// Why the reference was not fetched at all (SPEC §5 "Untrusted addresses"): not a failure
+    /// of the item, a `url-refused` warning.
+    public var refusal: URLRefusal?
     /// The text of the error this failure was made from, when it wraps one (for logs and tests;
     /// `desc` is what reports show).
     public var underlying: String?
@@ -62,6 +65,13 @@ public struct CallFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// A failure to read a source file (`reference`: its URL or path).
     public static func download(_ reference: String, code: Int = 0, _ desc: String, retryable: Bool) -> CallFailure {
         CallFailure(code: code, desc: desc, endpoint: reference, retryable: retryable, kind: .download)
+    }
+
+    /// A reference the tool refuses to fetch (never retryable).
+    public static func refused(_ refusal: URLRefusal, reference: String) -> CallFailure {
+        var failure = CallFailure.download(reference, refusal.description, retryable: false)
+        failure.refusal = refusal
+        return failure
     }
 
     /// A work item whose payload cannot be decoded (a bug or a damaged state database).

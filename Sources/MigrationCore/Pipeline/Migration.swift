@@ -135,6 +135,12 @@ extension Migration {
             plans.append((stage.id, try await stage.register(context)))
         }
         let database = session.database
+        let survey = SourceHostSurvey(
+            database: database, policy: config.files.policy, resolver: SystemResolver(),
+            root: source.export.attachmentRoot)
+        let (hosts, refused) = try await survey.survey()
+        try await database.forgetPlanProblems(code: "url-refused")
+        try await database.record(problems: refused.map(source.origins.apply), dryRun: true)
         let counts = try await database.problemCounts(stages: config.stages, plan: true)
         let listed = try await database.listedProblems(
             stages: config.stages, plan: true, perKind: PlanReport.listedPerKind)
@@ -142,10 +148,10 @@ extension Migration {
             pipeline: config.name, rate: config.throttle.rate,
             pace: TokenBucket<ContinuousClock.Instant>.pace(
                 rate: Double(config.throttle.rate), jitter: .milliseconds(config.throttle.jitterMs)),
-            plans: plans, problems: listed, counts: counts)
+            plans: plans, problems: listed, counts: counts, hosts: hosts)
         try await ProblemsFile.write(
             database: database, stages: config.stages, plan: true, to: session.output("problems.jsonl"))
-        let markdown = report.markdown(checklist: OperatorChecklist.items(for: config))
+        let markdown = report.markdown(checklist: OperatorChecklist.items(for: config, hosts: hosts))
         try Data(markdown.utf8).write(to: URL(fileURLWithPath: session.output("plan.md")), options: .atomic)
         try JSONFile.write(report, to: session.output("plan.json"))
         let status = ExitStatus(rawValue: report.exitCode) ?? .incomplete

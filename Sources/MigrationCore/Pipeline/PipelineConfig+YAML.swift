@@ -64,7 +64,22 @@ extension PipelineConfig {
             createConversations: try sessionsNode?.bool("create_conversations", default: false) ?? false
         )
         try sessionsNode?.finish()
+        files = try Self.readFiles(&top)
         serve = try Self.readServe(&top)
+    }
+
+    private static func readFiles(_ top: inout ConfigNode) throws(ConfigError) -> Files {
+        guard var node = try top.optionalSection("files") else { return Files() }
+        var files = Files()
+        if let list = try node.stringList("allow") {
+            do {
+                files.allow = try AllowList(list.map(\.value))
+            } catch {
+                throw ConfigError(path: list[error.index].path, error.description)
+            }
+        }
+        try node.finish()
+        return files
     }
 
     private static func readSource(_ top: inout ConfigNode) throws(ConfigError) -> Source {

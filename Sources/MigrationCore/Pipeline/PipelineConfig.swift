@@ -16,6 +16,7 @@ public struct PipelineConfig: Sendable, Equatable {
     public var users: Users
     public var groups: Groups
     public var sessions: Sessions
+    public var files: Files = Files()
     public var serve: Serve?
 
     /// Where the export comes from.
@@ -76,6 +77,16 @@ public struct PipelineConfig: Sendable, Equatable {
     public struct Sessions: Sendable, Equatable {
         public var limit: Int
         public var createConversations: Bool
+    }
+
+    /// Where source files may be fetched from (SPEC §5 "Untrusted addresses").
+    public struct Files: Sendable, Equatable {
+        /// Non-public hosts attachments, avatars and icons may come from: names, `*.suffix`,
+        /// networks and addresses.
+        public var allow = AllowList()
+
+        /// The rule every download of this pipeline follows.
+        public var policy: URLPolicy { URLPolicy(allow: allow) }
     }
 
     /// Dual-running options (SPEC §7).

@@ -2,7 +2,7 @@ internal import Foundation
 
 /// The steps of NIM's migration plan that only the operator can take, filled in for a pipeline.
 public enum OperatorChecklist {
-    public static func items(for config: PipelineConfig) -> [String] {
+    public static func items(for config: PipelineConfig, hosts: [HostLine] = []) -> [String] {
         let host = URL(string: config.target.endpoint)?.host ?? config.target.endpoint
         var items = [
             "Send NetEase the files of `state/\(config.name)/history/` with `manifest.json`: appkey "
@@ -26,6 +26,15 @@ public enum OperatorChecklist {
         items.append(
             "Coexisting old and new apps: configure NIM's message CC URL (消息抄送) to `nim-migrate serve`'s "
                 + "`/nim/cc`, and give NetEase the incremental endpoint for messages after the cut-off.")
+        let refused = hosts.filter { !$0.allowed }
+        if !refused.isEmpty {
+            let count = refused.reduce(0) { $0 + $1.references }
+            let names = refused.prefix(5).map { "`\($0.host)` (\($0.why ?? "refused"))" }.joined(separator: ", ")
+            items.append(
+                "\(count) file reference(s) on \(refused.count) host(s) would not be fetched: \(names). If one is the "
+                    + "old server's own file store (often on a private network), list it in `files.allow` and plan again; "
+                    + "otherwise those messages keep their old URL.")
+        }
         return items
     }
 }

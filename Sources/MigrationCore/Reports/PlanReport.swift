@@ -18,6 +18,9 @@ public struct PlanReport: Sendable, Codable, Equatable {
     /// `done` when a run would migrate everything; `incomplete` when lines would be left out.
     public var verdict: String
     public var exitCode: Int32
+    /// The hosts attachments, avatars and icons still to fetch come from, each allowed or refused
+    /// by the URL policy (SPEC §5 "Untrusted addresses").
+    public var hosts: [HostLine] = []
 
     /// One stage of the plan.
     public struct StageLine: Sendable, Codable, Equatable {
@@ -39,8 +42,9 @@ public struct PlanReport: Sendable, Codable, Equatable {
 
     public init(
         pipeline: String, rate: Int, pace: Double? = nil, plans: [(StageID, StagePlan)], problems: [Problem],
-        counts: ProblemCounts? = nil
+        counts: ProblemCounts? = nil, hosts: [HostLine] = []
     ) {
+        self.hosts = hosts
         self.pipeline = pipeline
         self.rate = rate
         let pace = max(pace ?? Double(rate), 0.001)
@@ -94,6 +98,7 @@ public struct PlanReport: Sendable, Codable, Equatable {
                 out += "| \(stage) | \(what) | \(amount) |\n"
             }
         }
+        out += hostsMarkdown
         out += Self.problemsMarkdown(problems, counts: problemCounts, every: "`problems.jsonl`")
         out += "\n## Verdict\n\n"
         out +=
@@ -103,6 +108,19 @@ public struct PlanReport: Sendable, Codable, Equatable {
         if !checklist.isEmpty {
             out += "\n## Before the cut-over: what the tool cannot do for you\n\n"
             out += checklist.map { "- [ ] \($0)\n" }.joined()
+        }
+        return out
+    }
+
+    /// Where the files come from: each host, its references, allowed or refused and why.
+    var hostsMarkdown: String {
+        guard !hosts.isEmpty else { return "" }
+        var out = "\n## Where attachments, avatars and icons come from\n\n"
+        out += "Only public hosts and those `files.allow` lists are fetched from; a refused reference keeps its old "
+        out += "URL and is reported `url-refused`.\n\n| host | references | fetched |\n|---|---:|---|\n"
+        for line in hosts {
+            out +=
+                "| `\(line.host)` | \(line.references) | \(line.allowed ? "yes" : "**refused**: \(line.why ?? "")") |\n"
         }
         return out
     }

@@ -1,28 +1,23 @@
-internal import AsyncHTTPClient
 internal import Foundation
-internal import NIOCore
-internal import NIOPosix
 
-/// Downloads an attachment from where the export says it is: `http(s)://` (redirects followed,
-/// timeouts), `file://`, or a path relative to the export folder (which may not leave it).
+/// Reads an attachment from where the export says it is: `http(s)://` through the one
+/// ``SafeDownloader`` (SPEC §5 "Untrusted addresses": the URL policy, redirects checked hop by
+/// hop), `file://`, or a path relative to the export folder (which may not leave it). Any other
+/// scheme, and a path out of the export, is refused (``CallFailure/refusal``), never read.
 /// Reads at most `limit + 1` bytes, so an oversize file is detected without holding it all.
 final class FileFetcher: Sendable {
     static let limit = 15 * 1024 * 1024
 
-    /// Why a file could not be had.
     let root: String
-    private let http: HTTPClient
+    let downloader: SafeDownloader
 
-    init(root: String) {
+    init(root: String, policy: URLPolicy, resolver: any HostResolver = SystemResolver()) {
         self.root = root
-        var config = HTTPClient.Configuration()
-        config.redirectConfiguration = .follow(max: 5, allowCycles: false)
-        config.timeout = .init(connect: .seconds(10), read: .seconds(30))
-        http = HTTPClient(eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: config)
+        downloader = SafeDownloader(policy: policy, resolver: resolver)
     }
 
     func shutdown() async {
-        try? await http.shutdown()
+        await downloader.shutdown()
     }
 
     /// An attachment's bytes: from its local copy when the export has one, else from its URL with
@@ -39,10 +34,21 @@ final class FileFetcher: Sendable {
 
     /// The file's bytes, or why not.
     func fetch(_ reference: String, headers: [(String, String)] = []) async -> Result<Data, CallFailure> {
-        let lower = reference.lowercased()
-        if lower.hasPrefix("http://") || lower.hasPrefix("https://") { return await download(reference, headers) }
+        switch Self.scheme(reference) {
+        case "http"?, "https"?:
+            return await downloader.download(reference, headers: headers, limit: Self.limit).flatMap {
+                check($0, reference)
+            }
+        case nil, "file"?: break
+        case let other?:
+            return .failure(
+                .refused(
+                    URLRefusal(reference: reference, host: reference, reason: .scheme(other)), reference: reference))
+        }
         guard let path = Self.localPath(reference, root: root) else {
-            return .failure(.download(reference, "path \(reference) leaves the export folder", retryable: false))
+            return .failure(
+                .refused(URLRefusal(reference: reference, host: reference, reason: .leavesExport), reference: reference)
+            )
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             return .failure(.download(reference, code: 404, "no such file: \(reference)", retryable: false))
@@ -58,6 +64,17 @@ final class FileFetcher: Sendable {
         }
     }
 
+    /// The lower-cased scheme of a reference that has one (`http`, `file`, `ftp`, …); nil for a
+    /// path. One letter before the colon is a drive, not a scheme.
+    static func scheme(_ reference: String) -> String? {
+        guard let colon = reference.firstIndex(of: ":") else { return nil }
+        let name = reference[..<colon]
+        guard name.count >= 2, let first = name.first, first.isASCII, first.isLetter,
+            name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) })
+        else { return nil }
+        return name.lowercased()
+    }
+
     /// The file a local reference (relative path or `file://`) names, or nil when it lies outside
     /// the export folder (symbolic links resolved): an export must not make the tool upload the
     /// machine's own files.
@@ -71,29 +88,6 @@ final class FileFetcher: Sendable {
         let target = relative.hasPrefix("/") ? relative : root + "/" + relative
         let resolved = URL(fileURLWithPath: target).resolvingSymlinksInPath().standardizedFileURL.path
         return resolved.hasPrefix(base + "/") ? resolved : nil
-    }
-
-    private func download(_ url: String, _ headers: [(String, String)]) async -> Result<Data, CallFailure> {
-        var request = HTTPClientRequest(url: url)
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        do {
-            let response = try await http.execute(request, timeout: .seconds(60))
-            guard response.status.code == 200 else {
-                let code = Int(response.status.code)
-                return .failure(.download(url, code: code, "download: HTTP \(code)", retryable: code >= 500))
-            }
-            var data = Data()
-            for try await chunk in response.body {
-                data.append(contentsOf: chunk.readableBytesView)
-                if data.count > Self.limit { break }
-            }
-            return check(data, url)
-        } catch {
-            let text = String(describing: error).split(separator: "\n").first.map(String.init) ?? "failed"
-            var failure = CallFailure.download(url, "download: \(text)", retryable: true)
-            failure.underlying = String(describing: error)
-            return .failure(failure)
-        }
     }
 
     private func check(_ data: Data, _ reference: String) -> Result<Data, CallFailure> {

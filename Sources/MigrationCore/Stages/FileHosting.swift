@@ -37,6 +37,12 @@ struct FileHosting: Sendable {
         }
     }
 
+    /// Why an avatar or icon has no NIM URL, in a report's words: refused by the URL policy, or
+    /// not re-hosted with the failure's reason.
+    static func notHosted(_ failure: CallFailure) -> String {
+        failure.refusal.map { "is not fetched: \($0)" } ?? "could not be re-hosted (\(failure.desc))"
+    }
+
     /// Downloads, deduplicates by content and uploads the file behind `source`.
     func host(_ source: AttachmentSource) async -> Result<HostedFile, CallFailure> {
         let data: Data

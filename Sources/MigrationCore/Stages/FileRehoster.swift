@@ -1,6 +1,6 @@
 internal import Foundation
 
-/// Re-hosts one attachment the way the files stage does: fetched by ``FileFetcher`` (http(s),
+/// Re-hosts one attachment the way the files stage does: fetched by ``FileFetcher`` (http(s) as the URL policy allows,
 /// `file://` or a path inside the export folder, at most 15 MB), uploaded with
 /// `msg/fileUpload.action` through the shared ``NIMClient``; md5 and size are those of the bytes
 /// uploaded. Used by `serve` for the attachments of messages that arrive during dual-running.
@@ -9,9 +9,10 @@ public final class FileRehoster: Sendable {
     private let client: NIMClient
     private let stage: StageID
 
-    /// A rehoster reading local references relative to `root`, counting its calls under `stage`.
-    public init(root: String, client: NIMClient, stage: StageID = .files) {
-        fetcher = FileFetcher(root: root)
+    /// A rehoster reading local references relative to `root` and fetching URLs as `policy`
+    /// allows, counting its calls under `stage`.
+    public init(root: String, policy: URLPolicy, client: NIMClient, stage: StageID = .files) {
+        fetcher = FileFetcher(root: root, policy: policy)
         self.client = client
         self.stage = stage
     }

@@ -156,9 +156,8 @@ public struct GroupsStage: Stage {
             try? await context.report([
                 Problem(
                     stage: id, file: item.sourceFile ?? Self.file, line: item.sourceLine ?? 0,
-                    code: "icon-not-rehosted",
-                    message:
-                        "team icon \(source) could not be re-hosted (\(failure.desc)): the team is created without it",
+                    code: failure.refusal == nil ? "icon-not-rehosted" : "url-refused",
+                    message: "team icon \(source) \(FileHosting.notHosted(failure)): the team is created without it",
                     severity: .warning)
             ])
         }

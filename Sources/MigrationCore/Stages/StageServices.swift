@@ -24,7 +24,8 @@ public struct StageServices: Sendable {
         let client = try requireClient(stage)
         try await context.database.releaseContentClaims()
         return FileHosting(
-            client: client, fetcher: FileFetcher(root: export.attachmentRoot), database: context.database, stage: stage)
+            client: client, fetcher: FileFetcher(root: export.attachmentRoot, policy: config.files.policy),
+            database: context.database, stage: stage)
     }
 
     /// The client, or an error when a dry run reached a stage's work (a bug, never a call).

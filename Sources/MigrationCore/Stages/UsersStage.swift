@@ -196,9 +196,9 @@ public struct UsersStage: Stage {
             try? await context.report([
                 Problem(
                     stage: id, file: SourceOrigins.iconFile(location?.file ?? Self.file), line: location?.line ?? 0,
-                    code: "avatar-not-rehosted",
+                    code: failure.refusal == nil ? "avatar-not-rehosted" : "url-refused",
                     message:
-                        "avatar \(avatar) of '\(accid)' could not be re-hosted (\(failure.desc)): the account is created without it",
+                        "avatar \(avatar) of '\(accid)' \(FileHosting.notHosted(failure)): the account is created without it",
                     severity: .warning)
             ])
         }

@@ -3,11 +3,19 @@ internal import GRDB
 /// Problems found in the source, and the element accounts (SPEC §6, §9). Reports read them
 /// aggregated in SQL and streamed: a million problems are never held in memory at once.
 extension StateDatabase {
-    /// Records validation problems; the same problem recorded twice is kept once.
-    public func record(problems: [Problem]) async throws {
+    /// Records validation problems; the same problem recorded twice is kept once. A dry run's
+    /// (`dryRun`) holds only for the plan: a run's problem of the same line and kind replaces it.
+    public func record(problems: [Problem], dryRun: Bool = false) async throws {
         guard !problems.isEmpty else { return }
         try await pool.write { db in
-            for problem in problems { try Self.insert(problem, dryRun: false, in: db) }
+            for problem in problems { try Self.insert(problem, dryRun: dryRun, in: db) }
+        }
+    }
+
+    /// Forgets the dry run's problems of `code` (a new plan judges them afresh).
+    public func forgetPlanProblems(code: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM problem WHERE dry_run = 1 AND code = ?", arguments: [code])
         }
     }
 
