@@ -71,7 +71,9 @@ extension NIMMigrate.Emulator {
             throw ExitCode(2)
         }
         FileHandle.standardError.write(
-            Data("Easemob emulator listening on \(server.baseURL) (REST API under /\(easemob.org)/\(easemob.app))\n".utf8))
+            Data(
+                "Easemob emulator listening on \(server.baseURL) (REST API under /\(easemob.org)/\(easemob.app))\n".utf8
+            ))
         let stop = StopSignal()
         let trap = SignalTrap(stop: stop) { _ in Task { await server.stop() } }
         await server.waitUntilStopped()

@@ -12,7 +12,8 @@ import Testing
             let token = try await caller.token()
             let refused = try await caller.get(Self.restricted, token: token)
             #expect(refused.status == 401)
-            let served = try await caller.get(Self.restricted, token: token, headers: [.init("share-secret")!: Self.secret])
+            let served = try await caller.get(
+                Self.restricted, token: token, headers: [.init("share-secret")!: Self.secret])
             #expect(served.status == 200)
             let stored = try Data(
                 contentsOf: URL(fileURLWithPath: sampleExport + "/files/65e54a4a-fd0b-11e3-b821-ebde7b50cc4b"))

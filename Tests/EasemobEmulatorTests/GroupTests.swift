@@ -16,7 +16,8 @@ import Testing
             #expect(item["groupid"] as? String == "1234567890001")
             let cursor = try #require(first.json["cursor"] as? String)
             let encoded = cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor
-            let second = try await caller.get("/easemob-demo/chatdemoui/chatgroups?limit=1&cursor=\(encoded)", token: token)
+            let second = try await caller.get(
+                "/easemob-demo/chatdemoui/chatgroups?limit=1&cursor=\(encoded)", token: token)
             #expect((second.dataArray.first as? [String: Any])?["owner"] as? String == "easemob-demo#chatdemoui_Bob")
             #expect(second.json["cursor"] == nil)
         }
@@ -60,9 +61,10 @@ import Testing
                     token: token)
                 #expect(reply.status == 200)
                 #expect(reply.keys == (try exampleKeys("chatgroup-members-joined-time.json")))
-                #expect(reply.json["params"] as? [String: [String]] == [
-                    "pagenum": ["\(page)"], "pagesize": ["3"], "joined_time": ["true"],
-                ])
+                #expect(
+                    reply.json["params"] as? [String: [String]] == [
+                        "pagenum": ["\(page)"], "pagesize": ["3"], "joined_time": ["true"],
+                    ])
                 counts.append(reply.json["count"] as? Int ?? -1)
                 members += reply.dataArray.compactMap { entry in
                     let entry = entry as? [String: String]

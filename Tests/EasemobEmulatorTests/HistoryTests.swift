@@ -53,7 +53,8 @@ import Testing
             if status == 404 {
                 #expect(
                     description
-                        == "Failed to find chat message history download url for appkey: easemob-demo#chatdemoui, time: \(hour)")
+                        == "Failed to find chat message history download url for appkey: easemob-demo#chatdemoui, time: \(hour)"
+                )
             } else {
                 #expect(description == "illegal arguments: appkey: easemob-demo#chatdemoui, time: \(hour)\(tail)")
             }

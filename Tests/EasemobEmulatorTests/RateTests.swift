@@ -32,7 +32,8 @@ import Testing
             let uri = "/easemob-demo/chatdemoui/users/carol/blocks/users"
             #expect(try await caller.get(uri, token: token).status == 200)
             #expect(try await caller.get(uri, token: token).status == 429)
-            #expect(try await caller.get("/easemob-demo/chatdemoui/users/carol/contacts/users", token: token).status == 200)
+            #expect(
+                try await caller.get("/easemob-demo/chatdemoui/users/carol/contacts/users", token: token).status == 200)
         }
     }
 

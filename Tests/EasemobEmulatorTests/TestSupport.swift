@@ -97,7 +97,8 @@ func withEmulator(
     try await app.test(.router) { client in
         let caller = Caller { method, uri, headers, body in
             let response = try await client.executeRequest(uri: uri, method: method, headers: headers, body: body)
-            return Reply(status: Int(response.status.code), headers: response.headers, bytes: Data(buffer: response.body))
+            return Reply(
+                status: Int(response.status.code), headers: response.headers, bytes: Data(buffer: response.body))
         }
         try await test(caller)
     }

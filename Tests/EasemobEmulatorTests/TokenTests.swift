@@ -41,7 +41,8 @@ import Testing
             #expect(reply.status == 404)
             #expect(reply.json["error"] as? String == "organization_application_not_found")
             #expect(
-                reply.json["error_description"] as? String == "Could not find application for hx/hxdeo2 from URI: hx/hxdeo2/token")
+                reply.json["error_description"] as? String
+                    == "Could not find application for hx/hxdeo2 from URI: hx/hxdeo2/token")
         }
     }
 
@@ -68,7 +69,8 @@ import Testing
             let expired = try await caller.get("/easemob-demo/chatdemoui/users", token: token)
             #expect(expired.status == 401)
             #expect(expired.json["error"] as? String == "unauthorized")
-            #expect(expired.json["error_description"] as? String == "Unable to authenticate due to expired access token")
+            #expect(
+                expired.json["error_description"] as? String == "Unable to authenticate due to expired access token")
             let fresh = try await caller.token()
             #expect(try await caller.get("/easemob-demo/chatdemoui/users", token: fresh).status == 200)
         }

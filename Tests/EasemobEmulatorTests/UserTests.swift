@@ -10,7 +10,9 @@ import Testing
         var cursor: String?
         repeat {
             var uri = "/easemob-demo/chatdemoui/users?limit=\(limit)"
-            if let cursor { uri += "&cursor=\(cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor)" }
+            if let cursor {
+                uri += "&cursor=\(cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor)"
+            }
             let reply = try await caller.get(uri, token: token)
             #expect(reply.status == 200)
             let names = (reply.json["entities"] as? [[String: Any]] ?? []).compactMap { $0["username"] as? String }

@@ -43,9 +43,12 @@ enum ContactHandlers {
     static func oneShot(_ username: String, core: EasemobCore) async throws -> Response {
         try await requireUser(username, core: core)
         let names = (core.snapshot.contacts[username.lowercased()] ?? []).map(\.username)
-        return core.reply(core.envelope(uri: "users/\(username)/contacts/users", [
-            "data": .strings(names), "count": .int(Int64(names.count)),
-        ]))
+        return core.reply(
+            core.envelope(
+                uri: "users/\(username)/contacts/users",
+                [
+                    "data": .strings(names), "count": .int(Int64(names.count)),
+                ]))
     }
 
     static func paged(_ request: Request, username: String, core: EasemobCore) async throws -> Response {
@@ -68,10 +71,15 @@ enum ContactHandlers {
                         : ["username": .string(contact.username)]
                 })
         ]
-        if offset + page.count < all.count { data["cursor"] = .string(Cursor.encode(list, offset: offset + page.count)) }
-        return core.reply(core.envelope(uri: "users/\(username)/rostersByPage", [
-            "data": .object(data), "count": .int(Int64(page.count)),
-        ]))
+        if offset + page.count < all.count {
+            data["cursor"] = .string(Cursor.encode(list, offset: offset + page.count))
+        }
+        return core.reply(
+            core.envelope(
+                uri: "users/\(username)/rostersByPage",
+                [
+                    "data": .object(data), "count": .int(Int64(page.count)),
+                ]))
     }
 
     static func blocks(_ request: Request, username: String, core: EasemobCore) async throws -> Response {
@@ -86,7 +94,9 @@ enum ContactHandlers {
         let offset = try Cursor.decode(request.uri.queryParameters.get("cursor"), list: list)
         let page = offset < all.count ? Array(all[offset..<min(all.count, offset + size)]) : []
         var body = core.envelope(uri: uri, ["data": .strings(page), "count": .int(Int64(page.count))])
-        if offset + page.count < all.count { body["cursor"] = .string(Cursor.encode(list, offset: offset + page.count)) }
+        if offset + page.count < all.count {
+            body["cursor"] = .string(Cursor.encode(list, offset: offset + page.count))
+        }
         return core.reply(body)
     }
 }

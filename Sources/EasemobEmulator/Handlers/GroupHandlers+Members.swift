@@ -40,7 +40,9 @@ extension GroupHandlers {
             let page = offset < entries.count ? Array(entries[offset..<min(entries.count, offset + limit)]) : []
             body["data"] = .strings(page.compactMap(Self.username(of:)))
             body["count"] = .int(Int64(page.count))
-            if offset + page.count < entries.count { body["cursor"] = .string(Cursor.encode(list, offset: offset + page.count)) }
+            if offset + page.count < entries.count {
+                body["cursor"] = .string(Cursor.encode(list, offset: offset + page.count))
+            }
             return core.reply(body)
         }
         let size = EasemobCore.clamp(try EasemobCore.integer(request, "pagesize") ?? 1000, 1...1000)
@@ -66,7 +68,8 @@ extension GroupHandlers {
     static func admins(_ id: String, core: EasemobCore) async throws -> Response {
         guard let group = await group(id, core: core) else { throw EasemobError.groupGone(id) }
         let admins = group.adminList
-        var body = core.envelope(uri: "chatgroups/\(id)/admin", ["data": .strings(admins), "count": .int(Int64(admins.count))])
+        var body = core.envelope(
+            uri: "chatgroups/\(id)/admin", ["data": .strings(admins), "count": .int(Int64(admins.count))])
         body.merge(core.appFields) { _, new in new }
         return core.reply(body)
     }

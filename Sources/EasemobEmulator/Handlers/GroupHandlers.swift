@@ -41,9 +41,11 @@ enum GroupHandlers {
         let all = await groups(core: core)
         let page = offset < all.count ? Array(all[offset..<min(all.count, offset + limit)]) : []
         let prefix = "\(core.appKey)_"
-        var body = core.envelope(uri: "chatgroups", [
-            "data": .array(page.map { $0.listItem(appKeyPrefix: prefix) }), "count": .int(Int64(page.count)),
-        ])
+        var body = core.envelope(
+            uri: "chatgroups",
+            [
+                "data": .array(page.map { $0.listItem(appKeyPrefix: prefix) }), "count": .int(Int64(page.count)),
+            ])
         if let params = EasemobCore.params(of: request) { body["params"] = params }
         if offset + page.count < all.count {
             body["cursor"] = .string(Cursor.encode("chatgroups", offset: offset + page.count))

@@ -39,7 +39,8 @@ enum HistoryHandlers {
         let ungenerated = hour.endMs + Int64(configuration.generationDelayHours) * 3_600_000 > now
         if expired || ungenerated {
             throw EasemobError.illegalArgument(
-                "illegal arguments: appkey: \(appKey), time: \(time), maybe chat message history is expired or unstored")
+                "illegal arguments: appkey: \(appKey), time: \(time), maybe chat message history is expired or unstored"
+            )
         }
         guard core.snapshot.hours[hour.text] != nil else { throw EasemobError.noHistory(appKey: appKey, hour: time) }
         let expires = now / 1000 + Int64(configuration.signedURLTTL)
@@ -85,7 +86,8 @@ enum HistoryHandlers {
         guard file.hasSuffix(".gz"), let hour = core.snapshot.hours[String(file.dropLast(3))],
             let stored = FileManager.default.contents(atPath: hour.path)
         else {
-            return EasemobReply.ossError(status: .notFound, code: "NoSuchKey", message: "The specified key does not exist.")
+            return EasemobReply.ossError(
+                status: .notFound, code: "NoSuchKey", message: "The specified key does not exist.")
         }
         let bytes = Gzip.isGzip(stored) ? stored : try Gzip.compress(stored)
         guard await core.state.nextDownloadIsTruncated() else {

@@ -27,7 +27,9 @@ enum TokenHandler {
                 exception: "org.apache.usergrid.rest.exceptions.OAuthProblemException")
         }
         let configuration = core.configuration
-        guard json["client_id"]?.stringValue == configuration.clientID else { throw EasemobError.invalidGrant("client_id") }
+        guard json["client_id"]?.stringValue == configuration.clientID else {
+            throw EasemobError.invalidGrant("client_id")
+        }
         guard json["client_secret"]?.stringValue == configuration.clientSecret else {
             throw EasemobError.invalidGrant("client_secret")
         }

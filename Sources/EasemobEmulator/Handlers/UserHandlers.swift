@@ -15,7 +15,8 @@ enum UserHandlers {
     /// Registers the routes.
     static func register(on router: Router<EasemobRequestContext>, core: EasemobCore) {
         router.get("/:org/:app/users", use: core.serve { request, _ in try await list(request, core: core) })
-        router.post("/:org/:app/metadata/user/get", use: core.serve { request, _ in try await batch(request, core: core) })
+        router.post(
+            "/:org/:app/metadata/user/get", use: core.serve { request, _ in try await batch(request, core: core) })
         router.get(
             "/:org/:app/metadata/user/:username",
             use: core.serve { _, context in try await single(try context.parameters.require("username"), core: core) })
@@ -28,9 +29,11 @@ enum UserHandlers {
         let users = core.snapshot.users.filter { !deleted.contains($0.username.lowercased()) }
         let page = offset < users.count ? Array(users[offset..<min(users.count, offset + limit)]) : []
         let end = offset + page.count
-        var body = core.envelope(uri: "users", [
-            "path": "/users", "entities": .array(page.map(\.entity)), "count": .int(Int64(page.count)),
-        ])
+        var body = core.envelope(
+            uri: "users",
+            [
+                "path": "/users", "entities": .array(page.map(\.entity)), "count": .int(Int64(page.count)),
+            ])
         if let params = EasemobCore.params(of: request) { body["params"] = params }
         if end < users.count || (core.configuration.lastPageCursor && !page.isEmpty) {
             body["cursor"] = .string(Cursor.encode("users", offset: end))

@@ -18,7 +18,8 @@ final class EasemobCore: Sendable {
     /// Reads the export and prepares the services for `configuration`.
     init(configuration: EasemobEmulatorConfiguration) throws {
         guard let offset = HourKey.offsetSeconds(of: configuration.timezone) else {
-            throw ExportError(path: configuration.exportPath, reason: "timezone \(configuration.timezone) is not an offset")
+            throw ExportError(
+                path: configuration.exportPath, reason: "timezone \(configuration.timezone) is not an offset")
         }
         self.configuration = configuration
         self.offsetSeconds = offset
