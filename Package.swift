@@ -70,6 +70,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Easemob's REST API over an export folder, for `pull`'s rehearsals and tests. Does NOT
+        // import MigrationCore: an independent oracle, built from Easemob's published examples.
+        .target(
+            name: "EasemobEmulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                "CZlib",
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "DualRun",
             dependencies: [
@@ -90,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "nim-migrate",
             dependencies: [
-                "MigrationCore", "NIMEmulator", "ExportGenerator", "DualRun",
+                "MigrationCore", "NIMEmulator", "EasemobEmulator", "ExportGenerator", "DualRun",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -112,6 +127,16 @@ let package = Package(
             name: "NIMEmulatorTests",
             dependencies: [
                 "NIMEmulator",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EasemobEmulatorTests",
+            dependencies: [
+                "EasemobEmulator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

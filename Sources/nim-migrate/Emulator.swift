@@ -4,10 +4,12 @@ import MigrationCore
 import NIMEmulator
 
 extension NIMMigrate {
-    /// `nim-migrate emulator`: a NIM server imitation on loopback, for rehearsals and tests.
+    /// `nim-migrate emulator`: a NIM server imitation on loopback, for rehearsals and tests; with
+    /// `--easemob DIR`, an Easemob REST API imitation serving that export folder instead.
     struct Emulator: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run a local NIM server emulator on loopback (state in SQLite, faults on demand).")
+            abstract: "Run a local NIM server emulator on loopback (state in SQLite, faults on demand).",
+            discussion: "With --easemob DIR it serves an Easemob export folder as Easemob's REST API instead.")
 
         @Option(help: "Port (0: any free port, printed on start).") var port = 18080
         @Option(help: "SQLite file for the emulator's state (default: in memory).") var state: String?
@@ -33,6 +35,7 @@ extension NIMMigrate {
         var fileSecret: String?
         @Option(name: .customLong("cdn-dir"), help: "Serve the files of this folder as GET /_cdn/NAME (an old CDN).")
         var cdnDir: String?
+        @OptionGroup(title: "Easemob emulator") var easemob: EasemobOptions
 
         func validate() throws {
             if let latency, Self.range(latency) == nil {
@@ -55,6 +58,10 @@ extension NIMMigrate {
         }
 
         func run() async throws {
+            if easemob.folder != nil {
+                try await runEasemob()
+                return
+            }
             guard let secret = ProcessInfo.processInfo.environment[secretEnv], !secret.isEmpty else {
                 complain("environment variable \(secretEnv) is not set (the emulator checks signatures against it)")
                 throw ExitCode(2)
