@@ -3,10 +3,12 @@
 #   make                 build the tool (debug)
 #   make migrate         run (or resume) PIPELINE; starts the local NIM emulator when the pipeline asks for it
 #   make dry-run         the plan of PIPELINE (state/NAME/plan.md), nothing sent to the target
+#   make pull            copy PIPELINE's Easemob app (source.pull) into source.path; starts a local Easemob
+#                        emulator when the pipeline names one (default PIPELINE here: pipelines/easemob-pull.yaml)
 #   make status          progress of PIPELINE from its state database
 #   make test            the whole test suite (CI runs exactly this)
 #   make bench           the benchmarks (release build): throttle, checkpoint, history vs jq, plan accuracy
-#   make soak            the crash and fault campaigns at a larger scale (100 kills, 30,000 messages), serve at 5,000 messages, a 60 s outage, a 20,000-item coexistence week
+#   make soak            the crash and fault campaigns at a larger scale (100 kills, 30,000 messages), serve at 5,000 messages, a 60 s outage, a 20,000-item coexistence week, 25 kills of pull and a 60 s Easemob outage
 #   make sample          regenerate the bundled sample export (deterministic)
 #   make emulator        a NIM emulator on 127.0.0.1:18080 in the foreground
 #   make lint            swift format lint (when the toolchain has it)
@@ -18,7 +20,7 @@ PIPELINE ?= pipelines/sample.yaml
 SWIFT ?= swift
 BIN := .build/debug/nim-migrate
 
-.PHONY: all build migrate dry-run status test bench soak sample emulator lint clean
+.PHONY: all build migrate dry-run pull status test bench soak sample emulator lint clean
 
 all: build
 
@@ -30,6 +32,9 @@ migrate: build
 
 dry-run: build
 	@scripts/migrate plan "$(PIPELINE)"
+
+pull: build
+	@scripts/migrate pull "$(if $(filter command line,$(origin PIPELINE)),$(PIPELINE),pipelines/easemob-pull.yaml)"
 
 status: build
 	@$(BIN) status "$(PIPELINE)"
@@ -48,6 +53,7 @@ soak:
 	SERVE_LOAD_MESSAGES=5000 $(SWIFT) test --skip-build --filter sustainedLoadAtAHundredPerSecond
 	OUTAGE_SECONDS=60 $(SWIFT) test --skip-build --filter anOutageIsAPauseNotAFailure
 	SERVE_WEEK_ITEMS=20000 SERVE_WEEK_KILLS=10 $(SWIFT) test --skip-build --filter CoexistenceWeekTests
+	PULL_KILLS=25 PULL_OUTAGE_SECONDS=60 $(SWIFT) test --skip-build --filter 'PullKillTests|EasemobPullTests'
 
 sample: build
 	rm -rf pipelines/sample/export

@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "MigrationCore", "NIMEmulator", "ExportGenerator",
+                "MigrationCore", "NIMEmulator", "ExportGenerator", "EasemobEmulator",
                 // The old side's servers of the untrusted-address tests (a "secret" service, a CDN).
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

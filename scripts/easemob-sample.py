@@ -29,7 +29,7 @@ entities = [{"uuid": "uuid-%d" % i, "type": "user", "created": 1496600000000 + i
 dump("users/page-0001.json", envelope(entities=entities[:4], cursor="ZGNiMjRmNGY1YjczYjlhYTNkYjk1MDY2YmEyNzFmODQ6aW06dXNlcjo", count=4))
 dump("users/page-0002.json", envelope(entities=entities[4:], count=3), pretty=False)
 dump("user-attributes/batch-0001.json", envelope(data={
-    "alice": {"nickname": "Alice 李", "avatarurl": "files/avatar-alice.png", "phone": "13800000001",
+    "alice": {"nickname": "Alice 李", "avatarurl": "https://a1.easemob.com/easemob-demo/chatdemoui/chatfiles/avatar-alice.png", "phone": "13800000001",
               "mail": "alice@example.com", "gender": "2", "sign": "hello", "birth": "1990-01-01",
               "ext": "{\"vip\":1}"},
     "bob": {"nickname": "Bob 王", "gender": 1},

@@ -10,7 +10,7 @@ struct NIMMigrate: AsyncParsableCommand {
         commandName: "nim-migrate",
         abstract: "Move an IM tenant (users, friends, groups, files, history, sessions) into NetEase Yunxin IM.",
         subcommands: [
-            Plan.self, Run.self, Status.self, Verify.self, IDs.self, Check.self, Serve.self, Emulator.self,
+            Plan.self, Run.self, Status.self, Verify.self, IDs.self, Check.self, Serve.self, Pull.self, Emulator.self,
             GenerateSample.self,
             PipelineInfo.self,
         ]

@@ -20,6 +20,14 @@ extension NIMMigrate {
                 print("emulator=\(config.target.emulator ? 1 : 0)")
                 print("port=\(port)")
                 print("secret_env=\(config.target.appSecretEnv)")
+                if let pull = config.source.pull {
+                    print("pull_port=\(URL(string: pull.host)?.port ?? 18081)")
+                    print("pull_secret_env=\(pull.clientSecretEnv)")
+                    print("pull_client_id='\(pull.clientID)'")
+                    print("pull_org='\(pull.org)'")
+                    print("pull_app='\(pull.app)'")
+                    if let emulator = pull.emulator { print("pull_emulator='\(emulator)'") }
+                }
                 return .done
             }
         }

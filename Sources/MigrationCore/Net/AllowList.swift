@@ -24,6 +24,11 @@ public struct AllowList: Sendable, Equatable {
         }
     }
 
+    /// Adds an entry.
+    mutating func append(_ entry: Entry) {
+        entries.append(entry)
+    }
+
     /// Adds a name (the pull's own REST host, say).
     public mutating func allow(name: String) {
         entries.append(.name(Self.normalized(name)))

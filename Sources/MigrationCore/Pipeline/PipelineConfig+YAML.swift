@@ -89,7 +89,14 @@ extension PipelineConfig {
             let known = SourceFormat.allCases.map(\.rawValue).joined(separator: ", ")
             throw ConfigError(path: node.child("format"), "unknown format '\(formatName)' (known: \(known))")
         }
-        let source = Source(format: format, path: try node.string("path"))
+        var source = Source(format: format, path: try node.string("path"))
+        if var pull = try node.optionalSection("pull") {
+            guard format == .easemob else {
+                throw ConfigError(path: pull.path, "pull copies an Easemob app: set source.format: easemob")
+            }
+            source.pull = try EasemobPullConfig(reading: &pull)
+            try pull.finish()
+        }
         try node.finish()
         return source
     }
@@ -114,7 +121,7 @@ extension PipelineConfig {
         return target
     }
 
-    private static func checkURL(_ text: String, path: String) throws(ConfigError) {
+    static func checkURL(_ text: String, path: String) throws(ConfigError) {
         guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme),
             url.host != nil
         else { throw ConfigError(path: path, "expected an http(s) URL") }

@@ -23,6 +23,8 @@ public struct PipelineConfig: Sendable, Equatable {
     public struct Source: Sendable, Equatable {
         public var format: SourceFormat
         public var path: String
+        /// Where `nim-migrate pull` copies the source from (Easemob's REST API), when set.
+        public var pull: EasemobPullConfig?
     }
 
     /// The source formats the tool reads.

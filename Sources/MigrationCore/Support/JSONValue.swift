@@ -82,6 +82,12 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
         }
     }
 
+    /// The members of an object (nil otherwise).
+    public var objectValue: [String: JSONValue]? {
+        if case .object(let object) = self { return object }
+        return nil
+    }
+
     /// The elements of an array (empty otherwise).
     public var array: [JSONValue] {
         if case .array(let a) = self { return a }

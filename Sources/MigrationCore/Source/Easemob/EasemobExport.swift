@@ -12,7 +12,7 @@ internal import Foundation
 /// the adapter's own findings (skipped and damaged lines), which are recorded with the stages'.
 struct EasemobExport {
     /// Changes whenever the conversion's output could change, to force a new conversion.
-    static let version = "easemob-adapter-3"
+    static let version = "easemob-adapter-4"
 
     let root: String
     let output: String
@@ -45,6 +45,8 @@ struct EasemobExport {
         var entries: [String] = [Self.version]
         let enumerator = FileManager.default.enumerator(atPath: root)
         while let relative = enumerator?.nextObject() as? String {
+            // A pull's staging folder and partial downloads (`.pull/`, `.NAME.download`) are not the export.
+            if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
             let attributes = try? FileManager.default.attributesOfItem(atPath: root + "/" + relative)
             guard attributes?[.type] as? FileAttributeType == .typeRegular else { continue }
             if relative.hasPrefix("files/") {

@@ -40,7 +40,9 @@ struct GroupFolder {
             line["intro"] = description
         }
         if let custom = info["custom"], custom != .null, custom != .string("") { line["custom"] = custom }
-        if let avatar = info["avatar"]?.string, !avatar.isEmpty { line["icon"] = .string(avatar) }
+        if let avatar = info["avatar"]?.string, !avatar.isEmpty {
+            line["icon"] = .string(EasemobMessage.localCopy(of: avatar, root: root))
+        }
         if let mute = info["mute"]?.bool { line["muteAll"] = .bool(mute) }
         if info["disabled"] == .bool(true) {
             problems.append(

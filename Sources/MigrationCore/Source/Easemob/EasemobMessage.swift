@@ -205,6 +205,17 @@ public struct EasemobMessage: Sendable {
     }
 
     /// The last path segment of a URL, without its query.
+    /// An avatar's reference: `files/<last segment>` when the export has that file (downloaded by
+    /// hand or by `pull`: SPEC §9, a file in `files/` is taken before the URL), else the URL.
+    static func localCopy(of url: String, root: String) -> String {
+        let lower = url.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else { return url }
+        let name = lastSegment(url)
+        guard !name.isEmpty, !name.hasPrefix("."), FileManager.default.fileExists(atPath: root + "/files/" + name)
+        else { return url }
+        return "files/" + name
+    }
+
     static func lastSegment(_ url: String) -> String {
         let path = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
         return path.split(separator: "/").last.map(String.init) ?? path

@@ -96,7 +96,10 @@ struct EasemobUsers {
                                     + "profile field: left out (keep them in `ext` to carry them as ex)",
                                 severity: .warning))
                     }
-                    if user["icon"] != nil { iconOrigin = (attribute.file, attribute.avatarLine ?? attribute.line) }
+                    if let icon = user["icon"]?.string {
+                        user["icon"] = .string(EasemobMessage.localCopy(of: icon, root: root))
+                        iconOrigin = (attribute.file, attribute.avatarLine ?? attribute.line)
+                    }
                 }
                 try writer.write(JSONValue.object(user).text)
                 origins.add(writer.name, from: file, line: element.line)
