@@ -69,7 +69,7 @@ final class BridgeSender: Sendable {
     func process(_ claim: ServeStore.Claim) async -> ServeStore.Settlement {
         // A message goes after the changes its group or pair had before it (the old server's time).
         if (try? await store.changePending(conversation: claim.conversation, before: claim.createTime)) == true {
-            let of = claim.conversation.hasPrefix("t|") ? "its group" : "its two accounts' friendship or block"
+            let of = claim.conversation.isTeam ? "its group" : "its two accounts' friendship or block"
             return .retry(
                 at: now() + 250, reason: "waits for an earlier change of \(of)", uncertain: false, waiting: true)
         }

@@ -22,7 +22,7 @@ extension ServeStore {
             for message in messages {
                 let early = message.createTime < cutoff
                 try insert.execute(arguments: [
-                    message.key, message.conversation, message.line, message.createTime, now,
+                    message.key, message.conversation.text, message.line, message.createTime, now,
                     early ? InboxStatus.skipped.rawValue : InboxStatus.pending.rawValue,
                     early ? "created before the cut-off: imported with the history" : nil,
                 ])
@@ -48,8 +48,8 @@ extension ServeStore {
         var uncertainSince: Int64?
         /// When serve received it (ms): the start of its dependency wait.
         var receivedAt: Int64 = 0
-        /// Its conversation (`p|a|b`, `t|gid`) and creation time (ms), old ids.
-        var conversation = ""
+        /// Its conversation and creation time (ms), old ids.
+        var conversation = Scope.team("")
         var createTime: Int64 = 0
     }
 
@@ -62,7 +62,8 @@ extension ServeStore {
             else { return nil }
             return Claim(
                 seq: row["seq"], key: row["source_key"], raw: row["raw"], attempts: row["attempts"] + 1,
-                uncertainSince: row["uncertain_since"], receivedAt: row["received_at"], conversation: row["conv"],
+                uncertainSince: row["uncertain_since"], receivedAt: row["received_at"],
+                conversation: Scope(stored: row["conv"]),
                 createTime: row["create_time"])
         }
     }
