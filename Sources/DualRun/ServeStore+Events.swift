@@ -77,8 +77,9 @@ extension ServeStore {
     enum EventSettlement: Sendable, Equatable {
         case applied(String)
         case failed(String)
-        /// Back to the queue, not before `at`; `waiting` when it needs something another event creates.
-        case retry(at: Int64, reason: String, waiting: Bool)
+        /// Back to the queue, not before `at`; `waiting` when it needs something another event creates;
+        /// `attempted: false` when the claim only looked and waited (not counted in `attempts`).
+        case retry(at: Int64, reason: String, waiting: Bool, attempted: Bool = true)
     }
 
     /// Records the outcome; an applied event wakes everything that waits for a dependency.
@@ -95,10 +96,12 @@ extension ServeStore {
                 try db.execute(
                     sql: "UPDATE event SET status = 3, reason = ?, waiting = 0, settled_at = ? WHERE seq = ?",
                     arguments: [reason, now, seq])
-            case .retry(let at, let reason, let waiting):
+            case .retry(let at, let reason, let waiting, let attempted):
                 try db.execute(
-                    sql: "UPDATE event SET status = 0, next_at = ?, reason = ?, waiting = ? WHERE seq = ?",
-                    arguments: [at, reason, waiting, seq])
+                    sql: """
+                        UPDATE event SET status = 0, next_at = ?, reason = ?, waiting = ?, attempts = attempts - ?
+                        WHERE seq = ?
+                        """, arguments: [at, reason, waiting, attempted ? 0 : 1, seq])
             }
         }
     }

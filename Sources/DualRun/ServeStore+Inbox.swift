@@ -87,8 +87,9 @@ extension ServeStore {
         case failed(reason: String, line: String?)
         case skipped(reason: String, line: String?)
         /// Back to the queue, not before `at`; `uncertain` when the attempt may have reached NIM;
-        /// `waiting` when it needs an account or team an event creates (woken when one is applied).
-        case retry(at: Int64, reason: String, uncertain: Bool, waiting: Bool = false)
+        /// `waiting` when it needs an account or team an event creates (woken when one is applied);
+        /// `attempted: false` when the claim only looked and waited (not counted in `attempts`).
+        case retry(at: Int64, reason: String, uncertain: Bool, waiting: Bool = false, attempted: Bool = true)
     }
 
     /// Records the outcome of a claim.
@@ -110,13 +111,13 @@ extension ServeStore {
                 try db.execute(
                     sql: "UPDATE inbox SET status = 4, reason = ?, line = ?, waiting = 0, settled_at = ? WHERE seq = ?",
                     arguments: [reason, line, now, seq])
-            case .retry(let at, let reason, let uncertain, let waiting):
+            case .retry(let at, let reason, let uncertain, let waiting, let attempted):
                 try db.execute(
                     sql: """
-                        UPDATE inbox SET status = 0, next_at = ?, reason = ?, waiting = ?,
+                        UPDATE inbox SET status = 0, next_at = ?, reason = ?, waiting = ?, attempts = attempts - ?,
                         uncertain_since = CASE WHEN ? THEN coalesce(uncertain_since, claimed_at) ELSE uncertain_since END
                         WHERE seq = ?
-                        """, arguments: [at, reason, waiting, uncertain, seq])
+                        """, arguments: [at, reason, waiting, attempted ? 0 : 1, uncertain, seq])
             }
         }
     }
