@@ -68,10 +68,16 @@ final class BridgeSender: Sendable {
     /// One message, from the raw line to its outcome.
     func process(_ claim: ServeStore.Claim) async -> ServeStore.Settlement {
         // A message goes after the changes its group or pair had before it (the old server's time).
-        if (try? await store.changePending(conversation: claim.conversation, before: claim.createTime)) == true {
-            let of = claim.conversation.hasPrefix("t|") ? "its group" : "its two accounts' friendship or block"
-            return .retry(
-                at: now() + 250, reason: "waits for an earlier change of \(of)", uncertain: false, waiting: true)
+        // Every read below fails closed: a read that cannot answer holds the message, never sends it.
+        do {
+            if try await store.changePending(conversation: claim.conversation, before: claim.createTime) {
+                let of = claim.conversation.isTeam ? "its group" : "its two accounts' friendship or block"
+                return .retry(
+                    at: now() + 250, reason: "waits for an earlier change of \(of)", uncertain: false, waiting: true,
+                    attempted: false)
+            }
+        } catch {
+            return .retry(at: later(claim), reason: "cannot read serve's event queue: \(error)", uncertain: false)
         }
         var mapped: (HistoryMessage, String?)
         switch await map(claim.raw, extra: [:]) {
@@ -100,8 +106,12 @@ final class BridgeSender: Sendable {
             return .skipped(
                 reason: "team notification type \(message.type): not sent, served on /incremental", line: line)
         }
-        if (try? await store.isRecalled(claim.key)) == true {
-            return .skipped(reason: "recalled on the old server before it was sent", line: line)
+        do {
+            if try await store.isRecalled(claim.key) {
+                return .skipped(reason: "recalled on the old server before it was sent", line: line)
+            }
+        } catch {
+            return .retry(at: later(claim), reason: "cannot tell whether it was recalled: \(error)", uncertain: false)
         }
         if let since = claim.uncertainSince {
             switch await reconciler.find(outgoing, since: since) {
@@ -128,7 +138,9 @@ final class BridgeSender: Sendable {
         guard now() < deadline else {
             return .failed(reason: reason + " (waited \(dependencyWaitMs / 1000) s: no event created it)", line: nil)
         }
-        return .retry(at: min(deadline, now() + 5_000), reason: "waits: " + reason, uncertain: false, waiting: true)
+        return .retry(
+            at: min(deadline, now() + 5_000), reason: "waits: " + reason, uncertain: false, waiting: true,
+            attempted: false)
     }
 
     /// Backoff after a failed attempt: 0.5 s doubling, at most 30 s.

@@ -68,10 +68,17 @@ final class EventWorker: Sendable {
         // A group's or a pair's change goes after the messages of its conversation made before it
         // (the old server's time); not a group's creation, which its messages wait for (a skewed
         // clock must not make both wait).
-        if claim.type != "group.created",
-            (try? await store.messagePending(scope: claim.scope, before: claim.time)) == true
-        {
-            return .retry(at: now() + 250, reason: "waits for an earlier message of its conversation", waiting: false)
+        // (A read that cannot answer holds the event: never applied out of order.)
+        if claim.type != "group.created" {
+            do {
+                if try await store.messagePending(scope: claim.scope, before: claim.time) {
+                    return .retry(
+                        at: now() + 250, reason: "waits for an earlier message of its conversation", waiting: false,
+                        attempted: false)
+                }
+            } catch {
+                return .retry(at: now() + 1_000, reason: "cannot read serve's inbox: \(error)", waiting: false)
+            }
         }
         let deadline = claim.receivedAt + dependencyWaitMs
         let lastChance = now() >= deadline

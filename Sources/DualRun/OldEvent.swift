@@ -5,15 +5,15 @@ internal import MigrationCore
 /// `{"id":"e1","time":1700000000000,"type":"friend.added","accid":"a","faccid":"b",…}`. Easemob's
 /// own callback shapes are turned into this one first (``EasemobEvent``).
 ///
-/// Each event has a scope — the thing whose changes must reach NIM in `time` order: the account
-/// (`u|accid`) for `user.*`, the pair (`r|a|b`) for `friend.*` and `block.*`, the group (`g|gid`)
-/// for `group.*`, and the message's conversation (`p|a|b`, `t|gid`, as the inbox names it) for
-/// `message.recalled`, whose `target` is the recalled message's source key.
+/// Each event has a ``Scope`` — the thing whose changes must reach NIM in `time` order: the
+/// account for `user.*`, the pair for `friend.*` and `block.*`, the group for `group.*`, and the
+/// message's conversation (as the inbox names it) for `message.recalled`, whose `target` is the
+/// recalled message's source key. Users are ``OldUserID``s: one scope however they are spelled.
 struct OldEvent: Sendable, Equatable {
     var id: String
     var time: Int64
     var type: String
-    var scope: String
+    var scope: Scope
     /// `message.recalled`: the source key of the message (as ``SourceMessage/key``).
     var target: String?
     /// The canonical object, compact.
@@ -63,23 +63,23 @@ struct OldEvent: Sendable, Equatable {
         if time > 0 && time < 100_000_000_000 { time *= 1000 }
         let type = object["type"]?.string ?? ""
         var event = OldEvent(
-            id: id, time: time, type: type, scope: "x|\(id)", target: nil, body: JSONValue.object(object).text)
+            id: id, time: time, type: type, scope: .alone(event: id), target: nil, body: JSONValue.object(object).text)
         guard types.contains(type) else {
             return .success((event, object["note"]?.string ?? "unknown event type '\(type)'"))
         }
-        func lower(_ key: String) -> String? { object[key]?.string?.lowercased() }
+        func user(_ key: String) -> OldUserID? { object[key]?.string.map(OldUserID.init) }
         switch type {
         case "user.created", "user.updated":
             guard let accid = object["user"]?["accid"]?.string else {
                 return .success((event, "\(type) without user.accid"))
             }
-            event.scope = "u|\(accid.lowercased())"
+            event.scope = .user(OldUserID(accid))
         case "friend.added", "friend.updated", "friend.removed", "block.added", "block.removed":
             let other = type.hasPrefix("friend") ? "faccid" : "targetAcc"
-            guard let a = lower("accid"), let b = lower(other) else {
+            guard let a = user("accid"), let b = user(other) else {
                 return .success((event, "\(type) needs accid and \(other)"))
             }
-            event.scope = "r|" + [a, b].sorted().joined(separator: "|")
+            event.scope = .pair(a, b)
         case "message.recalled":
             switch recalledMessage(object) {
             case .success(let message):
@@ -91,7 +91,7 @@ struct OldEvent: Sendable, Equatable {
             guard let gid = object["gid"]?.string ?? object["group"]?["gid"]?.string, !gid.isEmpty else {
                 return .success((event, "\(type) without gid"))
             }
-            event.scope = "g|\(gid)"
+            event.scope = .group(gid)
         }
         if time <= 0 { return .success((event, "\(type) without a time (ms)")) }
         return .success((event, nil))

@@ -3,7 +3,9 @@ internal import GRDB
 /// One of serve's two ordered queues in `serve.sqlite`: the inbox (messages, per conversation in
 /// receipt order) and the events (per scope in the old server's `time` order). Both are claimed
 /// the same way: the first pending row that is due, whose group has no row in work and no earlier
-/// row still pending; claiming marks it in work and counts the attempt.
+/// row still pending; claiming marks it in work and counts the attempt (so an attempt cut short by
+/// a kill is counted). A claim that only looked and waited — an ordering hold, a dependency re-poll —
+/// gives its count back when it is settled (`attempted: false`): `attempts` counts real attempts.
 struct OrderedQueue: Sendable {
     /// The table (`inbox`, `event`).
     let table: String

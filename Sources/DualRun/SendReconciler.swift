@@ -8,7 +8,8 @@ internal import MigrationCore
 /// (`history/querySessionMsg.action` or `queryTeamMsg.action`) from shortly before the first
 /// uncertain claim until now, and takes the first entry that ``OutgoingMessage/matches(_:)`` and
 /// that is not already recorded as another message of this bridge. Found: the message counts as
-/// sent with that msgid. Not found: it is sent again. The lookup failing: try again later.
+/// sent with that msgid. Not found: it is sent again. The lookup failing — NIM's or serve's own
+/// record of what it sent — try again later (never "not found" on a read that failed).
 struct SendReconciler: Sendable {
     let client: NIMClient
     let store: ServeStore
@@ -40,7 +41,11 @@ struct SendReconciler: Sendable {
             let entries = response["msgs"]?.array ?? []
             for entry in entries where message.matches(entry) {
                 guard let msgid = entry["msgid"]?.int else { continue }
-                if (try? await store.isOwnMessage(msgid)) == false { return .found(msgid) }
+                do {
+                    if try await !store.isOwnMessage(msgid) { return .found(msgid) }
+                } catch {
+                    return .unknown("cannot read which messages serve sent: \(error)")
+                }
             }
             guard entries.count >= 100, let last = entries.last?["sendtime"]?.int, last > begin, last < end else {
                 return .notFound

@@ -24,7 +24,7 @@ extension ServeStore {
                     """)
             for (event, problem) in events {
                 try insert.execute(arguments: [
-                    event.id, event.type, event.time, event.scope, event.body, event.target, now,
+                    event.id, event.type, event.time, event.scope.text, event.body, event.target, now,
                     problem == nil ? EventStatus.pending.rawValue : EventStatus.failed.rawValue, problem,
                     problem == nil ? nil : now,
                 ])
@@ -45,7 +45,7 @@ extension ServeStore {
         var progress: String?
         /// This attempt's number (1 for the first).
         var attempts: Int = 1
-        var scope = ""
+        var scope = Scope.alone(event: "")
         /// The old server's time (ms).
         var time: Int64 = 0
     }
@@ -60,7 +60,7 @@ extension ServeStore {
             return EventClaim(
                 seq: row["seq"], id: row["event_id"], type: row["type"], body: row["body"], target: row["target_key"],
                 receivedAt: row["received_at"], progress: row["progress"], attempts: row["attempts"] + 1,
-                scope: row["scope"], time: row["time"])
+                scope: Scope(stored: row["scope"]), time: row["time"])
         }
     }
 
@@ -77,8 +77,9 @@ extension ServeStore {
     enum EventSettlement: Sendable, Equatable {
         case applied(String)
         case failed(String)
-        /// Back to the queue, not before `at`; `waiting` when it needs something another event creates.
-        case retry(at: Int64, reason: String, waiting: Bool)
+        /// Back to the queue, not before `at`; `waiting` when it needs something another event creates;
+        /// `attempted: false` when the claim only looked and waited (not counted in `attempts`).
+        case retry(at: Int64, reason: String, waiting: Bool, attempted: Bool = true)
     }
 
     /// Records the outcome; an applied event wakes everything that waits for a dependency.
@@ -95,10 +96,12 @@ extension ServeStore {
                 try db.execute(
                     sql: "UPDATE event SET status = 3, reason = ?, waiting = 0, settled_at = ? WHERE seq = ?",
                     arguments: [reason, now, seq])
-            case .retry(let at, let reason, let waiting):
+            case .retry(let at, let reason, let waiting, let attempted):
                 try db.execute(
-                    sql: "UPDATE event SET status = 0, next_at = ?, reason = ?, waiting = ? WHERE seq = ?",
-                    arguments: [at, reason, waiting, seq])
+                    sql: """
+                        UPDATE event SET status = 0, next_at = ?, reason = ?, waiting = ?, attempts = attempts - ?
+                        WHERE seq = ?
+                        """, arguments: [at, reason, waiting, attempted ? 0 : 1, seq])
             }
         }
     }
@@ -178,35 +181,18 @@ extension ServeStore {
 
     // MARK: A conversation's messages and changes, in the old server's time order
 
-    /// The scope of the changes a conversation's messages are ordered with: a team conversation
-    /// (`t|gid`) with its group's (`g|gid`), a p2p one (`p|a|b`) with its pair's friendships and
-    /// blocks (`r|a|b`). Both keep the old ids, lowercased accids in sorted order.
-    static func changeScope(ofConversation conversation: String) -> String? {
-        if conversation.hasPrefix("t|") { return "g|" + conversation.dropFirst(2) }
-        if conversation.hasPrefix("p|") { return "r|" + conversation.dropFirst(2) }
-        return nil
-    }
-
-    /// The conversation whose messages a scope's changes are ordered with (see
-    /// ``changeScope(ofConversation:)``).
-    static func conversation(ofScope scope: String) -> String? {
-        if scope.hasPrefix("g|") { return "t|" + scope.dropFirst(2) }
-        if scope.hasPrefix("r|") { return "p|" + scope.dropFirst(2) }
-        return nil
-    }
-
     /// Whether a change of the conversation's group or pair made before `time` (ms) is still to be
     /// applied: a message of that time waits for it (a member added, a block made, just before).
-    func changePending(conversation: String, before time: Int64) async throws -> Bool {
-        guard let scope = Self.changeScope(ofConversation: conversation) else { return false }
-        return try await openRow(in: "event", where: "scope", is: scope, before: time, by: "time")
+    func changePending(conversation: Scope, before time: Int64) async throws -> Bool {
+        guard let scope = conversation.changes else { return false }
+        return try await openRow(in: "event", where: "scope", is: scope.text, before: time, by: "time")
     }
 
     /// Whether a message of the scope's conversation created before `time` (ms) is still to be
     /// sent: a change of that time waits for it (a member removed, a block made, just after).
-    func messagePending(scope: String, before time: Int64) async throws -> Bool {
-        guard let conversation = Self.conversation(ofScope: scope) else { return false }
-        return try await openRow(in: "inbox", where: "conv", is: conversation, before: time, by: "create_time")
+    func messagePending(scope: Scope, before time: Int64) async throws -> Bool {
+        guard let conversation = scope.messages else { return false }
+        return try await openRow(in: "inbox", where: "conv", is: conversation.text, before: time, by: "create_time")
     }
 
     /// Whether `table` holds a row pending or in work whose `column` is `value` and whose

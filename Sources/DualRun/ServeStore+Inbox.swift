@@ -22,7 +22,7 @@ extension ServeStore {
             for message in messages {
                 let early = message.createTime < cutoff
                 try insert.execute(arguments: [
-                    message.key, message.conversation, message.line, message.createTime, now,
+                    message.key, message.conversation.text, message.line, message.createTime, now,
                     early ? InboxStatus.skipped.rawValue : InboxStatus.pending.rawValue,
                     early ? "created before the cut-off: imported with the history" : nil,
                 ])
@@ -48,8 +48,8 @@ extension ServeStore {
         var uncertainSince: Int64?
         /// When serve received it (ms): the start of its dependency wait.
         var receivedAt: Int64 = 0
-        /// Its conversation (`p|a|b`, `t|gid`) and creation time (ms), old ids.
-        var conversation = ""
+        /// Its conversation and creation time (ms), old ids.
+        var conversation = Scope.team("")
         var createTime: Int64 = 0
     }
 
@@ -62,7 +62,8 @@ extension ServeStore {
             else { return nil }
             return Claim(
                 seq: row["seq"], key: row["source_key"], raw: row["raw"], attempts: row["attempts"] + 1,
-                uncertainSince: row["uncertain_since"], receivedAt: row["received_at"], conversation: row["conv"],
+                uncertainSince: row["uncertain_since"], receivedAt: row["received_at"],
+                conversation: Scope(stored: row["conv"]),
                 createTime: row["create_time"])
         }
     }
@@ -86,8 +87,9 @@ extension ServeStore {
         case failed(reason: String, line: String?)
         case skipped(reason: String, line: String?)
         /// Back to the queue, not before `at`; `uncertain` when the attempt may have reached NIM;
-        /// `waiting` when it needs an account or team an event creates (woken when one is applied).
-        case retry(at: Int64, reason: String, uncertain: Bool, waiting: Bool = false)
+        /// `waiting` when it needs an account or team an event creates (woken when one is applied);
+        /// `attempted: false` when the claim only looked and waited (not counted in `attempts`).
+        case retry(at: Int64, reason: String, uncertain: Bool, waiting: Bool = false, attempted: Bool = true)
     }
 
     /// Records the outcome of a claim.
@@ -109,13 +111,13 @@ extension ServeStore {
                 try db.execute(
                     sql: "UPDATE inbox SET status = 4, reason = ?, line = ?, waiting = 0, settled_at = ? WHERE seq = ?",
                     arguments: [reason, line, now, seq])
-            case .retry(let at, let reason, let uncertain, let waiting):
+            case .retry(let at, let reason, let uncertain, let waiting, let attempted):
                 try db.execute(
                     sql: """
-                        UPDATE inbox SET status = 0, next_at = ?, reason = ?, waiting = ?,
+                        UPDATE inbox SET status = 0, next_at = ?, reason = ?, waiting = ?, attempts = attempts - ?,
                         uncertain_since = CASE WHEN ? THEN coalesce(uncertain_since, claimed_at) ELSE uncertain_since END
                         WHERE seq = ?
-                        """, arguments: [at, reason, waiting, uncertain, seq])
+                        """, arguments: [at, reason, waiting, attempted ? 0 : 1, uncertain, seq])
             }
         }
     }

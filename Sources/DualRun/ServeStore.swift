@@ -120,6 +120,8 @@ final class ServeStore: Sendable {
                     ALTER TABLE inbox ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0;
                     """)
         }
+        // Old user ids folded in the keys stored before serve folded them (ServeStore+FoldedIDs).
+        migrator.registerMigration("serve-v3-folded-user-ids") { db in try foldUserIDs(db) }
         return migrator
     }
 

@@ -5,15 +5,16 @@ internal import MigrationCore
 /// canonical by MigrationCore's `EasemobMessage`, as the Easemob adapter does): its canonical line text and
 /// its source key (msgid, from, to/tid, createTime) in OLD ids.
 ///
-/// The key is taken by running ``HistoryNormalizer`` with an identity mapping (every id maps to
-/// itself), so `type`, `msgid` and `createTime` are read with exactly the history stage's rules
-/// (strings or numbers, seconds converted to ms, non-numeric ids hashed) and a line the history
-/// stage would reject for its shape is refused here too.
+/// The key is taken by running ``HistoryNormalizer`` with an identity mapping (every user id maps
+/// to itself folded as an ``OldUserID``, every gid to itself), so `type`, `msgid` and `createTime`
+/// are read with exactly the history stage's rules (strings or numbers, seconds converted to ms,
+/// non-numeric ids hashed), a line the history stage would reject for its shape is refused here
+/// too, and a message is one key however its old server spelled its users' ids.
 struct SourceMessage: Sendable, Equatable {
-    /// `msgid|from|to|createTime` or `msgid|accid|tGID|createTime`, old ids.
+    /// `msgid|from|to|createTime` or `msgid|accid|tGID|createTime`, old ids (users folded).
     var key: String
-    /// The conversation, for keeping each conversation's messages in order: `p|a|b` or `t|gid`.
-    var conversation: String
+    /// The conversation, for keeping each conversation's messages in order.
+    var conversation: Scope
     /// The canonical line, compact.
     var line: String
     /// ms.
@@ -32,18 +33,16 @@ struct SourceMessage: Sendable, Equatable {
             }
         }
         let identity = HistoryNormalizer(
-            mapping: .init(user: { .migrated($0) }, team: { $0 }, file: { _ in nil }))
+            mapping: .init(user: { .migrated(OldUserID($0).folded) }, team: { $0 }, file: { _ in nil }))
         switch identity.normalize(Data(line.utf8)) {
         case .rejected(let code, let reason):
             return .failure(Rejection(code: code, reason: reason))
         case .message(let message, _, _):
-            let conversation: String
-            switch message.conversation {
-            case .p2p(let from, let to):
-                let pair = [from.lowercased(), to.lowercased()].sorted()
-                conversation = "p|\(pair[0])|\(pair[1])"
-            case .team(_, let gid): conversation = "t|\(gid)"
-            }
+            let conversation: Scope =
+                switch message.conversation {
+                case .p2p(let from, let to): .p2p(OldUserID(from), OldUserID(to))
+                case .team(_, let gid): .team(gid)
+                }
             return .success(
                 SourceMessage(key: message.key, conversation: conversation, line: line, createTime: message.createTime))
         }

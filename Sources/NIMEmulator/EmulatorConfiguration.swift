@@ -40,10 +40,21 @@ public struct EmulatorConfiguration: Sendable {
     /// export's attachments (`generate-sample --attachment-base`).
     public var cdnDirectory: String? = nil
 
-    /// A configuration with defaults for everything but the secret.
     /// How long after sending a message may be recalled without `ignoreTime` (NIM's default: 2 minutes).
     public var recallWindowMs: Int64 = 120_000
+    /// What `friend/delete.action` ends: NIM's reference lists the call's parameters only, so both
+    /// readings are played (``FriendDelete``).
+    public var friendDelete: FriendDelete = .both
 
+    /// The two readings of `friend/delete.action` (reference §2.5 does not say which NIM does).
+    public enum FriendDelete: String, Sendable, CaseIterable {
+        /// Only `accid → faccid`; `faccid` keeps `accid` as a friend.
+        case oneWay = "one-way"
+        /// The friendship in both directions.
+        case both
+    }
+
+    /// A configuration with defaults for everything but the secret.
     public init(appSecret: String) {
         self.appSecret = appSecret
     }

@@ -35,6 +35,10 @@ extension NIMMigrate {
         var fileSecret: String?
         @Option(name: .customLong("cdn-dir"), help: "Serve the files of this folder as GET /_cdn/NAME (an old CDN).")
         var cdnDir: String?
+        @Option(
+            name: .customLong("friend-delete"),
+            help: "What friend/delete.action ends: one-way (accid → faccid only) or both directions.")
+        var friendDelete: EmulatorConfiguration.FriendDelete = .both
         @OptionGroup(title: "Easemob emulator") var easemob: EasemobOptions
 
         func validate() throws {
@@ -80,6 +84,7 @@ extension NIMMigrate {
             config.seed = seed
             config.fileSecret = fileSecret
             config.cdnDirectory = cdnDir
+            config.friendDelete = friendDelete
             let server: EmulatorServer
             do {
                 server = try await EmulatorServer.start(config)

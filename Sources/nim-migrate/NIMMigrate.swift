@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Foundation
 import MigrationCore
+import NIMEmulator
 
 /// `nim-migrate`: moves an IM tenant into NetEase Yunxin IM. Each subcommand parses its options
 /// and calls the library; nothing here decides anything about a migration.
@@ -56,3 +57,4 @@ func parseStages(_ text: String) throws -> [StageID] {
 
 extension StageID: ExpressibleByArgument {}
 extension IDKind: ExpressibleByArgument {}
+extension EmulatorConfiguration.FriendDelete: ExpressibleByArgument {}

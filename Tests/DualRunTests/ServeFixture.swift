@@ -22,9 +22,11 @@ struct ServeFixture {
     /// The tid of old group `g1` (members user0…user3).
     let tid: String
 
-    /// `users` accounts `User0`… (NIM accids `user0`…), group `g1`, serve started.
+    /// `users` accounts `User0`… (NIM accids `user0`…), group `g1`, serve started; `friendDelete`
+    /// is the emulator's reading of `friend/delete.action`.
     static func make(
         users: Int = 6, oldServerURL: String? = nil, cutoff: Int64 = 1_600_000_000_000, dependencyWait: Int = 600,
+        friendDelete: EmulatorConfiguration.FriendDelete = .both,
         now: @escaping @Sendable () -> Int64 = StateDatabase.wallClockMillis
     ) async throws -> ServeFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString)").path
@@ -32,6 +34,7 @@ struct ServeFixture {
         var configuration = EmulatorConfiguration(appSecret: secret)
         configuration.port = 0
         configuration.limit = 1000
+        configuration.friendDelete = friendDelete
         let emulator = try await EmulatorServer.start(configuration)
         let state = try StateDatabase(path: dir + "/state.sqlite")
         _ = try await state.insertSourceUsers(
@@ -79,14 +82,17 @@ struct ServeFixture {
             dir: dir, emulator: emulator, state: state, client: client, settings: settings, server: server, tid: tid)
     }
 
-    /// Runs `body` with a fresh fixture (see ``make(users:oldServerURL:cutoff:dependencyWait:now:)``),
-    /// stopped afterwards, also when `body` throws.
+    /// Runs `body` with a fresh fixture (see
+    /// ``make(users:oldServerURL:cutoff:dependencyWait:friendDelete:now:)``), stopped afterwards, also
+    /// when `body` throws.
     static func with<T>(
         users: Int = 6, oldServerURL: String? = nil, cutoff: Int64 = 1_600_000_000_000, dependencyWait: Int = 600,
-        _ body: (ServeFixture) async throws -> T
+        friendDelete: EmulatorConfiguration.FriendDelete = .both, _ body: (ServeFixture) async throws -> T
     ) async throws -> T {
-        try await make(users: users, oldServerURL: oldServerURL, cutoff: cutoff, dependencyWait: dependencyWait)
-            .stopping(body)
+        try await make(
+            users: users, oldServerURL: oldServerURL, cutoff: cutoff, dependencyWait: dependencyWait,
+            friendDelete: friendDelete
+        ).stopping(body)
     }
 
     /// Runs `body`, then stops the fixture, also when `body` throws.

@@ -11,6 +11,10 @@ import MigrationCore
 /// its message. Serve's two queues race; it keeps a group's messages and changes in time order, and
 /// a pair's messages and blocks (a message written after its receiver blocked the sender is
 /// stored by NIM as blacklisted, one written before is not).
+///
+/// With `mixedCase`, the old server writes every user id in a random case at each occurrence (as
+/// Easemob's clients may: its user names are case-insensitive), so a message and its recall, a
+/// friendship's making and ending, name one user in different spellings.
 struct CoexistenceWeek {
     /// One item: a canonical message line or a canonical event.
     enum Item {
@@ -22,6 +26,8 @@ struct CoexistenceWeek {
     /// The old server's final state, in NIM's (lower-cased) accids; groups by old gid.
     var names: [String: String] = [:]
     var friends: Set<String> = []
+    /// Each friendship direction's alias (`a>b`): the adding side's, none on the other.
+    var aliases: [String: String] = [:]
     var blocks: Set<String> = []
     var groups: [String: (owner: String, members: Set<String>)] = [:]
     var dismissed: Set<String> = []
@@ -31,9 +37,21 @@ struct CoexistenceWeek {
     /// The p2p messages written while their receiver had the sender on its blacklist.
     var blacklisted: Set<Int> = []
 
-    /// `count` items over `initial` accounts `Old0`… that already exist, seeded.
-    init(count: Int, initial: Int, seed: UInt64) {
+    /// `count` items over `initial` accounts `Old0`… that already exist, seeded; `mixedCase`
+    /// spells each user id at random each time it is written (the same script otherwise).
+    init(count: Int, initial: Int, seed: UInt64, mixedCase: Bool = false) {
         var random = SplitMix64(seed: seed)
+        var casing = SplitMix64(seed: seed ^ 0x5EED_CA5E)
+        /// The id as the old server writes it this time.
+        func spell(_ accid: String) -> String {
+            guard mixedCase else { return accid }
+            return String(
+                accid.map { character in
+                    guard character.isLetter else { return character }
+                    return casing.next() % 2 == 0
+                        ? Character(character.uppercased()) : Character(character.lowercased())
+                })
+        }
         var users = (0..<initial).map { "Old\($0)" }
         var time: Int64 = 1_700_000_000_000
         var nextUser = 0
@@ -63,31 +81,36 @@ struct CoexistenceWeek {
                 let accid = "Week\(nextUser)"
                 users.append(accid)
                 names[accid.lowercased()] = "week \(nextUser)"
-                event("user.created", "\"user\":{\"accid\":\"\(accid)\",\"name\":\"week \(nextUser)\"}")
+                event("user.created", "\"user\":{\"accid\":\"\(spell(accid))\",\"name\":\"week \(nextUser)\"}")
             case 8..<14:
                 let accid = pick(users)
                 let name = "renamed \(time)"
                 names[accid.lowercased()] = name
-                event("user.updated", "\"user\":{\"accid\":\"\(accid)\",\"name\":\"\(name)\"}")
+                event("user.updated", "\"user\":{\"accid\":\"\(spell(accid))\",\"name\":\"\(name)\"}")
             case 14..<24:
                 let (a, b) = pair()
                 guard !friends.contains(key(a, b)) else { continue }
                 friends.formUnion([key(a, b), key(b, a)])
-                event("friend.added", "\"accid\":\"\(a)\",\"faccid\":\"\(b)\",\"alias\":\"pal\"")
+                // An alias of its own, so one a friendship ended and made again must not keep.
+                aliases[key(a, b)] = "pal \(time)"
+                event(
+                    "friend.added", "\"accid\":\"\(spell(a))\",\"faccid\":\"\(spell(b))\",\"alias\":\"pal \(time)\"")
             case 24..<28:
                 guard let friendship = friends.sorted().first(where: { _ in random.next() % 4 == 0 }) else { continue }
                 let parts = friendship.split(separator: ">").map(String.init)
                 let a = users.first { $0.lowercased() == parts[0] } ?? parts[0]
                 let b = users.first { $0.lowercased() == parts[1] } ?? parts[1]
                 friends.subtract([key(a, b), key(b, a)])
-                event("friend.removed", "\"accid\":\"\(a)\",\"faccid\":\"\(b)\"")
+                aliases[key(a, b)] = nil
+                aliases[key(b, a)] = nil
+                event("friend.removed", "\"accid\":\"\(spell(a))\",\"faccid\":\"\(spell(b))\"")
             case 28..<32:
                 let (a, b) = pair()
                 let adding = !blocks.contains(key(a, b))
                 if adding { blocks.insert(key(a, b)) } else { blocks.remove(key(a, b)) }
                 event(
                     adding ? "block.added" : "block.removed",
-                    "\"accid\":\"\(a)\",\"targetAcc\":\"\(b)\",\"relationType\":1")
+                    "\"accid\":\"\(spell(a))\",\"targetAcc\":\"\(spell(b))\",\"relationType\":1")
             case 32..<37:
                 nextGroup += 1
                 let gid = "wg\(nextGroup)"
@@ -96,10 +119,10 @@ struct CoexistenceWeek {
                 for _ in 0..<3 { members.insert(pick(users)) }
                 members.remove(owner)
                 groups[gid] = (owner.lowercased(), Set(members.map { $0.lowercased() }))
-                let list = members.sorted().map { "\"\($0)\"" }.joined(separator: ",")
+                let list = members.sorted().map { "\"\(spell($0))\"" }.joined(separator: ",")
                 event(
                     "group.created",
-                    "\"group\":{\"gid\":\"\(gid)\",\"tname\":\"week group \(nextGroup)\",\"owner\":\"\(owner)\",\"members\":[\(list)]}"
+                    "\"group\":{\"gid\":\"\(gid)\",\"tname\":\"week group \(nextGroup)\",\"owner\":\"\(spell(owner))\",\"members\":[\(list)]}"
                 )
             case 37..<43:
                 guard !groups.isEmpty else { continue }
@@ -108,12 +131,12 @@ struct CoexistenceWeek {
                 guard accid.lowercased() != groups[gid]?.owner else { continue }
                 if groups[gid]?.members.contains(accid.lowercased()) == true {
                     groups[gid]?.members.remove(accid.lowercased())
-                    event("group.members_removed", "\"gid\":\"\(gid)\",\"accids\":[\"\(accid)\"]")
+                    event("group.members_removed", "\"gid\":\"\(gid)\",\"accids\":[\"\(spell(accid))\"]")
                 } else {
                     // The old server's groups hold at most 200 (NIM's default team size here).
                     guard (groups[gid]?.members.count ?? 0) < 150 else { continue }
                     groups[gid]?.members.insert(accid.lowercased())
-                    event("group.members_added", "\"gid\":\"\(gid)\",\"accids\":[\"\(accid)\"]")
+                    event("group.members_added", "\"gid\":\"\(gid)\",\"accids\":[\"\(spell(accid))\"]")
                 }
             case 43..<45:
                 guard let gid = groups.keys.sorted().first(where: { _ in random.next() % 4 == 0 }) else { continue }
@@ -125,7 +148,7 @@ struct CoexistenceWeek {
                 recalled.insert(id)
                 event(
                     "message.recalled",
-                    "\"msgid\":\(id),\"from\":\"\(from)\",\"to\":\"\(to)\",\"createTime\":\(created)")
+                    "\"msgid\":\(id),\"from\":\"\(spell(from))\",\"to\":\"\(spell(to))\",\"createTime\":\(created)")
             case 50..<56:
                 // Any current member writes (serve keeps a group's messages and changes in time order).
                 guard !groups.isEmpty else { continue }
@@ -137,7 +160,7 @@ struct CoexistenceWeek {
                 messages.append(nextMessage)
                 out.append(
                     .message(
-                        "{\"data\":{\"msgid\":\(nextMessage),\"accid\":\"\(from)\",\"tid\":\"\(gid)\",\"createTime\":\(time),\"body\":\"message \(nextMessage)\"},\"type\":0}"
+                        "{\"data\":{\"msgid\":\(nextMessage),\"accid\":\"\(spell(from))\",\"tid\":\"\(gid)\",\"createTime\":\(time),\"body\":\"message \(nextMessage)\"},\"type\":0}"
                     ))
             default:
                 let (from, to) = pair()
@@ -147,7 +170,7 @@ struct CoexistenceWeek {
                 if blocks.contains(key(to, from)) { blacklisted.insert(nextMessage) }
                 out.append(
                     .message(
-                        "{\"data\":{\"msgid\":\(nextMessage),\"from\":\"\(from)\",\"to\":\"\(to)\",\"createTime\":\(time),\"body\":\"message \(nextMessage)\"},\"type\":0}"
+                        "{\"data\":{\"msgid\":\(nextMessage),\"from\":\"\(spell(from))\",\"to\":\"\(spell(to))\",\"createTime\":\(time),\"body\":\"message \(nextMessage)\"},\"type\":0}"
                     ))
             }
         }

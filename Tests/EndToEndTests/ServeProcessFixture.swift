@@ -1,5 +1,6 @@
 import Foundation
 import MigrationCore
+import NIMEmulator
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -16,8 +17,10 @@ struct ServeProcessFixture {
     var dir: String { pipeline.dir }
 
     /// Runs `body` with a fresh fixture; the emulator is shut down and the folder removed afterwards.
+    /// `friendDelete`: the emulator's reading of `friend/delete.action`.
     static func with(
         users: Int = 40, emulatorLimit: Int = 100, latency: ClosedRange<Int>? = nil, rate: Int = 100,
+        friendDelete: EmulatorConfiguration.FriendDelete = .both,
         serveSection: Bool = true, allow: [String] = TestPipeline.loopback,
         _ body: (ServeProcessFixture) async throws -> Void
     ) async throws {
@@ -25,7 +28,13 @@ struct ServeProcessFixture {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/export", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dir + "/state", withIntermediateDirectories: true)
-        try await withTarget(secret: secret, limit: emulatorLimit, { $0.latencyMs = latency }) { target in
+        try await withTarget(
+            secret: secret, limit: emulatorLimit,
+            {
+                $0.latencyMs = latency
+                $0.friendDelete = friendDelete
+            }
+        ) { target in
             let state = try StateDatabase(path: dir + "/state/serve.sqlite")
             _ = try await state.insertSourceUsers(
                 (0..<users).map {

@@ -1,5 +1,6 @@
 import Foundation
 import MigrationCore
+import NIMEmulator
 import Testing
 
 /// `nim-migrate serve` as a real process: refusal of unusable configurations, kill -9 with a
@@ -112,16 +113,25 @@ import Testing
 }
 
 /// SPEC §7's coexistence, end to end: a scripted week of the old server's messages and changes
-/// posted to a real `nim-migrate serve` process at the throttle's pace, killed -9 halfway.
+/// posted to a real `nim-migrate serve` process at the throttle's pace, killed -9 halfway. The old
+/// server writes user ids in whatever case (each occurrence spelled at random), against a NIM whose
+/// `friend/delete.action` ends one direction only (the harder of its two readings);
+/// `SERVE_WEEK_CASE=exact` and `SERVE_WEEK_FRIEND_DELETE=both` play the easy ones.
 @Suite struct CoexistenceWeekTests {
     @Test func aScriptedWeekEndsWithNIMEqualToTheOldServer() async throws {
-        let count = ProcessInfo.processInfo.environment["SERVE_WEEK_ITEMS"].flatMap(Int.init) ?? 2000
-        let week = CoexistenceWeek(count: count, initial: 20, seed: 7)
+        let environment = ProcessInfo.processInfo.environment
+        let count = environment["SERVE_WEEK_ITEMS"].flatMap(Int.init) ?? 2000
+        let mixedCase = environment["SERVE_WEEK_CASE"] != "exact"
+        let friendDelete =
+            environment["SERVE_WEEK_FRIEND_DELETE"].flatMap(EmulatorConfiguration.FriendDelete.init)
+            ?? .oneWay
+        let week = CoexistenceWeek(count: count, initial: 20, seed: 7, mixedCase: mixedCase)
         // The script holds every kind (not a week of messages only).
         #expect(week.eventCount > count / 3 && week.recalled.count > count / 100 && week.groups.count > count / 200)
         #expect(!week.dismissed.isEmpty && !week.blocks.isEmpty && week.names.count > count / 20)
         #expect(!week.blacklisted.isEmpty)
-        try await ServeProcessFixture.with(users: 20, emulatorLimit: 100, rate: 100) { fixture in
+        try await ServeProcessFixture.with(users: 20, emulatorLimit: 100, rate: 100, friendDelete: friendDelete) {
+            fixture in
             var (process, base) = try await fixture.start()
             let batches = stride(from: 0, to: week.items.count, by: 50).map {
                 Array(week.items[$0..<min($0 + 50, week.items.count)])
@@ -170,6 +180,12 @@ import Testing
             let friends = Set(
                 (nim["friends"]?.array ?? []).map { "\($0["accid"]?.string ?? "")>\($0["faccid"]?.string ?? "")" })
             #expect(friends == week.friends)
+            // A friendship ended and made again keeps nothing of the first (alias, ex).
+            for friend in nim["friends"]?.array ?? [] {
+                let key = "\(friend["accid"]?.string ?? "")>\(friend["faccid"]?.string ?? "")"
+                #expect(friend["alias"]?.string == week.aliases[key], "\(key)")
+                #expect(friend["ex"]?.string == nil, "\(key)")
+            }
             let blocks = Set(
                 (nim["specialRelations"]?.array ?? []).map {
                     "\($0["accid"]?.string ?? "")>\($0["targetAcc"]?.string ?? "")"

@@ -200,7 +200,12 @@ public struct OldEventApplier: Sendable {
         let ex = event["ex"].flatMap { $0.string ?? ($0 == .null ? nil : $0.text) }
         switch type {
         case "friend.removed":
-            _ = try await client.send(.deleteFriend(accid: accid, faccid: faccid), stage: .relations)
+            // SPEC §7: both directions end. NIM's reference does not say whether one delete ends one
+            // direction or both, so each direction is deleted and "not a friend" (404) counts as done:
+            // true under either reading, and a repeat after a kill changes nothing.
+            for (owner, friend) in [(accid, faccid), (faccid, accid)] {
+                _ = try await client.send(.deleteFriend(accid: owner, faccid: friend), stage: .relations)
+            }
             return .applied("\(accid) and \(faccid) are no longer friends")
         case "friend.added" where v2:
             _ = try await client.send(

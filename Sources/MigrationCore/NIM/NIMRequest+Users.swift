@@ -53,9 +53,14 @@ extension NIMRequest {
         NIMRequest("friend/get.action", [("accid", accid), ("updatetime", "0")])
     }
 
-    /// `friend/delete.action`.
+    /// `friend/delete.action`, ending `accid → faccid` at least (reference §2.5 does not say whether
+    /// the reverse direction goes too) with its alias (`isDeleteAlias`: NIM keeps it by default), so
+    /// a friendship made again starts clean. 404 — not a friend, or no such account, so no such
+    /// friendship — counts as done (``NIMResponse/code`` says which).
     public static func deleteFriend(accid: String, faccid: String) -> NIMRequest {
-        NIMRequest("friend/delete.action", [("accid", accid), ("faccid", faccid)])
+        NIMRequest(
+            "friend/delete.action", [("accid", accid), ("faccid", faccid), ("isDeleteAlias", "true")],
+            tolerated: [Tolerance(code: 404)])
     }
 
     /// `user/setSpecialRelation.action`: relationType 1 blacklist, 2 mute list.

@@ -39,7 +39,7 @@ enum FriendHandlers {
             _ = try UserHandlers.existingUser(db, accid)
             _ = try UserHandlers.existingUser(db, faccid)
             guard var record = try FriendRecord.fetchOne(db, key: ["accid": accid, "faccid": faccid]) else {
-                throw NIMFailure(code: 404, desc: "friend relation \(accid)->\(faccid) not exist")
+                throw NIMFailure.notFriend(accid, faccid)
             }
             if let alias { record.alias = alias }
             if let ex { record.ex = ex }
@@ -79,16 +79,23 @@ enum FriendHandlers {
         return ["code": 200, "size": .number(entries.count), "friends": .array(entries)]
     }
 
-    /// `friend/delete.action`: ends the friendship in both directions.
+    /// `friend/delete.action`: ends `accid → faccid`, and `faccid → accid` too under the
+    /// configuration's ``EmulatorConfiguration/FriendDelete/both`` reading. `isDeleteAlias` is
+    /// accepted (the rows go with their alias and ex either way). Nothing to end — `accid` does not
+    /// have `faccid` as a friend, and under `both` neither has the other — answers 404, as
+    /// `friend/update.action` does for a non-friend.
     static func delete(_ p: V1Parameters, _ core: EmulatorCore) async throws -> JSONValue {
         let accid = try p.accid("accid")
         let faccid = try p.accid("faccid")
+        _ = try p.optionalBool("isDeleteAlias")
+        let both = core.configuration.friendDelete == .both
         try await core.store.write { db in
             _ = try UserHandlers.existingUser(db, accid)
             _ = try UserHandlers.existingUser(db, faccid)
             try db.execute(
-                sql: "DELETE FROM friends WHERE (accid = ? AND faccid = ?) OR (accid = ? AND faccid = ?)",
-                arguments: [accid, faccid, faccid, accid])
+                sql: "DELETE FROM friends WHERE (accid = ? AND faccid = ?) OR (? AND accid = ? AND faccid = ?)",
+                arguments: [accid, faccid, both, faccid, accid])
+            guard db.changesCount > 0 else { throw NIMFailure.notFriend(accid, faccid) }
         }
         return ["code": 200]
     }

@@ -33,6 +33,11 @@ struct NIMFailure: Error, Sendable, Equatable, CustomStringConvertible {
         NIMFailure(code: 404, desc: "user \(accid) not exist")
     }
 
+    /// 404: `accid` does not have `faccid` as a friend (update or delete of a friendship).
+    static func notFriend(_ accid: String, _ faccid: String) -> NIMFailure {
+        NIMFailure(code: 404, desc: "friend relation \(accid)->\(faccid) not exist")
+    }
+
     /// 803: the team does not exist.
     static func noTeam(_ tid: Int64) -> NIMFailure {
         NIMFailure(code: 803, desc: "team \(tid) not exist")
