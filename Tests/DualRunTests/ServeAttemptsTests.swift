@@ -29,7 +29,16 @@ import Testing
                 ])
                 try await Task.sleep(for: .milliseconds(400))
             }
-            #expect(try await attempts(fixture) == [0, 0])
+            // A claim in progress counts until it settles as a wait (and gives the count back): on a
+            // busy machine a read can land inside one, so the test reads until it sees the rest state.
+            // Counting claims, the figure only grows and never comes back to 0.
+            var seen: [Int] = []
+            for _ in 0..<100 {
+                seen = try await attempts(fixture)
+                if seen == [0, 0] { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(seen == [0, 0])
             try await fixture.postEvents([
                 ServeEventsTests.event("a1", 1, "friend.added", #""accid":"User0","faccid":"User1""#),
                 ServeEventsTests.event("u", 3, "user.created", #""user":{"accid":"Later"}"#),

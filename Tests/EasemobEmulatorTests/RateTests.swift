@@ -31,7 +31,14 @@ import Testing
             let token = try await caller.token()
             let uri = "/easemob-demo/chatdemoui/users/carol/blocks/users"
             #expect(try await caller.get(uri, token: token).status == 200)
-            #expect(try await caller.get(uri, token: token).status == 429)
+            // The second call of a pair is refused when both land within one second (a machine busy
+            // with the rest of the suite can stretch a pair past it: try again).
+            var refused = false
+            for _ in 0..<20 where !refused {
+                refused = try await caller.get(uri, token: token).status == 429
+                if !refused { refused = try await caller.get(uri, token: token).status == 429 }
+            }
+            #expect(refused)
             #expect(
                 try await caller.get("/easemob-demo/chatdemoui/users/carol/contacts/users", token: token).status == 200)
         }

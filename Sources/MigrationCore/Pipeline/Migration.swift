@@ -144,11 +144,15 @@ extension Migration {
         let counts = try await database.problemCounts(stages: config.stages, plan: true)
         let listed = try await database.listedProblems(
             stages: config.stages, plan: true, perKind: PlanReport.listedPerKind)
-        let report = PlanReport(
+        var report = PlanReport(
             pipeline: config.name, rate: config.throttle.rate,
             pace: TokenBucket<ContinuousClock.Instant>.pace(
                 rate: Double(config.throttle.rate), jitter: .milliseconds(config.throttle.jitterMs)),
             plans: plans, problems: listed, counts: counts, hosts: hosts)
+        if config.source.pull != nil {
+            report.pull = decodeJSON(
+                PullReport.self, try? String(contentsOfFile: session.output("pull.json"), encoding: .utf8))
+        }
         try await ProblemsFile.write(
             database: database, stages: config.stages, plan: true, to: session.output("problems.jsonl"))
         let markdown = report.markdown(checklist: OperatorChecklist.items(for: config, hosts: hosts))

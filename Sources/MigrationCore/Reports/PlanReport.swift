@@ -21,6 +21,8 @@ public struct PlanReport: Sendable, Codable, Equatable {
     /// The hosts attachments, avatars and icons still to fetch come from, each allowed or refused
     /// by the URL policy (SPEC §5 "Untrusted addresses").
     public var hosts: [HostLine] = []
+    /// What the last `nim-migrate pull` of this export got and could not (SPEC §4), when it was pulled.
+    public var pull: PullReport?
 
     /// One stage of the plan.
     public struct StageLine: Sendable, Codable, Equatable {
@@ -99,6 +101,7 @@ public struct PlanReport: Sendable, Codable, Equatable {
             }
         }
         out += hostsMarkdown
+        out += pullMarkdown
         out += Self.problemsMarkdown(problems, counts: problemCounts, every: "`problems.jsonl`")
         out += "\n## Verdict\n\n"
         out +=
@@ -108,6 +111,21 @@ public struct PlanReport: Sendable, Codable, Equatable {
         if !checklist.isEmpty {
             out += "\n## Before the cut-over: what the tool cannot do for you\n\n"
             out += checklist.map { "- [ ] \($0)\n" }.joined()
+        }
+        return out
+    }
+
+    /// The pulled export's coverage: hours saved, empty, too new and expired (the gaps), files expired.
+    var pullMarkdown: String {
+        guard let pull else { return "" }
+        var out = "\n## What the pull got (`state/\(pipeline)/pull.md`)\n\n"
+        let hours = pull.hours
+        out += "History hours \(hours.from ?? "–") to \(hours.to ?? "–"): \(hours.saved) saved, \(hours.empty) empty, "
+        out += "\(hours.tooNew.count) too new, \(hours.expired) expired, \(hours.pending.count) pending. "
+        out += "Attachments and avatars: \(pull.files.saved) saved, \(pull.files.expired) expired.\n"
+        if !hours.gaps.isEmpty {
+            out += "\nGaps (their messages are not in the export):\n\n"
+            out += hours.gaps.map { "- \($0.from) – \($0.to) (\($0.hours) h)\n" }.joined()
         }
         return out
     }

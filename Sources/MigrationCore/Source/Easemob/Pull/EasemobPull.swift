@@ -46,6 +46,9 @@ public enum EasemobPull {
                 try ListPuller(context: context, generation: generation.id).swap()
                 generation = try store.currentGeneration()
             }
+            // The server's clock places the hours; learnt before the lists and the history start side
+            // by side (so no call of the account family ever runs beside another).
+            _ = try await context.serverNow()
             try await pullSideBySide(context, generation: generation.id)
             if pull.attachments { try await FilePuller(context: context).run() }
         } catch let halt as PullHalt {
