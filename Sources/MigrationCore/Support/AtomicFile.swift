@@ -1,8 +1,9 @@
 internal import Foundation
 
 /// A file written whole or not at all: the bytes go to a temporary file beside it, are synced to
-/// disk, and the temporary file is renamed over the target (and the folder synced), so a
-/// `kill -9` or a power cut leaves the old file or the new one, never half of one.
+/// disk, and the temporary file is renamed over the target, so a `kill -9` leaves the old file or
+/// the new one, never half of one (a caller that must survive a power cut too syncs the folder
+/// after its renames: ``syncFolder(_:)``).
 enum AtomicFile {
     /// Why a file could not be written.
     struct Failure: Error, CustomStringConvertible {
@@ -33,7 +34,6 @@ enum AtomicFile {
             unlink(temporary)
             throw Failure(path: path, cause: cause)
         }
-        syncFolder(folder)
     }
 
     /// Syncs a folder's entries (a rename in it) to disk.

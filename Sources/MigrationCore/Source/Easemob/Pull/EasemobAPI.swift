@@ -45,6 +45,11 @@ final class EasemobAPI: Sendable {
     private let serverNow = Mutex<Int64?>(nil)
     private let clock = ContinuousClock()
 
+    /// Easemob's windows with a margin for the network's jitter (as NIM's throttle keeps one): calls
+    /// that leave exactly a second apart can arrive closer, and Easemob counts arrivals.
+    static let second: Duration = .milliseconds(1050)
+    static let minute: Duration = .seconds(61)
+
     init(config: EasemobPullConfig, secret: Secret) {
         self.config = config
         self.secret = secret
@@ -55,10 +60,10 @@ final class EasemobAPI: Sendable {
             eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: http)
         let clock = ContinuousClock()
         throttles = [
-            .accounts: WindowThrottle(limit: config.rate, window: .seconds(1), clock: clock),
-            .blocks: WindowThrottle(limit: config.blockRate, window: .seconds(1), clock: clock),
-            .history: WindowThrottle(limit: config.historyPerMinute, window: .seconds(60), clock: clock),
-            .files: WindowThrottle(limit: config.rate, window: .seconds(1), clock: clock),
+            .accounts: WindowThrottle(limit: config.rate, window: Self.second, clock: clock),
+            .blocks: WindowThrottle(limit: config.blockRate, window: Self.second, clock: clock),
+            .history: WindowThrottle(limit: config.historyPerMinute, window: Self.minute, clock: clock),
+            .files: WindowThrottle(limit: config.rate, window: Self.second, clock: clock),
         ]
     }
 

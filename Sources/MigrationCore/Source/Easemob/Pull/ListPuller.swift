@@ -18,6 +18,8 @@ struct ListPuller {
     /// The crash tests' failpoint, hit after every durable effect of a pull (a file written or
     /// renamed, a checkpoint): `NIM_MIGRATE_FAILPOINT=pull.effect@N` kills the pull after its Nth.
     static let effect = "pull.effect"
+    /// Owners whose lists are fetched at once.
+    static let inFlight = 8
     /// The attributes the adapter maps (SPEC §9).
     static let properties = ["nickname", "avatarurl", "phone", "mail", "gender", "sign", "birth", "ext"]
 
@@ -152,20 +154,34 @@ struct ListPuller {
 
     /// Runs `pull` for each owner not done yet in this generation; a 404 marks the owner gone.
     private func perOwner(
-        _ list: String, _ owners: [String], family: PullFamily, _ pull: (String) async throws -> Int?
+        _ list: String, _ owners: [String], family: PullFamily,
+        _ pull: @escaping @Sendable (String) async throws -> Int?
     ) async throws {
         let done = try context.store.owners(generation, list)
-        var saved = 0
-        for owner in owners where !done.contains(owner) {
-            let entries = try await pull(owner)
-            Failpoint.hit(Self.effect)
-            if let entries {
-                try context.store.saveOwner(generation, list, owner, state: "saved", entries: entries)
-                saved += 1
-            } else {
-                try context.store.saveOwner(generation, list, owner, state: "gone", entries: 0)
+        let todo = owners.filter { !done.contains($0) }
+        let context = context
+        let generation = generation
+        // A few owners in flight, so a pull is bound by the family's limit, not by each call's latency.
+        let saved = try await withThrowingTaskGroup(of: Bool.self) { group in
+            var next = todo.makeIterator()
+            var saved = 0
+            func start() {
+                guard let owner = next.next() else { return }
+                group.addTask {
+                    let entries = try await pull(owner)
+                    Failpoint.hit(Self.effect)
+                    try context.store.saveOwner(
+                        generation, list, owner, state: entries == nil ? "gone" : "saved", entries: entries ?? 0)
+                    Failpoint.hit(Self.effect)
+                    return entries != nil
+                }
             }
-            Failpoint.hit(Self.effect)
+            for _ in 0..<Self.inFlight { start() }
+            while let ok = try await group.next() {
+                if ok { saved += 1 }
+                start()
+            }
+            return saved
         }
         context.progress("pull: \(list): \(saved + done.count) of \(owners.count) saved")
     }

@@ -13,6 +13,8 @@ public struct PullReport: Sendable, Codable, Equatable {
     /// Calls and 429s per family of Easemob's API, this pull.
     public var calls: [String: Calls]
     public var seconds: Double
+    /// How long a full pull of this app takes at the configured limits (from the sizes this pull saw).
+    public var estimate: Estimate?
     /// Why the pull stopped early, if it did.
     public var halted: String?
     public var exitCode: Int32
@@ -64,6 +66,33 @@ public struct PullReport: Sendable, Codable, Equatable {
         public var reason: String?
     }
 
+    /// A full pull's calls per family and the time they take at the pull's limits: the lists (account
+    /// and blocklist calls, one after the other) beside the history (`history_per_minute` in any
+    /// 60 s), then the files.
+    public struct Estimate: Sendable, Codable, Equatable {
+        public var accountCalls: Int
+        public var blockCalls: Int
+        public var historyCalls: Int
+        public var fileCalls: Int
+        public var seconds: Double
+
+        init(accounts: Int, blocks: Int, hours: Int, files: Int, config: EasemobPullConfig) {
+            accountCalls = accounts
+            blockCalls = blocks
+            historyCalls = hours
+            fileCalls = files
+            // At most `limit` calls in any window: the first window's worth at once, the rest paced.
+            func paced(_ calls: Int, _ limit: Int, _ window: Double) -> Double {
+                Double(max(0, calls - limit)) * window / Double(limit)
+            }
+            let second = Double(EasemobAPI.second.components.attoseconds) / 1e18 + 1
+            let minute = Double(EasemobAPI.minute.components.seconds)
+            let lists = paced(accounts, config.rate, second) + paced(blocks, config.blockRate, second)
+            let history = paced(hours, config.historyPerMinute, minute)
+            seconds = max(lists, history) + paced(files, config.rate, second)
+        }
+    }
+
     public struct Calls: Sendable, Codable, Equatable {
         public var calls: Int
         public var throttled: Int
@@ -103,6 +132,11 @@ public struct PullReport: Sendable, Codable, Equatable {
             for file in files.unsaved {
                 out += "| \(file.code) | \(file.file):\(file.line) | \(file.url) | \(file.reason ?? "") |\n"
             }
+        }
+        if let estimate {
+            out += "\nA full pull of this app at these limits takes about \(RunReport.duration(estimate.seconds)): "
+            out += "\(estimate.accountCalls) account and group calls, \(estimate.blockCalls) blocklist calls, "
+            out += "\(estimate.historyCalls) hours of history, \(estimate.fileCalls) files.\n"
         }
         out += "\n## Calls\n\n| family | calls | 429 |\n|---|---:|---:|\n"
         for (family, calls) in calls.sorted(by: { $0.key < $1.key }) {
@@ -163,6 +197,15 @@ extension PullReport {
                 code: state == .expired ? "attachment-expired" : state == .refused ? "url-refused" : "download-failed",
                 url: file.url, file: file.source, line: file.line, reason: detail)
         }
+        let steps = try store.steps(generation)
+        let owners = try store.ownerCounts(generation)
+        func ownerCalls(_ list: String) -> Int { (owners[list]?.saved ?? 0) + (owners[list]?.gone.count ?? 0) }
+        let accountCalls =
+            1 + (steps["users"]?.pages ?? 0) + (steps["user-attributes"]?.pages ?? 0) + ownerCalls("contacts")
+            + (steps["chatgroups"]?.pages ?? 0) + (steps["details"]?.pages ?? 0) + 3 * (owners["group"]?.saved ?? 0)
+        let estimate = Estimate(
+            accounts: accountCalls, blocks: ownerCalls("blocks"), hours: all.count,
+            files: files.saved + files.expired + files.failed + files.refused + files.pending, config: config)
         var report = PullReport(
             pipeline: pipeline, host: config.host, app: "\(config.org)/\(config.app)", lists: lists, hours: hours,
             files: files,
@@ -170,7 +213,7 @@ extension PullReport {
                 uniqueKeysWithValues: calls.map {
                     ($0.key.rawValue, Calls(calls: $0.value.calls, throttled: $0.value.throttled))
                 }),
-            seconds: seconds, halted: halted?.description, exitCode: 0)
+            seconds: seconds, estimate: estimate, halted: halted?.description, exitCode: 0)
         report.exitCode = halted?.exitCode ?? (report.incomplete ? 1 : 0)
         return report
     }
