@@ -25,12 +25,6 @@ struct PullContext: Sendable {
         return now
     }
 
-    /// The URL a file is fetched from: a chatfile of this app is fetched from `pull.host` (the
-    /// app's cluster serves its own files, whatever host a message names), anything else as it is.
-    func downloadURL(_ url: String) -> String {
-        chatfile(url) ?? url
-    }
-
     /// The `pull.host` URL of a chatfile of this app (`…/{org}/{app}/chatfiles/{uuid}`), or nil.
     func chatfile(_ url: String) -> String? {
         let marker = "/" + EasemobAPI.encode(config.org) + "/" + EasemobAPI.encode(config.app) + "/chatfiles/"

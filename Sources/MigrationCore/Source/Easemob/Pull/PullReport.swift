@@ -81,9 +81,10 @@ public struct PullReport: Sendable, Codable, Equatable {
             blockCalls = blocks
             historyCalls = hours
             fileCalls = files
-            // At most `limit` calls in any window: the first window's worth at once, the rest paced.
+            // At most `limit` calls in any window: a window's worth at once, the next when the
+            // first of them is a window old (the history's 11th call waits a whole minute).
             func paced(_ calls: Int, _ limit: Int, _ window: Double) -> Double {
-                Double(max(0, calls - limit)) * window / Double(limit)
+                Double(max(0, (calls + limit - 1) / limit - 1)) * window
             }
             let second = Double(EasemobAPI.second.components.attoseconds) / 1e18 + 1
             let minute = Double(EasemobAPI.minute.components.seconds)
