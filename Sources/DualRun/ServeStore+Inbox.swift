@@ -74,8 +74,8 @@ extension ServeStore {
         try await pool.write { db in
             try db.execute(
                 sql: """
-                    UPDATE inbox SET status = 0, next_at = 0,
-                    uncertain_since = coalesce(uncertain_since, claimed_at) WHERE status = 1
+                    UPDATE inbox SET status = \(InboxStatus.pending.sql), next_at = 0,
+                    uncertain_since = coalesce(uncertain_since, claimed_at) WHERE status = \(InboxStatus.inFlight.sql)
                     """)
             return db.changesCount
         }
@@ -99,22 +99,24 @@ extension ServeStore {
             case .sent(let msgid, let timetag, let line):
                 try db.execute(
                     sql: """
-                        UPDATE inbox SET status = 2, nim_msgid = ?, nim_timetag = ?, line = ?, reason = NULL, waiting = 0,
+                        UPDATE inbox SET status = \(InboxStatus.sent.sql), nim_msgid = ?, nim_timetag = ?, line = ?, reason = NULL, waiting = 0,
                         settled_at = ? WHERE seq = ?
                         """,
                     arguments: [msgid, timetag, line, now, seq])
             case .failed(let reason, let line):
                 try db.execute(
-                    sql: "UPDATE inbox SET status = 3, reason = ?, line = ?, waiting = 0, settled_at = ? WHERE seq = ?",
+                    sql:
+                        "UPDATE inbox SET status = \(InboxStatus.failed.sql), reason = ?, line = ?, waiting = 0, settled_at = ? WHERE seq = ?",
                     arguments: [reason, line, now, seq])
             case .skipped(let reason, let line):
                 try db.execute(
-                    sql: "UPDATE inbox SET status = 4, reason = ?, line = ?, waiting = 0, settled_at = ? WHERE seq = ?",
+                    sql:
+                        "UPDATE inbox SET status = \(InboxStatus.skipped.sql), reason = ?, line = ?, waiting = 0, settled_at = ? WHERE seq = ?",
                     arguments: [reason, line, now, seq])
             case .retry(let at, let reason, let uncertain, let waiting, let attempted):
                 try db.execute(
                     sql: """
-                        UPDATE inbox SET status = 0, next_at = ?, reason = ?, waiting = ?, attempts = attempts - ?,
+                        UPDATE inbox SET status = \(InboxStatus.pending.sql), next_at = ?, reason = ?, waiting = ?, attempts = attempts - ?,
                         uncertain_since = CASE WHEN ? THEN coalesce(uncertain_since, claimed_at) ELSE uncertain_since END
                         WHERE seq = ?
                         """, arguments: [at, reason, waiting, attempted ? 0 : 1, uncertain, seq])
@@ -133,25 +135,9 @@ extension ServeStore {
     func hasOpenClaim(claimedAtOrBefore time: Int64) async throws -> Bool {
         try await pool.read { db in
             try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM inbox WHERE status = 1 AND claimed_at <= ? LIMIT 1", arguments: [time])
+                db, sql: "SELECT 1 FROM inbox WHERE status = \(InboxStatus.inFlight.sql) AND claimed_at <= ? LIMIT 1",
+                arguments: [time])
                 ?? false
-        }
-    }
-
-    /// Serve's own re-hosted copy of an attachment URL.
-    func hostedFile(_ url: String) async throws -> (url: String, md5: String, size: Int)? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT new_url, md5, size FROM hosted_file WHERE url = ?", arguments: [url])
-                .map { ($0["new_url"], $0["md5"], $0["size"]) }
-        }
-    }
-
-    /// Records an attachment serve re-hosted.
-    func recordHostedFile(_ url: String, newURL: String, md5: String, size: Int) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO hosted_file (url, new_url, md5, size) VALUES (?, ?, ?, ?)",
-                arguments: [url, newURL, md5, size])
         }
     }
 
@@ -162,7 +148,8 @@ extension ServeStore {
     func incremental(since: Int64, limit: Int) async throws -> (lines: [String], next: Int64) {
         try await pool.read { db in
             let barrier =
-                try Int64.fetchOne(db, sql: "SELECT min(seq) FROM inbox WHERE status IN (0, 1)") ?? Int64.max
+                try Int64.fetchOne(db, sql: "SELECT min(seq) FROM inbox WHERE status IN \(InboxStatus.open)")
+                ?? Int64.max
             var lines: [String] = []
             var next = since
             while lines.count < limit {

@@ -49,7 +49,7 @@ extension ServeStore {
                 db,
                 sql: """
                     SELECT id, msgid_server, body, rest, received_at, attempts FROM outbox
-                    WHERE status = 0 AND next_at <= ? ORDER BY id LIMIT 1
+                    WHERE status = \(OutboxStatus.pending.sql) AND next_at <= ? ORDER BY id LIMIT 1
                     """, arguments: [now]
             ).map {
                 Forward(
