@@ -52,7 +52,7 @@ final class BridgeSender: Sendable {
     private func handle(_ claim: ServeStore.Claim) async {
         let settlement = await process(claim)
         switch settlement {
-        case .failed(let reason, _): log("serve: message \(claim.key) not sent: \(reason)")
+        case .failed(let failure, _): log("serve: message \(claim.key) not sent: \(failure.reason)")
         default: break
         }
         do {
@@ -73,29 +73,34 @@ final class BridgeSender: Sendable {
             if try await store.changePending(conversation: claim.conversation, before: claim.createTime) {
                 let of = claim.conversation.isTeam ? "its group" : "its two accounts' friendship or block"
                 return .retry(
-                    at: now() + 250, reason: "waits for an earlier change of \(of)", uncertain: false, waiting: true,
-                    attempted: false)
+                    at: now() + 250, .local("waits for an earlier change of \(of)", retryable: true), uncertain: false,
+                    waiting: true, attempted: false)
             }
         } catch {
-            return .retry(at: later(claim), reason: "cannot read serve's event queue: \(error)", uncertain: false)
+            return .retry(at: later(claim), .local("cannot read serve's event queue", error), uncertain: false)
         }
         var mapped: (HistoryMessage, String?)
         switch await map(claim.raw, extra: [:]) {
-        case .failure(let failure): return .retry(at: later(claim), reason: failure.reason, uncertain: false)
+        case .failure(let failure): return .retry(at: later(claim), failure, uncertain: false)
         case .success(.rejected(let code, let reason)) where ["unknown-user", "unknown-team"].contains(code):
             // An account or team made after the snapshot: an event may still create it.
             return wait(claim, "\(code): \(reason)")
         case .success(.rejected(let code, let reason)):
-            return .failed(reason: "\(code): \(reason)", line: nil)
+            return .failed(.local("\(code): \(reason)"), line: nil)
         case .success(.message(let message, _, let oldURL)): mapped = (message, oldURL)
         }
         if let oldURL = mapped.1 {
             switch await rehost(oldURL, claim) {
-            case .retry(let reason): return .retry(at: later(claim), reason: reason, uncertain: false)
-            case .keepOldURL(let reason): log("serve: message \(claim.key): \(reason); the old URL is kept")
+            case .retry(let failure): return .retry(at: later(claim), failure, uncertain: false)
+            case .keepOldURL(let failure):
+                log(
+                    "serve: message \(claim.key): attachment \(failure.endpoint) could not be re-hosted (\(failure.desc)); "
+                        + "the old URL is kept")
             case .hosted(let hosted):
                 guard case .success(.message(let message, _, _)) = await map(claim.raw, extra: [oldURL: hosted]) else {
-                    return .retry(at: later(claim), reason: "mapping changed under the message", uncertain: false)
+                    return .retry(
+                        at: later(claim), .local("mapping changed under the message", retryable: true), uncertain: false
+                    )
                 }
                 mapped.0 = message
             }
@@ -111,22 +116,23 @@ final class BridgeSender: Sendable {
                 return .skipped(reason: "recalled on the old server before it was sent", line: line)
             }
         } catch {
-            return .retry(at: later(claim), reason: "cannot tell whether it was recalled: \(error)", uncertain: false)
+            return .retry(at: later(claim), .local("cannot tell whether it was recalled", error), uncertain: false)
         }
         if let since = claim.uncertainSince {
             switch await reconciler.find(outgoing, since: since) {
             case .found(let msgid): return .sent(msgid: msgid, line: line)
             case .notFound: break
-            case .unknown(let reason): return .retry(at: later(claim), reason: reason, uncertain: true)
+            case .unknown(let failure): return .retry(at: later(claim), failure, uncertain: true)
             }
         }
         do {
             let response = try await client.send(outgoing.request, stage: .history)
             return .sent(msgid: response["data"]?["msgid"]?.int, timetag: response["data"]?["timetag"]?.int, line: line)
         } catch {
-            if error.ambiguous { return .retry(at: later(claim), reason: "\(error)", uncertain: true) }
-            if error.retryable { return .retry(at: later(claim), reason: "\(error)", uncertain: false) }
-            return .failed(reason: "\(error)", line: line)
+            if error.ambiguous || error.retryable {
+                return .retry(at: later(claim), error, uncertain: error.ambiguous)
+            }
+            return .failed(error, line: line)
         }
     }
 
@@ -136,11 +142,11 @@ final class BridgeSender: Sendable {
     private func wait(_ claim: ServeStore.Claim, _ reason: String) -> ServeStore.Settlement {
         let deadline = claim.receivedAt + dependencyWaitMs
         guard now() < deadline else {
-            return .failed(reason: reason + " (waited \(dependencyWaitMs / 1000) s: no event created it)", line: nil)
+            return .failed(.local(reason + " (waited \(dependencyWaitMs / 1000) s: no event created it)"), line: nil)
         }
         return .retry(
-            at: min(deadline, now() + 5_000), reason: "waits: " + reason, uncertain: false, waiting: true,
-            attempted: false)
+            at: min(deadline, now() + 5_000), .local("waits: " + reason, retryable: true), uncertain: false,
+            waiting: true, attempted: false)
     }
 
     /// Backoff after a failed attempt: 0.5 s doubling, at most 30 s.
@@ -149,7 +155,7 @@ final class BridgeSender: Sendable {
     }
 
     private func map(_ raw: String, extra: [String: HostedFile]) async -> Result<
-        HistoryNormalizer.Outcome, MappingFailure
+        HistoryNormalizer.Outcome, CallFailure
     > {
         do {
             let outcome = try await state.withHistoryMapping(extraFiles: extra) { mapping in
@@ -157,14 +163,17 @@ final class BridgeSender: Sendable {
             }
             return .success(outcome.outcome)
         } catch {
-            return .failure(MappingFailure(reason: "cannot read the pipeline's state database: \(error)"))
+            return .failure(.local("cannot read the pipeline's state database", error))
         }
     }
 
+    /// What became of a message's attachment.
     private enum Rehost {
         case hosted(HostedFile)
-        case keepOldURL(String)
-        case retry(String)
+        /// The download keeps failing or is refused: the message is sent with the old URL.
+        case keepOldURL(CallFailure)
+        /// Try again later.
+        case retry(CallFailure)
     }
 
     private func rehost(_ url: String, _ claim: ServeStore.Claim) async -> Rehost {
@@ -179,20 +188,15 @@ final class BridgeSender: Sendable {
             do {
                 try await store.recordHostedFile(url, newURL: hosted.url, md5: hosted.md5, size: hosted.size)
             } catch {
-                return .retry("cannot record the re-hosted file: \(error)")
+                return .retry(.local("cannot record the re-hosted file", error))
             }
             return .hosted(hosted)
         case .failure(let failure) where failure.retryable && claim.attempts < rehostAttempts:
-            return .retry("attachment \(url): \(failure.desc)")
+            return .retry(.attachment(url, failure))
         case .failure(let failure):
-            return .keepOldURL("attachment \(url) could not be re-hosted (\(failure.desc))")
+            return .keepOldURL(.attachment(url, failure))
         }
     }
-}
-
-/// The pipeline's state database could not be read (retried later).
-private struct MappingFailure: Error {
-    var reason: String
 }
 
 /// A normaliser outcome carried out of a database read (the outcome holds only values).

@@ -57,7 +57,7 @@ final class CCForwarder: Sendable {
                 if let msgid = Int64(item.msgidServer.dropFirst(Self.recallPrefix.count)),
                     try await store.isOwnRecall(msgid)
                 {
-                    try await store.settleForward(item.id, status: .echo, now: now())
+                    try await store.settle(forward: item.id, .echo, now: now())
                     return
                 }
             } else if item.fromREST {
@@ -65,18 +65,22 @@ final class CCForwarder: Sendable {
                     await bell.wait(atMost: .milliseconds(250))  // rung when a send is settled
                 }
                 if let msgid = Int64(item.msgidServer), try await store.isOwnMessage(msgid) {
-                    try await store.settleForward(item.id, status: .echo, now: now())
+                    try await store.settle(forward: item.id, .echo, now: now())
                     return
                 }
             }
             let status = await post(item)
             if let status, (200..<300).contains(status) {
-                try await store.settleForward(item.id, status: .forwarded, now: now())
+                try await store.settle(forward: item.id, .forwarded, now: now())
             } else {
                 let delay = Int64(min(30_000, 500 << min(item.attempts, 10)))
-                let reason = status.map { "old server answered HTTP \($0)" } ?? "old server unreachable"
-                if item.attempts == 0 || item.attempts % 10 == 0 { log("serve: CC \(item.msgidServer): \(reason)") }
-                try await store.settleForward(item.id, status: nil, retryAt: now() + delay, reason: reason, now: now())
+                var failure = CallFailure.local(
+                    status.map { "old server answered HTTP \($0)" } ?? "old server unreachable", retryable: true)
+                failure.code = status ?? 0
+                if item.attempts == 0 || item.attempts % 10 == 0 {
+                    log("serve: CC \(item.msgidServer): \(failure.reason)")
+                }
+                try await store.settle(forward: item.id, .retry(at: now() + delay, failure), now: now())
             }
         } catch {
             log("serve: cannot record the forward of \(item.msgidServer): \(error)")

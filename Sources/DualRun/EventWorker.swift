@@ -46,7 +46,7 @@ final class EventWorker: Sendable {
         let settlement = await process(claim)
         Failpoint.hit("serve.after-event")  // crash tests: NIM has the change, serve has not recorded it
         switch settlement {
-        case .failed(let reason): log("serve: event \(claim.id) (\(claim.type)) not applied: \(reason)")
+        case .failed(let failure): log("serve: event \(claim.id) (\(claim.type)) not applied: \(failure.reason)")
         default: break
         }
         do {
@@ -63,7 +63,7 @@ final class EventWorker: Sendable {
     /// One event, from its stored body to its outcome.
     func process(_ claim: ServeStore.EventClaim) async -> ServeStore.EventSettlement {
         guard case .object(let event)? = try? JSONValue.parse(Data(claim.body.utf8)) else {
-            return .failed("stored event is not a JSON object")
+            return .failed(.local("stored event is not a JSON object"))
         }
         // A group's or a pair's change goes after the messages of its conversation made before it
         // (the old server's time); not a group's creation, which its messages wait for (a skewed
@@ -73,11 +73,11 @@ final class EventWorker: Sendable {
             do {
                 if try await store.messagePending(scope: claim.scope, before: claim.time) {
                     return .retry(
-                        at: now() + 250, reason: "waits for an earlier message of its conversation", waiting: false,
-                        attempted: false)
+                        at: now() + 250, .local("waits for an earlier message of its conversation", retryable: true),
+                        waiting: false, attempted: false)
                 }
             } catch {
-                return .retry(at: now() + 1_000, reason: "cannot read serve's inbox: \(error)", waiting: false)
+                return .retry(at: now() + 1_000, .local("cannot read serve's inbox", error), waiting: false)
             }
         }
         let deadline = claim.receivedAt + dependencyWaitMs
@@ -94,12 +94,16 @@ final class EventWorker: Sendable {
         }
         switch outcome {
         case .applied(let result): return .applied(result)
-        case .failed(let reason): return .failed(reason)
-        case .retry(let reason): return .retry(at: now() + 1_000, reason: reason, waiting: false)
-        case .waiting(let reason) where lastChance:
-            return .failed(reason + " (waited \(dependencyWaitMs / 1000) s: no event created it)")
-        case .waiting(let reason):
-            return .retry(at: min(deadline, now() + 5_000), reason: "waits: " + reason, waiting: true)
+        case .failed(let failure): return .failed(failure)
+        case .retry(let failure): return .retry(at: now() + 1_000, failure, waiting: false)
+        case .waiting(let failure):
+            // What is missing: NIM's answer, or the applier's own words.
+            let reason = failure.kind == .nim ? "NIM: \(failure.description)" : failure.reason
+            if lastChance {
+                return .failed(.local(reason + " (waited \(dependencyWaitMs / 1000) s: no event created it)"))
+            }
+            return .retry(
+                at: min(deadline, now() + 5_000), .local("waits: " + reason, retryable: true), waiting: true)
         }
     }
 }

@@ -1,5 +1,6 @@
 internal import Foundation
 internal import GRDB
+internal import MigrationCore
 
 /// The old server's events (SPEC §7 `/old/events`): stored once per event id, applied in `time`
 /// order per scope (``OldEvent/scope``), one at a time per scope.
@@ -76,13 +77,16 @@ extension ServeStore {
         }
     }
 
-    /// How a claimed event ended.
+    /// How a claimed event ended: the event queue's one settlement type. A failure, for good or
+    /// for now, is the core's ``CallFailure``; its ``CallFailure/reason`` is what `/failed` lists.
     enum EventSettlement: Sendable, Equatable {
+        /// Done; the text says what was done.
         case applied(String)
-        case failed(String)
-        /// Back to the queue, not before `at`; `waiting` when it needs something another event creates;
-        /// `attempted: false` when the claim only looked and waited (not counted in `attempts`).
-        case retry(at: Int64, reason: String, waiting: Bool, attempted: Bool = true)
+        case failed(CallFailure)
+        /// Back to the queue, not before `at`, with why; `waiting` when it needs something another
+        /// event creates; `attempted: false` when the claim only looked and waited (not counted in
+        /// `attempts`).
+        case retry(at: Int64, CallFailure, waiting: Bool, attempted: Bool = true)
     }
 
     /// Records the outcome; an applied event wakes everything that waits for a dependency.
@@ -98,17 +102,17 @@ extension ServeStore {
                     sql: "UPDATE event SET next_at = 0 WHERE status = \(EventStatus.pending.sql) AND waiting = 1")
                 try db.execute(
                     sql: "UPDATE inbox SET next_at = 0 WHERE status = \(InboxStatus.pending.sql) AND waiting = 1")
-            case .failed(let reason):
+            case .failed(let failure):
                 try db.execute(
                     sql:
                         "UPDATE event SET status = \(EventStatus.failed.sql), reason = ?, waiting = 0, settled_at = ? WHERE seq = ?",
-                    arguments: [reason, now, seq])
-            case .retry(let at, let reason, let waiting, let attempted):
+                    arguments: [failure.reason, now, seq])
+            case .retry(let at, let failure, let waiting, let attempted):
                 try db.execute(
                     sql: """
                         UPDATE event SET status = \(EventStatus.pending.sql), next_at = ?, reason = ?, waiting = ?, attempts = attempts - ?
                         WHERE seq = ?
-                        """, arguments: [at, reason, waiting, attempted ? 0 : 1, seq])
+                        """, arguments: [at, failure.reason, waiting, attempted ? 0 : 1, seq])
             }
         }
     }

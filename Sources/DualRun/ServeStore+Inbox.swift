@@ -1,5 +1,6 @@
 internal import Foundation
 internal import GRDB
+internal import MigrationCore
 
 extension ServeStore {
     /// What a receipt did.
@@ -81,15 +82,17 @@ extension ServeStore {
         }
     }
 
-    /// How a claimed message ended.
+    /// How a claimed message ended: the inbox's one settlement type. A failure, for good or for
+    /// now, is the core's ``CallFailure``; its ``CallFailure/reason`` is what `/failed` lists.
     enum Settlement: Sendable {
         case sent(msgid: Int64?, timetag: Int64? = nil, line: String?)
-        case failed(reason: String, line: String?)
+        case failed(CallFailure, line: String?)
+        /// Not for sendMsg (a team notification, recalled before it was sent): not a failure.
         case skipped(reason: String, line: String?)
-        /// Back to the queue, not before `at`; `uncertain` when the attempt may have reached NIM;
-        /// `waiting` when it needs an account or team an event creates (woken when one is applied);
-        /// `attempted: false` when the claim only looked and waited (not counted in `attempts`).
-        case retry(at: Int64, reason: String, uncertain: Bool, waiting: Bool = false, attempted: Bool = true)
+        /// Back to the queue, not before `at`, with why; `uncertain` when the attempt may have
+        /// reached NIM; `waiting` when it needs an account or team an event creates (woken when one is
+        /// applied); `attempted: false` when the claim only looked and waited (not counted in `attempts`).
+        case retry(at: Int64, CallFailure, uncertain: Bool, waiting: Bool = false, attempted: Bool = true)
     }
 
     /// Records the outcome of a claim.
@@ -103,23 +106,23 @@ extension ServeStore {
                         settled_at = ? WHERE seq = ?
                         """,
                     arguments: [msgid, timetag, line, now, seq])
-            case .failed(let reason, let line):
+            case .failed(let failure, let line):
                 try db.execute(
                     sql:
                         "UPDATE inbox SET status = \(InboxStatus.failed.sql), reason = ?, line = ?, waiting = 0, settled_at = ? WHERE seq = ?",
-                    arguments: [reason, line, now, seq])
+                    arguments: [failure.reason, line, now, seq])
             case .skipped(let reason, let line):
                 try db.execute(
                     sql:
                         "UPDATE inbox SET status = \(InboxStatus.skipped.sql), reason = ?, line = ?, waiting = 0, settled_at = ? WHERE seq = ?",
                     arguments: [reason, line, now, seq])
-            case .retry(let at, let reason, let uncertain, let waiting, let attempted):
+            case .retry(let at, let failure, let uncertain, let waiting, let attempted):
                 try db.execute(
                     sql: """
                         UPDATE inbox SET status = \(InboxStatus.pending.sql), next_at = ?, reason = ?, waiting = ?, attempts = attempts - ?,
                         uncertain_since = CASE WHEN ? THEN coalesce(uncertain_since, claimed_at) ELSE uncertain_since END
                         WHERE seq = ?
-                        """, arguments: [at, reason, waiting, attempted ? 0 : 1, uncertain, seq])
+                        """, arguments: [at, failure.reason, waiting, attempted ? 0 : 1, uncertain, seq])
             }
         }
     }

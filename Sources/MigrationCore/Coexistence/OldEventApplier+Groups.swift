@@ -23,7 +23,9 @@ extension OldEventApplier {
         _ event: [String: JSONValue], lastChance: Bool, retried: Bool, _ saved: String?,
         _ save: @escaping @Sendable (String) async throws -> Void
     ) async throws -> Outcome {
-        guard case .object(let object)? = event["group"] else { return .failed("group.created without a group object") }
+        guard case .object(let object)? = event["group"] else {
+            return .failed(.local("group.created without a group object"))
+        }
         var progress = decodeJSON(GroupsStage.Progress.self, saved) ?? GroupsStage.Progress()
         let gid = object["gid"]?.string ?? ""
         if progress.tid == nil, !gid.isEmpty, let tid = try await database.newID(.team, old: gid) {
@@ -47,7 +49,7 @@ extension OldEventApplier {
                 reason: "group \(gid) waits for user(s) \(missing.prefix(5).joined(separator: ", ")) not in NIM yet")
         }
         guard let plan else {
-            return .failed(reader.problems.map(\.message).joined(separator: "; "))
+            return .failed(.local(reader.problems.map(\.message).joined(separator: "; ")))
         }
         var notes = reader.problems.filter { $0.code != "custom-not-json" }.map(\.message)
         var icon: String?
@@ -71,7 +73,7 @@ extension OldEventApplier {
     /// reads the owner back from NIM and tries once more.
     func group(_ type: String, _ event: [String: JSONValue]) async throws -> Outcome {
         let gid = event["gid"]?.string ?? (event["group"]?["gid"]?.string ?? "")
-        guard type.hasPrefix("group."), !gid.isEmpty else { return .failed("unknown event type '\(type)'") }
+        guard type.hasPrefix("group."), !gid.isEmpty else { return .failed(.local("unknown event type '\(type)'")) }
         guard let tid = try await database.newID(.team, old: gid) else {
             throw Wait(reason: "group \(gid) is not in NIM yet")
         }
@@ -116,26 +118,32 @@ extension OldEventApplier {
             }
             return .applied("\(add ? "made" : "unmade") \(accids.count) manager(s) of team \(tid)")
         case "group.member_muted":
-            guard let reference = event["accid"]?.string else { return .failed("group.member_muted needs accid") }
+            guard let reference = event["accid"]?.string else {
+                return .failed(.local("group.member_muted needs accid"))
+            }
             let accid = try await nim(reference)
             let mute = event["mute"]?.bool ?? true
             _ = try await client.send(
                 .setTeamMemberMute(tid: tid, owner: owner, accid: accid, mute: mute), stage: .groups)
             return .applied("\(mute ? "muted" : "unmuted") \(accid) in team \(tid)")
         case "group.owner_changed":
-            guard let reference = event["owner"]?.string else { return .failed("group.owner_changed needs owner") }
+            guard let reference = event["owner"]?.string else {
+                return .failed(.local("group.owner_changed needs owner"))
+            }
             let newOwner = try await nim(reference)
             guard newOwner != owner else { return .applied("\(owner) already owns team \(tid)") }
             _ = try await client.send(.changeTeamOwner(tid: tid, owner: owner, newOwner: newOwner), stage: .groups)
             try await owners.record(tid, newOwner)
             return .applied("team \(tid) now owned by \(newOwner) (\(owner) stays a member)")
         default:
-            return .failed("unknown event type '\(type)'")
+            return .failed(.local("unknown event type '\(type)'"))
         }
     }
 
     private func updateGroup(_ tid: String, _ owner: String, _ event: [String: JSONValue]) async throws -> Outcome {
-        guard case .object(let object)? = event["group"] else { return .failed("group.updated without a group object") }
+        guard case .object(let object)? = event["group"] else {
+            return .failed(.local("group.updated without a group object"))
+        }
         var reader = RecordReader(object: object, stage: .groups, file: "", line: 0)
         var settings = NIMRequest.TeamSettings()
         settings.intro = reader.text("intro", limit: 512)

@@ -32,16 +32,18 @@ public struct OldEventApplier: Sendable {
         self.owners = owners
     }
 
-    /// How an event ended (this attempt).
+    /// How an event ended (this attempt). Failures are ``CallFailure``s, as the stages' are: NIM's,
+    /// a download's, or the applier's own (`.local`, its `desc` saying what is wrong).
     public enum Outcome: Sendable, Equatable {
         /// Done in NIM; the text says what was done.
         case applied(String)
-        /// Needs an account, team or friendship that is not there yet.
-        case waiting(String)
+        /// Needs an account, team or friendship that is not there yet: what NIM said (404, 803, 804),
+        /// or what is missing.
+        case waiting(CallFailure)
         /// A transient failure (or a halt of the client): try again later.
-        case retry(String)
+        case retry(CallFailure)
         /// Can never apply.
-        case failed(String)
+        case failed(CallFailure)
     }
 
     /// Where the event is recorded (for `source_user` rows it creates): `serve-events` and its number.
@@ -75,19 +77,17 @@ public struct OldEventApplier: Sendable {
         } catch let failure as CallFailure {
             return Self.outcome(failure)
         } catch let wait as Wait {
-            return .waiting(wait.reason)
+            return .waiting(.local(wait.reason))
         } catch {
-            return .retry("\(error)")
+            return .retry(.local(error))
         }
     }
 
     /// A NIM failure as an outcome: what NIM says is missing waits (an event may create it).
     public static func outcome(_ failure: CallFailure) -> Outcome {
-        if failure.retryable || failure.ambiguous || failure.halt != nil { return .retry(failure.description) }
-        if failure.kind == .nim, [404, 803, 804].contains(failure.code) {
-            return .waiting("NIM: \(failure.description)")
-        }
-        return .failed(failure.description)
+        if failure.retryable || failure.ambiguous || failure.halt != nil { return .retry(failure) }
+        if failure.kind == .nim, [404, 803, 804].contains(failure.code) { return .waiting(failure) }
+        return .failed(failure)
     }
 
     /// An avatar or team icon re-hosted in NIM, or nil with a note saying why not (what the caller
@@ -114,12 +114,14 @@ public struct OldEventApplier: Sendable {
     // MARK: Users
 
     private func createUser(_ event: [String: JSONValue], _ origin: Origin) async throws -> Outcome {
-        guard case .object(let object)? = event["user"] else { return .failed("user.created without a user object") }
+        guard case .object(let object)? = event["user"] else {
+            return .failed(.local("user.created without a user object"))
+        }
         var reader = RecordReader(object: object, stage: .users, file: origin.file, line: origin.line)
-        guard var user = SourceUser.read(&reader) else { return .failed("user.created without an accid") }
+        guard var user = SourceUser.read(&reader) else { return .failed(.local("user.created without an accid")) }
         let original = user.accid
         let mapped = accidMap.apply(original)
-        if let reason = AccidRules.problem(mapped) { return .failed("accid '\(original)': \(reason)") }
+        if let reason = AccidRules.problem(mapped) { return .failed(.local("accid '\(original)': \(reason)")) }
         user.accid = AccidRules.nim(mapped)
         if case .migrated(let accid) = try await database.resolveUser(original) {
             return .applied("already migrated as \(accid)")
@@ -155,9 +157,11 @@ public struct OldEventApplier: Sendable {
     }
 
     private func updateUser(_ event: [String: JSONValue]) async throws -> Outcome {
-        guard case .object(let object)? = event["user"] else { return .failed("user.updated without a user object") }
+        guard case .object(let object)? = event["user"] else {
+            return .failed(.local("user.updated without a user object"))
+        }
         var reader = RecordReader(object: object, stage: .users, file: "", line: 0)
-        guard var user = SourceUser.read(&reader) else { return .failed("user.updated without an accid") }
+        guard var user = SourceUser.read(&reader) else { return .failed(.local("user.updated without an accid")) }
         user.accid = try await nim(user.accid)
         var notes = reader.problems.map(\.message)
         if let icon = user.icon, !icon.isEmpty {
@@ -192,7 +196,7 @@ public struct OldEventApplier: Sendable {
 
     private func friend(_ type: String, _ event: [String: JSONValue]) async throws -> Outcome {
         guard let a = event["accid"]?.string, let b = event["faccid"]?.string else {
-            return .failed("\(type) needs accid and faccid")
+            return .failed(.local("\(type) needs accid and faccid"))
         }
         let accid = try await nim(a)
         let faccid = try await nim(b)
@@ -228,10 +232,12 @@ public struct OldEventApplier: Sendable {
 
     private func block(_ add: Bool, _ event: [String: JSONValue]) async throws -> Outcome {
         guard let a = event["accid"]?.string, let b = event["targetAcc"]?.string else {
-            return .failed("block events need accid and targetAcc")
+            return .failed(.local("block events need accid and targetAcc"))
         }
         let relation = event["relationType"]?.int.map(Int.init) ?? 1
-        guard relation == 1 || relation == 2 else { return .failed("relationType must be 1 (blacklist) or 2 (mute)") }
+        guard relation == 1 || relation == 2 else {
+            return .failed(.local("relationType must be 1 (blacklist) or 2 (mute)"))
+        }
         let accid = try await nim(a)
         let target = try await nim(b)
         _ = try await client.send(
