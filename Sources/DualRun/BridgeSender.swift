@@ -16,8 +16,8 @@ final class BridgeSender: Sendable {
     let rehoster: FileRehoster
     let reconciler: SendReconciler
     let concurrency: Int
-    /// How long (ms) a message waits for an account or team an event may create.
-    let dependencyWaitMs: Int64
+    /// How a message waits for an account or team an event may create.
+    let dependency: DependencyWait
     /// The inbox's bell (new messages, a stop) and the outbox's (a settled send may free a CC).
     let bells: (inbox: Doorbell, outbox: Doorbell)
     let now: @Sendable () -> Int64
@@ -35,7 +35,7 @@ final class BridgeSender: Sendable {
         self.client = client
         self.rehoster = rehoster
         self.concurrency = max(1, concurrency)
-        self.dependencyWaitMs = dependencyWaitMs
+        dependency = DependencyWait(waitMs: dependencyWaitMs)
         self.bells = bells
         self.now = now
         self.log = log
@@ -73,7 +73,8 @@ final class BridgeSender: Sendable {
             if try await store.changePending(conversation: claim.conversation, before: claim.createTime) {
                 let of = claim.conversation.isTeam ? "its group" : "its two accounts' friendship or block"
                 return .retry(
-                    at: now() + 250, .local("waits for an earlier change of \(of)", retryable: true), uncertain: false,
+                    at: now() + ServeRetry.orderRecheckMs,
+                    .local("waits for an earlier change of \(of)", retryable: true), uncertain: false,
                     waiting: true, attempted: false)
             }
         } catch {
@@ -136,22 +137,21 @@ final class BridgeSender: Sendable {
         }
     }
 
-    /// A message that needs an account or team not in NIM yet: it waits (holding the later messages
-    /// of its conversation) until an event creates it — woken when any event is applied, looked at
-    /// again every 5 s — and fails once `serve.dependency_wait` has passed since its receipt.
-    private func wait(_ claim: ServeStore.Claim, _ reason: String) -> ServeStore.Settlement {
-        let deadline = claim.receivedAt + dependencyWaitMs
-        guard now() < deadline else {
-            return .failed(.local(reason + " (waited \(dependencyWaitMs / 1000) s: no event created it)"), line: nil)
+    /// A message that needs an account or team not in NIM yet: it waits (``DependencyWait``),
+    /// holding the later messages of its conversation.
+    private func wait(_ claim: ServeStore.Claim, _ missing: String) -> ServeStore.Settlement {
+        let instant = now()
+        let over = dependency.isOver(receivedAt: claim.receivedAt, now: instant)
+        switch dependency.verdict(missing, receivedAt: claim.receivedAt, over: over, now: instant) {
+        case .giveUp(let failure): return .failed(failure, line: nil)
+        case .recheck(let at, let failure):
+            return .retry(at: at, failure, uncertain: false, waiting: true, attempted: false)
         }
-        return .retry(
-            at: min(deadline, now() + 5_000), .local("waits: " + reason, retryable: true), uncertain: false,
-            waiting: true, attempted: false)
     }
 
-    /// Backoff after a failed attempt: 0.5 s doubling, at most 30 s.
+    /// When to try again after a failed attempt (``ServeRetry/delivery``).
     private func later(_ claim: ServeStore.Claim) -> Int64 {
-        now() + min(30_000, 500 << min(claim.attempts - 1, 10))
+        ServeRetry.at(now(), after: claim.attempts, ServeRetry.delivery)
     }
 
     private func map(_ raw: String, extra: [String: HostedFile]) async -> Result<

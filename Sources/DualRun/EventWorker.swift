@@ -15,7 +15,8 @@ final class EventWorker: Sendable {
     let applier: OldEventApplier
     let recalls: RecallApplier
     let concurrency: Int
-    let dependencyWaitMs: Int64
+    /// How an event waits for an account, team or friendship another event may create.
+    let dependency: DependencyWait
     /// Rung when an event arrives, is settled (a waiting message or event may go) or serve stops.
     let bells: (events: Doorbell, inbox: Doorbell)
     let now: @Sendable () -> Int64
@@ -30,7 +31,7 @@ final class EventWorker: Sendable {
         self.applier = applier
         self.recalls = recalls
         self.concurrency = max(1, concurrency)
-        self.dependencyWaitMs = dependencyWaitMs
+        dependency = DependencyWait(waitMs: dependencyWaitMs)
         self.bells = bells
         self.now = now
         self.log = log
@@ -73,15 +74,15 @@ final class EventWorker: Sendable {
             do {
                 if try await store.messagePending(scope: claim.scope, before: claim.time) {
                     return .retry(
-                        at: now() + 250, .local("waits for an earlier message of its conversation", retryable: true),
+                        at: now() + ServeRetry.orderRecheckMs,
+                        .local("waits for an earlier message of its conversation", retryable: true),
                         waiting: false, attempted: false)
                 }
             } catch {
-                return .retry(at: now() + 1_000, .local("cannot read serve's inbox", error), waiting: false)
+                return .retry(at: later(claim), .local("cannot read serve's inbox", error), waiting: false)
             }
         }
-        let deadline = claim.receivedAt + dependencyWaitMs
-        let lastChance = now() >= deadline
+        let lastChance = dependency.isOver(receivedAt: claim.receivedAt, now: now())
         let outcome: OldEventApplier.Outcome
         if claim.type == "message.recalled" {
             outcome = await recalls.apply(claim)
@@ -95,15 +96,19 @@ final class EventWorker: Sendable {
         switch outcome {
         case .applied(let result): return .applied(result)
         case .failed(let failure): return .failed(failure)
-        case .retry(let failure): return .retry(at: now() + 1_000, failure, waiting: false)
+        case .retry(let failure): return .retry(at: later(claim), failure, waiting: false)
         case .waiting(let failure):
             // What is missing: NIM's answer, or the applier's own words.
-            let reason = failure.kind == .nim ? "NIM: \(failure.description)" : failure.reason
-            if lastChance {
-                return .failed(.local(reason + " (waited \(dependencyWaitMs / 1000) s: no event created it)"))
+            let missing = failure.kind == .nim ? "NIM: \(failure.description)" : failure.reason
+            switch dependency.verdict(missing, receivedAt: claim.receivedAt, over: lastChance, now: now()) {
+            case .giveUp(let failure): return .failed(failure)
+            case .recheck(let at, let failure): return .retry(at: at, failure, waiting: true)
             }
-            return .retry(
-                at: min(deadline, now() + 5_000), .local("waits: " + reason, retryable: true), waiting: true)
         }
+    }
+
+    /// When to look at an event again after a failure for now (``ServeRetry/event``).
+    private func later(_ claim: ServeStore.EventClaim) -> Int64 {
+        ServeRetry.at(now(), after: claim.attempts, ServeRetry.event)
     }
 }
