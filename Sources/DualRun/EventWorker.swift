@@ -70,7 +70,7 @@ final class EventWorker: Sendable {
         // (the old server's time); not a group's creation, which its messages wait for (a skewed
         // clock must not make both wait).
         // (A read that cannot answer holds the event: never applied out of order.)
-        if claim.type != "group.created" {
+        if claim.kind != .groupCreated {
             do {
                 if try await store.messagePending(scope: claim.scope, before: claim.time) {
                     return .retry(
@@ -84,7 +84,7 @@ final class EventWorker: Sendable {
         }
         let lastChance = dependency.isOver(receivedAt: claim.receivedAt, now: now())
         let outcome: OldEventApplier.Outcome
-        if claim.type == "message.recalled" {
+        if claim.kind == .messageRecalled {
             outcome = await recalls.apply(claim)
         } else {
             let store = store

@@ -39,6 +39,7 @@ extension ServeStore {
     struct EventClaim: Sendable, Equatable {
         var seq: Int64
         var id: String
+        /// The `type` as stored (``kind`` when serve knows it).
         var type: String
         var body: String
         var target: String?
@@ -49,6 +50,9 @@ extension ServeStore {
         var scope = Scope.alone(event: "")
         /// The old server's time (ms).
         var time: Int64 = 0
+
+        /// The kind, when `type` is one serve knows.
+        var kind: OldEventKind? { OldEventKind(rawValue: type) }
     }
 
     /// Claims the next event that may be applied now: the earliest (`time`, receipt) pending one of

@@ -71,45 +71,45 @@ extension OldEventApplier {
     /// The other `group.*` kinds: one call each on the mapped team, by its current owner. NIM
     /// refusing the owner (802: serve's record is stale, e.g. a kill right after an owner change)
     /// reads the owner back from NIM and tries once more.
-    func group(_ type: String, _ event: [String: JSONValue]) async throws -> Outcome {
+    func group(_ change: OldEventKind.TeamChange, _ event: [String: JSONValue]) async throws -> Outcome {
         let gid = event["gid"]?.string ?? (event["group"]?["gid"]?.string ?? "")
-        guard type.hasPrefix("group."), !gid.isEmpty else { return .failed(.local("unknown event type '\(type)'")) }
+        guard !gid.isEmpty else { return .failed(.local("\(change.rawValue) without gid")) }
         guard let tid = try await database.newID(.team, old: gid) else {
             throw Wait(reason: "group \(gid) is not in NIM yet")
         }
         let recorded = try await owner(tid)
         do {
-            return try await group(type, event, tid: tid, owner: recorded)
+            return try await group(change, event, tid: tid, owner: recorded)
         } catch let failure as CallFailure where failure.kind == .nim && failure.code == 802 {
             let actual = try await owner(tid, fromNIM: true)
             guard actual != recorded else { throw failure }
-            return try await group(type, event, tid: tid, owner: actual)
+            return try await group(change, event, tid: tid, owner: actual)
         }
     }
 
-    private func group(_ type: String, _ event: [String: JSONValue], tid: String, owner: String) async throws
-        -> Outcome
-    {
-        switch type {
-        case "group.updated": return try await updateGroup(tid, owner, event)
-        case "group.dismissed":
+    private func group(
+        _ change: OldEventKind.TeamChange, _ event: [String: JSONValue], tid: String, owner: String
+    ) async throws -> Outcome {
+        switch change {
+        case .updated: return try await updateGroup(tid, owner, event)
+        case .dismissed:
             _ = try await client.send(.removeTeam(tid: tid, owner: owner), stage: .groups)
             return .applied("dismissed team \(tid)")
-        case "group.members_added":
+        case .membersAdded:
             let accids = try await members(event, except: owner)
             for batch in GroupPlan.chunks(accids, GroupPlan.addBatch) {
                 _ = try await client.send(.addTeamMembers(tid: tid, owner: owner, members: batch), stage: .groups)
             }
             return .applied("added \(accids.count) member(s) to team \(tid)")
-        case "group.members_removed":
+        case .membersRemoved:
             let accids = try await members(event, except: owner)
             for batch in GroupPlan.chunks(accids, GroupPlan.addBatch) {
                 _ = try await client.send(.kickTeamMembers(tid: tid, owner: owner, members: batch), stage: .groups)
             }
             return .applied("removed \(accids.count) member(s) from team \(tid)")
-        case "group.managers_added", "group.managers_removed":
+        case .managersAdded, .managersRemoved:
             let accids = try await members(event, except: owner)
-            let add = type == "group.managers_added"
+            let add = change == .managersAdded
             for batch in GroupPlan.chunks(accids, GroupPlan.managerBatch) {
                 _ = try await client.send(
                     add
@@ -117,7 +117,7 @@ extension OldEventApplier {
                         : .removeTeamManagers(tid: tid, owner: owner, members: batch), stage: .groups)
             }
             return .applied("\(add ? "made" : "unmade") \(accids.count) manager(s) of team \(tid)")
-        case "group.member_muted":
+        case .memberMuted:
             guard let reference = event["accid"]?.string else {
                 return .failed(.local("group.member_muted needs accid"))
             }
@@ -126,7 +126,7 @@ extension OldEventApplier {
             _ = try await client.send(
                 .setTeamMemberMute(tid: tid, owner: owner, accid: accid, mute: mute), stage: .groups)
             return .applied("\(mute ? "muted" : "unmuted") \(accid) in team \(tid)")
-        case "group.owner_changed":
+        case .ownerChanged:
             guard let reference = event["owner"]?.string else {
                 return .failed(.local("group.owner_changed needs owner"))
             }
@@ -135,8 +135,6 @@ extension OldEventApplier {
             _ = try await client.send(.changeTeamOwner(tid: tid, owner: owner, newOwner: newOwner), stage: .groups)
             try await owners.record(tid, newOwner)
             return .applied("team \(tid) now owned by \(newOwner) (\(owner) stays a member)")
-        default:
-            return .failed(.local("unknown event type '\(type)'"))
         }
     }
 

@@ -64,15 +64,19 @@ public struct OldEventApplier: Sendable {
         save: @escaping @Sendable (String) async throws -> Void
     ) async -> Outcome {
         let type = event["type"]?.string ?? ""
+        guard let kind = OldEventKind(rawValue: type) else { return .failed(.local("unknown event type '\(type)'")) }
         do {
-            switch type {
-            case "user.created": return try await createUser(event, origin)
-            case "user.updated": return try await updateUser(event)
-            case "friend.added", "friend.updated", "friend.removed": return try await friend(type, event)
-            case "block.added", "block.removed": return try await block(type == "block.added", event)
-            case "group.created":
+            switch kind.family {
+            case .user(created: true): return try await createUser(event, origin)
+            case .user(created: false): return try await updateUser(event)
+            case .friendship(let change): return try await friend(change, event)
+            case .block(let added): return try await block(added, event)
+            case .groupCreated:
                 return try await createGroup(event, lastChance: lastChance, retried: retried, progress, save)
-            default: return try await group(type, event)
+            case .team(let change): return try await group(change, event)
+            case .recall:
+                // Serve's own queue knows the recalled message (its RecallApplier): nothing here can.
+                return .failed(.local("message.recalled is applied by serve's recall applier"))
             }
         } catch let failure as CallFailure {
             return Self.outcome(failure)
@@ -194,16 +198,16 @@ public struct OldEventApplier: Sendable {
 
     // MARK: Friends and blacklists
 
-    private func friend(_ type: String, _ event: [String: JSONValue]) async throws -> Outcome {
+    private func friend(_ change: OldEventKind.Friendship, _ event: [String: JSONValue]) async throws -> Outcome {
         guard let a = event["accid"]?.string, let b = event["faccid"]?.string else {
-            return .failed(.local("\(type) needs accid and faccid"))
+            return .failed(.local("\(change.rawValue) needs accid and faccid"))
         }
         let accid = try await nim(a)
         let faccid = try await nim(b)
         let alias = event["alias"]?.string
         let ex = event["ex"].flatMap { $0.string ?? ($0 == .null ? nil : $0.text) }
-        switch type {
-        case "friend.removed":
+        switch change {
+        case .removed:
             // SPEC §7: both directions end. NIM's reference does not say whether one delete ends one
             // direction or both, so each direction is deleted and "not a friend" (404) counts as done:
             // true under either reading, and a repeat after a kill changes nothing.
@@ -211,18 +215,18 @@ public struct OldEventApplier: Sendable {
                 _ = try await client.send(.deleteFriend(accid: owner, faccid: friend), stage: .relations)
             }
             return .applied("\(accid) and \(faccid) are no longer friends")
-        case "friend.added" where v2:
+        case .added where v2:
             _ = try await client.send(
                 .addFriendV2(accid: accid, faccid: faccid, alias: alias, ex: ex), stage: .relations)
             return .applied("\(accid) and \(faccid) are friends")
-        case "friend.added":
+        case .added:
             _ = try await client.send(.addFriend(accid: accid, faccid: faccid), stage: .relations)
             if alias != nil || ex != nil {
                 _ = try await client.send(
                     .updateFriend(accid: accid, faccid: faccid, alias: alias, ex: ex), stage: .relations)
             }
             return .applied("\(accid) and \(faccid) are friends")
-        default:
+        case .updated:
             guard alias != nil || ex != nil else { return .applied("nothing to change") }
             _ = try await client.send(
                 .updateFriend(accid: accid, faccid: faccid, alias: alias, ex: ex), stage: .relations)
