@@ -72,13 +72,9 @@ extension ServeStore {
     /// At start: events left in work by a dead process go back to the queue (their saved progress
     /// and NIM's tolerances make the repeat safe).
     func resumeEventsInFlight() async throws -> Int {
-        try await pool.write { db in
-            try db.execute(
-                sql:
-                    "UPDATE event SET status = \(EventStatus.pending.sql), next_at = 0 WHERE status = \(EventStatus.inFlight.sql)"
-            )
-            return db.changesCount
-        }
+        try await change(
+            "UPDATE event SET status = \(EventStatus.pending.sql), next_at = 0 WHERE status = \(EventStatus.inFlight.sql)"
+        )
     }
 
     /// How a claimed event ended: the event queue's one settlement type. A failure, for good or
@@ -123,8 +119,6 @@ extension ServeStore {
 
     /// Saves a multi-call event's progress (after each call).
     func saveProgress(event seq: Int64, _ progress: String) async throws {
-        try await pool.write { db in
-            try db.execute(sql: "UPDATE event SET progress = ? WHERE seq = ?", arguments: [progress, seq])
-        }
+        try await change("UPDATE event SET progress = ? WHERE seq = ?", [progress, seq])
     }
 }

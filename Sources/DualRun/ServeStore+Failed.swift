@@ -68,13 +68,11 @@ extension ServeStore {
 
     /// Puts every failed message back in the queue (after the cause was fixed); returns how many.
     func retryFailed() async throws -> Int {
-        try await pool.write { db in
-            try db.execute(
-                sql:
-                    "UPDATE inbox SET status = \(InboxStatus.pending.sql), attempts = 0, next_at = 0, reason = NULL WHERE status = \(InboxStatus.failed.sql)"
-            )
-            return db.changesCount
-        }
+        try await change(
+            """
+            UPDATE inbox SET status = \(InboxStatus.pending.sql), attempts = 0, next_at = 0, reason = NULL
+            WHERE status = \(InboxStatus.failed.sql)
+            """)
     }
 
     /// Events after `since` (a sequence number) that failed for good, wait with a reason, or wait
@@ -105,13 +103,10 @@ extension ServeStore {
 
     /// Puts every failed event back in the queue with a fresh dependency wait; returns how many.
     func retryFailedEvents(now: Int64) async throws -> Int {
-        try await pool.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE event SET status = \(EventStatus.pending.sql), attempts = 0, next_at = 0, reason = NULL, waiting = 0,
-                    received_at = ? WHERE status = \(EventStatus.failed.sql)
-                    """, arguments: [now])
-            return db.changesCount
-        }
+        try await change(
+            """
+            UPDATE event SET status = \(EventStatus.pending.sql), attempts = 0, next_at = 0, reason = NULL, waiting = 0,
+            received_at = ? WHERE status = \(EventStatus.failed.sql)
+            """, [now])
     }
 }

@@ -13,10 +13,8 @@ extension ServeStore {
 
     /// Records an attachment serve re-hosted.
     func recordHostedFile(_ url: String, newURL: String, md5: String, size: Int) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO hosted_file (url, new_url, md5, size) VALUES (?, ?, ?, ?)",
-                arguments: [url, newURL, md5, size])
-        }
+        try await change(
+            "INSERT OR REPLACE INTO hosted_file (url, new_url, md5, size) VALUES (?, ?, ?, ?)",
+            [url, newURL, md5, size])
     }
 }

@@ -72,14 +72,11 @@ extension ServeStore {
     /// At start: messages left in flight by a dead process go back to the queue, marked uncertain
     /// since their claim (the sender looks them up in NIM's history before sending again).
     func resumeInFlight() async throws -> Int {
-        try await pool.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE inbox SET status = \(InboxStatus.pending.sql), next_at = 0,
-                    uncertain_since = coalesce(uncertain_since, claimed_at) WHERE status = \(InboxStatus.inFlight.sql)
-                    """)
-            return db.changesCount
-        }
+        try await change(
+            """
+            UPDATE inbox SET status = \(InboxStatus.pending.sql), next_at = 0,
+            uncertain_since = coalesce(uncertain_since, claimed_at) WHERE status = \(InboxStatus.inFlight.sql)
+            """)
     }
 
     /// How a claimed message ended: the inbox's one settlement type. A failure, for good or for
@@ -129,19 +126,13 @@ extension ServeStore {
 
     /// Whether NIM's message `msgid` was sent by this bridge.
     func isOwnMessage(_ msgid: Int64) async throws -> Bool {
-        try await pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM inbox WHERE nim_msgid = ?", arguments: [msgid]) ?? false
-        }
+        try await exists("SELECT 1 FROM inbox WHERE nim_msgid = ?", [msgid])
     }
 
     /// Whether a sendMsg claimed at or before `time` may still be unanswered.
     func hasOpenClaim(claimedAtOrBefore time: Int64) async throws -> Bool {
-        try await pool.read { db in
-            try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM inbox WHERE status = \(InboxStatus.inFlight.sql) AND claimed_at <= ? LIMIT 1",
-                arguments: [time])
-                ?? false
-        }
+        try await exists(
+            "SELECT 1 FROM inbox WHERE status = \(InboxStatus.inFlight.sql) AND claimed_at <= ? LIMIT 1", [time])
     }
 
     /// One page of `/incremental`: lines after `since`, in receipt order, never beyond the first

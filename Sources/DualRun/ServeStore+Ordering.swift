@@ -25,12 +25,8 @@ extension ServeStore {
         in table: String, _ status: (some ClaimedStatus).Type, where column: String, is value: String,
         before time: Int64, by timeColumn: String
     ) async throws -> Bool {
-        let open = status.open
-        return try await pool.read { db in
-            try Bool.fetchOne(
-                db,
-                sql: "SELECT 1 FROM \(table) WHERE \(column) = ? AND status IN \(open) AND \(timeColumn) < ? LIMIT 1",
-                arguments: [value, time]) ?? false
-        }
+        try await exists(
+            "SELECT 1 FROM \(table) WHERE \(column) = ? AND status IN \(status.open) AND \(timeColumn) < ? LIMIT 1",
+            [value, time])
     }
 }

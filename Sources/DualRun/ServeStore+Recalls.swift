@@ -7,29 +7,22 @@ extension ServeStore {
     /// Records, before the call, the NIM msgid a recall is about to recall (so its CC is known as
     /// this bridge's own).
     func markRecall(event seq: Int64, msgid: Int64) async throws {
-        try await pool.write { db in
-            try db.execute(sql: "UPDATE event SET nim_msgid = ? WHERE seq = ?", arguments: [msgid, seq])
-        }
+        try await change("UPDATE event SET nim_msgid = ? WHERE seq = ?", [msgid, seq])
     }
 
     /// Whether NIM's message `msgid` was recalled (or is being recalled) by this bridge.
     func isOwnRecall(_ msgid: Int64) async throws -> Bool {
-        try await pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM event WHERE nim_msgid = ? LIMIT 1", arguments: [msgid]) ?? false
-        }
+        try await exists("SELECT 1 FROM event WHERE nim_msgid = ? LIMIT 1", [msgid])
     }
 
     /// Whether a recall of the message with this source key is stored and not failed. (A recall
     /// that names no createTime — Easemob's — targets the key's prefix `msgid|from|`.)
     func isRecalled(_ key: String) async throws -> Bool {
-        try await pool.read { db in
-            try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT 1 FROM event WHERE status IN \(EventStatus.sql(.pending, .inFlight, .applied)) AND target_key IS NOT NULL
-                    AND (target_key = ?1 OR (substr(target_key, -1) = '|' AND ?1 LIKE target_key || '%')) LIMIT 1
-                    """, arguments: [key]) ?? false
-        }
+        try await exists(
+            """
+            SELECT 1 FROM event WHERE status IN \(EventStatus.sql(.pending, .inFlight, .applied)) AND target_key IS NOT NULL
+            AND (target_key = ?1 OR (substr(target_key, -1) = '|' AND ?1 LIKE target_key || '%')) LIMIT 1
+            """, [key])
     }
 
     /// The inbox row of a source key, for a recall.
@@ -60,13 +53,10 @@ extension ServeStore {
 
     /// A queued message recalled before it was sent: skipped, if it is still only queued.
     func skipRecalled(_ key: String, now: Int64) async throws -> Bool {
-        try await pool.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE inbox SET status = \(InboxStatus.skipped.sql), reason = 'recalled on the old server before it was sent', settled_at = ?1
-                    WHERE (source_key = ?2 OR (substr(?2, -1) = '|' AND source_key LIKE ?2 || '%')) AND status = \(InboxStatus.pending.sql)
-                    """, arguments: [now, key])
-            return db.changesCount > 0
-        }
+        try await change(
+            """
+            UPDATE inbox SET status = \(InboxStatus.skipped.sql), reason = 'recalled on the old server before it was sent', settled_at = ?1
+            WHERE (source_key = ?2 OR (substr(?2, -1) = '|' AND source_key LIKE ?2 || '%')) AND status = \(InboxStatus.pending.sql)
+            """, [now, key]) > 0
     }
 }

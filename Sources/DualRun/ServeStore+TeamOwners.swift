@@ -9,9 +9,6 @@ extension ServeStore {
     }
 
     func recordTeamOwner(_ tid: String, _ owner: String) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO team_owner (tid, owner) VALUES (?, ?)", arguments: [tid, owner])
-        }
+        try await change("INSERT OR REPLACE INTO team_owner (tid, owner) VALUES (?, ?)", [tid, owner])
     }
 }
