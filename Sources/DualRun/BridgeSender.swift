@@ -16,8 +16,8 @@ final class BridgeSender: Sendable {
     let rehoster: FileRehoster
     let reconciler: SendReconciler
     let concurrency: Int
-    /// How long (ms) a message waits for an account or team an event may create.
-    let dependencyWaitMs: Int64
+    /// How a message waits for an account or team an event may create.
+    let dependency: DependencyWait
     /// The inbox's bell (new messages, a stop) and the outbox's (a settled send may free a CC).
     let bells: (inbox: Doorbell, outbox: Doorbell)
     let now: @Sendable () -> Int64
@@ -35,7 +35,7 @@ final class BridgeSender: Sendable {
         self.client = client
         self.rehoster = rehoster
         self.concurrency = max(1, concurrency)
-        self.dependencyWaitMs = dependencyWaitMs
+        dependency = DependencyWait(waitMs: dependencyWaitMs)
         self.bells = bells
         self.now = now
         self.log = log
@@ -52,7 +52,7 @@ final class BridgeSender: Sendable {
     private func handle(_ claim: ServeStore.Claim) async {
         let settlement = await process(claim)
         switch settlement {
-        case .failed(let reason, _): log("serve: message \(claim.key) not sent: \(reason)")
+        case .failed(let failure, _): log("serve: message \(claim.key) not sent: \(failure.reason)")
         default: break
         }
         do {
@@ -73,29 +73,35 @@ final class BridgeSender: Sendable {
             if try await store.changePending(conversation: claim.conversation, before: claim.createTime) {
                 let of = claim.conversation.isTeam ? "its group" : "its two accounts' friendship or block"
                 return .retry(
-                    at: now() + 250, reason: "waits for an earlier change of \(of)", uncertain: false, waiting: true,
-                    attempted: false)
+                    at: now() + ServeRetry.orderRecheckMs,
+                    .local("waits for an earlier change of \(of)", retryable: true), uncertain: false,
+                    waiting: true, attempted: false)
             }
         } catch {
-            return .retry(at: later(claim), reason: "cannot read serve's event queue: \(error)", uncertain: false)
+            return .retry(at: later(claim), .local("cannot read serve's event queue", error), uncertain: false)
         }
         var mapped: (HistoryMessage, String?)
         switch await map(claim.raw, extra: [:]) {
-        case .failure(let failure): return .retry(at: later(claim), reason: failure.reason, uncertain: false)
+        case .failure(let failure): return .retry(at: later(claim), failure, uncertain: false)
         case .success(.rejected(let code, let reason)) where ["unknown-user", "unknown-team"].contains(code):
             // An account or team made after the snapshot: an event may still create it.
             return wait(claim, "\(code): \(reason)")
         case .success(.rejected(let code, let reason)):
-            return .failed(reason: "\(code): \(reason)", line: nil)
+            return .failed(.local("\(code): \(reason)"), line: nil)
         case .success(.message(let message, _, let oldURL)): mapped = (message, oldURL)
         }
         if let oldURL = mapped.1 {
             switch await rehost(oldURL, claim) {
-            case .retry(let reason): return .retry(at: later(claim), reason: reason, uncertain: false)
-            case .keepOldURL(let reason): log("serve: message \(claim.key): \(reason); the old URL is kept")
+            case .retry(let failure): return .retry(at: later(claim), failure, uncertain: false)
+            case .keepOldURL(let failure):
+                log(
+                    "serve: message \(claim.key): attachment \(failure.endpoint) could not be re-hosted (\(failure.desc)); "
+                        + "the old URL is kept")
             case .hosted(let hosted):
                 guard case .success(.message(let message, _, _)) = await map(claim.raw, extra: [oldURL: hosted]) else {
-                    return .retry(at: later(claim), reason: "mapping changed under the message", uncertain: false)
+                    return .retry(
+                        at: later(claim), .local("mapping changed under the message", retryable: true), uncertain: false
+                    )
                 }
                 mapped.0 = message
             }
@@ -111,45 +117,45 @@ final class BridgeSender: Sendable {
                 return .skipped(reason: "recalled on the old server before it was sent", line: line)
             }
         } catch {
-            return .retry(at: later(claim), reason: "cannot tell whether it was recalled: \(error)", uncertain: false)
+            return .retry(at: later(claim), .local("cannot tell whether it was recalled", error), uncertain: false)
         }
         if let since = claim.uncertainSince {
             switch await reconciler.find(outgoing, since: since) {
             case .found(let msgid): return .sent(msgid: msgid, line: line)
             case .notFound: break
-            case .unknown(let reason): return .retry(at: later(claim), reason: reason, uncertain: true)
+            case .unknown(let failure): return .retry(at: later(claim), failure, uncertain: true)
             }
         }
         do {
             let response = try await client.send(outgoing.request, stage: .history)
             return .sent(msgid: response["data"]?["msgid"]?.int, timetag: response["data"]?["timetag"]?.int, line: line)
         } catch {
-            if error.ambiguous { return .retry(at: later(claim), reason: "\(error)", uncertain: true) }
-            if error.retryable { return .retry(at: later(claim), reason: "\(error)", uncertain: false) }
-            return .failed(reason: "\(error)", line: line)
+            if error.ambiguous || error.retryable {
+                return .retry(at: later(claim), error, uncertain: error.ambiguous)
+            }
+            return .failed(error, line: line)
         }
     }
 
-    /// A message that needs an account or team not in NIM yet: it waits (holding the later messages
-    /// of its conversation) until an event creates it — woken when any event is applied, looked at
-    /// again every 5 s — and fails once `serve.dependency_wait` has passed since its receipt.
-    private func wait(_ claim: ServeStore.Claim, _ reason: String) -> ServeStore.Settlement {
-        let deadline = claim.receivedAt + dependencyWaitMs
-        guard now() < deadline else {
-            return .failed(reason: reason + " (waited \(dependencyWaitMs / 1000) s: no event created it)", line: nil)
+    /// A message that needs an account or team not in NIM yet: it waits (``DependencyWait``),
+    /// holding the later messages of its conversation.
+    private func wait(_ claim: ServeStore.Claim, _ missing: String) -> ServeStore.Settlement {
+        let instant = now()
+        let over = dependency.isOver(receivedAt: claim.receivedAt, now: instant)
+        switch dependency.verdict(missing, receivedAt: claim.receivedAt, over: over, now: instant) {
+        case .giveUp(let failure): return .failed(failure, line: nil)
+        case .recheck(let at, let failure):
+            return .retry(at: at, failure, uncertain: false, waiting: true, attempted: false)
         }
-        return .retry(
-            at: min(deadline, now() + 5_000), reason: "waits: " + reason, uncertain: false, waiting: true,
-            attempted: false)
     }
 
-    /// Backoff after a failed attempt: 0.5 s doubling, at most 30 s.
+    /// When to try again after a failed attempt (``ServeRetry/delivery``).
     private func later(_ claim: ServeStore.Claim) -> Int64 {
-        now() + min(30_000, 500 << min(claim.attempts - 1, 10))
+        ServeRetry.at(now(), after: claim.attempts, ServeRetry.delivery)
     }
 
     private func map(_ raw: String, extra: [String: HostedFile]) async -> Result<
-        HistoryNormalizer.Outcome, MappingFailure
+        HistoryNormalizer.Outcome, CallFailure
     > {
         do {
             let outcome = try await state.withHistoryMapping(extraFiles: extra) { mapping in
@@ -157,14 +163,17 @@ final class BridgeSender: Sendable {
             }
             return .success(outcome.outcome)
         } catch {
-            return .failure(MappingFailure(reason: "cannot read the pipeline's state database: \(error)"))
+            return .failure(.local("cannot read the pipeline's state database", error))
         }
     }
 
+    /// What became of a message's attachment.
     private enum Rehost {
         case hosted(HostedFile)
-        case keepOldURL(String)
-        case retry(String)
+        /// The download keeps failing or is refused: the message is sent with the old URL.
+        case keepOldURL(CallFailure)
+        /// Try again later.
+        case retry(CallFailure)
     }
 
     private func rehost(_ url: String, _ claim: ServeStore.Claim) async -> Rehost {
@@ -179,20 +188,15 @@ final class BridgeSender: Sendable {
             do {
                 try await store.recordHostedFile(url, newURL: hosted.url, md5: hosted.md5, size: hosted.size)
             } catch {
-                return .retry("cannot record the re-hosted file: \(error)")
+                return .retry(.local("cannot record the re-hosted file", error))
             }
             return .hosted(hosted)
         case .failure(let failure) where failure.retryable && claim.attempts < rehostAttempts:
-            return .retry("attachment \(url): \(failure.desc)")
+            return .retry(.attachment(url, failure))
         case .failure(let failure):
-            return .keepOldURL("attachment \(url) could not be re-hosted (\(failure.desc))")
+            return .keepOldURL(.attachment(url, failure))
         }
     }
-}
-
-/// The pipeline's state database could not be read (retried later).
-private struct MappingFailure: Error {
-    var reason: String
 }
 
 /// A normaliser outcome carried out of a database read (the outcome holds only values).

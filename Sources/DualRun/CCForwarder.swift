@@ -6,7 +6,7 @@ internal import NIOHTTP1
 
 /// NIM → old: forwards the outbox, oldest first, to `old_server_url` (POST, the CC body as NIM
 /// sent it, `Content-Type: application/json`, header `X-NIM-Msgid-Server`), retrying with backoff
-/// (0.5 s doubling, at most 30 s) until the old server answers 2xx; durable across restarts.
+/// (``ServeRetry/delivery``: 0.5 s doubling, at most 30 s) until the old server answers 2xx; durable across restarts.
 ///
 /// Echo suppression: a CC whose `msgidServer` is a message this bridge sent is not forwarded. As
 /// NIM may copy a message before sendMsg's answer is recorded, a CC sent through the REST API
@@ -57,7 +57,7 @@ final class CCForwarder: Sendable {
                 if let msgid = Int64(item.msgidServer.dropFirst(Self.recallPrefix.count)),
                     try await store.isOwnRecall(msgid)
                 {
-                    try await store.settleForward(item.id, status: .echo, now: now())
+                    try await store.settle(forward: item.id, .echo, now: now())
                     return
                 }
             } else if item.fromREST {
@@ -65,18 +65,24 @@ final class CCForwarder: Sendable {
                     await bell.wait(atMost: .milliseconds(250))  // rung when a send is settled
                 }
                 if let msgid = Int64(item.msgidServer), try await store.isOwnMessage(msgid) {
-                    try await store.settleForward(item.id, status: .echo, now: now())
+                    try await store.settle(forward: item.id, .echo, now: now())
                     return
                 }
             }
             let status = await post(item)
             if let status, (200..<300).contains(status) {
-                try await store.settleForward(item.id, status: .forwarded, now: now())
+                try await store.settle(forward: item.id, .forwarded, now: now())
             } else {
-                let delay = Int64(min(30_000, 500 << min(item.attempts, 10)))
-                let reason = status.map { "old server answered HTTP \($0)" } ?? "old server unreachable"
-                if item.attempts == 0 || item.attempts % 10 == 0 { log("serve: CC \(item.msgidServer): \(reason)") }
-                try await store.settleForward(item.id, status: nil, retryAt: now() + delay, reason: reason, now: now())
+                var failure = CallFailure.local(
+                    status.map { "old server answered HTTP \($0)" } ?? "old server unreachable", retryable: true)
+                failure.code = status ?? 0
+                if item.attempts == 0 || item.attempts % 10 == 0 {
+                    log("serve: CC \(item.msgidServer): \(failure.reason)")
+                }
+                try await store.settle(
+                    forward: item.id,
+                    .retry(at: ServeRetry.at(now(), after: item.attempts + 1, ServeRetry.delivery), failure), now: now()
+                )
             }
         } catch {
             log("serve: cannot record the forward of \(item.msgidServer): \(error)")

@@ -30,12 +30,16 @@ enum EasemobEvent {
             return .failure(OldEvent.Rejection(reason: "Easemob callback without callId"))
         }
         let time = object["timestamp"] ?? .null
-        func event(_ type: String, _ suffix: String = "", _ fields: Object) -> Object {
+        // An event of a type serve may not know (stored, then listed as failed with its note).
+        func stamped(_ type: String, _ suffix: String, _ fields: Object) -> Object {
             var event = fields
             event["id"] = .string(callId + suffix)
             event["time"] = time
             event["type"] = .string(type)
             return event
+        }
+        func event(_ kind: OldEventKind, _ suffix: String = "", _ fields: Object) -> Object {
+            stamped(kind.rawValue, suffix, fields)
         }
         if object["event"]?.string == "group_op_event" { return groupOperation(object, event) }
         let payload = object["payload"]
@@ -48,13 +52,13 @@ enum EasemobEvent {
             switch operation {
             // Both sides of one acceptance share the callId: the friendship is made once.
             case "accept", "remote_accept":
-                return .success([event("friend.added", "", ["accid": .string(from), "faccid": .string(to)])])
+                return .success([event(.friendAdded, "", ["accid": .string(from), "faccid": .string(to)])])
             case "remove":
-                return .success([event("friend.removed", "", ["accid": .string(from), "faccid": .string(to)])])
+                return .success([event(.friendRemoved, "", ["accid": .string(from), "faccid": .string(to)])])
             case "ban", "allow":
                 return .success([
                     event(
-                        operation == "ban" ? "block.added" : "block.removed", "",
+                        operation == "ban" ? .blockAdded : .blockRemoved, "",
                         ["accid": .string(from), "targetAcc": .string(to), "relationType": .int(1)])
                 ])
             default: return ignored("Easemob roster '\(operation)' makes no change in NIM")
@@ -69,7 +73,7 @@ enum EasemobEvent {
             } else if let to {
                 fields["to"] = .string(to)
             }
-            return .success([event("message.recalled", "", fields)])
+            return .success([event(.messageRecalled, "", fields)])
         case "muc":
             if payload?["is_chatroom"]?.bool == true { return ignored("chat rooms are not migrated") }
             guard let gid = object["group_id"]?.string, !gid.isEmpty else {
@@ -80,19 +84,19 @@ enum EasemobEvent {
                 target.merging(["accids": .array(accid.map { [.string($0)] } ?? [])]) { $1 }
             }
             switch operation {
-            case "destroy": return .success([event("group.dismissed", "", target)])
+            case "destroy": return .success([event(.groupDismissed, "", target)])
             case "presence", "invite_accept", "apply_accept":
-                return .success([event("group.members_added", "", members(operation == "presence" ? from : to))])
+                return .success([event(.groupMembersAdded, "", members(operation == "presence" ? from : to))])
             case "absence", "leave", "kick", "ban":
-                return .success([event("group.members_removed", "", members(operation == "absence" ? from : to))])
+                return .success([event(.groupMembersRemoved, "", members(operation == "absence" ? from : to))])
             case "add_admin", "remove_admin":
                 return .success([
-                    event(operation == "add_admin" ? "group.managers_added" : "group.managers_removed", "", members(to))
+                    event(operation == "add_admin" ? .groupManagersAdded : .groupManagersRemoved, "", members(to))
                 ])
             case "add_mute", "remove_mute":
                 return .success([
                     event(
-                        "group.member_muted", "",
+                        .groupMemberMuted, "",
                         target.merging([
                             "accid": to.map(JSONValue.string) ?? .null, "mute": .bool(operation == "add_mute"),
                         ]) { $1 })
@@ -100,13 +104,13 @@ enum EasemobEvent {
             case "ban_group", "remove_ban_group":
                 return .success([
                     event(
-                        "group.updated", "",
+                        .groupUpdated, "",
                         ["group": .object(["gid": .string(gid), "muteAll": .bool(operation == "ban_group")])])
                 ])
             case "create", "update", "assing_owner":
                 // The old format carries no group data, no new owner: stored and listed as failed.
                 return .success([
-                    event(
+                    stamped(
                         "easemob.muc.\(operation)", "",
                         target.merging([
                             "note": .string(
@@ -122,7 +126,7 @@ enum EasemobEvent {
     }
 
     /// The current group format.
-    private static func groupOperation(_ object: Object, _ event: (String, String, Object) -> Object) -> Result<
+    private static func groupOperation(_ object: Object, _ event: (OldEventKind, String, Object) -> Object) -> Result<
         [Object], OldEvent.Rejection
     > {
         guard object["type"]?.string != "CHATROOM" else { return ignored("chat rooms are not migrated") }
@@ -146,30 +150,30 @@ enum EasemobEvent {
             if let owner { group["owner"] = .string(owner) }
             group["members"] = .array(members.map(JSONValue.string))
             group["admins"] = .array(roles.filter { $0.value.string == "admin" }.keys.sorted().map(JSONValue.string))
-            return .success([event("group.created", "", ["group": .object(group)])])
+            return .success([event(.groupCreated, "", ["group": .object(group)])])
         case ("UPDATE", "INFO"):
-            return .success([event("group.updated", "", ["group": .object(info(payload?["info"], gid: gid))])])
+            return .success([event(.groupUpdated, "", ["group": .object(info(payload?["info"], gid: gid))])])
         case ("UPDATE", "MUTE"):
             let mute = flag(payload?["mute"])
             return .success([
-                event("group.updated", "", ["group": .object(["gid": .string(gid), "muteAll": .bool(mute)])])
+                event(.groupUpdated, "", ["group": .object(["gid": .string(gid), "muteAll": .bool(mute)])])
             ])
         case ("UPDATE", "OWNER"):
             guard let owner = user(payload?["new_owner"]?.string) else {
                 return ignored("owner change without new_owner")
             }
-            return .success([event("group.owner_changed", "", target.merging(["owner": .string(owner)]) { $1 })])
-        case ("DELETE", _): return .success([event("group.dismissed", "", target)])
-        case ("JOIN", _): return .success([event("group.members_added", "", list(members))])
+            return .success([event(.groupOwnerChanged, "", target.merging(["owner": .string(owner)]) { $1 })])
+        case ("DELETE", _): return .success([event(.groupDismissed, "", target)])
+        case ("JOIN", _): return .success([event(.groupMembersAdded, "", list(members))])
         case ("LEAVE", "DELETE"): return ignored("members leave a dismissed group: the dismissal covers it")
-        case ("LEAVE", _): return .success([event("group.members_removed", "", list(members))])
-        case ("ADMIN", "ADD"): return .success([event("group.managers_added", "", list(admins))])
-        case ("ADMIN", "REMOVE"): return .success([event("group.managers_removed", "", list(admins))])
+        case ("LEAVE", _): return .success([event(.groupMembersRemoved, "", list(members))])
+        case ("ADMIN", "ADD"): return .success([event(.groupManagersAdded, "", list(admins))])
+        case ("ADMIN", "REMOVE"): return .success([event(.groupManagersRemoved, "", list(admins))])
         case ("MUTE", "ADD"), ("MUTE", "REMOVE"):
             return .success(
                 members.map {
                     event(
-                        "group.member_muted", "#\($0)",
+                        .groupMemberMuted, "#\($0)",
                         target.merging(["accid": .string($0), "mute": .bool(kind == "ADD")]) { $1 })
                 })
         default:

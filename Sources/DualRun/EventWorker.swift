@@ -15,7 +15,8 @@ final class EventWorker: Sendable {
     let applier: OldEventApplier
     let recalls: RecallApplier
     let concurrency: Int
-    let dependencyWaitMs: Int64
+    /// How an event waits for an account, team or friendship another event may create.
+    let dependency: DependencyWait
     /// Rung when an event arrives, is settled (a waiting message or event may go) or serve stops.
     let bells: (events: Doorbell, inbox: Doorbell)
     let now: @Sendable () -> Int64
@@ -30,7 +31,7 @@ final class EventWorker: Sendable {
         self.applier = applier
         self.recalls = recalls
         self.concurrency = max(1, concurrency)
-        self.dependencyWaitMs = dependencyWaitMs
+        dependency = DependencyWait(waitMs: dependencyWaitMs)
         self.bells = bells
         self.now = now
         self.log = log
@@ -46,7 +47,7 @@ final class EventWorker: Sendable {
         let settlement = await process(claim)
         Failpoint.hit("serve.after-event")  // crash tests: NIM has the change, serve has not recorded it
         switch settlement {
-        case .failed(let reason): log("serve: event \(claim.id) (\(claim.type)) not applied: \(reason)")
+        case .failed(let failure): log("serve: event \(claim.id) (\(claim.type)) not applied: \(failure.reason)")
         default: break
         }
         do {
@@ -63,27 +64,27 @@ final class EventWorker: Sendable {
     /// One event, from its stored body to its outcome.
     func process(_ claim: ServeStore.EventClaim) async -> ServeStore.EventSettlement {
         guard case .object(let event)? = try? JSONValue.parse(Data(claim.body.utf8)) else {
-            return .failed("stored event is not a JSON object")
+            return .failed(.local("stored event is not a JSON object"))
         }
         // A group's or a pair's change goes after the messages of its conversation made before it
         // (the old server's time); not a group's creation, which its messages wait for (a skewed
         // clock must not make both wait).
         // (A read that cannot answer holds the event: never applied out of order.)
-        if claim.type != "group.created" {
+        if claim.kind != .groupCreated {
             do {
                 if try await store.messagePending(scope: claim.scope, before: claim.time) {
                     return .retry(
-                        at: now() + 250, reason: "waits for an earlier message of its conversation", waiting: false,
-                        attempted: false)
+                        at: now() + ServeRetry.orderRecheckMs,
+                        .local("waits for an earlier message of its conversation", retryable: true),
+                        waiting: false, attempted: false)
                 }
             } catch {
-                return .retry(at: now() + 1_000, reason: "cannot read serve's inbox: \(error)", waiting: false)
+                return .retry(at: later(claim), .local("cannot read serve's inbox", error), waiting: false)
             }
         }
-        let deadline = claim.receivedAt + dependencyWaitMs
-        let lastChance = now() >= deadline
+        let lastChance = dependency.isOver(receivedAt: claim.receivedAt, now: now())
         let outcome: OldEventApplier.Outcome
-        if claim.type == "message.recalled" {
+        if claim.kind == .messageRecalled {
             outcome = await recalls.apply(claim)
         } else {
             let store = store
@@ -94,12 +95,20 @@ final class EventWorker: Sendable {
         }
         switch outcome {
         case .applied(let result): return .applied(result)
-        case .failed(let reason): return .failed(reason)
-        case .retry(let reason): return .retry(at: now() + 1_000, reason: reason, waiting: false)
-        case .waiting(let reason) where lastChance:
-            return .failed(reason + " (waited \(dependencyWaitMs / 1000) s: no event created it)")
-        case .waiting(let reason):
-            return .retry(at: min(deadline, now() + 5_000), reason: "waits: " + reason, waiting: true)
+        case .failed(let failure): return .failed(failure)
+        case .retry(let failure): return .retry(at: later(claim), failure, waiting: false)
+        case .waiting(let failure):
+            // What is missing: NIM's answer, or the applier's own words.
+            let missing = failure.kind == .nim ? "NIM: \(failure.description)" : failure.reason
+            switch dependency.verdict(missing, receivedAt: claim.receivedAt, over: lastChance, now: now()) {
+            case .giveUp(let failure): return .failed(failure)
+            case .recheck(let at, let failure): return .retry(at: at, failure, waiting: true)
+            }
         }
+    }
+
+    /// When to look at an event again after a failure for now (``ServeRetry/event``).
+    private func later(_ claim: ServeStore.EventClaim) -> Int64 {
+        ServeRetry.at(now(), after: claim.attempts, ServeRetry.event)
     }
 }

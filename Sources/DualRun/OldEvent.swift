@@ -12,6 +12,7 @@ internal import MigrationCore
 struct OldEvent: Sendable, Equatable {
     var id: String
     var time: Int64
+    /// The `type` as posted (stored as it is: an unknown one is listed as failed with it).
     var type: String
     var scope: Scope
     /// `message.recalled`: the source key of the message (as ``SourceMessage/key``).
@@ -19,12 +20,8 @@ struct OldEvent: Sendable, Equatable {
     /// The canonical object, compact.
     var body: String
 
-    static let types: Set<String> = [
-        "user.created", "user.updated", "friend.added", "friend.updated", "friend.removed", "block.added",
-        "block.removed", "group.created", "group.updated", "group.dismissed", "group.members_added",
-        "group.members_removed", "group.managers_added", "group.managers_removed", "group.member_muted",
-        "group.owner_changed", "message.recalled",
-    ]
+    /// The kind, when `type` is one serve knows.
+    var kind: OldEventKind? { OldEventKind(rawValue: type) }
 
     /// Why an element was refused outright (no `id` to keep it once by, not an object). Anything
     /// else — an unknown type, a missing field — is stored and listed as failed, not refused.
@@ -64,30 +61,33 @@ struct OldEvent: Sendable, Equatable {
         let type = object["type"]?.string ?? ""
         var event = OldEvent(
             id: id, time: time, type: type, scope: .alone(event: id), target: nil, body: JSONValue.object(object).text)
-        guard types.contains(type) else {
+        guard let kind = event.kind else {
             return .success((event, object["note"]?.string ?? "unknown event type '\(type)'"))
         }
         func user(_ key: String) -> OldUserID? { object[key]?.string.map(OldUserID.init) }
-        switch type {
-        case "user.created", "user.updated":
+        func pair(_ other: String) -> (OldEvent, problem: String?)? {
+            guard let a = user("accid"), let b = user(other) else { return (event, "\(type) needs accid and \(other)") }
+            event.scope = .pair(a, b)
+            return nil
+        }
+        switch kind.family {
+        case .user:
             guard let accid = object["user"]?["accid"]?.string else {
                 return .success((event, "\(type) without user.accid"))
             }
             event.scope = .user(OldUserID(accid))
-        case "friend.added", "friend.updated", "friend.removed", "block.added", "block.removed":
-            let other = type.hasPrefix("friend") ? "faccid" : "targetAcc"
-            guard let a = user("accid"), let b = user(other) else {
-                return .success((event, "\(type) needs accid and \(other)"))
-            }
-            event.scope = .pair(a, b)
-        case "message.recalled":
+        case .friendship:
+            if let refused = pair("faccid") { return .success(refused) }
+        case .block:
+            if let refused = pair("targetAcc") { return .success(refused) }
+        case .recall:
             switch recalledMessage(object) {
             case .success(let message):
                 event.scope = message.conversation
                 event.target = message.key
             case .failure(let rejection): return .success((event, rejection.reason))
             }
-        default:
+        case .groupCreated, .team:
             guard let gid = object["gid"]?.string ?? object["group"]?["gid"]?.string, !gid.isEmpty else {
                 return .success((event, "\(type) without gid"))
             }

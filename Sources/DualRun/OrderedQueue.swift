@@ -18,28 +18,31 @@ struct OrderedQueue: Sendable {
     private let update: String
 
     static let inbox = OrderedQueue(
-        table: "inbox", group: "conv", order: ["seq"],
+        table: "inbox", status: ServeStore.InboxStatus.self, group: "conv", order: ["seq"],
         columns: "seq, source_key, raw, attempts, uncertain_since, received_at, conv, create_time",
         alsoSet: ", claimed_at = ?")
     static let events = OrderedQueue(
-        table: "event", group: "scope", order: ["time", "seq"],
+        table: "event", status: ServeStore.EventStatus.self, group: "scope", order: ["time", "seq"],
         columns: "seq, event_id, type, body, target_key, received_at, progress, attempts, scope, time")
 
-    /// `columns` are what a claim returns; `alsoSet` adds assignments to the claim (`claimed_at =
-    /// ?`), bound to the claim's `alsoArguments`.
-    private init(table: String, group: String, order: [String], columns: String, alsoSet: String = "") {
+    /// `status` names the table's statuses; `columns` are what a claim returns; `alsoSet` adds
+    /// assignments to the claim (`claimed_at = ?`), bound to the claim's `alsoArguments`.
+    private init<Status: ClaimedStatus>(
+        table: String, status: Status.Type, group: String, order: [String], columns: String, alsoSet: String = ""
+    ) {
+        let (pending, inFlight) = (Status.pending.sql, Status.inFlight.sql)
         self.table = table
         self.group = group
         self.order = order
         select = """
             SELECT \(columns) FROM \(table) AS q
-            WHERE status = 0 AND next_at <= ?
-            AND NOT EXISTS (SELECT 1 FROM \(table) AS x WHERE x.\(group) = q.\(group) AND x.status = 1)
+            WHERE status = \(pending) AND next_at <= ?
+            AND NOT EXISTS (SELECT 1 FROM \(table) AS x WHERE x.\(group) = q.\(group) AND x.status = \(inFlight))
             AND NOT EXISTS (
-                SELECT 1 FROM \(table) AS x WHERE x.\(group) = q.\(group) AND x.status = 0 AND \(Self.earlier(order)))
+                SELECT 1 FROM \(table) AS x WHERE x.\(group) = q.\(group) AND x.status = \(pending) AND \(Self.earlier(order)))
             ORDER BY \(order.joined(separator: ", ")) LIMIT 1
             """
-        update = "UPDATE \(table) SET status = 1, attempts = attempts + 1\(alsoSet) WHERE seq = ?"
+        update = "UPDATE \(table) SET status = \(inFlight), attempts = attempts + 1\(alsoSet) WHERE seq = ?"
     }
 
     /// Claims the next row, returned with `attempts` as it was before this claim.

@@ -20,7 +20,7 @@ struct RecallApplier: Sendable {
     let now: @Sendable () -> Int64
 
     func apply(_ claim: ServeStore.EventClaim) async -> OldEventApplier.Outcome {
-        guard let key = claim.target else { return .failed("message.recalled without the message's ids") }
+        guard let key = claim.target else { return .failed(.local("message.recalled without the message's ids")) }
         do {
             guard let entry = try await store.inboxEntry(key) else { return try await recallImported(claim, key) }
             switch entry.status {
@@ -28,14 +28,14 @@ struct RecallApplier: Sendable {
                 if try await store.skipRecalled(key, now: now()) {
                     return .applied("recalled before it was sent: not sent")
                 }
-                return .retry("the message is being sent")
-            case .inFlight: return .retry("the message is being sent")
+                return .retry(.local("the message is being sent", retryable: true))
+            case .inFlight: return .retry(.local("the message is being sent", retryable: true))
             case .failed, .skipped:
                 return .applied("not in NIM (\(entry.reason ?? "not sent")): nothing to recall")
             case .sent:
                 guard let msgid = entry.nimMsgid, let timetag = entry.nimTimetag, let line = entry.line,
                     let message = Self.conversation(line)
-                else { return .failed("NIM's msgid or timetag of the sent message is not known") }
+                else { return .failed(.local("NIM's msgid or timetag of the sent message is not known")) }
                 try await store.markRecall(event: claim.seq, msgid: msgid)
                 _ = try await client.send(
                     .recallMessage(
@@ -46,7 +46,7 @@ struct RecallApplier: Sendable {
         } catch let failure as CallFailure {
             return OldEventApplier.outcome(failure)
         } catch {
-            return .retry("\(error)")
+            return .retry(.local(error))
         }
     }
 
@@ -56,18 +56,18 @@ struct RecallApplier: Sendable {
         guard case .object(let event)? = try? JSONValue.parse(Data(claim.body.utf8)),
             let recalled = OldEvent.recalledLine(event)
         else {
-            return .waiting("message \(key) not received on /old/messages yet (the recall names no createTime)")
+            return .waiting(.local("message \(key) not received on /old/messages yet (the recall names no createTime)"))
         }
         let line = Data(recalled.text.utf8)
         let outcome = try await state.withHistoryMapping { mapping in
             Mapped(HistoryNormalizer(mapping: mapping).normalize(line))
         }.outcome
         guard case .message(let message, _, _) = outcome else {
-            if case .rejected(_, let reason) = outcome { return .waiting("message \(key): \(reason)") }
-            return .failed("message \(key) cannot be mapped")
+            if case .rejected(_, let reason) = outcome { return .waiting(.local("message \(key): \(reason)")) }
+            return .failed(.local("message \(key) cannot be mapped"))
         }
         guard message.createTime < cutoff else {
-            return .waiting("message \(key) not received on /old/messages yet")
+            return .waiting(.local("message \(key) not received on /old/messages yet"))
         }
         let (team, from, to): (Bool, String, String) =
             switch message.conversation {

@@ -21,7 +21,8 @@ struct SendReconciler: Sendable {
     enum Finding: Sendable, Equatable {
         case found(Int64)
         case notFound
-        case unknown(String)
+        /// The lookup could not answer: why.
+        case unknown(CallFailure)
     }
 
     func find(_ message: OutgoingMessage, since: Int64) async -> Finding {
@@ -36,7 +37,7 @@ struct SendReconciler: Sendable {
             do {
                 response = try await client.send(request, stage: .history)
             } catch {
-                return .unknown("history lookup: \(error)")
+                return .unknown(.local("history lookup", error))
             }
             let entries = response["msgs"]?.array ?? []
             for entry in entries where message.matches(entry) {
@@ -44,7 +45,7 @@ struct SendReconciler: Sendable {
                 do {
                     if try await !store.isOwnMessage(msgid) { return .found(msgid) }
                 } catch {
-                    return .unknown("cannot read which messages serve sent: \(error)")
+                    return .unknown(.local("cannot read which messages serve sent", error))
                 }
             }
             guard entries.count >= 100, let last = entries.last?["sendtime"]?.int, last > begin, last < end else {
@@ -52,6 +53,6 @@ struct SendReconciler: Sendable {
             }
             begin = last
         }
-        return .unknown("history lookup: more than \(maxPages) pages")
+        return .unknown(.local("history lookup: more than \(maxPages) pages", retryable: true))
     }
 }

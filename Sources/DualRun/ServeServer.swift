@@ -6,10 +6,12 @@ internal import NIOCore
 internal import ServiceLifecycle
 internal import Synchronization
 
-/// A running `serve`: the HTTP interface on its socket, the old → NIM sender and the NIM → old
-/// forwarder. ``start(settings:state:client:now:log:)`` returns once the socket is bound (so
-/// ``port`` is real even for port 0) and messages left in flight by a dead process are marked
-/// for reconciliation.
+/// A running `serve`: the HTTP interface on its socket (``ServeRoutes``), and three workers — the
+/// old → NIM message sender (``BridgeSender``), the old → NIM event worker (``EventWorker``) and,
+/// when `old_server_url` is set, the NIM → old forwarder (``CCForwarder``).
+/// ``start(settings:state:client:now:log:)`` returns once the socket is bound (so ``port`` is real
+/// even for port 0), after messages left in flight by a dead process were marked for
+/// reconciliation and events left in work went back to their queue.
 public final class ServeServer: Sendable {
     /// Why serve could not start listening.
     public struct StartError: Error, CustomStringConvertible {

@@ -1,10 +1,10 @@
 internal import GRDB
 internal import MigrationCore
 
-/// What serve could not deliver, with why (SPEC §7 "Nothing fails silently"): messages that
-/// failed for good, and messages held — waiting with a reason (a history lookup that cannot
-/// answer, an attachment that cannot be fetched), or waiting behind such a message of their
-/// conversation.
+/// What serve could not deliver, with why (SPEC §7 "Nothing fails silently"): messages and events
+/// that failed for good, and those held — waiting with a reason (a history lookup that cannot
+/// answer, an attachment that cannot be fetched, an account not created yet), or waiting behind
+/// such a message of their conversation or event of their scope.
 extension ServeStore {
     /// One entry of `GET /failed`.
     struct FailedEntry: Sendable, Equatable {
@@ -22,12 +22,12 @@ extension ServeStore {
                 sql: """
                     SELECT seq, source_key, status, reason, (
                         SELECT b.source_key || char(9) || b.reason FROM inbox b
-                        WHERE b.conv = a.conv AND b.seq < a.seq AND b.status IN (0, 1) AND b.reason IS NOT NULL
+                        WHERE b.conv = a.conv AND b.seq < a.seq AND b.status IN \(InboxStatus.open) AND b.reason IS NOT NULL
                         ORDER BY b.seq LIMIT 1
                     ) AS blocker
                     FROM inbox a
-                    WHERE status IN (0, 1, 3) AND seq > ? AND (status = 3 OR reason IS NOT NULL OR EXISTS (
-                        SELECT 1 FROM inbox b WHERE b.conv = a.conv AND b.seq < a.seq AND b.status IN (0, 1)
+                    WHERE status IN \(InboxStatus.sql(.pending, .inFlight, .failed)) AND seq > ? AND (status = \(InboxStatus.failed.sql) OR reason IS NOT NULL OR EXISTS (
+                        SELECT 1 FROM inbox b WHERE b.conv = a.conv AND b.seq < a.seq AND b.status IN \(InboxStatus.open)
                         AND b.reason IS NOT NULL))
                     ORDER BY seq LIMIT ?
                     """, arguments: [since, limit])
@@ -60,18 +60,53 @@ extension ServeStore {
             db,
             sql: """
                 SELECT count(*) FROM inbox a
-                WHERE status IN (0, 1) AND (reason IS NOT NULL OR EXISTS (
-                    SELECT 1 FROM inbox b WHERE b.conv = a.conv AND b.seq < a.seq AND b.status IN (0, 1)
+                WHERE status IN \(InboxStatus.open) AND (reason IS NOT NULL OR EXISTS (
+                    SELECT 1 FROM inbox b WHERE b.conv = a.conv AND b.seq < a.seq AND b.status IN \(InboxStatus.open)
                     AND b.reason IS NOT NULL))
                 """) ?? 0
     }
 
     /// Puts every failed message back in the queue (after the cause was fixed); returns how many.
     func retryFailed() async throws -> Int {
-        try await pool.write { db in
-            try db.execute(
-                sql: "UPDATE inbox SET status = 0, attempts = 0, next_at = 0, reason = NULL WHERE status = 3")
-            return db.changesCount
+        try await change(
+            """
+            UPDATE inbox SET status = \(InboxStatus.pending.sql), attempts = 0, next_at = 0, reason = NULL
+            WHERE status = \(InboxStatus.failed.sql)
+            """)
+    }
+
+    /// Events after `since` (a sequence number) that failed for good, wait with a reason, or wait
+    /// behind such an event of their scope, in receipt order; `next` is the last one looked at.
+    func failedEvents(since: Int64, limit: Int) async throws -> (entries: [FailedEntry], next: Int64) {
+        try await pool.read { db in
+            let earlier = """
+                FROM event b WHERE b.scope = a.scope AND b.status IN \(EventStatus.open) AND b.reason IS NOT NULL
+                AND (b.time < a.time OR (b.time = a.time AND b.seq < a.seq))
+                """
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, event_id, type, status, reason,
+                    (SELECT b.event_id || char(9) || b.reason \(earlier) ORDER BY b.time, b.seq LIMIT 1) AS blocker
+                    FROM event a
+                    WHERE seq > ? AND (status = \(EventStatus.failed.sql) OR (status IN \(EventStatus.open) AND (reason IS NOT NULL OR EXISTS (SELECT 1 \(earlier)))))
+                    ORDER BY seq LIMIT ?
+                    """, arguments: [since, limit])
+            let entries = rows.map { row in
+                Self.failedEntry(row, id: row["event_id"], prefix: "\(row["type"] as String): ") {
+                    "event \($0) of its scope"
+                }
+            }
+            return (entries, entries.last?.seq ?? since)
         }
+    }
+
+    /// Puts every failed event back in the queue with a fresh dependency wait; returns how many.
+    func retryFailedEvents(now: Int64) async throws -> Int {
+        try await change(
+            """
+            UPDATE event SET status = \(EventStatus.pending.sql), attempts = 0, next_at = 0, reason = NULL, waiting = 0,
+            received_at = ? WHERE status = \(EventStatus.failed.sql)
+            """, [now])
     }
 }

@@ -9,22 +9,21 @@ internal import GRDB
 /// already-folded row holds the folded key, which is the one later lookups find.
 extension ServeStore {
     static func foldUserIDs(_ db: Database) throws {
-        let inbox = try Row.fetchAll(db, sql: "SELECT seq, source_key, conv FROM inbox ORDER BY seq")
-        let update = try db.makeStatement(sql: "UPDATE OR IGNORE inbox SET source_key = ? WHERE seq = ?")
-        for row in inbox {
-            let key: String = row["source_key"]
-            let conversation: String = row["conv"]
-            let folded = foldedKey(key, team: conversation.hasPrefix("t|"))
+        try fold(db, table: "inbox", key: "source_key", scope: "conv", rows: "")
+        try fold(db, table: "event", key: "target_key", scope: "scope", rows: "WHERE target_key IS NOT NULL")
+    }
+
+    /// Folds the keys in `table`'s column `key` (``foldedKey(_:team:)``), each read with the
+    /// conversation or scope in column `scope` that says whether it is a team's; a key another row
+    /// already holds (UNIQUE) is left as it is.
+    private static func fold(_ db: Database, table: String, key: String, scope: String, rows: String) throws {
+        let stored = try Row.fetchAll(
+            db, sql: "SELECT seq, \(key) AS key, \(scope) AS scope FROM \(table) \(rows) ORDER BY seq")
+        let update = try db.makeStatement(sql: "UPDATE OR IGNORE \(table) SET \(key) = ? WHERE seq = ?")
+        for row in stored {
+            let key: String = row["key"]
+            let folded = foldedKey(key, team: Scope(stored: row["scope"]).isTeam)
             if folded != key { try update.execute(arguments: [folded, row["seq"] as Int64]) }
-        }
-        let recalls = try Row.fetchAll(
-            db, sql: "SELECT seq, target_key, scope FROM event WHERE target_key IS NOT NULL ORDER BY seq")
-        let retarget = try db.makeStatement(sql: "UPDATE event SET target_key = ? WHERE seq = ?")
-        for row in recalls {
-            let key: String = row["target_key"]
-            let scope: String = row["scope"]
-            let folded = foldedKey(key, team: scope.hasPrefix("t|"))
-            if folded != key { try retarget.execute(arguments: [folded, row["seq"] as Int64]) }
         }
     }
 

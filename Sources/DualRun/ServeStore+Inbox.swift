@@ -1,5 +1,6 @@
 internal import Foundation
 internal import GRDB
+internal import MigrationCore
 
 extension ServeStore {
     /// What a receipt did.
@@ -71,25 +72,24 @@ extension ServeStore {
     /// At start: messages left in flight by a dead process go back to the queue, marked uncertain
     /// since their claim (the sender looks them up in NIM's history before sending again).
     func resumeInFlight() async throws -> Int {
-        try await pool.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE inbox SET status = 0, next_at = 0,
-                    uncertain_since = coalesce(uncertain_since, claimed_at) WHERE status = 1
-                    """)
-            return db.changesCount
-        }
+        try await change(
+            """
+            UPDATE inbox SET status = \(InboxStatus.pending.sql), next_at = 0,
+            uncertain_since = coalesce(uncertain_since, claimed_at) WHERE status = \(InboxStatus.inFlight.sql)
+            """)
     }
 
-    /// How a claimed message ended.
+    /// How a claimed message ended: the inbox's one settlement type. A failure, for good or for
+    /// now, is the core's ``CallFailure``; its ``CallFailure/reason`` is what `/failed` lists.
     enum Settlement: Sendable {
         case sent(msgid: Int64?, timetag: Int64? = nil, line: String?)
-        case failed(reason: String, line: String?)
+        case failed(CallFailure, line: String?)
+        /// Not for sendMsg (a team notification, recalled before it was sent): not a failure.
         case skipped(reason: String, line: String?)
-        /// Back to the queue, not before `at`; `uncertain` when the attempt may have reached NIM;
-        /// `waiting` when it needs an account or team an event creates (woken when one is applied);
-        /// `attempted: false` when the claim only looked and waited (not counted in `attempts`).
-        case retry(at: Int64, reason: String, uncertain: Bool, waiting: Bool = false, attempted: Bool = true)
+        /// Back to the queue, not before `at`, with why; `uncertain` when the attempt may have
+        /// reached NIM; `waiting` when it needs an account or team an event creates (woken when one is
+        /// applied); `attempted: false` when the claim only looked and waited (not counted in `attempts`).
+        case retry(at: Int64, CallFailure, uncertain: Bool, waiting: Bool = false, attempted: Bool = true)
     }
 
     /// Records the outcome of a claim.
@@ -99,60 +99,40 @@ extension ServeStore {
             case .sent(let msgid, let timetag, let line):
                 try db.execute(
                     sql: """
-                        UPDATE inbox SET status = 2, nim_msgid = ?, nim_timetag = ?, line = ?, reason = NULL, waiting = 0,
+                        UPDATE inbox SET status = \(InboxStatus.sent.sql), nim_msgid = ?, nim_timetag = ?, line = ?, reason = NULL, waiting = 0,
                         settled_at = ? WHERE seq = ?
                         """,
                     arguments: [msgid, timetag, line, now, seq])
-            case .failed(let reason, let line):
+            case .failed(let failure, let line):
                 try db.execute(
-                    sql: "UPDATE inbox SET status = 3, reason = ?, line = ?, waiting = 0, settled_at = ? WHERE seq = ?",
-                    arguments: [reason, line, now, seq])
+                    sql:
+                        "UPDATE inbox SET status = \(InboxStatus.failed.sql), reason = ?, line = ?, waiting = 0, settled_at = ? WHERE seq = ?",
+                    arguments: [failure.reason, line, now, seq])
             case .skipped(let reason, let line):
                 try db.execute(
-                    sql: "UPDATE inbox SET status = 4, reason = ?, line = ?, waiting = 0, settled_at = ? WHERE seq = ?",
+                    sql:
+                        "UPDATE inbox SET status = \(InboxStatus.skipped.sql), reason = ?, line = ?, waiting = 0, settled_at = ? WHERE seq = ?",
                     arguments: [reason, line, now, seq])
-            case .retry(let at, let reason, let uncertain, let waiting, let attempted):
+            case .retry(let at, let failure, let uncertain, let waiting, let attempted):
                 try db.execute(
                     sql: """
-                        UPDATE inbox SET status = 0, next_at = ?, reason = ?, waiting = ?, attempts = attempts - ?,
+                        UPDATE inbox SET status = \(InboxStatus.pending.sql), next_at = ?, reason = ?, waiting = ?, attempts = attempts - ?,
                         uncertain_since = CASE WHEN ? THEN coalesce(uncertain_since, claimed_at) ELSE uncertain_since END
                         WHERE seq = ?
-                        """, arguments: [at, reason, waiting, attempted ? 0 : 1, uncertain, seq])
+                        """, arguments: [at, failure.reason, waiting, attempted ? 0 : 1, uncertain, seq])
             }
         }
     }
 
     /// Whether NIM's message `msgid` was sent by this bridge.
     func isOwnMessage(_ msgid: Int64) async throws -> Bool {
-        try await pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM inbox WHERE nim_msgid = ?", arguments: [msgid]) ?? false
-        }
+        try await exists("SELECT 1 FROM inbox WHERE nim_msgid = ?", [msgid])
     }
 
     /// Whether a sendMsg claimed at or before `time` may still be unanswered.
     func hasOpenClaim(claimedAtOrBefore time: Int64) async throws -> Bool {
-        try await pool.read { db in
-            try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM inbox WHERE status = 1 AND claimed_at <= ? LIMIT 1", arguments: [time])
-                ?? false
-        }
-    }
-
-    /// Serve's own re-hosted copy of an attachment URL.
-    func hostedFile(_ url: String) async throws -> (url: String, md5: String, size: Int)? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT new_url, md5, size FROM hosted_file WHERE url = ?", arguments: [url])
-                .map { ($0["new_url"], $0["md5"], $0["size"]) }
-        }
-    }
-
-    /// Records an attachment serve re-hosted.
-    func recordHostedFile(_ url: String, newURL: String, md5: String, size: Int) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO hosted_file (url, new_url, md5, size) VALUES (?, ?, ?, ?)",
-                arguments: [url, newURL, md5, size])
-        }
+        try await exists(
+            "SELECT 1 FROM inbox WHERE status = \(InboxStatus.inFlight.sql) AND claimed_at <= ? LIMIT 1", [time])
     }
 
     /// One page of `/incremental`: lines after `since`, in receipt order, never beyond the first
@@ -162,7 +142,8 @@ extension ServeStore {
     func incremental(since: Int64, limit: Int) async throws -> (lines: [String], next: Int64) {
         try await pool.read { db in
             let barrier =
-                try Int64.fetchOne(db, sql: "SELECT min(seq) FROM inbox WHERE status IN (0, 1)") ?? Int64.max
+                try Int64.fetchOne(db, sql: "SELECT min(seq) FROM inbox WHERE status IN \(InboxStatus.open)")
+                ?? Int64.max
             var lines: [String] = []
             var next = since
             while lines.count < limit {

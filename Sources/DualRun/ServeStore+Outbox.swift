@@ -1,5 +1,6 @@
 internal import Foundation
 internal import GRDB
+internal import MigrationCore
 
 extension ServeStore {
     /// What storing a CC did.
@@ -49,7 +50,7 @@ extension ServeStore {
                 db,
                 sql: """
                     SELECT id, msgid_server, body, rest, received_at, attempts FROM outbox
-                    WHERE status = 0 AND next_at <= ? ORDER BY id LIMIT 1
+                    WHERE status = \(OutboxStatus.pending.sql) AND next_at <= ? ORDER BY id LIMIT 1
                     """, arguments: [now]
             ).map {
                 Forward(
@@ -59,19 +60,30 @@ extension ServeStore {
         }
     }
 
-    /// Records a forward's outcome: done, an echo after all, or a retry at `retryAt`.
-    func settleForward(_ id: Int64, status: OutboxStatus?, retryAt: Int64 = 0, reason: String? = nil, now: Int64)
-        async throws
-    {
+    /// How a forward ended: the outbox's one settlement type.
+    enum ForwardSettlement: Sendable, Equatable {
+        /// The old server answered 2xx.
+        case forwarded
+        /// A copy of a message or recall this bridge made: not sent to the old server.
+        case echo
+        /// Not delivered (the old server's HTTP status in `code`, 0 when it did not answer): again
+        /// at `at`.
+        case retry(at: Int64, CallFailure)
+    }
+
+    /// Records a forward's outcome.
+    func settle(forward id: Int64, _ settlement: ForwardSettlement, now: Int64) async throws {
         try await pool.write { db in
-            if let status {
+            switch settlement {
+            case .forwarded, .echo:
+                let status: OutboxStatus = settlement == .echo ? .echo : .forwarded
                 try db.execute(
                     sql: "UPDATE outbox SET status = ?, settled_at = ?, reason = NULL WHERE id = ?",
                     arguments: [status.rawValue, now, id])
-            } else {
+            case .retry(let at, let failure):
                 try db.execute(
                     sql: "UPDATE outbox SET attempts = attempts + 1, next_at = ?, reason = ? WHERE id = ?",
-                    arguments: [retryAt, reason, id])
+                    arguments: [at, failure.reason, id])
             }
         }
     }

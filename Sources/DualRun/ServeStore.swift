@@ -5,15 +5,18 @@ internal import GRDB
 /// database so that serve can run beside `nim-migrate run` (it only reads the pipeline's id maps).
 ///
 /// Tables: `inbox` (old → NIM: every received message once per source key, its receipt sequence
-/// number — the `/incremental` cursor — its sending status and its line in the plan's format),
-/// `hosted_file` (attachments serve re-hosted itself), `outbox` (NIM CC → old server, once per
-/// `msgidServer`). WAL mode; every state change is one transaction, committed before the HTTP
-/// answer or the next call, so a kill -9 loses nothing that was acknowledged.
+/// number — the `/incremental` cursor — its sending status and its line in the plan's format;
+/// ``ServeStore+Inbox``), `event` (the old server's changes, once per event id, with their scope and
+/// progress; ``ServeStore+Events``), `outbox` (NIM CC → old server, once per `msgidServer`;
+/// ``ServeStore+Outbox``), `hosted_file` (attachments serve re-hosted itself) and `team_owner` (the
+/// owner team calls are made by). Statuses are enums (``QueueStatus``); SQL names them. WAL mode;
+/// every state change is one transaction, committed before the HTTP answer or the next call, so a
+/// kill -9 loses nothing that was acknowledged.
 final class ServeStore: Sendable {
     let pool: DatabasePool
 
     /// Status of an inbox row.
-    enum InboxStatus: Int, Sendable {
+    enum InboxStatus: Int, ClaimedStatus {
         /// Waiting to be sent (also after a retryable failure, with `next_at`).
         case pending = 0
         /// Claimed by the sender: the call may be on its way. Found at start = resumed.
@@ -27,7 +30,7 @@ final class ServeStore: Sendable {
     }
 
     /// Status of an outbox row.
-    enum OutboxStatus: Int, Sendable {
+    enum OutboxStatus: Int, QueueStatus {
         case pending = 0
         case forwarded = 2
         /// A copy of a message the bridge itself sent: not echoed back to the old server.
@@ -157,18 +160,24 @@ final class ServeStore: Sendable {
         let inbox = try Row.fetchOne(
             db,
             sql: """
-                SELECT count(*) AS n, min(received_at) AS oldest FROM inbox WHERE status IN (0, 1)
+                SELECT count(*) AS n, min(received_at) AS oldest FROM inbox WHERE status IN \(InboxStatus.open)
                 """)
         let outbox = try Row.fetchOne(
-            db, sql: "SELECT count(*) AS n, min(received_at) AS oldest FROM outbox WHERE status = 0")
-        let sent = try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox WHERE status = 2") ?? 0
-        let failed = try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox WHERE status = 3") ?? 0
-        let forwarded = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE status = 2") ?? 0
+            db,
+            sql:
+                "SELECT count(*) AS n, min(received_at) AS oldest FROM outbox WHERE status = \(OutboxStatus.pending.sql)"
+        )
+        let sent = try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox WHERE status = \(InboxStatus.sent.sql)") ?? 0
+        let failed =
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox WHERE status = \(InboxStatus.failed.sql)") ?? 0
+        let forwarded =
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE status = \(OutboxStatus.forwarded.sql)") ?? 0
         let events = try Row.fetchOne(
             db,
             sql: """
-                SELECT sum(status IN (0, 1)) AS queued, sum(status = 2) AS applied, sum(status = 3) AS failed,
-                min(CASE WHEN status IN (0, 1) THEN received_at END) AS oldest FROM event
+                SELECT sum(status IN \(EventStatus.open)) AS queued, sum(status = \(EventStatus.applied.sql)) AS applied,
+                sum(status = \(EventStatus.failed.sql)) AS failed,
+                min(CASE WHEN status IN \(EventStatus.open) THEN received_at END) AS oldest FROM event
                 """)
         let oldest = [inbox?["oldest"] as Int64?, outbox?["oldest"] as Int64?, events?["oldest"] as Int64?]
             .compactMap { $0 }.min()

@@ -38,7 +38,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         let first = try #require(try await store.claim(now: 2))
         try await store.settle(
-            first.seq, .retry(at: 100, reason: "history lookup: 403 forbidden", uncertain: true), now: 3)
+            first.seq, .retry(at: 100, .local("history lookup: 403 forbidden", retryable: true), uncertain: true),
+            now: 3)
         let page = try await store.failed(since: 0, limit: 10)
         #expect(page.entries.map(\.state) == ["held", "held"])
         #expect(page.entries.first?.reason == "history lookup: 403 forbidden")

@@ -124,7 +124,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         let first = try #require(try await store.claim(now: 2_000))
         try await store.settle(
-            first.seq, .retry(at: 99_000, reason: "history lookup: 403", uncertain: true), now: 3_000)
+            first.seq, .retry(at: 99_000, .local("history lookup: 403", retryable: true), uncertain: true), now: 3_000)
         _ = try await store.receiveCC(msgidServer: "77", body: Data("{}".utf8), fromREST: false, now: 4_000)
         let calls = CallRecorder()
         await calls.record(

@@ -23,7 +23,9 @@ extension OldEventApplier {
         _ event: [String: JSONValue], lastChance: Bool, retried: Bool, _ saved: String?,
         _ save: @escaping @Sendable (String) async throws -> Void
     ) async throws -> Outcome {
-        guard case .object(let object)? = event["group"] else { return .failed("group.created without a group object") }
+        guard case .object(let object)? = event["group"] else {
+            return .failed(.local("group.created without a group object"))
+        }
         var progress = decodeJSON(GroupsStage.Progress.self, saved) ?? GroupsStage.Progress()
         let gid = object["gid"]?.string ?? ""
         if progress.tid == nil, !gid.isEmpty, let tid = try await database.newID(.team, old: gid) {
@@ -47,7 +49,7 @@ extension OldEventApplier {
                 reason: "group \(gid) waits for user(s) \(missing.prefix(5).joined(separator: ", ")) not in NIM yet")
         }
         guard let plan else {
-            return .failed(reader.problems.map(\.message).joined(separator: "; "))
+            return .failed(.local(reader.problems.map(\.message).joined(separator: "; ")))
         }
         var notes = reader.problems.filter { $0.code != "custom-not-json" }.map(\.message)
         var icon: String?
@@ -69,45 +71,45 @@ extension OldEventApplier {
     /// The other `group.*` kinds: one call each on the mapped team, by its current owner. NIM
     /// refusing the owner (802: serve's record is stale, e.g. a kill right after an owner change)
     /// reads the owner back from NIM and tries once more.
-    func group(_ type: String, _ event: [String: JSONValue]) async throws -> Outcome {
+    func group(_ change: OldEventKind.TeamChange, _ event: [String: JSONValue]) async throws -> Outcome {
         let gid = event["gid"]?.string ?? (event["group"]?["gid"]?.string ?? "")
-        guard type.hasPrefix("group."), !gid.isEmpty else { return .failed("unknown event type '\(type)'") }
+        guard !gid.isEmpty else { return .failed(.local("\(change.rawValue) without gid")) }
         guard let tid = try await database.newID(.team, old: gid) else {
             throw Wait(reason: "group \(gid) is not in NIM yet")
         }
         let recorded = try await owner(tid)
         do {
-            return try await group(type, event, tid: tid, owner: recorded)
+            return try await group(change, event, tid: tid, owner: recorded)
         } catch let failure as CallFailure where failure.kind == .nim && failure.code == 802 {
             let actual = try await owner(tid, fromNIM: true)
             guard actual != recorded else { throw failure }
-            return try await group(type, event, tid: tid, owner: actual)
+            return try await group(change, event, tid: tid, owner: actual)
         }
     }
 
-    private func group(_ type: String, _ event: [String: JSONValue], tid: String, owner: String) async throws
-        -> Outcome
-    {
-        switch type {
-        case "group.updated": return try await updateGroup(tid, owner, event)
-        case "group.dismissed":
+    private func group(
+        _ change: OldEventKind.TeamChange, _ event: [String: JSONValue], tid: String, owner: String
+    ) async throws -> Outcome {
+        switch change {
+        case .updated: return try await updateGroup(tid, owner, event)
+        case .dismissed:
             _ = try await client.send(.removeTeam(tid: tid, owner: owner), stage: .groups)
             return .applied("dismissed team \(tid)")
-        case "group.members_added":
+        case .membersAdded:
             let accids = try await members(event, except: owner)
             for batch in GroupPlan.chunks(accids, GroupPlan.addBatch) {
                 _ = try await client.send(.addTeamMembers(tid: tid, owner: owner, members: batch), stage: .groups)
             }
             return .applied("added \(accids.count) member(s) to team \(tid)")
-        case "group.members_removed":
+        case .membersRemoved:
             let accids = try await members(event, except: owner)
             for batch in GroupPlan.chunks(accids, GroupPlan.addBatch) {
                 _ = try await client.send(.kickTeamMembers(tid: tid, owner: owner, members: batch), stage: .groups)
             }
             return .applied("removed \(accids.count) member(s) from team \(tid)")
-        case "group.managers_added", "group.managers_removed":
+        case .managersAdded, .managersRemoved:
             let accids = try await members(event, except: owner)
-            let add = type == "group.managers_added"
+            let add = change == .managersAdded
             for batch in GroupPlan.chunks(accids, GroupPlan.managerBatch) {
                 _ = try await client.send(
                     add
@@ -115,27 +117,31 @@ extension OldEventApplier {
                         : .removeTeamManagers(tid: tid, owner: owner, members: batch), stage: .groups)
             }
             return .applied("\(add ? "made" : "unmade") \(accids.count) manager(s) of team \(tid)")
-        case "group.member_muted":
-            guard let reference = event["accid"]?.string else { return .failed("group.member_muted needs accid") }
+        case .memberMuted:
+            guard let reference = event["accid"]?.string else {
+                return .failed(.local("group.member_muted needs accid"))
+            }
             let accid = try await nim(reference)
             let mute = event["mute"]?.bool ?? true
             _ = try await client.send(
                 .setTeamMemberMute(tid: tid, owner: owner, accid: accid, mute: mute), stage: .groups)
             return .applied("\(mute ? "muted" : "unmuted") \(accid) in team \(tid)")
-        case "group.owner_changed":
-            guard let reference = event["owner"]?.string else { return .failed("group.owner_changed needs owner") }
+        case .ownerChanged:
+            guard let reference = event["owner"]?.string else {
+                return .failed(.local("group.owner_changed needs owner"))
+            }
             let newOwner = try await nim(reference)
             guard newOwner != owner else { return .applied("\(owner) already owns team \(tid)") }
             _ = try await client.send(.changeTeamOwner(tid: tid, owner: owner, newOwner: newOwner), stage: .groups)
             try await owners.record(tid, newOwner)
             return .applied("team \(tid) now owned by \(newOwner) (\(owner) stays a member)")
-        default:
-            return .failed("unknown event type '\(type)'")
         }
     }
 
     private func updateGroup(_ tid: String, _ owner: String, _ event: [String: JSONValue]) async throws -> Outcome {
-        guard case .object(let object)? = event["group"] else { return .failed("group.updated without a group object") }
+        guard case .object(let object)? = event["group"] else {
+            return .failed(.local("group.updated without a group object"))
+        }
         var reader = RecordReader(object: object, stage: .groups, file: "", line: 0)
         var settings = NIMRequest.TeamSettings()
         settings.intro = reader.text("intro", limit: 512)

@@ -32,16 +32,18 @@ public struct OldEventApplier: Sendable {
         self.owners = owners
     }
 
-    /// How an event ended (this attempt).
+    /// How an event ended (this attempt). Failures are ``CallFailure``s, as the stages' are: NIM's,
+    /// a download's, or the applier's own (`.local`, its `desc` saying what is wrong).
     public enum Outcome: Sendable, Equatable {
         /// Done in NIM; the text says what was done.
         case applied(String)
-        /// Needs an account, team or friendship that is not there yet.
-        case waiting(String)
+        /// Needs an account, team or friendship that is not there yet: what NIM said (404, 803, 804),
+        /// or what is missing.
+        case waiting(CallFailure)
         /// A transient failure (or a halt of the client): try again later.
-        case retry(String)
+        case retry(CallFailure)
         /// Can never apply.
-        case failed(String)
+        case failed(CallFailure)
     }
 
     /// Where the event is recorded (for `source_user` rows it creates): `serve-events` and its number.
@@ -62,32 +64,34 @@ public struct OldEventApplier: Sendable {
         save: @escaping @Sendable (String) async throws -> Void
     ) async -> Outcome {
         let type = event["type"]?.string ?? ""
+        guard let kind = OldEventKind(rawValue: type) else { return .failed(.local("unknown event type '\(type)'")) }
         do {
-            switch type {
-            case "user.created": return try await createUser(event, origin)
-            case "user.updated": return try await updateUser(event)
-            case "friend.added", "friend.updated", "friend.removed": return try await friend(type, event)
-            case "block.added", "block.removed": return try await block(type == "block.added", event)
-            case "group.created":
+            switch kind.family {
+            case .user(created: true): return try await createUser(event, origin)
+            case .user(created: false): return try await updateUser(event)
+            case .friendship(let change): return try await friend(change, event)
+            case .block(let added): return try await block(added, event)
+            case .groupCreated:
                 return try await createGroup(event, lastChance: lastChance, retried: retried, progress, save)
-            default: return try await group(type, event)
+            case .team(let change): return try await group(change, event)
+            case .recall:
+                // Serve's own queue knows the recalled message (its RecallApplier): nothing here can.
+                return .failed(.local("message.recalled is applied by serve's recall applier"))
             }
         } catch let failure as CallFailure {
             return Self.outcome(failure)
         } catch let wait as Wait {
-            return .waiting(wait.reason)
+            return .waiting(.local(wait.reason))
         } catch {
-            return .retry("\(error)")
+            return .retry(.local(error))
         }
     }
 
     /// A NIM failure as an outcome: what NIM says is missing waits (an event may create it).
     public static func outcome(_ failure: CallFailure) -> Outcome {
-        if failure.retryable || failure.ambiguous || failure.halt != nil { return .retry(failure.description) }
-        if failure.kind == .nim, [404, 803, 804].contains(failure.code) {
-            return .waiting("NIM: \(failure.description)")
-        }
-        return .failed(failure.description)
+        if failure.retryable || failure.ambiguous || failure.halt != nil { return .retry(failure) }
+        if failure.kind == .nim, [404, 803, 804].contains(failure.code) { return .waiting(failure) }
+        return .failed(failure)
     }
 
     /// An avatar or team icon re-hosted in NIM, or nil with a note saying why not (what the caller
@@ -114,12 +118,14 @@ public struct OldEventApplier: Sendable {
     // MARK: Users
 
     private func createUser(_ event: [String: JSONValue], _ origin: Origin) async throws -> Outcome {
-        guard case .object(let object)? = event["user"] else { return .failed("user.created without a user object") }
+        guard case .object(let object)? = event["user"] else {
+            return .failed(.local("user.created without a user object"))
+        }
         var reader = RecordReader(object: object, stage: .users, file: origin.file, line: origin.line)
-        guard var user = SourceUser.read(&reader) else { return .failed("user.created without an accid") }
+        guard var user = SourceUser.read(&reader) else { return .failed(.local("user.created without an accid")) }
         let original = user.accid
         let mapped = accidMap.apply(original)
-        if let reason = AccidRules.problem(mapped) { return .failed("accid '\(original)': \(reason)") }
+        if let reason = AccidRules.problem(mapped) { return .failed(.local("accid '\(original)': \(reason)")) }
         user.accid = AccidRules.nim(mapped)
         if case .migrated(let accid) = try await database.resolveUser(original) {
             return .applied("already migrated as \(accid)")
@@ -155,9 +161,11 @@ public struct OldEventApplier: Sendable {
     }
 
     private func updateUser(_ event: [String: JSONValue]) async throws -> Outcome {
-        guard case .object(let object)? = event["user"] else { return .failed("user.updated without a user object") }
+        guard case .object(let object)? = event["user"] else {
+            return .failed(.local("user.updated without a user object"))
+        }
         var reader = RecordReader(object: object, stage: .users, file: "", line: 0)
-        guard var user = SourceUser.read(&reader) else { return .failed("user.updated without an accid") }
+        guard var user = SourceUser.read(&reader) else { return .failed(.local("user.updated without an accid")) }
         user.accid = try await nim(user.accid)
         var notes = reader.problems.map(\.message)
         if let icon = user.icon, !icon.isEmpty {
@@ -190,16 +198,16 @@ public struct OldEventApplier: Sendable {
 
     // MARK: Friends and blacklists
 
-    private func friend(_ type: String, _ event: [String: JSONValue]) async throws -> Outcome {
+    private func friend(_ change: OldEventKind.Friendship, _ event: [String: JSONValue]) async throws -> Outcome {
         guard let a = event["accid"]?.string, let b = event["faccid"]?.string else {
-            return .failed("\(type) needs accid and faccid")
+            return .failed(.local("\(change.rawValue) needs accid and faccid"))
         }
         let accid = try await nim(a)
         let faccid = try await nim(b)
         let alias = event["alias"]?.string
         let ex = event["ex"].flatMap { $0.string ?? ($0 == .null ? nil : $0.text) }
-        switch type {
-        case "friend.removed":
+        switch change {
+        case .removed:
             // SPEC §7: both directions end. NIM's reference does not say whether one delete ends one
             // direction or both, so each direction is deleted and "not a friend" (404) counts as done:
             // true under either reading, and a repeat after a kill changes nothing.
@@ -207,18 +215,18 @@ public struct OldEventApplier: Sendable {
                 _ = try await client.send(.deleteFriend(accid: owner, faccid: friend), stage: .relations)
             }
             return .applied("\(accid) and \(faccid) are no longer friends")
-        case "friend.added" where v2:
+        case .added where v2:
             _ = try await client.send(
                 .addFriendV2(accid: accid, faccid: faccid, alias: alias, ex: ex), stage: .relations)
             return .applied("\(accid) and \(faccid) are friends")
-        case "friend.added":
+        case .added:
             _ = try await client.send(.addFriend(accid: accid, faccid: faccid), stage: .relations)
             if alias != nil || ex != nil {
                 _ = try await client.send(
                     .updateFriend(accid: accid, faccid: faccid, alias: alias, ex: ex), stage: .relations)
             }
             return .applied("\(accid) and \(faccid) are friends")
-        default:
+        case .updated:
             guard alias != nil || ex != nil else { return .applied("nothing to change") }
             _ = try await client.send(
                 .updateFriend(accid: accid, faccid: faccid, alias: alias, ex: ex), stage: .relations)
@@ -228,10 +236,12 @@ public struct OldEventApplier: Sendable {
 
     private func block(_ add: Bool, _ event: [String: JSONValue]) async throws -> Outcome {
         guard let a = event["accid"]?.string, let b = event["targetAcc"]?.string else {
-            return .failed("block events need accid and targetAcc")
+            return .failed(.local("block events need accid and targetAcc"))
         }
         let relation = event["relationType"]?.int.map(Int.init) ?? 1
-        guard relation == 1 || relation == 2 else { return .failed("relationType must be 1 (blacklist) or 2 (mute)") }
+        guard relation == 1 || relation == 2 else {
+            return .failed(.local("relationType must be 1 (blacklist) or 2 (mute)"))
+        }
         let accid = try await nim(a)
         let target = try await nim(b)
         _ = try await client.send(
