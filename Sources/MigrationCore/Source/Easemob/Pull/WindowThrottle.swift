@@ -19,6 +19,10 @@ actor WindowThrottle<C: Clock> where C.Duration == Duration {
         self.clock = clock
     }
 
+    /// Reservations handed out (for tests: every caller has reserved once this many have).
+    var reservations: Int { handedOut }
+    private var handedOut = 0
+
     /// Waits until one more call fits the window and no pause holds.
     func acquire() async throws {
         while true {
@@ -47,6 +51,7 @@ actor WindowThrottle<C: Clock> where C.Duration == Duration {
         }
         if let last = reserved.last, last > start { start = last }
         reserved.append(start)
+        handedOut += 1
         if reserved.count > limit * 4 { reserved.removeFirst(reserved.count - limit) }
         return start
     }
