@@ -56,9 +56,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // A cache prefetch hint (one inline C function; Swift has none of its own).
         .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
+        // The emulators' shared wire type (neither imports MigrationCore: each stays an independent oracle).
+        .target(name: "EmulatorKit", swiftSettings: strict),
         .target(
             name: "NIMEmulator",
             dependencies: [
+                "EmulatorKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -75,6 +78,7 @@ let package = Package(
         .target(
             name: "EasemobEmulator",
             dependencies: [
+                "EmulatorKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -126,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "NIMEmulatorTests",
             dependencies: [
-                "NIMEmulator",
+                "NIMEmulator", "EmulatorKit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -136,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "EasemobEmulatorTests",
             dependencies: [
-                "EasemobEmulator",
+                "EasemobEmulator", "EmulatorKit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,3 +1,5 @@
+internal import EmulatorKit
+
 /// A group of the export: its list entry, details, members, admins and mutes as saved.
 struct ExportGroup: Sendable {
     /// The group ID.

@@ -1,3 +1,4 @@
+internal import EmulatorKit
 import Foundation
 
 /// The export folder as the emulator serves it, read once at start: users in list order, user

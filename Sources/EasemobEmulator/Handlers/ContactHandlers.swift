@@ -1,3 +1,4 @@
+internal import EmulatorKit
 import Hummingbird
 
 /// Contacts (friends) and blocklists.

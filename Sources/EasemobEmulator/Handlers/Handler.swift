@@ -1,3 +1,4 @@
+internal import EmulatorKit
 import Hummingbird
 
 /// A route's work: the request in, a response out, or a thrown ``EasemobError``.

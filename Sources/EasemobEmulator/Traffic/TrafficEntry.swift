@@ -1,3 +1,5 @@
+internal import EmulatorKit
+
 /// One request as the emulator saw it, for tests asserting what a client did.
 struct TrafficEntry: Sendable {
     /// Order of arrival, from 1.

@@ -1,3 +1,5 @@
+internal import EmulatorKit
+
 /// The traffic log as `GET /_emulator/traffic` answers it: every request, and per family the
 /// calls, the 429s and the most arrivals seen in any one window of the family's length.
 enum TrafficReport {

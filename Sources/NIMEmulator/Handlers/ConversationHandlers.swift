@@ -1,3 +1,4 @@
+internal import EmulatorKit
 import GRDB
 
 /// The v2 conversation API (reference §4.3–4.4): `POST /im/v2.1/conversations` creates

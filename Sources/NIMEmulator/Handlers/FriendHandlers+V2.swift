@@ -1,3 +1,4 @@
+internal import EmulatorKit
 import GRDB
 
 extension FriendHandlers {

@@ -1,3 +1,4 @@
+internal import EmulatorKit
 import GRDB
 
 /// `friend/*.action` (reference §2.5). Type 1 (and 3, accepting) makes the friendship mutual:

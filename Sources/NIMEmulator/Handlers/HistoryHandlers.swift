@@ -1,3 +1,4 @@
+internal import EmulatorKit
 import GRDB
 
 /// `history/querySessionMsg.action` and `history/queryTeamMsg.action` (reference §2.11),

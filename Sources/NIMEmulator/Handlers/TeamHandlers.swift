@@ -1,3 +1,4 @@
+internal import EmulatorKit
 import GRDB
 
 /// `team/*.action` for advanced teams (reference §2.7): creation, settings and dismissal.

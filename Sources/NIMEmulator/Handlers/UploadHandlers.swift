@@ -1,4 +1,5 @@
 import Crypto
+internal import EmulatorKit
 import Foundation
 import GRDB
 

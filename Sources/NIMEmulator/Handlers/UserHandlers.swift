@@ -1,3 +1,4 @@
+internal import EmulatorKit
 import GRDB
 
 /// `user/*.action`: accounts and profiles (reference §2.1–2.4, §2.6).

@@ -1,3 +1,5 @@
+internal import EmulatorKit
+
 /// A business error answered as HTTP 200 with `{"code":…,"desc":…}`, the way NIM reports them.
 ///
 /// Handlers throw it from inside a database transaction, so a failed call rolls back and

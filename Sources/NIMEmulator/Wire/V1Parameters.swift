@@ -1,3 +1,4 @@
+internal import EmulatorKit
 import Foundation
 
 /// The parameters of one v1 (`*.action`) call, with NIM's validation rules as accessors.

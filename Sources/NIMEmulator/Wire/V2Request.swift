@@ -1,3 +1,4 @@
+internal import EmulatorKit
 import Foundation
 
 /// One v2 (`/im/v2…`) call: the JSON body (for POST/PATCH) and the query parameters, with

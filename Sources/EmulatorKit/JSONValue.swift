@@ -1,11 +1,12 @@
-import Foundation
+public import Foundation
 
-/// A JSON document of any shape: the Easemob emulator's own wire type (it shares no code with
-/// MigrationCore or the NIM emulator, so that it stays an independent oracle).
+/// A JSON document of any shape: the emulators' own wire type for requests and responses (the NIM
+/// and Easemob emulators share it; neither imports MigrationCore, so each stays an independent
+/// oracle of the tool's client).
 ///
 /// Objects are encoded with sorted keys so that every answer, and the dump in particular,
 /// is byte-for-byte deterministic.
-enum JSONValue: Sendable, Hashable {
+public enum JSONValue: Sendable, Hashable {
     /// JSON `null`.
     case null
     /// `true` / `false`.
@@ -24,7 +25,7 @@ enum JSONValue: Sendable, Hashable {
 
 extension JSONValue: Codable {
     /// Decodes any JSON value, preferring integers over doubles for whole numbers.
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -44,7 +45,7 @@ extension JSONValue: Codable {
     }
 
     /// Encodes the value as the JSON it stands for.
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -60,36 +61,36 @@ extension JSONValue: Codable {
 
 extension JSONValue {
     /// Parses JSON text; `nil` when it is not valid JSON.
-    static func parse(_ data: Data) -> JSONValue? {
+    public static func parse(_ data: Data) -> JSONValue? {
         try? JSONDecoder().decode(JSONValue.self, from: data)
     }
 
     /// Parses JSON text; `nil` when it is not valid JSON.
-    static func parse(_ text: String) -> JSONValue? {
+    public static func parse(_ text: String) -> JSONValue? {
         parse(Data(text.utf8))
     }
 
     /// The compact JSON text of this value, keys sorted.
-    func encoded() -> Data {
+    public func encoded() -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(self)) ?? Data("null".utf8)
     }
 
     /// Member of an object, `nil` for other values or a missing key.
-    subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members[key] }
         return nil
     }
 
     /// The string, when this is a string.
-    var stringValue: String? {
+    public var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
     /// The integer, when this is an integer (or a whole double).
-    var intValue: Int64? {
+    public var intValue: Int64? {
         switch self {
         case .int(let value): return value
         case .double(let value) where value.rounded() == value && abs(value) < 9e18: return Int64(value)
@@ -98,25 +99,25 @@ extension JSONValue {
     }
 
     /// The boolean, when this is a boolean.
-    var boolValue: Bool? {
+    public var boolValue: Bool? {
         if case .bool(let value) = self { return value }
         return nil
     }
 
     /// The elements, when this is an array.
-    var arrayValue: [JSONValue]? {
+    public var arrayValue: [JSONValue]? {
         if case .array(let value) = self { return value }
         return nil
     }
 
     /// The members, when this is an object.
-    var objectValue: [String: JSONValue]? {
+    public var objectValue: [String: JSONValue]? {
         if case .object(let value) = self { return value }
         return nil
     }
 
     /// Milliseconds from a number or a numeric string (history lines carry both).
-    var millisecondsValue: Int64? {
+    public var millisecondsValue: Int64? {
         switch self {
         case .string(let text): return Int64(text)
         default: return intValue
@@ -128,34 +129,34 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
     /// A string literal.
-    init(stringLiteral value: String) { self = .string(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
     /// An integer literal.
-    init(integerLiteral value: Int64) { self = .int(value) }
+    public init(integerLiteral value: Int64) { self = .int(value) }
     /// A boolean literal.
-    init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
     /// An array literal.
-    init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     /// An object literal.
-    init(dictionaryLiteral elements: (String, JSONValue)...) {
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
     /// The `null` literal.
-    init(nilLiteral: ()) { self = .null }
+    public init(nilLiteral: ()) { self = .null }
 }
 
 extension JSONValue {
     /// A string, or `null` when absent.
-    static func optional(_ value: String?) -> JSONValue {
+    public static func optional(_ value: String?) -> JSONValue {
         value.map { .string($0) } ?? .null
     }
 
     /// An array of strings.
-    static func strings(_ values: [String]) -> JSONValue {
+    public static func strings(_ values: [String]) -> JSONValue {
         .array(values.map { .string($0) })
     }
 
     /// An integer from any binary integer.
-    static func number(_ value: some BinaryInteger) -> JSONValue {
+    public static func number(_ value: some BinaryInteger) -> JSONValue {
         .int(Int64(value))
     }
 }
