@@ -57,7 +57,15 @@ let package = Package(
         // A cache prefetch hint (one inline C function; Swift has none of its own).
         .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
         // The emulators' shared wire type (neither imports MigrationCore: each stays an independent oracle).
-        .target(name: "EmulatorKit", swiftSettings: strict),
+        .target(
+            name: "EmulatorKit",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "NIMEmulator",
             dependencies: [

@@ -1,8 +1,4 @@
-import Foundation
-import Hummingbird
-import Logging
-import NIOCore
-import ServiceLifecycle
+internal import EmulatorKit
 
 /// A running Easemob emulator listening on a socket.
 ///
@@ -21,16 +17,13 @@ public final class EasemobEmulatorServer: Sendable {
     }
 
     /// The bound port.
-    public let port: Int
+    public var port: Int { server.port }
     private let core: EasemobCore
-    private let group: ServiceGroup
-    private let task: Task<Void, Never>
+    private let server: RunningServer
 
-    private init(core: EasemobCore, port: Int, group: ServiceGroup, task: Task<Void, Never>) {
+    private init(core: EasemobCore, server: RunningServer) {
         self.core = core
-        self.port = port
-        self.group = group
-        self.task = task
+        self.server = server
     }
 
     /// `http://HOST:PORT` of the listening socket: the `host` of a pull pipeline.
@@ -47,42 +40,24 @@ public final class EasemobEmulatorServer: Sendable {
         } catch {
             throw StartError(underlying: error)
         }
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = EasemobEmulatorApplication.build(core: core) { channel in
-            continuation.yield(channel.localAddress?.port ?? configuration.port)
-        }
-        var groupConfiguration = ServiceGroupConfiguration(services: [app], logger: app.logger)
-        groupConfiguration.maximumGracefulShutdownDuration = .seconds(5)
-        let group = ServiceGroup(configuration: groupConfiguration)
-        let failure = LockedBox<(any Error)?>(nil)
-        let task = Task {
-            do {
-                try await group.run()
-            } catch {
-                failure.value = error
+        do {
+            let server = try await RunningServer.start(fallbackPort: configuration.port) {
+                EasemobEmulatorApplication.build(core: core, onServerRunning: $0)
             }
-            continuation.finish()
+            return EasemobEmulatorServer(core: core, server: server)
+        } catch {
+            throw StartError(underlying: error.underlying)
         }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            throw StartError(underlying: failure.value)
-        }
-        return EasemobEmulatorServer(core: core, port: port, group: group, task: task)
     }
 
     /// Stops serving and waits until the server has stopped.
     public func stop() async {
-        await group.triggerGracefulShutdown()
-        await task.value
+        await server.stop()
     }
 
     /// Returns when the server has stopped: after ``stop()``, or when the calling task is
     /// cancelled (which stops the server).
     public func waitUntilStopped() async {
-        await withTaskCancellationHandler {
-            await task.value
-        } onCancel: {
-            Task { await self.group.triggerGracefulShutdown() }
-        }
+        await server.waitUntilStopped()
     }
 }

@@ -1,3 +1,4 @@
+internal import EmulatorKit
 import Foundation
 
 /// The emulator's notion of "now": a start instant (Unix ms) that advances with real,
@@ -35,27 +36,5 @@ final class VirtualClock: Sendable {
     func set(toMs ms: Int64) {
         let current = nowMs
         offsetMs.withValue { $0 += ms - current }
-    }
-}
-
-/// A value behind a lock, for the few mutable bits read outside the state actor.
-final class LockedBox<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-
-    /// A box holding `value`.
-    init(_ value: Value) {
-        self.stored = value
-    }
-
-    /// The current value.
-    var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
-
-    /// Reads and changes the value in one step under the lock.
-    func withValue<Result>(_ body: (inout Value) -> Result) -> Result {
-        lock.withLock { body(&stored) }
     }
 }

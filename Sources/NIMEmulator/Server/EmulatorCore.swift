@@ -1,4 +1,5 @@
 import Crypto
+internal import EmulatorKit
 import Foundation
 
 /// The shared services of one running emulator, handed to every route handler.
@@ -72,25 +73,4 @@ struct Outage: Sendable {
     enum Mode: String, Sendable { case cut, unavailable }
     var untilMs: Int64
     var mode: Mode
-}
-
-final class LockedBox<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-
-    /// A box holding `value`.
-    init(_ value: Value) {
-        self.stored = value
-    }
-
-    /// The current value.
-    var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
-
-    /// Reads and changes the value in one step under the lock.
-    func withValue<Result>(_ body: (inout Value) -> Result) -> Result {
-        lock.withLock { body(&stored) }
-    }
 }

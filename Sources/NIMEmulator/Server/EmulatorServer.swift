@@ -1,7 +1,4 @@
-import Hummingbird
-import Logging
-import NIOCore
-import ServiceLifecycle
+internal import EmulatorKit
 
 /// A running NIM emulator listening on a socket.
 ///
@@ -20,16 +17,13 @@ public final class EmulatorServer: Sendable {
     }
 
     /// The bound port.
-    public let port: Int
+    public var port: Int { server.port }
     private let host: String
-    private let group: ServiceGroup
-    private let task: Task<Void, Never>
+    private let server: RunningServer
 
-    private init(host: String, port: Int, group: ServiceGroup, task: Task<Void, Never>) {
+    private init(host: String, server: RunningServer) {
         self.host = host
-        self.port = port
-        self.group = group
-        self.task = task
+        self.server = server
     }
 
     /// `http://HOST:PORT` of the listening socket.
@@ -38,42 +32,24 @@ public final class EmulatorServer: Sendable {
     /// Opens the state, binds the socket and starts serving; returns once listening.
     public static func start(_ configuration: EmulatorConfiguration) async throws -> EmulatorServer {
         let core = try EmulatorCore(configuration: configuration)
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = EmulatorApplication.build(core: core) { channel in
-            continuation.yield(channel.localAddress?.port ?? configuration.port)
-        }
-        var groupConfiguration = ServiceGroupConfiguration(services: [app], logger: app.logger)
-        groupConfiguration.maximumGracefulShutdownDuration = .seconds(5)
-        let group = ServiceGroup(configuration: groupConfiguration)
-        let failure = LockedBox<(any Error)?>(nil)
-        let task = Task {
-            do {
-                try await group.run()
-            } catch {
-                failure.value = error
+        do {
+            let server = try await RunningServer.start(fallbackPort: configuration.port) {
+                EmulatorApplication.build(core: core, onServerRunning: $0)
             }
-            continuation.finish()
+            return EmulatorServer(host: configuration.host, server: server)
+        } catch {
+            throw StartError(underlying: error.underlying)
         }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            throw StartError(underlying: failure.value)
-        }
-        return EmulatorServer(host: configuration.host, port: port, group: group, task: task)
     }
 
     /// Stops serving and waits until the server has stopped.
     public func shutdown() async {
-        await group.triggerGracefulShutdown()
-        await task.value
+        await server.stop()
     }
 
     /// Returns when the server has stopped: after ``shutdown()``, or when the calling task is
     /// cancelled (which shuts the server down).
     public func waitUntilStopped() async {
-        await withTaskCancellationHandler {
-            await task.value
-        } onCancel: {
-            Task { await self.group.triggerGracefulShutdown() }
-        }
+        await server.waitUntilStopped()
     }
 }
