@@ -167,6 +167,38 @@ import Testing
         }
     }
 
+    @Test func theReportPageShowsTheNumbersOfReportJSON() async throws {
+        let db = try temporaryDatabase()
+        let stage = CountingStage(id: .users, keys: ["a", "b", "c"], effects: .init(), failKeys: ["c"])
+        try await db.record(problems: [
+            Problem(stage: .users, file: "users.jsonl", line: 9, code: "invalid-accid", message: Self.hostile)
+        ])
+        let summary = try await PipelineRunner(database: db, stages: [stage]).run()
+        var report = try await RunReport.build(
+            database: db, pipeline: "t", stages: [.users], status: summary.status, runID: summary.runID,
+            planned: [.users: StagePlan(items: 3, calls: ["test/effect": 3])], rate: 10)
+        report.pauses = [TargetPause(startedAt: 0, cause: "<transport>", seconds: 63, outcome: "resumed")]
+        let html = report.html()
+        let json = try Self.json(report)
+        let row = try #require(Self.tags(html, with: "data-done").first { $0["data-stage"] == "users" })
+        let stage0 = try #require(json["stages"]?.array.first)
+        #expect(Self.int(row["data-done"]) == stage0["items"]?["done"]?.int && row["data-done"] == "2")
+        #expect(Self.int(row["data-failed"]) == stage0["items"]?["failed"]?.int)
+        #expect(Self.int(row["data-calls"]) == stage0["totalCalls"]?.int)
+        #expect(row["data-seconds"].flatMap { Double($0) } == Self.double(stage0["wallTimeSeconds"]))
+        let top = try #require(Self.tags(html, with: "data-status").first)
+        #expect(Self.int(top["data-failed"]) == json["failedItems"]?.int)
+        #expect(top["data-status"] == json["status"]?.string && top["data-pauses"] == "1")
+        let planned = try #require(Self.tags(html, with: "data-planned").first)
+        let made = stage0["runCalls"]?["test/effect"]
+        #expect(planned["data-planned"] == "3")
+        #expect(Self.int(planned["data-made"]) == (made?["calls"]?.int ?? -1) - (made?["retries"]?.int ?? 0))
+        #expect(html.contains("&lt;transport&gt;") && !html.contains("<transport>") && !html.contains("<script"))
+        for section in ["summary", "stages", "timeline", "planned", "pauses", "problems"] {
+            #expect(html.contains(#"<section id="\#(section)""#), "\(section)")
+        }
+    }
+
     /// An export's text can hold markup: it is shown, never obeyed.
     @Test func textFromTheExportIsEscaped() {
         let plan = Self.plan().html(checklist: [Self.hostile])

@@ -40,7 +40,8 @@ public enum Migration {
                 session: session, stages: summary.stages, status: summary.status, runID: summary.runID,
                 planned: summary.planned)
             await progress.note(
-                "report: \(session.output("report.md")) (failed items: \(session.output("failed.jsonl")))")
+                "report: \(session.output("report.md")), page: \(session.output("report.html")) "
+                    + "(failed items: \(session.output("failed.jsonl")))")
             await client.shutdown()
             return summary.status
         } catch {

@@ -65,6 +65,55 @@ enum HTMLPage {
         return value < 0 ? "-" + out : out
     }
 
+    /// One stage's bar on a time axis, and a thinner bar under it (NIM's floor, or the plan).
+    struct Bar {
+        var stage: StageID
+        var seconds: Double
+        var title: String
+        var under: Double
+        var underTitle: String
+    }
+
+    /// The stages one after the other on one time axis, as an inline SVG in `<section id="timeline">`:
+    /// each `rect.bar` carries its stage and seconds, each `rect.under` the thinner bar's.
+    static func timeChart(heading: String, bars: [Bar], legend: (bar: String, under: String)) -> String {
+        let width = 1000.0
+        let left = 110.0
+        let plot = width - left - 20
+        let row = 34.0
+        let top = 10.0
+        let axisY = top + row * Double(bars.count) + 4
+        let total = max(bars.reduce(0) { $0 + max($1.seconds, $1.under) }, bars.reduce(0) { $0 + $1.seconds }, 0.001)
+        func x(_ seconds: Double) -> String { String(format: "%.1f", left + plot * seconds / total) }
+        func w(_ seconds: Double) -> String { String(format: "%.1f", plot * max(seconds, 0) / total) }
+        var out = "<section id=\"timeline\">\n<h2>\(escape(heading))</h2>\n"
+        out += "<svg class=\"chart\" id=\"time-chart\" role=\"img\" viewBox=\"0 0 \(Int(width)) \(Int(axisY + 26))\">\n"
+        out += "<title>\(escape(heading)): \(RunReport.duration(bars.reduce(0) { $0 + $1.seconds })) in all</title>\n"
+        for tick in 0...4 {
+            let seconds = total * Double(tick) / 4
+            out += "<line class=\"grid\" x1=\"\(x(seconds))\" y1=\"\(top)\" x2=\"\(x(seconds))\" y2=\"\(axisY)\"/>"
+            out += "<text x=\"\(x(seconds))\" y=\"\(axisY + 16)\" text-anchor=\"middle\">"
+            out += "\(tick == 0 ? "0" : RunReport.duration(seconds))</text>\n"
+        }
+        out += "<line class=\"axis\" x1=\"\(left)\" y1=\"\(axisY)\" x2=\"\(left + plot)\" y2=\"\(axisY)\"/>\n"
+        var start = 0.0
+        for (index, bar) in bars.enumerated() {
+            let y = top + row * Double(index)
+            out += "<text x=\"\(left - 8)\" y=\"\(y + 15)\" text-anchor=\"end\">\(bar.stage)</text>"
+            out += "<rect class=\"bar\" data-stage=\"\(bar.stage)\" data-seconds=\"\(number(bar.seconds))\" "
+            out += "x=\"\(x(start))\" y=\"\(y + 2)\" width=\"\(w(bar.seconds))\" height=\"16\">"
+            out += "<title>\(bar.stage): \(escape(bar.title)), \(RunReport.duration(bar.seconds))</title></rect>"
+            out += "<rect class=\"under\" data-stage=\"\(bar.stage)\" data-seconds=\"\(number(bar.under))\" "
+            out += "x=\"\(x(start))\" y=\"\(y + 20)\" width=\"\(w(bar.under))\" height=\"6\">"
+            out += "<title>\(escape(bar.underTitle)), \(RunReport.duration(bar.under))</title></rect>\n"
+            start += bar.seconds
+        }
+        out += "</svg>\n<div class=\"legend\"><span><i class=\"swatch\" style=\"background: var(--bar)\"></i>"
+        out += "\(escape(legend.bar))</span><span><i class=\"swatch\" style=\"background: var(--floor)\"></i>"
+        out += "\(escape(legend.under))</span></div>\n</section>\n"
+        return out
+    }
+
     /// The whole document: `kind` names the page (`plan`, `pull`) on `<body data-page>`.
     static func document(title: String, kind: String, body: String) -> String {
         """
@@ -127,7 +176,7 @@ enum HTMLPage {
         svg.chart .axis { stroke: var(--muted); stroke-width: 1; }
         svg.chart .grid { stroke: var(--line); stroke-width: 1; }
         svg.chart rect.bar { fill: var(--bar); }
-        svg.chart rect.floor { fill: var(--floor); }
+        svg.chart rect.under { fill: var(--floor); }
         .legend span { display: inline-block; margin-right: 14px; }
         .swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 4px;
           vertical-align: -1px; border: 1px solid var(--line); }

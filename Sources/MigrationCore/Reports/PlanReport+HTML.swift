@@ -59,46 +59,14 @@ extension PlanReport {
     /// The stages one after the other on one time axis (a bar each at the throttle's pace), with the
     /// time NIM's floor would take as a thinner bar under each.
     private var timeChart: String {
-        let width = 1000.0
-        let left = 110.0
-        let right = 20.0
-        let row = 34.0
-        let top = 10.0
-        let plot = width - left - right
-        let height = top + row * Double(stages.count) + 30
-        let total = max(estimatedSeconds, 0.001)
-        func x(_ seconds: Double) -> String { String(format: "%.1f", left + plot * seconds / total) }
-        var out = "<section id=\"timeline\">\n<h2>Time at the throttle's pace</h2>\n"
-        out += "<svg class=\"chart\" id=\"time-chart\" role=\"img\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">\n"
-        out += "<title>Time per stage, \(RunReport.duration(estimatedSeconds)) in all</title>\n"
-        let axisY = top + row * Double(stages.count) + 4
-        for tick in 0...4 {
-            let seconds = total * Double(tick) / 4
-            out += "<line class=\"grid\" x1=\"\(x(seconds))\" y1=\"\(top)\" x2=\"\(x(seconds))\" y2=\"\(axisY)\"/>"
-            out += "<text x=\"\(x(seconds))\" y=\"\(axisY + 16)\" text-anchor=\"middle\">"
-            out += "\(tick == 0 ? "0" : RunReport.duration(seconds))</text>\n"
+        let bars = stages.map { s in
+            let floor = s.floorCalls.values.reduce(0, +)
+            return HTMLPage.Bar(
+                stage: s.stage, seconds: s.estimatedSeconds, title: "\(s.totalCalls) calls",
+                under: Double(floor) / max(pace, 0.001), underTitle: "NIM's floor: \(floor) calls")
         }
-        out += "<line class=\"axis\" x1=\"\(left)\" y1=\"\(axisY)\" x2=\"\(width - right)\" y2=\"\(axisY)\"/>\n"
-        var start = 0.0
-        for (index, s) in stages.enumerated() {
-            let y = top + row * Double(index)
-            let floorSeconds = Double(s.floorCalls.values.reduce(0, +)) / max(pace, 0.001)
-            out += "<text x=\"\(left - 8)\" y=\"\(y + 15)\" text-anchor=\"end\">\(s.stage)</text>"
-            out +=
-                "<rect class=\"bar\" data-stage=\"\(s.stage)\" data-seconds=\"\(HTMLPage.number(s.estimatedSeconds))\" "
-            out +=
-                "x=\"\(x(start))\" y=\"\(y + 2)\" width=\"\(String(format: "%.1f", plot * s.estimatedSeconds / total))\" "
-            out += "height=\"16\"><title>\(s.stage): \(s.totalCalls) calls, \(RunReport.duration(s.estimatedSeconds))"
-            out += "</title></rect>"
-            out += "<rect class=\"floor\" data-stage=\"\(s.stage)\" x=\"\(x(start))\" y=\"\(y + 20)\" "
-            out += "width=\"\(String(format: "%.1f", plot * floorSeconds / total))\" height=\"6\">"
-            out += "<title>NIM's floor: \(s.floorCalls.values.reduce(0, +)) calls</title></rect>\n"
-            start += s.estimatedSeconds
-        }
-        out += "</svg>\n<div class=\"legend\"><span><i class=\"swatch\" style=\"background: var(--bar)\"></i>"
-        out += "planned calls</span><span><i class=\"swatch\" style=\"background: var(--floor)\"></i>"
-        out += "the fewest NIM allows</span></div>\n</section>\n"
-        return out
+        return HTMLPage.timeChart(
+            heading: "Time at the throttle's pace", bars: bars, legend: ("planned calls", "the fewest NIM allows"))
     }
 
     /// Calls by endpoint beside the fewest NIM allows.
