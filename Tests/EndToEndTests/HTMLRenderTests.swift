@@ -3,9 +3,10 @@ import MigrationCore
 import Testing
 
 /// Issue 28, as a person would look at it: headless Chromium (Debian's `chromium`; `.ci/run`
-/// installs it) loads each page from a file URL, with every network request sent nowhere, and the
-/// rendered DOM holds the expected sections and chart elements; a screenshot of each page is left
-/// in `state/pages/` for a human. Skipped, not failed, where Chromium is not installed.
+/// installs it) loads each page from a file URL, with every network request sent nowhere; the page
+/// made no request (the browser's net log) and logged nothing to its console, and the rendered DOM
+/// holds the expected sections and chart elements; a screenshot of each page is left in
+/// `state/pages/` for a human. Skipped, not failed, where Chromium is not installed.
 @Suite(.enabled(if: Chromium.path != nil, "chromium is not installed (apt-get install chromium)"))
 struct HTMLRenderTests {
     static let hostile = #"<script>document.title="owned"</script> & <img src=http://evil.example/a.png>"#
@@ -88,10 +89,21 @@ struct HTMLRenderTests {
                 [#"id="history""#, #"class="calendar""#, #"id="gaps""#, #"id="lists""#, #"id="files""#]
             ),
         ]
+        // The control: a page that does reach out and log is caught by both checks.
+        let control = dir + "/control.html"
+        try Data(
+            #"<html><body><img src="http://example.com/x.png"><script>console.error("boom")</script></body></html>"#
+                .utf8
+        ).write(to: URL(fileURLWithPath: control))
+        let caught = try await Chromium.dumpDOM(control, in: dir)
+        #expect(Set(Chromium.pageRequests(caught.netLog)) == ["http://example.com/x.png"])
+        #expect(caught.console.count == 1, "\(caught.console)")
         for page in pages {
             let path = dir + "/\(page.name).html"
             try Data(page.html.utf8).write(to: URL(fileURLWithPath: path))
-            let dom = try await Chromium.dumpDOM(path, in: dir)
+            let (dom, netLog, console) = try await Chromium.dumpDOM(path, in: dir)
+            #expect(Chromium.pageRequests(netLog).isEmpty, "\(page.name): \(Chromium.pageRequests(netLog))")
+            #expect(console.isEmpty, "\(page.name): \(console)")
             for needle in page.expect { #expect(dom.contains(needle), "\(page.name): \(needle)") }
             // The export's markup stayed text: no script ran (the title is the page's), none was made.
             #expect(!dom.contains("<script") && !dom.contains("<img"), "\(page.name)")
@@ -123,20 +135,40 @@ enum Chromium {
         return nil
     }()
 
-    /// The rendered DOM of the page at `file`.
-    static func dumpDOM(_ file: String, in dir: String) async throws -> String {
-        try await run(["--dump-dom", URL(fileURLWithPath: file).absoluteString], in: dir)
+    /// The rendered DOM of the page at `file`, the browser's net log (every request it made) and
+    /// the page's console messages.
+    static func dumpDOM(_ file: String, in dir: String) async throws -> (
+        dom: String, netLog: String, console: [String]
+    ) {
+        let log = dir + "/netlog-\(UUID().uuidString.prefix(8)).json"
+        let (dom, stderr) = try await run(
+            [
+                "--enable-logging=stderr", "--v=0", "--log-net-log=\(log)", "--dump-dom",
+                URL(fileURLWithPath: file).absoluteString,
+            ], in: dir)
+        let console = stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init)
+        return (dom, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "", console)
+    }
+
+    /// The requests the page made for anything but a file: in the net log (one event a line), those
+    /// whose site is the page's `file://` — the browser's own background requests have none.
+    static func pageRequests(_ netLog: String) -> [String] {
+        netLog.split(separator: "\n").filter { $0.contains("site=file://") }.flatMap { line in
+            line.matches(of: /"url":"([^"]*)"/).map { String($0.output.1) }.filter { !$0.hasPrefix("file:") }
+        }
     }
 
     /// A full-width screenshot of the page at `file`, written to `png`.
     static func screenshot(_ file: String, to png: String, in dir: String) async throws {
         _ = try await run(
-            ["--screenshot=\(png)", "--window-size=1200,2400", URL(fileURLWithPath: file).absoluteString], in: dir)
+            ["--screenshot=\(png)", "--window-size=1200,2400", URL(fileURLWithPath: file).absoluteString], in: dir
+        )
+        .stdout
     }
 
     /// Runs the browser to its end (two attempts, 120 s each: a loaded machine can be slow to start
-    /// it) and returns its standard output.
-    static func run(_ arguments: [String], in dir: String) async throws -> String {
+    /// it) and returns its standard output and error.
+    static func run(_ arguments: [String], in dir: String) async throws -> (stdout: String, stderr: String) {
         var last = ""
         for attempt in 1...2 {
             let profile = dir + "/profile-\(UUID().uuidString.prefix(8))"
@@ -163,9 +195,9 @@ enum Chromium {
             }
             let stdout = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
             last = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
-            if process.terminationReason == .exit && process.terminationStatus == 0 { return stdout }
+            if process.terminationReason == .exit && process.terminationStatus == 0 { return (stdout, last) }
         }
         Issue.record("chromium failed twice: \(last.suffix(2000))")
-        return ""
+        return ("", last)
     }
 }
