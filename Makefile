@@ -2,7 +2,7 @@
 #
 #   make                 build the tool (debug)
 #   make migrate         run (or resume) PIPELINE; starts the local NIM emulator when the pipeline asks for it
-#   make dry-run         the plan of PIPELINE (state/NAME/plan.md), nothing sent to the target
+#   make dry-run         the plan of PIPELINE (state/NAME/plan.md, plan.html), nothing sent to the target
 #   make pull            copy PIPELINE's Easemob app (source.pull) into source.path; starts a local Easemob
 #                        emulator when the pipeline names one (default PIPELINE here: pipelines/easemob-pull.yaml)
 #   make status          progress of PIPELINE from its state database

@@ -25,7 +25,7 @@ extension NIMMigrate {
                 print(
                     "pulled \(report.app): hours \(hours.saved) saved, \(hours.empty) empty, \(hours.tooNew.count) too new, "
                         + "\(hours.expired) expired; files \(report.files.saved) saved, \(report.files.expired) expired "
-                        + "(report: state/\(report.pipeline)/pull.md)")
+                        + "(report: state/\(report.pipeline)/pull.md, page: state/\(report.pipeline)/pull.html)")
                 return ExitStatus(rawValue: report.exitCode) ?? .incomplete
             }
         }

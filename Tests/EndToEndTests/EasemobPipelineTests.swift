@@ -63,6 +63,12 @@ import Testing
                 let plan = try await pipeline.run("plan")
                 #expect(plan.code == 1, "lines would be left out: \(plan.stderr)")
                 let planJSON = try pipeline.json("plan.json")
+                // plan.html (issue 28) beside it, with its numbers and every kind of problem.
+                let page = try String(contentsOfFile: pipeline.state + "/plan.html", encoding: .utf8)
+                #expect(page.contains(#"data-total-calls="\#(planJSON["totalCalls"]?.int ?? -1)""#))
+                for (code, count) in planJSON["problemCounts"]?["byCode"]?.objectValue ?? [:] {
+                    #expect(page.contains(#"data-code="\#(code)" data-count="\#(count.int ?? -1)""#), "\(code)")
+                }
                 let planned = planJSON["problems"]?.array ?? []
                 func has(_ code: String, _ file: String, _ line: Int? = nil) -> Bool {
                     planned.contains {

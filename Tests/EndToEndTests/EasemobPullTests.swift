@@ -92,6 +92,14 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: fixture.exportPath + "/chatmessages/2017060517.gz"))
             let markdown = try String(contentsOfFile: fixture.dir + "/state/pulled/pull.md", encoding: .utf8)
             #expect(markdown.contains("2017060516 – 2017060520 (5 h)"), "\(markdown)")
+            // pull.html (issue 28): the calendar has a cell per hour of the JSON, coloured by its state.
+            let page = try String(contentsOfFile: fixture.dir + "/state/pulled/pull.html", encoding: .utf8)
+            func cells(_ state: String) -> Int { page.components(separatedBy: "class=\"h \(state)\"").count - 1 }
+            let hours = report["hours"]
+            #expect(cells("expired") == hours?["expired"]?.int.map(Int.init) && cells("expired") == 5)
+            #expect(cells("too-new") == 2 && cells("saved") == hours?["saved"]?.int.map(Int.init))
+            #expect(cells("empty") == hours?["empty"]?.int.map(Int.init))
+            #expect(page.contains(#"<li data-from="2017060516" data-to="2017060520" data-hours="5">"#))
         }
         try await EasemobPullFixture.with {
             $0.attachmentRetentionDays = 0

@@ -40,7 +40,8 @@ public enum Migration {
                 session: session, stages: summary.stages, status: summary.status, runID: summary.runID,
                 planned: summary.planned)
             await progress.note(
-                "report: \(session.output("report.md")) (failed items: \(session.output("failed.jsonl")))")
+                "report: \(session.output("report.md")), page: \(session.output("report.html")) "
+                    + "(failed items: \(session.output("failed.jsonl")))")
             await client.shutdown()
             return summary.status
         } catch {
@@ -116,8 +117,8 @@ public enum CSV {
 }
 
 extension Migration {
-    /// `nim-migrate plan`: reads every input as `run` would, calls nothing, writes `plan.md` and
-    /// `plan.json`, and returns what a run would end with.
+    /// `nim-migrate plan`: reads every input as `run` would, calls nothing, writes `plan.md`,
+    /// `plan.json` and `plan.html`, and returns what a run would end with.
     public static func plan(pipelinePath: String) async throws -> (
         status: ExitStatus, report: PlanReport, markdown: String
     ) {
@@ -155,8 +156,11 @@ extension Migration {
         }
         try await ProblemsFile.write(
             database: database, stages: config.stages, plan: true, to: session.output("problems.jsonl"))
-        let markdown = report.markdown(checklist: OperatorChecklist.items(for: config, hosts: hosts))
+        let checklist = OperatorChecklist.items(for: config, hosts: hosts)
+        let markdown = report.markdown(checklist: checklist)
         try Data(markdown.utf8).write(to: URL(fileURLWithPath: session.output("plan.md")), options: .atomic)
+        try Data(report.html(checklist: checklist).utf8).write(
+            to: URL(fileURLWithPath: session.output("plan.html")), options: .atomic)
         try JSONFile.write(report, to: session.output("plan.json"))
         let status = ExitStatus(rawValue: report.exitCode) ?? .incomplete
         try await session.database.endRun(runID, outcome: "\(status)")

@@ -1,8 +1,9 @@
 internal import Foundation
 
-/// Writes `report.md`, `report.json`, `failed.jsonl` and `problems.jsonl` of a run into `state/NAME/`.
+/// Writes `report.md`, `report.json`, `report.html`, `failed.jsonl` and `problems.jsonl` of a run into
+/// `state/NAME/`.
 public enum ReportWriter {
-    /// Writes the four files and returns the report.
+    /// Writes the five files and returns the report.
     @discardableResult
     public static func write(
         session: PipelineSession, stages: [StageID], status: ExitStatus, runID: Int64?,
@@ -13,6 +14,8 @@ public enum ReportWriter {
             planned: planned, rate: session.config.throttle.rate)
         try Data(report.markdown().utf8).write(to: URL(fileURLWithPath: session.output("report.md")), options: .atomic)
         try JSONFile.write(report, to: session.output("report.json"))
+        try Data(report.html().utf8).write(
+            to: URL(fileURLWithPath: session.output("report.html")), options: .atomic)
         try await FailedItemsWriter.write(
             database: session.database, stages: stages, to: session.output("failed.jsonl"))
         try await ProblemsFile.write(

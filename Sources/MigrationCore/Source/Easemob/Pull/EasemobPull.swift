@@ -5,7 +5,7 @@ public import Foundation
 /// resumably. The lists and the history are pulled side by side (each family of Easemob's API
 /// has its own throttle), then the attachments they reference.
 public enum EasemobPull {
-    /// Pulls; returns the report (also written to `state/NAME/pull.md` and `pull.json`), whose
+    /// Pulls; returns the report (also written to `state/NAME/pull.md`, `pull.json` and `pull.html`), whose
     /// `exitCode` is the process's: 0 all there was, 1 something expired or could not be fetched,
     /// 2 the pull cannot run (credentials, app, quota, setup), 3 Easemob stopped answering.
     public static func run(
@@ -68,6 +68,8 @@ public enum EasemobPull {
         try Data(report.markdown().utf8).write(
             to: URL(fileURLWithPath: config.outputDirectory + "/pull.md"), options: .atomic)
         try JSONFile.write(report, to: config.outputDirectory + "/pull.json")
+        try Data(report.html().utf8).write(
+            to: URL(fileURLWithPath: config.outputDirectory + "/pull.html"), options: .atomic)
         return report
     }
 

@@ -38,6 +38,14 @@ public struct PullReport: Sendable, Codable, Equatable {
         public var expired = 0
         public var pending: [String] = []
         public var gaps: [Gap] = []
+        /// Every hour from `from` to `to`, one letter each (``calendarLetters``): what `pull.html`
+        /// draws as a calendar.
+        public var calendar: String?
+
+        /// The letter of each state in ``calendar``; `-` is an hour never asked about.
+        static let calendarLetters: [HourState: Character] = [
+            .saved: "s", .empty: "e", .tooNew: "n", .expired: "x", .pending: "p",
+        ]
     }
 
     /// Consecutive expired hours, `from` to `to` inclusive.
@@ -186,6 +194,10 @@ extension PullReport {
             }
         }
         if let open = gap { hours.gaps.append(open) }
+        hours.calendar = calendar(
+            from: hours.from, to: hours.to,
+            states: Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0.value.state) }),
+            offset: config.timezoneOffset)
         var files = Files()
         let counts = try store.fileCounts()
         files.saved = counts[.saved] ?? 0
@@ -217,5 +229,17 @@ extension PullReport {
             seconds: seconds, estimate: estimate, halted: halted?.description, exitCode: 0)
         report.exitCode = halted?.exitCode ?? (report.incomplete ? 1 : 0)
         return report
+    }
+
+    /// One letter per hour from the first hour asked to the last (`-` for one never asked).
+    private static func calendar(from: String?, to: String?, states: [String: HourState], offset: Int) -> String? {
+        guard let first = from.flatMap(HourKey.init), let last = to.flatMap(HourKey.init) else { return nil }
+        var out = ""
+        var key = first
+        while key <= last {
+            out.append(states[key.text].flatMap { Hours.calendarLetters[$0] } ?? "-")
+            key = key.next(offset: offset)
+        }
+        return out
     }
 }
