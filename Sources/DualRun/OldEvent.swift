@@ -99,12 +99,21 @@ struct OldEvent: Sendable, Equatable {
 
     /// The recalled message's key and conversation: its old ids read as the history stage reads a
     /// line (so a key matches the one `/old/messages` stored for the same message).
+    ///
+    /// A recall that names no `createTime` (Easemob's recall callback has none) targets every message
+    /// of that msgid, sender and conversation: its key is the prefix `msgid|from|to|` (the stores match
+    /// a target ending in `|` as a prefix), read with a stand-in time that is then cut off.
     static func recalledMessage(_ object: [String: JSONValue]) -> Result<SourceMessage, Rejection> {
-        guard let line = recalledLine(object) else {
-            return .failure(Rejection(reason: "message.recalled needs msgid, from, to or gid, and createTime"))
+        var fields = object
+        let timeless = fields["createTime"] == nil
+        if timeless { fields["createTime"] = .int(1_000_000_000_000) }
+        guard let line = recalledLine(fields) else {
+            return .failure(Rejection(reason: "message.recalled needs msgid, from, and to or gid"))
         }
         switch SourceMessage.read(line) {
-        case .success(let message): return .success(message)
+        case .success(var message):
+            if timeless, let last = message.key.lastIndex(of: "|") { message.key = String(message.key[...last]) }
+            return .success(message)
         case .failure(let rejection): return .failure(Rejection(reason: "message.recalled: \(rejection.reason)"))
         }
     }

@@ -128,6 +128,29 @@ import Testing
         }
     }
 
+    /// Easemob's recall callback (the corpus' `recall.json`: `recall_id`, `from`, `to`, no time) recalls
+    /// the message it names, posted in whatever case: a recall needs no `createTime` to find a message
+    /// serve relayed.
+    @Test func easemobsRecallCallbackWithNoTimeRecallsTheRelayedMessage() async throws {
+        try await ServeFixture.with { fixture in
+            let now = StateDatabase.wallClockMillis()
+            try await fixture.post([ServeFixture.p2p(966_475_220, from: "User0", to: "User1", text: "oops", time: now)])
+            _ = try await fixture.drained()
+            let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("../Corpora/easemob/callbacks/events/recall.json")
+            var callback = try JSONValue.parse(try Data(contentsOf: folder)).objectValue ?? [:]
+            callback["recall_id"] = .string("966475220")
+            callback["from"] = .string("USER0")
+            callback["to"] = .string("user1")
+            let reply = try await fixture.call("POST", "/old/events", body: Data(JSONValue.object(callback).text.utf8))
+            #expect(reply.status == 200)
+            let health = try await fixture.drained()
+            let failed = try await fixture.call("GET", "/failed").json.text
+            #expect(health["failed"]?.int == 0, "\(failed)")
+            #expect(try await fixture.nimMessages().map { $0["recalled"]?.bool } == [true])
+        }
+    }
+
     @Test func recallsReachNIMAndNIMsRecallsReachTheOldServerButNotTheirEcho() async throws {
         let old = try await OldServer.start()
         defer { old.stop() }
