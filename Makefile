@@ -12,6 +12,8 @@
 #   make sample          regenerate the bundled sample export (deterministic)
 #   make emulator        a NIM emulator on 127.0.0.1:18080 in the foreground
 #   make lint            swift format lint (when the toolchain has it)
+#   make dashboard-check serve's Grafana dashboard and alert rules name only metrics /metrics serves;
+#                        promtool check/test rules (skipped, with a message, when promtool is absent)
 #   make clean           remove build products and run state
 #
 # PIPELINE defaults to pipelines/sample.yaml; override with make migrate PIPELINE=pipelines/acme.yaml
@@ -20,7 +22,7 @@ PIPELINE ?= pipelines/sample.yaml
 SWIFT ?= swift
 BIN := .build/debug/nim-migrate
 
-.PHONY: all build migrate dry-run pull status test bench soak sample emulator lint clean
+.PHONY: all build migrate dry-run pull status test bench soak sample emulator lint dashboard-check clean
 
 all: build
 
@@ -64,6 +66,14 @@ emulator: build
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests
+
+dashboard-check:
+	@if command -v python3 >/dev/null 2>&1; then scripts/check-dashboard; \
+	else echo "dashboard-check: python3 not found, name check skipped"; fi
+	@if command -v promtool >/dev/null 2>&1; then \
+		promtool check rules docs/prometheus/serve-alerts.yml && \
+		promtool test rules docs/prometheus/serve-alerts.test.yml; \
+	else echo "dashboard-check: promtool not found (apt-get install prometheus), rule checks skipped"; fi
 
 clean:
 	rm -rf .build state/*.sqlite* state/*.lock
