@@ -130,6 +130,10 @@ import Testing
                 ($0["path"]?.string ?? "").hasPrefix("/_oss/")
             }
             #expect(downloads.count == 3, "the cut one, then both whole")
+            let asked = (try await fixture.traffic()["requests"]?.array ?? []).filter {
+                ($0["path"]?.string ?? "").hasSuffix("/chatmessages/2017060517")
+            }
+            #expect(asked.count == 1, "a cut download is fetched again from its URL, not asked for again")
         }
         try await EasemobPullFixture.with {
             $0.signedURLTTL = -1

@@ -71,13 +71,23 @@ struct HistoryPuller {
                     lastProblem = "the answer names no download URL"
                     continue
                 }
-                switch await download(url, hour: hour) {
-                case .saved(let files):
-                    Failpoint.hit(ListPuller.effect)
-                    try context.store.saveHour(hour.text, files, checkedMs: now)
-                    Failpoint.hit(ListPuller.effect)
-                    return
-                case .again(let why): lastProblem = why
+                // A cut or damaged download is fetched again from the same URL (history calls are
+                // 10 a minute); only a URL that expired (the object store's 403) is asked for anew.
+                fetching: for _ in 0..<Self.attempts {
+                    switch await download(url, hour: hour) {
+                    case .saved(let files):
+                        Failpoint.hit(ListPuller.effect)
+                        try context.store.saveHour(hour.text, files, checkedMs: now)
+                        Failpoint.hit(ListPuller.effect)
+                        return
+                    case .again(let why): lastProblem = why
+                    case .expired(let why):
+                        lastProblem = why
+                        break fetching
+                    case .refused(let why):
+                        try context.store.setHour(hour.text, .pending, checkedMs: now, detail: why)
+                        return
+                    }
                 }
             case (404, _):
                 try context.store.setHour(hour.text, .empty, checkedMs: now)
@@ -99,8 +109,12 @@ struct HistoryPuller {
 
     private enum Download {
         case saved([PullFile])
-        /// Ask the API again (an expired signed URL, a cut or damaged download).
+        /// Fetch the same URL again (a cut or damaged download, a transport failure).
         case again(String)
+        /// The signed URL expired (403): ask the API for a new one.
+        case expired(String)
+        /// The URL policy refuses the URL the API named: the hour stays pending, reported.
+        case refused(String)
     }
 
     /// Fetches the signed URL (no token: it is the object store's), checks the file whole, and
@@ -112,9 +126,12 @@ struct HistoryPuller {
             return .again("interrupted")
         }
         let fetched = await context.downloader.download(url, limit: 4 << 30)
-        guard case .success(let data) = fetched else {
-            if case .failure(let failure) = fetched { return .again(failure.desc) }
-            return .again("download failed")
+        let data: Data
+        switch fetched {
+        case .success(let bytes): data = bytes
+        case .failure(let failure) where failure.refusal != nil: return .refused(failure.desc)
+        case .failure(let failure) where failure.code == 403: return .expired(failure.desc)
+        case .failure(let failure): return .again(failure.desc)
         }
         let path = context.path("chatmessages/\(hour).gz")
         let partial = context.path("chatmessages/.\(hour).gz.download")

@@ -183,7 +183,8 @@ struct ListPuller {
             }
             return saved
         }
-        context.progress("pull: \(list): \(saved + done.count) of \(owners.count) saved")
+        let before = owners.count - todo.count
+        context.progress("pull: \(list): \(saved + before) of \(owners.count) saved")
     }
 
     /// One user's contacts with remarks (pages of 50 merged); nil when the user is gone.
