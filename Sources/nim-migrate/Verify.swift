@@ -11,8 +11,9 @@ extension NIMMigrate {
 
         func run() async throws {
             try await perform(pipeline.pipeline) {
-                let (status, report) = try await Migration.verify(pipelinePath: pipeline.pipeline)
+                let (status, report, page) = try await Migration.verify(pipelinePath: pipeline.pipeline)
                 print(report.markdown(pipeline: pipeline.pipeline), terminator: "")
+                FileHandle.standardError.write(Data("page: \(page)\n".utf8))
                 return status
             }
         }

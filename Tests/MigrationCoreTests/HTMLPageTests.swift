@@ -222,6 +222,7 @@ import Testing
     @Test func thePagesReachForNothing() {
         let pages = [
             Self.plan().html(checklist: ["x"]),
+            Self.verify().html(pipeline: "v"),
             PullReport(
                 pipeline: "p", host: "https://a1.easemob.com", app: "o/a", lists: [], hours: .init(), files: .init(),
                 calls: [:], seconds: 0, estimate: nil, halted: nil, exitCode: 0

@@ -190,11 +190,11 @@ extension Migration {
             calls: calls, events: events)
     }
 
-    /// `nim-migrate verify`: reads the target back, writes `verify.md` and `verify.json`; exit 1
-    /// when anything differs.
+    /// `nim-migrate verify`: reads the target back, writes `verify.md`, `verify.json` and `verify.html`
+    /// (whose path it returns as `page`); exit 1 when anything differs.
     public static func verify(
         pipelinePath: String, environment: [String: String] = ProcessInfo.processInfo.environment
-    ) async throws -> (ExitStatus, VerifyReport) {
+    ) async throws -> (status: ExitStatus, report: VerifyReport, page: String) {
         let session = try PipelineSession.openExisting(pipelinePath: pipelinePath)
         let client = try makeClient(session.config, environment: environment, calls: CallRecorder())
         do {
@@ -205,7 +205,10 @@ extension Migration {
             try Data(report.markdown(pipeline: session.config.name).utf8).write(
                 to: URL(fileURLWithPath: session.output("verify.md")), options: .atomic)
             try JSONFile.write(report, to: session.output("verify.json"))
-            return (report.differenceCount == 0 && report.account.unaccounted == 0 ? .done : .incomplete, report)
+            let page = session.output("verify.html")
+            try Data(report.html(pipeline: session.config.name).utf8).write(
+                to: URL(fileURLWithPath: page), options: .atomic)
+            return (report.differenceCount == 0 && report.account.unaccounted == 0 ? .done : .incomplete, report, page)
         } catch {
             await client.shutdown()
             throw error

@@ -1,8 +1,8 @@
 internal import Foundation
 
-/// The shell shared by `plan.html` and `pull.html` (issue 28): one self-contained file each, inline
-/// CSS and inline SVG only — no script, no font, no image, nothing fetched — so the page opens on an
-/// air-gapped laptop, prints whole and follows a dark-mode browser.
+/// The shell shared by `plan.html`, `report.html`, `verify.html` and `pull.html` (issue 28): one
+/// self-contained file each, inline CSS and inline SVG only — no script, no font, no image, nothing
+/// fetched — so the page opens on an air-gapped laptop, prints whole and follows a dark-mode browser.
 ///
 /// Every text that comes from the data (an export's ids, messages, host names) goes through
 /// ``escape(_:)``; numbers are written as `data-*` attributes beside their text, so a test (or a
@@ -108,9 +108,7 @@ enum HTMLPage {
             out += "<title>\(escape(bar.underTitle)), \(RunReport.duration(bar.under))</title></rect>\n"
             start += bar.seconds
         }
-        out += "</svg>\n<div class=\"legend\"><span><i class=\"swatch\" style=\"background: var(--bar)\"></i>"
-        out += "\(escape(legend.bar))</span><span><i class=\"swatch\" style=\"background: var(--floor)\"></i>"
-        out += "\(escape(legend.under))</span></div>\n</section>\n"
+        out += "</svg>\n" + Self.legend([("bar", legend.bar), ("floor", legend.under)]) + "</section>\n"
         return out
     }
 
@@ -177,6 +175,8 @@ enum HTMLPage {
         svg.chart .grid { stroke: var(--line); stroke-width: 1; }
         svg.chart rect.bar { fill: var(--bar); }
         svg.chart rect.under { fill: var(--floor); }
+        svg.chart rect.migrated { fill: var(--saved); } svg.chart rect.reported { fill: var(--toonew); }
+        svg.chart rect.pending { fill: var(--pending); } svg.chart rect.unaccounted { fill: var(--error); }
         .legend span { display: inline-block; margin-right: 14px; }
         .swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 4px;
           vertical-align: -1px; border: 1px solid var(--line); }
