@@ -2,7 +2,7 @@ internal import Foundation
 
 extension RunReport {
     /// `report.html` (issue 28): the same data as `report.md` for the morning after — items by
-    /// outcome per stage, the last run's wall time per stage on one time axis beside the planned
+    /// outcome per stage, the failed items by reason, the last run's wall time per stage on one time axis beside the planned
     /// time, calls planned beside made, the target's pauses, the problems by kind by file:line.
     public func html() -> String {
         let e = HTMLPage.escape
@@ -35,6 +35,7 @@ extension RunReport {
                 heading: "This run's time per stage", bars: bars,
                 legend: ("wall time of this run", "planned at throttle.rate"))
         }
+        body += failuresHTML
         body += plannedHTML
         if !pauses.isEmpty {
             body += "<section id=\"pauses\">\n<h2>Pauses: the target did not answer</h2>\n"
@@ -71,6 +72,40 @@ extension RunReport {
             out += "<td class=\"n\">\(Self.duration(s.wallTimeSeconds))</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n</section>\n"
+    }
+
+    /// The failed items by reason: the count of each and its first items by file:line and key.
+    private var failuresHTML: String {
+        guard failedItems > 0 else { return "" }
+        let e = HTMLPage.escape
+        let listed = failureReasons.reduce(0) { $0 + $1.count }
+        var out = "<section id=\"failures\" data-failed=\"\(failedItems)\" data-reasons=\"\(failureReasons.count)\">\n"
+        out += "<h2>Failed items by reason</h2>\n<p>\(HTMLPage.grouped(failedItems)) items failed; every one is in "
+        out += "<code>failed.jsonl</code> with its reason; <code>run --retry-failed</code> tries them again.</p>\n"
+        for reason in failureReasons {
+            out += "<div class=\"kind\" data-stage=\"\(reason.stage)\" data-code=\"\(e(reason.code))\" "
+            out +=
+                "data-desc=\"\(e(reason.desc))\" data-count=\"\(reason.count)\" data-listed=\"\(reason.items.count)\">\n"
+            out += "<h3>\(reason.stage): <code>\(e(reason.code))</code> \(e(reason.desc)) "
+            out += "(\(HTMLPage.grouped(reason.count)))</h3>\n<ul>\n"
+            for item in reason.items {
+                out += "<li data-key=\"\(e(item.key))\""
+                if let file = item.file { out += " data-file=\"\(e(file))\"" }
+                if let line = item.line { out += " data-line=\"\(line)\"" }
+                out += "><code>\(e(item.location))</code>"
+                if item.file != nil { out += " \(e(item.key))" }
+                out += "</li>\n"
+            }
+            if reason.count > reason.items.count {
+                out += "<li>… and \(HTMLPage.grouped(reason.count - reason.items.count)) more</li>\n"
+            }
+            out += "</ul>\n</div>\n"
+        }
+        if listed < failedItems {
+            out += "<p data-unlisted=\"\(failedItems - listed)\">… and \(HTMLPage.grouped(failedItems - listed)) "
+            out += "items that failed for rarer reasons.</p>\n"
+        }
+        return out + "</section>\n"
     }
 
     /// The last run's calls per endpoint: planned, NIM's floor, made (retries aside), retries, 416s, failed.

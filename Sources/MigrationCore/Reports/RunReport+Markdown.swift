@@ -20,6 +20,7 @@ extension RunReport {
                 out += "| \(stage) | `\(endpoint)` | \(c.calls) | \(c.retries) | \(c.throttled) | \(c.failures) |\n"
             }
         }
+        out += failuresMarkdown()
         out += plannedBesideMade()
         if !pauses.isEmpty {
             out += "\n## Pauses: the target did not answer\n\n"
@@ -28,6 +29,19 @@ extension RunReport {
         }
         out += PlanReport.problemsMarkdown(listedProblems, counts: problems, every: "`problems.jsonl`")
         out += "\nEvery failed item and rejected line, with file, line and reason: `failed.jsonl`.\n"
+        return out
+    }
+
+    /// The failed items by reason, each with its count and first items.
+    func failuresMarkdown() -> String {
+        guard !failureReasons.isEmpty else { return "" }
+        var out = "\n## Failed items by reason\n\n"
+        for reason in failureReasons {
+            out += "- \(reason.stage): `\(reason.code)` \(reason.desc) (\(reason.count)): "
+            out += reason.items.map { $0.file == nil ? "`\($0.key)`" : "`\($0.location)` \($0.key)" }
+                .joined(separator: ", ")
+            out += reason.count > reason.items.count ? ", … and \(reason.count - reason.items.count) more\n" : "\n"
+        }
         return out
     }
 

@@ -15,6 +15,9 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var rate: Int?
     /// This run's pauses while the target did not answer.
     public var pauses: [TargetPause] = []
+    /// The failed items by stage and reason (code and desc), the most frequent first, with the
+    /// first few of each by key and file:line (every one is in `failed.jsonl`).
+    public var failureReasons: [FailureReason] = []
 
     /// One stage's line of the report.
     public struct StageReport: Sendable, Codable, Equatable {
@@ -71,6 +74,7 @@ public struct RunReport: Sendable, Codable, Equatable {
             problems: problems, listedProblems: listed,
             failedItems: reports.reduce(0) { $0 + $1.items.failed }, rate: rate)
         report.pauses = pauses
+        report.failureReasons = try await database.failureReasons(stages: stages)
         return report
     }
 }
