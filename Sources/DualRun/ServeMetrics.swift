@@ -13,11 +13,11 @@ internal import Synchronization
 /// share one registry: each would show — and count into — the others' figures. What a server
 /// shows is its own queues, so the registry is its own.
 ///
-/// What lives in `serve.sqlite` (queue depths, oldest unsent age, sent, forwarded, failed, held) is
-/// read at scrape time, in one read and by the same query as `/healthz`, so the two agree; so are
-/// the client's call counts (``CallRecorder/totals()``) and the target's state. Counters made from
-/// such totals are raised to them, never lowered (a total read by an older, slower scrape is not
-/// shown).
+/// What lives in `serve.sqlite` (queue depths, oldest unsent age, sent, forwarded, failed — now and
+/// how often ever — and held) is read at scrape time, in one read and by the same query as
+/// `/healthz`, so the two agree; so are the client's call counts (``CallRecorder/totals()``) and the
+/// target's state. Counters made from such totals are raised to them, never lowered (a total read
+/// by an older, slower scrape is not shown).
 final class ServeMetrics: Sendable {
     /// The text format's content type (version 0.0.4).
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
@@ -29,10 +29,12 @@ final class ServeMetrics: Sendable {
     private let gate: TargetGate
     private let inboxDepth: Meter
     private let outboxDepth: Meter
+    private let eventsDepth: Meter
     private let oldestAge: Meter
     private let failed: Meter
     private let eventsFailed: Meter
     private let held: Meter
+    private let eventsHeld: Meter
     private let paused: Meter
     private let totals: Mutex<Totals>
 
@@ -46,7 +48,8 @@ final class ServeMetrics: Sendable {
         static var queueDepth: MetricNameDescriptor {
             name(
                 "queue_depth", "",
-                "Messages waiting: queue=inbox old to NIM not yet sent, queue=outbox NIM CC not yet forwarded")
+                "Waiting: queue=inbox old messages not yet sent to NIM, queue=outbox NIM CC not yet forwarded, "
+                    + "queue=events old events not yet applied")
         }
         static var oldestUnsentAge: MetricNameDescriptor {
             name("oldest_unsent_age", "seconds", "Age of the oldest message waiting in either queue (0 when none)")
@@ -68,6 +71,17 @@ final class ServeMetrics: Sendable {
         static var eventsFailed: MetricNameDescriptor {
             name("events_failed", "", "Events that can never apply, listed by GET /failed (fewer after a retry)")
         }
+        static var eventsHeld: MetricNameDescriptor {
+            name(
+                "events_held", "",
+                "Events held: waiting with a reason (a dependency), or behind such an event of their scope")
+        }
+        static var messageFailures: MetricNameDescriptor {
+            name("message_failures", "total", "Times a message failed for good (a retried one that fails counts again)")
+        }
+        static var eventFailures: MetricNameDescriptor {
+            name("event_failures", "total", "Times an event failed for good (a retried one that fails counts again)")
+        }
         static var eventsApplied: MetricNameDescriptor {
             name("events_applied", "total", "Events from the old server applied to NIM")
         }
@@ -87,6 +101,8 @@ final class ServeMetrics: Sendable {
         var sent: Raised
         var applied: Raised
         var forwarded: Raised
+        var messageFailures: Raised
+        var eventFailures: Raised
         var calls: [String: Raised] = [:]
         var throttled: [String: Raised] = [:]
     }
@@ -118,16 +134,20 @@ final class ServeMetrics: Sendable {
         }
         inboxDepth = meter(Family.queueDepth, [("queue", "inbox")])
         outboxDepth = meter(Family.queueDepth, [("queue", "outbox")])
+        eventsDepth = meter(Family.queueDepth, [("queue", "events")])
         oldestAge = meter(Family.oldestUnsentAge)
         failed = meter(Family.failed)
         held = meter(Family.held)
+        eventsHeld = meter(Family.eventsHeld)
         paused = meter(Family.targetPaused)
         eventsFailed = meter(Family.eventsFailed)
+        func raised(_ family: MetricNameDescriptor) -> Raised {
+            Raised(counter: Self.counter(family, registry: registry, factory: factory))
+        }
         totals = Mutex(
             Totals(
-                sent: Raised(counter: Self.counter(Family.sent, registry: registry, factory: factory)),
-                applied: Raised(counter: Self.counter(Family.eventsApplied, registry: registry, factory: factory)),
-                forwarded: Raised(counter: Self.counter(Family.forwarded, registry: registry, factory: factory))))
+                sent: raised(Family.sent), applied: raised(Family.eventsApplied), forwarded: raised(Family.forwarded),
+                messageFailures: raised(Family.messageFailures), eventFailures: raised(Family.eventFailures)))
     }
 
     private static func counter(
@@ -141,22 +161,29 @@ final class ServeMetrics: Sendable {
 
     /// The figures at `now` (ms), read fresh, in the text format.
     func render(now: Int64) async throws -> [UInt8] {
-        let (health, heldCount) = try await store.pool.read { db in
-            (try ServeStore.health(db, now: now), try ServeStore.heldCount(db))
+        let (health, heldCount, eventsHeldCount, failures) = try await store.pool.read { db in
+            (
+                try ServeStore.health(db, now: now), try ServeStore.heldCount(db), try ServeStore.heldEventsCount(db),
+                try ServeStore.failureTotals(db)
+            )
         }
         let made = await calls.totals()
         let pausedNow = await gate.pausedSince != nil
         return totals.withLock { totals in
             inboxDepth.set(health.inboxQueued)
             outboxDepth.set(health.outboxQueued)
+            eventsDepth.set(health.eventsQueued)
             oldestAge.set(Double(health.oldestUnsentMs) / 1000)
             failed.set(health.failed)
             held.set(heldCount)
+            eventsHeld.set(eventsHeldCount)
             paused.set(pausedNow ? 1 : 0)
             eventsFailed.set(health.eventsFailed)
             totals.sent.raise(to: health.sent)
             totals.applied.raise(to: health.eventsApplied)
             totals.forwarded.raise(to: health.forwarded)
+            totals.messageFailures.raise(to: failures.messages)
+            totals.eventFailures.raise(to: failures.events)
             for (endpoint, stats) in made {
                 let labels = [("endpoint", endpoint)]
                 totals.calls[endpoint, default: Raised(counter: counter(Family.restCalls, labels))]

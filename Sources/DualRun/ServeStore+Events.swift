@@ -20,14 +20,14 @@ extension ServeStore {
             var receipt = Receipt()
             let insert = try db.cachedStatement(
                 sql: """
-                    INSERT OR IGNORE INTO event (event_id, type, time, scope, body, target_key, received_at, status, reason, settled_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT OR IGNORE INTO event (event_id, type, time, scope, body, target_key, received_at, status, reason, settled_at, failures)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             for (event, problem) in events {
                 try insert.execute(arguments: [
                     event.id, event.type, event.time, event.scope.text, event.body, event.target, now,
                     problem == nil ? EventStatus.pending.rawValue : EventStatus.failed.rawValue, problem,
-                    problem == nil ? nil : now,
+                    problem == nil ? nil : now, problem == nil ? 0 : 1,
                 ])
                 if db.changesCount == 0 { receipt.duplicates += 1 } else { receipt.stored += 1 }
             }
@@ -104,8 +104,10 @@ extension ServeStore {
                     sql: "UPDATE inbox SET next_at = 0 WHERE status = \(InboxStatus.pending.sql) AND waiting = 1")
             case .failed(let failure):
                 try db.execute(
-                    sql:
-                        "UPDATE event SET status = \(EventStatus.failed.sql), reason = ?, waiting = 0, settled_at = ? WHERE seq = ?",
+                    sql: """
+                        UPDATE event SET status = \(EventStatus.failed.sql), reason = ?, waiting = 0, settled_at = ?,
+                        failures = failures + 1 WHERE seq = ?
+                        """,
                     arguments: [failure.reason, now, seq])
             case .retry(let at, let failure, let waiting, let attempted):
                 try db.execute(

@@ -79,10 +79,7 @@ extension ServeStore {
     /// behind such an event of their scope, in receipt order; `next` is the last one looked at.
     func failedEvents(since: Int64, limit: Int) async throws -> (entries: [FailedEntry], next: Int64) {
         try await pool.read { db in
-            let earlier = """
-                FROM event b WHERE b.scope = a.scope AND b.status IN \(EventStatus.open) AND b.reason IS NOT NULL
-                AND (b.time < a.time OR (b.time = a.time AND b.seq < a.seq))
-                """
+            let earlier = Self.earlierHeldEvent
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -99,6 +96,36 @@ extension ServeStore {
             }
             return (entries, entries.last?.seq ?? since)
         }
+    }
+
+    /// The events of `a`'s scope before it that wait with a reason (`FROM …`, for `EXISTS` and the
+    /// blocker's lookup): what holds event `a` back.
+    static let earlierHeldEvent = """
+        FROM event b WHERE b.scope = a.scope AND b.status IN \(EventStatus.open) AND b.reason IS NOT NULL
+        AND (b.time < a.time OR (b.time = a.time AND b.seq < a.seq))
+        """
+
+    /// How many events ``failedEvents(since:limit:)`` lists as held (waiting with a reason, or behind
+    /// such an event of their scope), inside a read the caller already has.
+    static func heldEventsCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: """
+                SELECT count(*) FROM event a
+                WHERE status IN \(EventStatus.open) AND (reason IS NOT NULL OR EXISTS (SELECT 1 \(earlierHeldEvent)))
+                """) ?? 0
+    }
+
+    /// How many times messages and events failed for good, retries counted again (the `failures`
+    /// columns, read by their partial indexes; never lower than before, as a Prometheus counter must be).
+    static func failureTotals(_ db: Database) throws -> (messages: Int, events: Int) {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT (SELECT coalesce(sum(failures), 0) FROM inbox WHERE failures > 0) AS messages,
+                (SELECT coalesce(sum(failures), 0) FROM event WHERE failures > 0) AS events
+                """)
+        return (row?["messages"] ?? 0, row?["events"] ?? 0)
     }
 
     /// Puts every failed event back in the queue with a fresh dependency wait; returns how many.

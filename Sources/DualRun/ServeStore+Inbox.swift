@@ -105,8 +105,10 @@ extension ServeStore {
                     arguments: [msgid, timetag, line, now, seq])
             case .failed(let failure, let line):
                 try db.execute(
-                    sql:
-                        "UPDATE inbox SET status = \(InboxStatus.failed.sql), reason = ?, line = ?, waiting = 0, settled_at = ? WHERE seq = ?",
+                    sql: """
+                        UPDATE inbox SET status = \(InboxStatus.failed.sql), reason = ?, line = ?, waiting = 0, settled_at = ?,
+                        failures = failures + 1 WHERE seq = ?
+                        """,
                     arguments: [failure.reason, line, now, seq])
             case .skipped(let reason, let line):
                 try db.execute(

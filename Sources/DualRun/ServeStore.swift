@@ -125,6 +125,19 @@ final class ServeStore: Sendable {
         }
         // Old user ids folded in the keys stored before serve folded them (ServeStore+FoldedIDs).
         migrator.registerMigration("serve-v3-folded-user-ids") { db in try foldUserIDs(db) }
+        // How often each message and event failed for good, kept across POST /failed/retry: the
+        // failure counters of /metrics (a retried row that fails again counts again).
+        migrator.registerMigration("serve-v4-failure-counts") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE inbox ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE event ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+                    UPDATE inbox SET failures = 1 WHERE status = \(InboxStatus.failed.sql);
+                    UPDATE event SET failures = 1 WHERE status = \(EventStatus.failed.sql);
+                    CREATE INDEX inbox_failures ON inbox (failures) WHERE failures > 0;
+                    CREATE INDEX event_failures ON event (failures) WHERE failures > 0;
+                    """)
+        }
         return migrator
     }
 

@@ -18,7 +18,8 @@ import Testing
         "queue_depth": .gauge, "oldest_unsent_age_seconds": .gauge, "messages_sent_total": .counter,
         "cc_forwarded_total": .counter, "messages_failed": .gauge, "messages_held": .gauge,
         "events_applied_total": .counter, "rest_calls_total": .counter, "rest_throttled_total": .counter,
-        "target_paused": .gauge, "events_failed": .gauge,
+        "target_paused": .gauge, "events_failed": .gauge, "events_held": .gauge, "message_failures_total": .counter,
+        "event_failures_total": .counter,
     ]
 
     /// One scrape, without a token: status, content type and the parsed text.
@@ -74,12 +75,13 @@ import Testing
             #expect(value("messages_failed") == health["failed"]?.int.map(Double.init))
             #expect(value("cc_forwarded_total") == health["forwarded"]?.int.map(Double.init))
             let depth = Self.by("queue", text, "queue_depth")
-            #expect(Set(depth.keys) == ["inbox", "outbox"])
+            #expect(Set(depth.keys) == ["inbox", "outbox", "events"])
             #expect(depth.values.reduce(0, +) == health["queued"]?.int.map(Double.init))
             let oldest = health["oldest_unsent_ms"]?.int.map(Double.init)
             #expect(value("oldest_unsent_age_seconds").map { $0 * 1000 } == oldest)
             #expect(value("messages_held") == Double(listed.filter { $0["state"]?.string == "held" }.count))
             #expect(value("messages_failed") == Double(listed.filter { $0["state"]?.string == "failed" }.count))
+            #expect(value("message_failures_total") == 1 && value("events_held") == 0)
             #expect(value("target_paused") == 0)
             #expect(value("events_applied_total") == 0)
 
@@ -139,7 +141,7 @@ import Testing
         }
         var text = try await scrape(11_000)
         var health = try await store.health(now: 11_000)
-        #expect(Self.by("queue", text, "queue_depth") == ["inbox": 3, "outbox": 1])
+        #expect(Self.by("queue", text, "queue_depth") == ["inbox": 3, "outbox": 1, "events": 0])
         #expect(health.inboxQueued == 3 && health.outboxQueued == 1)
         #expect(text.value(p + "oldest_unsent_age_seconds") == 10)
         #expect(health.oldestUnsentMs == 10_000)
@@ -168,7 +170,7 @@ import Testing
         text = try await scrape(21_000)
         health = try await store.health(now: 21_000)
         #expect(text.value(p + "messages_sent_total") == 1 && health.sent == 1)
-        #expect(Self.by("queue", text, "queue_depth") == ["inbox": 2, "outbox": 1])
+        #expect(Self.by("queue", text, "queue_depth") == ["inbox": 2, "outbox": 1, "events": 0])
         #expect(text.value(p + "oldest_unsent_age_seconds") == 20)
         #expect(text.value(p + "messages_held") == 0)
         #expect(Self.by("endpoint", text, "rest_calls_total")["msg/sendMsg.action"] == 6)
