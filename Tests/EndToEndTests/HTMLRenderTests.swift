@@ -41,7 +41,9 @@ struct HTMLRenderTests {
     /// A run's report with a pause and a failed item, decoded as `report.json` holds it.
     static func runReport() throws -> RunReport {
         let json = """
-            {"exitCode":1,"failedItems":1,"listedProblems":[],"pauses":[{"cause":"transport: <reset>",
+            {"exitCode":1,"failedItems":1,"failureReasons":[{"code":"414","count":1,"desc":"already <register>",
+             "items":[{"file":"users.jsonl","key":"u1","line":2}],"stage":"users"}],
+             "listedProblems":[],"pauses":[{"cause":"transport: <reset>",
              "outcome":"resumed","seconds":63,"startedAt":1796000000000}],"pipeline":"render",
              "problems":{"byCode":{},"errors":0,"warnings":0},"rate":100,"runID":2,"status":"incomplete",
              "stages":[{"calls":{"user/create.action":{"calls":12,"failures":1,"retries":2,"throttled":1}},
@@ -50,6 +52,21 @@ struct HTMLRenderTests {
                "runWallTimeSeconds":1.5,"stage":"users","throttled":1,"totalCalls":12,"wallTimeSeconds":1.5}]}
             """
         return try JSONDecoder().decode(RunReport.self, from: Data(json.utf8))
+    }
+
+    /// A verification with differences and a file with entries unaccounted for, decoded as
+    /// `verify.json` holds it.
+    static func verifyReport() throws -> VerifyReport {
+        let json = """
+            {"account":{"files":[
+               {"file":"users.jsonl","migrated":1866,"pending":0,"read":1870,"reported":2,"unaccounted":2},
+               {"file":"chatgroups/g1/members.json","migrated":9,"pending":2,"read":12,"reported":1,"unaccounted":0}]},
+             "entities":{"friends":{"differences":[],"expected":40,"found":40},
+               "users":{"differences":["account u1 is missing"],"expected":1868,"found":1866}}}
+            """
+        var report = try JSONDecoder().decode(VerifyReport.self, from: Data(json.utf8))
+        report.entities["users"]?.differences.append("account \(hostile) is missing")
+        return report
     }
 
     /// The bundled sample's own `plan.html`, as `make dry-run` writes it.
@@ -82,7 +99,17 @@ struct HTMLRenderTests {
             ),
             (
                 "report", try Self.runReport().html(),
-                [#"id="stages""#, #"id="time-chart""#, #"id="planned""#, #"id="pauses""#, "transport: &lt;reset&gt;"]
+                [
+                    #"id="stages""#, #"id="time-chart""#, #"id="planned""#, #"id="pauses""#, "transport: &lt;reset&gt;",
+                    #"id="failures""#, #"data-count="1""#, "already &lt;register&gt;",
+                ]
+            ),
+            (
+                "verify", try Self.verifyReport().html(pipeline: "render"),
+                [
+                    #"id="entities""#, #"id="account""#, #"id="account-chart""#, #"class="seg migrated""#,
+                    #"class="seg unaccounted""#, #"id="differences""#, #"data-unaccounted="2""#,
+                ]
             ),
             (
                 "pull", try Self.pullReport().html(),
