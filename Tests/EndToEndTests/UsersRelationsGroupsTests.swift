@@ -168,6 +168,19 @@ import Testing
 
             let after = try await fixture.cli("verify")
             #expect(after.code == 1)
+            // verify.html (issue 28) beside the JSON, its path printed, its numbers the JSON's.
+            let page = fixture.pipeline.state + "/verify.html"
+            #expect(after.stderr.contains("page: ") && after.stderr.contains("verify.html"), "\(after.stderr)")
+            let html = try String(contentsOfFile: page, encoding: .utf8)
+            #expect(html.contains(#"<section id="summary" data-differences="2" data-unaccounted="0""#))
+            for (name, entity) in try fixture.readJSON("verify.json")["entities"]?.objectValue ?? [:] {
+                let row =
+                    "<tr data-entity=\"\(name)\" data-expected=\"\(entity["expected"]?.int ?? -1)\" "
+                    + "data-found=\"\(entity["found"]?.int ?? -1)\" "
+                    + "data-differences=\"\(entity["differences"]?.array.count ?? -1)\">"
+                #expect(html.contains(row), "\(name)")
+            }
+            #expect(html.contains("friendship user3 – user4 is missing"))
             let differences =
                 try fixture.readJSON("verify.json")["entities"].map { entities -> [String] in
                     ["friends", "teams", "users", "blocklists"].flatMap {
