@@ -80,7 +80,7 @@ extension RunReport {
         let e = HTMLPage.escape
         let listed = failureReasons.reduce(0) { $0 + $1.count }
         var out = "<section id=\"failures\" data-failed=\"\(failedItems)\" data-reasons=\"\(failureReasons.count)\">\n"
-        out += "<h2>Failed items by reason</h2>\n<p>\(HTMLPage.grouped(failedItems)) items failed; every one is in "
+        out += "<h2>Failed items by reason</h2>\n<p>Failed items: \(HTMLPage.grouped(failedItems)); every one is in "
         out += "<code>failed.jsonl</code> with its reason; <code>run --retry-failed</code> tries them again.</p>\n"
         for reason in failureReasons {
             out += "<div class=\"kind\" data-stage=\"\(reason.stage)\" data-code=\"\(e(reason.code))\" "
