@@ -44,7 +44,8 @@ extension HTMLPage {
             out += "<text x=\"\(Int(left) - 8)\" y=\"\(y + 14)\" text-anchor=\"end\">\(escape(label))</text>"
             var x = left
             for segment in bar.segments where segment.count > 0 {
-                let w = plot * Double(segment.count) / Double(max(total, 1))
+                // At least 3 units wide: 2 unaccounted of 1,870 must still show.
+                let w = max(plot * Double(segment.count) / Double(max(total, 1)), 3)
                 out += "<rect class=\"seg \(escape(segment.name))\" data-row=\"\(escape(bar.label))\" "
                 out += "data-part=\"\(escape(segment.name))\" data-count=\"\(segment.count)\" "
                 out += String(format: "x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"18\">", x, y, w)
