@@ -27,15 +27,16 @@ public enum CheckSum {
 
     /// A fresh random nonce (32 hex characters).
     public static func nonce() -> String {
-        hex((0..<16).map { _ in UInt8.random(in: 0...255) })
+        hex(SecureRandom.bytes(16))
     }
 
     static func hex(_ digest: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
+        let digits: StaticString = "0123456789abcdef"
         var out: [UInt8] = []
+        out.reserveCapacity(digest.underestimatedCount * 2)
         for byte in digest {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+            out.append(digits.utf8Start[Int(byte >> 4)])
+            out.append(digits.utf8Start[Int(byte & 0x0F)])
         }
         return String(decoding: out, as: UTF8.self)
     }

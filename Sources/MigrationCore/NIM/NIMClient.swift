@@ -1,8 +1,6 @@
-internal import AsyncHTTPClient
 internal import Foundation
 internal import NIOCore
 internal import NIOHTTP1
-internal import NIOPosix
 
 /// The one choke point to NIM: signs every request, takes one token from the shared
 /// ``RateLimiter`` per HTTP attempt (retries included), keeps at most `concurrency` calls in
@@ -55,12 +53,16 @@ public final class NIMClient: Sendable {
     }
 
     public let configuration: Configuration
+    /// `configuration.timeout` for NIO.
+    private let attemptTimeout: TimeAmount
     public let limiter: RateLimiter<ContinuousClock>
     public let calls: CallRecorder
     /// Whether the target answers: calls wait here during an outage, and stop when the run halts.
     public let gate: TargetGate
     private let inFlight: InFlightLimit
-    private let http: HTTPClient
+    /// Keep-alive connections to `endpoint` and to `v2Endpoint` (one pool when both are on one
+    /// server), each with its endpoint's path; nil when not set or not an http(s) URL.
+    let routes: (v1: Route?, v2: Route?)
 
     public init(
         _ configuration: Configuration, calls: CallRecorder, limiter: RateLimiter<ContinuousClock>? = nil,
@@ -76,18 +78,22 @@ public final class NIMClient: Sendable {
             ?? RateLimiter(
                 rate: Double(configuration.rate), headroom: configuration.headroom, jitter: configuration.jitter)
         inFlight = InFlightLimit(limit: configuration.concurrency)
-        var http = HTTPClient.Configuration()
-        http.connectionPool = .init(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(configuration.concurrency, 1))
-        http.timeout = .init(connect: .seconds(5), read: .seconds(Int64(configuration.timeout.components.seconds)))
-        http.httpVersion = .http1Only
-        self.http = HTTPClient(
-            eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: http)
+        let (seconds, attoseconds) = configuration.timeout.components
+        attemptTimeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let v1 = HTTPOrigin(configuration.endpoint).flatMap { origin in
+            (try? OriginPool(origin)).map { Route(pool: $0, basePath: origin.basePath) }
+        }
+        let v2 = configuration.v2Endpoint.flatMap(HTTPOrigin.init).flatMap { origin in
+            v1.flatMap { $0.pool.origin.sameServer(as: origin) ? Route(pool: $0.pool, basePath: origin.basePath) : nil }
+                ?? (try? OriginPool(origin)).map { Route(pool: $0, basePath: origin.basePath) }
+        }
+        routes = (v1, v2)
     }
 
     /// Closes the connection pool. Call once, when the process is done with NIM.
     public func shutdown() async {
-        try? await http.shutdown()
+        await routes.v1?.pool.shutdown()
+        if routes.v2?.pool !== routes.v1?.pool { await routes.v2?.pool.shutdown() }
     }
 
     /// Sends one request for `stage`, retrying as the policy says.
@@ -234,18 +240,19 @@ public final class NIMClient: Sendable {
     /// One signed HTTP attempt, classified.
     private func attemptOnce(_ request: NIMRequest) async -> Result<NIMResponse, CallFailure> {
         let endpoint = request.endpointName
-        let http: HTTPClientRequest
+        let call: PreparedCall
         do {
-            http = try build(request)
+            call = try prepare(request)
         } catch {
             return .failure(error)
         }
         let status: UInt
         let body: ByteBuffer
         do {
-            let response = try await self.http.execute(http, timeout: .init(configuration.timeout))
-            status = response.status.code
-            body = try await response.body.collect(upTo: 32 << 20)
+            let answer = try await call.pool.execute(
+                call.head, body: call.body, timeout: attemptTimeout)
+            status = answer.status
+            body = answer.body
         } catch {
             let unsent = Self.neverSent(error)
             return .failure(

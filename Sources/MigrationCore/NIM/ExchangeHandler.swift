@@ -1,0 +1,108 @@
+internal import NIOCore
+internal import NIOHTTP1
+
+/// One request and the promise of its answer, written to a keep-alive connection of ``OriginPool``.
+struct Exchange: Sendable {
+    var head: HTTPRequestHead
+    var body: ByteBuffer
+    var answer: EventLoopPromise<HTTPAnswer>
+}
+
+/// What came back: the status and the whole body.
+struct HTTPAnswer: Sendable {
+    var status: UInt
+    var body: ByteBuffer
+    /// Whether the server keeps the connection open for the next request.
+    var keepAlive: Bool
+}
+
+/// Why an exchange did not complete.
+enum ExchangeError: Error, CustomStringConvertible {
+    /// The connection closed before the whole answer came.
+    case closed
+    /// No answer within the attempt's time.
+    case timeout
+    /// The answer is longer than the client reads.
+    case tooLarge
+    /// A second request on a connection that has one in flight (a bug of the pool's).
+    case busy
+
+    var description: String {
+        switch self {
+        case .closed: "remote connection closed before the answer was complete"
+        case .timeout: "read timed out"
+        case .tooLarge: "answer body too large"
+        case .busy: "connection busy"
+        }
+    }
+}
+
+/// The last handler of an ``OriginPool`` connection: one ``Exchange`` at a time, its answer
+/// collected whole and handed to the exchange's promise on the connection's event loop.
+final class ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = Exchange
+    typealias OutboundOut = HTTPClientRequestPart
+
+    static let bodyLimit = 32 << 20
+    private var pending: EventLoopPromise<HTTPAnswer>?
+    private var status: UInt = 0
+    private var keepAlive = true
+    private var body: ByteBuffer?
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let exchange = unwrapOutboundIn(data)
+        guard pending == nil else {
+            exchange.answer.fail(ExchangeError.busy)
+            promise?.fail(ExchangeError.busy)
+            return
+        }
+        pending = exchange.answer
+        status = 0
+        body = nil
+        context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
+        if exchange.body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(exchange.body))), promise: nil)
+        }
+        context.write(wrapOutboundOut(.end(nil)), promise: promise)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            status = head.status.code
+            keepAlive = head.isKeepAlive
+        case .body(var part):
+            if body == nil {
+                body = part
+            } else {
+                body!.writeBuffer(&part)
+            }
+            if body!.readableBytes > Self.bodyLimit { fail(context, ExchangeError.tooLarge) }
+        case .end:
+            guard let promise = pending else { return }
+            pending = nil
+            let answer = HTTPAnswer(status: status, body: body ?? ByteBuffer(), keepAlive: keepAlive)
+            body = nil
+            if !keepAlive { context.close(promise: nil) }
+            promise.succeed(answer)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        pending?.fail(ExchangeError.closed)
+        pending = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(context, error)
+    }
+
+    /// Fails the exchange in flight and closes the connection (its state is unknown now).
+    func fail(_ context: ChannelHandlerContext, _ error: any Error) {
+        pending?.fail(error)
+        pending = nil
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,171 @@
+internal import NIOConcurrencyHelpers
+internal import NIOCore
+internal import NIOHTTP1
+internal import NIOPosix
+internal import NIOSSL
+internal import NIOTLS
+
+/// Keep-alive HTTP/1.1 connections to one origin (NIM's endpoint), one request at a time on each.
+///
+/// Why not AsyncHTTPClient here (issue 27): a NIM call is a small form POST answered by a small
+/// JSON body, at up to 5,000 a second on NIM's larger editions. AsyncHTTPClient's general machinery
+/// — a URL parsed per request, redirects, tracing spans, a streamed body, a request state machine
+/// and a connection-pool state machine — cost more CPU per call than everything else the tool
+/// does. Here a request is a head and one buffer, the answer one buffer, and a connection is
+/// taken from and given back to a locked stack. (Downloads from old servers keep
+/// AsyncHTTPClient, through ``SafeDownloader``: redirects and untrusted hosts are its business.)
+///
+/// At most as many connections as requests in flight (``NIMClient`` bounds those); a connection
+/// that closed, or answered `Connection: close`, is dropped; idle ones older than `idleTimeout`
+/// are closed when next looked at. A failure to connect (TLS handshake included) is
+/// ``OriginPool/ConnectFailure``: the request never left this process.
+final class OriginPool: Sendable {
+    /// The request never left: connecting (or the TLS handshake) failed.
+    struct ConnectFailure: Error, CustomStringConvertible {
+        var cause: any Error
+        var description: String { "connect failed: \(cause)" }
+    }
+
+    private struct Idle {
+        var channel: any Channel
+        var since: NIODeadline
+    }
+
+    let origin: HTTPOrigin
+    private let group: any EventLoopGroup
+    private let tls: NIOSSLContext?
+    private let connectTimeout: TimeAmount
+    private let idleTimeout: TimeAmount
+    private let idle = NIOLockedValueBox<[Idle]>([])
+    private let closed = NIOLockedValueBox(false)
+
+    init(
+        _ origin: HTTPOrigin, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        tls: TLSConfiguration? = nil, connectTimeout: TimeAmount = .seconds(5), idleTimeout: TimeAmount = .seconds(55)
+    ) throws {
+        self.origin = origin
+        self.group = group
+        self.tls = origin.tls ? try NIOSSLContext(configuration: tls ?? .makeClientConfiguration()) : nil
+        self.connectTimeout = connectTimeout
+        self.idleTimeout = idleTimeout
+    }
+
+    /// Sends `head` and `body` and waits at most `timeout` for the whole answer.
+    func execute(_ head: HTTPRequestHead, body: ByteBuffer, timeout: TimeAmount) async throws -> HTTPAnswer {
+        let channel = try await connection()
+        let promise = channel.eventLoop.makePromise(of: HTTPAnswer.self)
+        let timer = channel.eventLoop.scheduleTask(in: timeout) {
+            promise.fail(ExchangeError.timeout)
+            channel.close(promise: nil)
+        }
+        channel.writeAndFlush(Exchange(head: head, body: body, answer: promise), promise: nil)
+        do {
+            let answer = try await promise.futureResult.get()
+            timer.cancel()
+            if answer.keepAlive { giveBack(channel) }
+            return answer
+        } catch {
+            timer.cancel()
+            channel.close(promise: nil)
+            throw error
+        }
+    }
+
+    /// Closes every idle connection; later calls connect anew.
+    func shutdown() async {
+        closed.withLockedValue { $0 = true }
+        let channels = idle.withLockedValue { idle in
+            defer { idle = [] }
+            return idle.map(\.channel)
+        }
+        for channel in channels { try? await channel.close() }
+    }
+
+    /// An idle connection that is still open and not too old, or a new one.
+    private func connection() async throws -> any Channel {
+        let now = NIODeadline.now()
+        var stale: [any Channel] = []
+        let reused = idle.withLockedValue { idle -> (any Channel)? in
+            while let last = idle.popLast() {
+                if last.channel.isActive && now - last.since < idleTimeout { return last.channel }
+                stale.append(last.channel)
+            }
+            return nil
+        }
+        for channel in stale { channel.close(promise: nil) }
+        if let reused { return reused }
+        return try await connect()
+    }
+
+    private func giveBack(_ channel: any Channel) {
+        let keep = idle.withLockedValue { idle in
+            guard channel.isActive, !closed.withLockedValue({ $0 }) else { return false }
+            idle.append(Idle(channel: channel, since: .now()))
+            return true
+        }
+        if !keep { channel.close(promise: nil) }
+    }
+
+    private func connect() async throws -> any Channel {
+        let tls = self.tls
+        let serverName = origin.hostIsAddress ? nil : origin.host
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    if let tls {
+                        try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                        try pipeline.addHandler(HandshakeWaiter(channel.eventLoop.makePromise()))
+                    }
+                    try pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes)
+                    try pipeline.addHandler(ExchangeHandler())
+                }
+            }
+        do {
+            let channel = try await bootstrap.connect(host: origin.host, port: origin.port).get()
+            if tls != nil {
+                do {
+                    let waiter = try await channel.pipeline.handler(type: HandshakeWaiter.self).get()
+                    try await waiter.done.futureResult.get()
+                } catch {
+                    try? await channel.close()
+                    throw error
+                }
+            }
+            return channel
+        } catch {
+            throw ConnectFailure(cause: error)
+        }
+    }
+}
+
+/// Completes when the TLS handshake has (the connection is handed out only then, so a handshake
+/// that fails is a failure to connect: nothing was sent).
+private final class HandshakeWaiter: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+    typealias InboundIn = NIOAny
+    let done: EventLoopPromise<Void>
+
+    init(_ done: EventLoopPromise<Void>) {
+        self.done = done
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case TLSUserEvent.handshakeCompleted = event {
+            done.succeed()
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        done.fail(error)
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        done.fail(ExchangeError.closed)
+        context.fireChannelInactive()
+    }
+}
