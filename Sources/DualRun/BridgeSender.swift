@@ -2,8 +2,8 @@ internal import Foundation
 internal import MigrationCore
 
 /// Old → NIM: drains the inbox. Each claimed message is mapped exactly as the history stage maps
-/// it (ids from the pipeline's state database), its attachment re-hosted when the files stage did
-/// not already, looked up in NIM's history when an earlier attempt is uncertain, and sent with
+/// it (ids from the pipeline's state database), its attachment re-hosted (``FileHosting``: once,
+/// whoever hosted it first), looked up in NIM's history when an earlier attempt is uncertain, and sent with
 /// `msg/sendMsg.action` through the one shared ``NIMClient``. Up to `concurrency` messages are in
 /// work at once, never two of one conversation (each conversation keeps its receipt order).
 ///
@@ -13,7 +13,7 @@ final class BridgeSender: Sendable {
     let store: ServeStore
     let state: StateDatabase
     let client: NIMClient
-    let rehoster: FileRehoster
+    let hosting: FileHosting
     let reconciler: SendReconciler
     let concurrency: Int
     /// How a message waits for an account or team an event may create.
@@ -26,14 +26,14 @@ final class BridgeSender: Sendable {
     let rehostAttempts = 5
 
     init(
-        store: ServeStore, state: StateDatabase, client: NIMClient, rehoster: FileRehoster, concurrency: Int,
+        store: ServeStore, state: StateDatabase, client: NIMClient, hosting: FileHosting, concurrency: Int,
         dependencyWaitMs: Int64, bells: (inbox: Doorbell, outbox: Doorbell), now: @escaping @Sendable () -> Int64,
         log: @escaping @Sendable (String) -> Void
     ) {
         self.store = store
         self.state = state
         self.client = client
-        self.rehoster = rehoster
+        self.hosting = hosting
         self.concurrency = max(1, concurrency)
         dependency = DependencyWait(waitMs: dependencyWaitMs)
         self.bells = bells
@@ -177,20 +177,11 @@ final class BridgeSender: Sendable {
     }
 
     private func rehost(_ url: String, _ claim: ServeStore.Claim) async -> Rehost {
-        if let known = try? await store.hostedFile(url) {
-            return .hosted(HostedFile.make(url: known.url, md5: known.md5, size: known.size))
-        }
         let line = try? JSONValue.parse(Data(claim.raw.utf8))
         var attach = line?["data"]?["attach"]
         if case .string(let text)? = attach { attach = try? JSONValue.parse(Data(text.utf8)) }
-        switch await rehoster.rehost(url, fetch: line?["fetch"], attach: attach) {
-        case .success(let hosted):
-            do {
-                try await store.recordHostedFile(url, newURL: hosted.url, md5: hosted.md5, size: hosted.size)
-            } catch {
-                return .retry(.local("cannot record the re-hosted file", error))
-            }
-            return .hosted(hosted)
+        switch await hosting.rehost(url, fetch: line?["fetch"], attach: attach) {
+        case .success(let hosted): return .hosted(hosted)
         case .failure(let failure) where failure.retryable && claim.attempts < rehostAttempts:
             return .retry(.attachment(url, failure))
         case .failure(let failure):

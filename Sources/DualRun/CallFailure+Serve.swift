@@ -14,7 +14,7 @@ extension CallFailure {
         }
     }
 
-    /// A message's attachment `url` that could not be re-hosted: the rehoster's failure (a download's,
+    /// A message's attachment `url` that could not be re-hosted: the hosting's failure (a download's,
     /// an upload's or serve's own) as a download failure of that URL, its code, text and retryability
     /// kept.
     static func attachment(_ url: String, _ failure: CallFailure) -> CallFailure {

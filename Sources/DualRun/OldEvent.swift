@@ -2,8 +2,8 @@ internal import Foundation
 internal import MigrationCore
 
 /// One change the old server posted to `/old/events` (SPEC §7), in the canonical shape:
-/// `{"id":"e1","time":1700000000000,"type":"friend.added","accid":"a","faccid":"b",…}`. Easemob's
-/// own callback shapes are turned into this one first (``EasemobEvent``).
+/// `{"id":"e1","time":1700000000000,"type":"friend.added","accid":"a","faccid":"b",…}`. A vendor's
+/// own callback shapes (Easemob's) are turned into this one first (``SourceVendor/incomingEvents(_:)``).
 ///
 /// Each event has a ``Scope`` — the thing whose changes must reach NIM in `time` order: the
 /// account for `user.*`, the pair for `friend.*` and `block.*`, the group for `group.*`, and the
@@ -36,8 +36,10 @@ struct OldEvent: Sendable, Equatable {
     /// when an event is stored only to be listed as failed.
     static func read(_ value: JSONValue) -> Result<[(OldEvent, problem: String?)], Rejection> {
         guard case .object(let object) = value else { return .failure(Rejection(reason: "not a JSON object")) }
-        guard EasemobEvent.isEasemob(object) else { return canonical(object).map { [$0] } }
-        switch EasemobEvent.convert(object) {
+        guard let vendorEvents = SourceFormats.vendors.lazy.compactMap({ $0.incomingEvents(object) }).first else {
+            return canonical(object).map { [$0] }
+        }
+        switch vendorEvents {
         case .success(let converted):
             var events: [(OldEvent, problem: String?)] = []
             for object in converted {
@@ -47,7 +49,8 @@ struct OldEvent: Sendable, Equatable {
                 }
             }
             return .success(events)
-        case .failure(let rejection): return .failure(rejection)
+        case .failure(let rejection):
+            return .failure(Rejection(reason: rejection.reason, ignorable: rejection.ignorable))
         }
     }
 

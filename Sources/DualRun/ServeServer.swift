@@ -70,6 +70,7 @@ public final class ServeServer: Sendable {
         let store = try ServeStore(path: settings.storePath)
         // A serve killed a moment ago may have sent its last second's calls: this one waits a window.
         await client.limiter.holdOffOneWindow()
+        _ = try await store.moveHostedFiles(to: state)
         let resumed = try await store.resumeInFlight()
         _ = try await store.resumeEventsInFlight()
         let core = ServeCore(
@@ -100,14 +101,15 @@ public final class ServeServer: Sendable {
             throw StartError(reason: failure.withLock { $0 })
         }
         let stop = StopSignal()
-        let rehoster = FileRehoster(
-            root: settings.pipeline.source.path, policy: settings.pipeline.files.policy, client: client)
+        let hosting = FileHosting(
+            root: settings.pipeline.source.path, policy: settings.pipeline.files.policy, client: client,
+            database: state)
         let sender = BridgeSender(
-            store: store, state: state, client: client, rehoster: rehoster,
+            store: store, state: state, client: client, hosting: hosting,
             concurrency: settings.pipeline.concurrency, dependencyWaitMs: settings.dependencyWaitMs,
             bells: (core.inbox, core.outbox), now: now, log: log)
         let applier = try OldEventApplier(
-            client: client, database: state, config: settings.pipeline, rehoster: rehoster,
+            client: client, database: state, config: settings.pipeline, hosting: hosting,
             owners: TeamOwners(
                 known: { try await store.teamOwner($0) }, record: { try await store.recordTeamOwner($0, $1) }))
         let events = EventWorker(
@@ -134,7 +136,7 @@ public final class ServeServer: Sendable {
             host: settings.host, port: port, resumed: resumed, metrics: core.metrics, group: group,
             serverTask: serverTask, workers: workers, stop: stop,
             cleanup: {
-                await rehoster.shutdown()
+                await hosting.shutdown()
                 await forwarder?.shutdown()
             })
     }

@@ -1,20 +1,23 @@
 internal import GRDB
+internal import MigrationCore
 
-/// `hosted_file`: the attachments serve re-hosted itself (when the files stage had not), by their
-/// old URL, so a message sent again or a repeat of it does not upload the file twice.
+/// `hosted_file`: the attachments an earlier serve re-hosted itself, by their old URL. Serve now
+/// keeps them in the pipeline's one re-hosting record (``FileHosting``), like the stages; a serve
+/// database written before still opens, and its rows are moved there at start.
 extension ServeStore {
-    /// Serve's own re-hosted copy of an attachment URL.
-    func hostedFile(_ url: String) async throws -> (url: String, md5: String, size: Int)? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT new_url, md5, size FROM hosted_file WHERE url = ?", arguments: [url])
-                .map { ($0["new_url"], $0["md5"], $0["size"]) }
+    /// Moves the rows of `hosted_file` into `state`'s re-hosting record (then empties the table);
+    /// returns how many there were.
+    func moveHostedFiles(to state: StateDatabase) async throws -> Int {
+        let rows = try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT url, new_url, md5, size FROM hosted_file").map {
+                (
+                    old: $0["url"] as String,
+                    hosted: HostedFile.make(url: $0["new_url"], md5: $0["md5"], size: $0["size"])
+                )
+            }
         }
-    }
-
-    /// Records an attachment serve re-hosted.
-    func recordHostedFile(_ url: String, newURL: String, md5: String, size: Int) async throws {
-        try await change(
-            "INSERT OR REPLACE INTO hosted_file (url, new_url, md5, size) VALUES (?, ?, ?, ?)",
-            [url, newURL, md5, size])
+        for row in rows { try await state.adoptHostedFile(old: row.old, row.hosted) }
+        if !rows.isEmpty { try await change("DELETE FROM hosted_file", []) }
+        return rows.count
     }
 }

@@ -1,8 +1,8 @@
 internal import Foundation
 internal import MigrationCore
 
-/// One message the old server copied to `/old/messages` (canonical, or Easemob's shape turned
-/// canonical by MigrationCore's `EasemobMessage`, as the Easemob adapter does): its canonical line text and
+/// One message the old server copied to `/old/messages` (canonical, or a vendor's shape turned
+/// canonical by its ``SourceVendor``, as its export adapter does): its canonical line text and
 /// its source key (msgid, from, to/tid, createTime) in OLD ids.
 ///
 /// The key is taken by running ``HistoryNormalizer`` with an identity mapping (every user id maps
@@ -23,14 +23,13 @@ struct SourceMessage: Sendable, Equatable {
     /// Reads one element of the request; the reason when its shape is not the plan's.
     static func read(_ value: JSONValue) -> Result<SourceMessage, Rejection> {
         var line = value.text
-        if EasemobMessage.isEasemob(value) {
-            switch EasemobMessage().convert(value) {
-            case .line(let text, _): line = text
-            case .skipped(let code, let reason):
-                return .failure(Rejection(code: code, reason: reason, ignorable: true))
-            case .rejected(let code, let reason):
-                return .failure(Rejection(code: code, reason: reason))
-            }
+        switch SourceFormats.vendors.lazy.compactMap({ $0.incomingMessage(value) }).first {
+        case .line(let text)?: line = text
+        case .skipped(let code, let reason)?:
+            return .failure(Rejection(code: code, reason: reason, ignorable: true))
+        case .rejected(let code, let reason)?:
+            return .failure(Rejection(code: code, reason: reason))
+        case nil: break
         }
         let identity = HistoryNormalizer(
             mapping: .init(user: { .migrated(OldUserID($0).folded) }, team: { $0 }, file: { _ in nil }))

@@ -4,16 +4,14 @@ import MigrationCore
 
 extension NIMMigrate {
     /// `nim-migrate check`.
-    struct Check: AsyncParsableCommand {
+    struct Check: PipelineCommand {
         static let configuration = CommandConfiguration(
             abstract: "Does the target answer and accept these credentials? One authenticated read (exit 0 or 2).")
         @OptionGroup var pipeline: PipelineArgument
 
-        func run() async throws {
-            try await perform(pipeline.pipeline) {
-                print(try await Migration.check(pipelinePath: pipeline.pipeline))
-                return .done
-            }
+        func execute() async throws -> ExitStatus {
+            print(try await Migration.check(pipelinePath: pipeline.pipeline))
+            return .done
         }
     }
 }

@@ -63,20 +63,9 @@ extension NIMMigrate.Emulator {
         config.fileRate = easemob.fileRate
         config.downloadRate = easemob.downloadRate
         config.lastPageCursor = easemob.lastPageCursor
-        let server: EasemobEmulatorServer
-        do {
-            server = try await EasemobEmulatorServer.start(config)
-        } catch {
-            complain("\(error)")
-            throw ExitCode(2)
-        }
-        FileHandle.standardError.write(
-            Data(
-                "Easemob emulator listening on \(server.baseURL) (REST API under /\(easemob.org)/\(easemob.app))\n".utf8
-            ))
-        let stop = StopSignal()
-        let trap = SignalTrap(stop: stop) { _ in Task { await server.stop() } }
-        await server.waitUntilStopped()
-        withExtendedLifetime(trap) {}
+        try await runInForeground(
+            start: { try await EasemobEmulatorServer.start(config) },
+            banner: { "Easemob emulator listening on \($0.baseURL) (REST API under /\(easemob.org)/\(easemob.app))" },
+            stop: { await $0.stop() }, wait: { await $0.waitUntilStopped() })
     }
 }

@@ -85,19 +85,10 @@ extension NIMMigrate {
             config.fileSecret = fileSecret
             config.cdnDirectory = cdnDir
             config.friendDelete = friendDelete
-            let server: EmulatorServer
-            do {
-                server = try await EmulatorServer.start(config)
-            } catch {
-                complain("\(error)")
-                throw ExitCode(2)
-            }
-            FileHandle.standardError.write(
-                Data("NIM emulator listening on \(server.baseURL) (v1 API under /nimserver)\n".utf8))
-            let stop = StopSignal()
-            let trap = SignalTrap(stop: stop) { _ in Task { await server.shutdown() } }
-            await server.waitUntilStopped()
-            withExtendedLifetime(trap) {}
+            try await runInForeground(
+                start: { try await EmulatorServer.start(config) },
+                banner: { "NIM emulator listening on \($0.baseURL) (v1 API under /nimserver)" },
+                stop: { await $0.shutdown() }, wait: { await $0.waitUntilStopped() })
         }
     }
 }

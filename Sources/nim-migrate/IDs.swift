@@ -4,7 +4,7 @@ import MigrationCore
 
 extension NIMMigrate {
     /// `nim-migrate ids`.
-    struct IDs: AsyncParsableCommand {
+    struct IDs: PipelineCommand {
         static let configuration = CommandConfiguration(commandName: "ids", abstract: "Print the old → new id map.")
 
         enum Format: String, ExpressibleByArgument { case csv, jsonl }
@@ -13,13 +13,11 @@ extension NIMMigrate {
         @Option(help: "user, team, file or message (source message ids that were not numbers).") var kind: IDKind
         @Option(help: "csv or jsonl.") var format: Format = .csv
 
-        func run() async throws {
-            try await perform(pipeline.pipeline) {
-                try await Migration.ids(pipelinePath: pipeline.pipeline, kind: kind, jsonLines: format == .jsonl) {
-                    FileHandle.standardOutput.write(Data($0.utf8))
-                }
-                return .done
+        func execute() async throws -> ExitStatus {
+            try await Migration.ids(pipelinePath: pipeline.pipeline, kind: kind, jsonLines: format == .jsonl) {
+                FileHandle.standardOutput.write(Data($0.utf8))
             }
+            return .done
         }
     }
 }

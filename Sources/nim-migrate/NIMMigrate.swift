@@ -24,6 +24,21 @@ struct PipelineArgument: ParsableArguments {
     var pipeline: String
 }
 
+/// A subcommand of one pipeline file: `execute` does its work, ``perform(_:_:)`` turns what it
+/// throws into one line and its status into the exit code.
+protocol PipelineCommand: AsyncParsableCommand {
+    /// The pipeline file (an `@OptionGroup`).
+    var pipeline: PipelineArgument { get }
+    /// The command's work; the exit status.
+    func execute() async throws -> ExitStatus
+}
+
+extension PipelineCommand {
+    func run() async throws {
+        try await perform(pipeline.pipeline) { try await execute() }
+    }
+}
+
 /// Runs a command body, turning every error into one line on standard error and the exit status
 /// into argument-parser's `ExitCode` (thrown, never `exit()` from async code).
 func perform(_ pipeline: String, _ body: () async throws -> ExitStatus) async throws {

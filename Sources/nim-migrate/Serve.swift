@@ -5,19 +5,17 @@ import MigrationCore
 
 extension NIMMigrate {
     /// `nim-migrate serve`: dual-running (SPEC §7) until Ctrl-C / SIGTERM.
-    struct Serve: AsyncParsableCommand {
+    struct Serve: PipelineCommand {
         static let configuration = CommandConfiguration(
             abstract: "Dual-running: incremental endpoint for NIM, old → NIM message bridge, NIM CC → old server.")
         @OptionGroup var pipeline: PipelineArgument
 
-        func run() async throws {
-            try await perform(pipeline.pipeline) {
-                let stop = StopSignal()
-                let trap = SignalTrap(stop: stop)
-                defer { withExtendedLifetime(trap) {} }
-                return try await DualRunning.serve(pipelinePath: pipeline.pipeline, stop: stop) { line in
-                    FileHandle.standardError.write(Data((line + "\n").utf8))
-                }
+        func execute() async throws -> ExitStatus {
+            let stop = StopSignal()
+            let trap = SignalTrap(stop: stop)
+            defer { withExtendedLifetime(trap) {} }
+            return try await DualRunning.serve(pipelinePath: pipeline.pipeline, stop: stop) { line in
+                FileHandle.standardError.write(Data((line + "\n").utf8))
             }
         }
     }

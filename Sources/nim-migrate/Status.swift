@@ -5,29 +5,27 @@ import MigrationCore
 
 extension NIMMigrate {
     /// `nim-migrate status`.
-    struct Status: AsyncParsableCommand {
+    struct Status: PipelineCommand {
         static let configuration = CommandConfiguration(abstract: "Progress of each stage, from the state database.")
 
         @OptionGroup var pipeline: PipelineArgument
         @Flag(help: "Print JSON.") var json = false
 
-        func run() async throws {
-            try await perform(pipeline.pipeline) {
-                let now = Int64(Date().timeIntervalSince1970 * 1000)
-                let report = try await Migration.status(pipelinePath: pipeline.pipeline, nowMillis: now)
-                // Serve's queues and what it could not apply, when serve ran for this pipeline.
-                let serve = try await ServeStatus.read(
-                    pipeline: try PipelineConfig.load(path: pipeline.pipeline), nowMillis: now)
-                if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    print(
-                        String(decoding: try encoder.encode(StatusOutput(report: report, serve: serve)), as: UTF8.self))
-                } else {
-                    print(report.text() + (serve?.text() ?? ""), terminator: "")
-                }
-                return .done
+        func execute() async throws -> ExitStatus {
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let report = try await Migration.status(pipelinePath: pipeline.pipeline, nowMillis: now)
+            // Serve's queues and what it could not apply, when serve ran for this pipeline.
+            let serve = try await ServeStatus.read(
+                pipeline: try PipelineConfig.load(path: pipeline.pipeline), nowMillis: now)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(
+                    String(decoding: try encoder.encode(StatusOutput(report: report, serve: serve)), as: UTF8.self))
+            } else {
+                print(report.text() + (serve?.text() ?? ""), terminator: "")
             }
+            return .done
         }
     }
 }

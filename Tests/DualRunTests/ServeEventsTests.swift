@@ -1,9 +1,9 @@
 import Foundation
-import MigrationCore
 import Synchronization
 import Testing
 
 @testable import DualRun
+@testable import MigrationCore
 
 /// Old → NIM, the changes (SPEC §7 `/old/events`): over loopback to a live serve and emulator,
 /// checked against the emulator's resulting state.

@@ -31,8 +31,9 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: path) }
             let sender = BridgeSender(
                 store: store, state: fixture.state, client: fixture.client,
-                rehoster: FileRehoster(
-                    root: fixture.dir, policy: fixture.settings.pipeline.files.policy, client: fixture.client),
+                hosting: FileHosting(
+                    root: fixture.dir, policy: fixture.settings.pipeline.files.policy, client: fixture.client,
+                    database: fixture.state),
                 concurrency: 1, dependencyWaitMs: 600_000, bells: (Doorbell(), Doorbell()),
                 now: StateDatabase.wallClockMillis, log: { _ in })
             let settlement = await sender.process(claim)

@@ -58,9 +58,7 @@ import Testing
         try await withEmulator { caller in
             let token = try await caller.token()
             let unknown = try await caller.get("/easemob-demo/chatdemoui/users/nobody/contacts/users", token: token)
-            #expect(unknown.status == 404)
-            #expect(unknown.json["error"] as? String == "service_resource_not_found")
-            #expect(unknown.json["error_description"] as? String == "Service resource not found")
+            #expect(unknown.failure == EasemobFailure(404, "service_resource_not_found", "Service resource not found"))
             _ = try await caller.post("/_emulator/delete-user?u=carol")
             let gone = try await caller.get("/easemob-demo/chatdemoui/users/carol/blocks/users", token: token)
             #expect(gone.status == 404)

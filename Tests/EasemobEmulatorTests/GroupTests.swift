@@ -44,9 +44,7 @@ import Testing
             #expect(data[0]["name"] as? String == "产品讨论")
             #expect(data[2]["error"] as? String == "group id doesn't exist")
             let single = try await caller.get("/easemob-demo/chatdemoui/chatgroups/999", token: token)
-            #expect(single.status == 404)
-            #expect(single.json["error"] as? String == "resource_not_found")
-            #expect(single.json["error_description"] as? String == "grpID 999 does not exist!")
+            #expect(single.failure == EasemobFailure(404, "resource_not_found", "grpID 999 does not exist!"))
         }
     }
 
@@ -83,9 +81,8 @@ import Testing
             let reply = try await caller.get("/XXXX/testapp/chatgroups/XXXX/users", token: token)
             #expect(reply.dataArray.count == 2)
             let unknown = try await caller.get("/XXXX/testapp/chatgroups/10XXXX60/users", token: token)
-            #expect(unknown.status == 404)
-            #expect(unknown.json["error"] as? String == "service_resource_not_found")
-            #expect(unknown.json["error_description"] as? String == "do not find this group:10XXXX60")
+            #expect(
+                unknown.failure == EasemobFailure(404, "service_resource_not_found", "do not find this group:10XXXX60"))
         }
     }
 

@@ -56,6 +56,23 @@ struct Reply: Sendable {
     var dataArray: [Any] { json["data"] as? [Any] ?? [] }
     /// The body as text.
     var text: String { String(decoding: bytes, as: UTF8.self) }
+    /// The status and Easemob's error fields.
+    var failure: EasemobFailure {
+        EasemobFailure(status, json["error"] as? String, json["error_description"] as? String)
+    }
+}
+
+/// An Easemob error answer: the status, `error` and `error_description`.
+struct EasemobFailure: Equatable {
+    var status: Int
+    var error: String?
+    var description: String?
+
+    init(_ status: Int, _ error: String?, _ description: String?) {
+        self.status = status
+        self.error = error
+        self.description = description
+    }
 }
 
 /// Sends requests to an emulator through the router test framework.

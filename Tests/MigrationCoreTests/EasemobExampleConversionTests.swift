@@ -23,7 +23,8 @@ import Testing
                 atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: examples + example, toPath: target)
         }
-        let source = try await EasemobExport(root: root + "/export", output: root + "/out").prepare()
+        let source = try await ConvertOnce(vendor: EasemobVendor(), root: root + "/export", output: root + "/out")
+            .prepare()
         var problems: [String] = []
         if let log = source.problemLog {
             try await ProblemLog.forEach(log) { batch in problems += batch.map { "\($0.location) \($0.code)" } }

@@ -120,7 +120,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: export + "/users", withIntermediateDirectories: true)
         try #"{"entities":[{"username":"a"},{"username":"B"}]}"#.write(
             toFile: export + "/users/p1.json", atomically: true, encoding: .utf8)
-        let adapter = EasemobExport(root: export, output: dir + "/converted")
+        let adapter = ConvertOnce(vendor: EasemobVendor(), root: export, output: dir + "/converted")
         let first = try await adapter.prepare()
         let users = dir + "/converted/users.jsonl"
         let written = try FileManager.default.attributesOfItem(atPath: users)[.modificationDate] as? Date

@@ -21,6 +21,12 @@ import Testing
         var instants: [TestClock<Duration>.Instant] { passed.map(\.1) }
     }
 
+    /// A limiter at `rate` per second (no headroom, no jitter) on a fresh test clock, and an empty ledger.
+    static func bench(rate: Double = 10) -> (clock: TestClock<Duration>, limiter: Limiter, ledger: Ledger) {
+        let clock = TestClock()
+        return (clock, Limiter(rate: rate, headroom: 0, jitter: .zero, clock: clock), Ledger())
+    }
+
     /// Starts `callers` acquires one after another (each has reserved before the next starts).
     static func start<C: Clock>(
         _ callers: Range<Int>, on limiter: RateLimiter<C>, clock: C, ledger: Ledger
@@ -39,9 +45,7 @@ import Testing
     }
 
     @Test func callersPassInTheOrderTheyReservedAtTheBucketsPace() async throws {
-        let clock = TestClock()
-        let limiter = Limiter(rate: 10, headroom: 0, jitter: .zero, clock: clock)
-        let ledger = Ledger()
+        let (clock, limiter, ledger) = Self.bench()
         let tasks = await Self.start(0..<5, on: limiter, clock: clock, ledger: ledger)
         // The first goes at once; the others sleep until their own instant, 100 ms apart.
         await clock.advance(by: .zero)
@@ -62,11 +66,9 @@ import Testing
     /// A process that may follow a killed one sends nothing for one window (1 s + jitter), then
     /// at the usual pace.
     @Test func heldOffOneWindowTheFirstCallWaitsAWindowThenThePaceGoesOn() async throws {
-        let clock = TestClock()
         // No jitter: the window is one second, the pace 10/s.
-        let limiter = Limiter(rate: 10, headroom: 0, jitter: .zero, clock: clock)
+        let (clock, limiter, ledger) = Self.bench()
         await limiter.holdOffOneWindow()
-        let ledger = Ledger()
         let tasks = await Self.start(0..<3, on: limiter, clock: clock, ledger: ledger)
         await clock.advance(by: .milliseconds(999))
         #expect(await ledger.callers(once: 1).isEmpty)
@@ -81,9 +83,7 @@ import Testing
     }
 
     @Test func aCancelledWaiterGivesItsTokenBack() async throws {
-        let clock = TestClock()
-        let limiter = Limiter(rate: 10, headroom: 0, jitter: .zero, clock: clock)
-        let ledger = Ledger()
+        let (clock, limiter, ledger) = Self.bench()
         var tasks = await Self.start(0..<3, on: limiter, clock: clock, ledger: ledger)
         await clock.advance(by: .zero)
         // The last waiter (due at 200 ms) gives up before its turn.
@@ -100,9 +100,7 @@ import Testing
     }
 
     @Test func fortyCallersAtOnceMakeNoSecondBusierThanTheRate() async throws {
-        let clock = TestClock()
-        let limiter = Limiter(rate: 20, headroom: 0, jitter: .zero, clock: clock)
-        let ledger = Ledger()
+        let (clock, limiter, ledger) = Self.bench(rate: 20)
         let tasks = await Self.start(0..<40, on: limiter, clock: clock, ledger: ledger)
         // 10 ms steps, each caller given its turns to record the instant it passed at.
         for step in 0...250 {
@@ -162,9 +160,7 @@ import Testing
     }
 
     @Test func a416PausesEveryCallerForThePenalty() async throws {
-        let clock = TestClock()
-        let limiter = Limiter(rate: 10, headroom: 0, jitter: .zero, clock: clock)
-        let ledger = Ledger()
+        let (clock, limiter, ledger) = Self.bench()
         var tasks = await Self.start(0..<1, on: limiter, clock: clock, ledger: ledger)
         await clock.advance(by: .zero)
         try await tasks[0].value

@@ -21,9 +21,7 @@ import Testing
                 ])
             _ = try await caller.v1(
                 "team/addManager.action", [("tid", "10001"), ("owner", "zed"), ("members", jsonArray(["bob"]))])
-            _ = try await caller.v1(
-                "msg/sendMsg.action",
-                [("from", "amy"), ("ope", "0"), ("to", "bob"), ("type", "0"), ("body", "{\"msg\":\"1\"}")])
+            _ = try await caller.sendText(from: "amy", ope: 0, to: "bob", body: "{\"msg\":\"1\"}")
 
             let dump = try await caller.dump()
             let users = try #require(dump["users"]?.arrayValue)

@@ -17,13 +17,9 @@ import Testing
             let msgid = try #require(sent.json["data"]?["msgid"]?.intValue)
             let timetag = try #require(sent.json["data"]?["timetag"]?.intValue)
             #expect(sent.json["data"]?["antispam"] == false)
-            let reply = try await caller.v1(
-                "msg/sendMsg.action",
-                [("from", "b"), ("ope", "0"), ("to", "a"), ("type", "0"), ("body", "{\"msg\":\"yo\"}")])
+            let reply = try await caller.sendText(from: "b", ope: 0, to: "a", body: "{\"msg\":\"yo\"}")
             #expect(reply.code == 200)
-            _ = try await caller.v1(
-                "msg/sendMsg.action",
-                [("from", "c"), ("ope", "0"), ("to", "a"), ("type", "0"), ("body", "{\"msg\":\"other\"}")])
+            _ = try await caller.sendText(from: "c", ope: 0, to: "a", body: "{\"msg\":\"other\"}")
 
             let window = [
                 ("begintime", String(timetag - 1000)), ("endtime", String(timetag + 60_000)), ("limit", "100"),
@@ -68,17 +64,11 @@ import Testing
                 "team/create.action",
                 [("tname", "t"), ("owner", "owner"), ("members", jsonArray(["a"])), ("msg", "m"), ("joinmode", "0")])
             let tid = try #require(created.json["tid"]?.stringValue)
-            let outsider = try await caller.v1(
-                "msg/sendMsg.action",
-                [("from", "outsider"), ("ope", "1"), ("to", tid), ("type", "0"), ("body", "{\"msg\":\"x\"}")])
+            let outsider = try await caller.sendText(from: "outsider", ope: 1, to: tid, body: "{\"msg\":\"x\"}")
             #expect(outsider.code == 804)
-            let noTeam = try await caller.v1(
-                "msg/sendMsg.action",
-                [("from", "a"), ("ope", "1"), ("to", "99999"), ("type", "0"), ("body", "{\"msg\":\"x\"}")])
+            let noTeam = try await caller.sendText(from: "a", ope: 1, to: "99999", body: "{\"msg\":\"x\"}")
             #expect(noTeam.code == 803)
-            let sent = try await caller.v1(
-                "msg/sendMsg.action",
-                [("from", "a"), ("ope", "1"), ("to", tid), ("type", "0"), ("body", "{\"msg\":\"team\"}")])
+            let sent = try await caller.sendText(from: "a", ope: 1, to: tid, body: "{\"msg\":\"team\"}")
             #expect(sent.code == 200)
             let timetag = try #require(sent.json["data"]?["timetag"]?.intValue)
             let history = try await caller.v1(
@@ -97,9 +87,7 @@ import Testing
     @Test func sendMsgValidation() async throws {
         try await withRouterEmulator { caller in
             try await caller.createUsers(["a"])
-            let ghost = try await caller.v1(
-                "msg/sendMsg.action",
-                [("from", "a"), ("ope", "0"), ("to", "ghost"), ("type", "0"), ("body", "{\"msg\":\"x\"}")])
+            let ghost = try await caller.sendText(from: "a", ope: 0, to: "ghost", body: "{\"msg\":\"x\"}")
             #expect(ghost.code == 404)
             let long = try await caller.v1(
                 "msg/sendMsg.action",
@@ -119,9 +107,7 @@ import Testing
     /// Sends one p2p message a → b and one team message; returns (p2p msgid, timetag, tid, team msgid, timetag).
     private func sendTwo(_ caller: Caller) async throws -> (Int64, Int64, String, Int64, Int64) {
         try await caller.createUsers(["a", "b"])
-        let sent = try await caller.v1(
-            "msg/sendMsg.action",
-            [("from", "a"), ("ope", "0"), ("to", "b"), ("type", "0"), ("body", "{\"msg\":\"hi\"}")])
+        let sent = try await caller.sendText(from: "a", ope: 0, to: "b", body: "{\"msg\":\"hi\"}")
         let team = try await caller.v1(
             "team/create.action",
             [
@@ -129,9 +115,7 @@ import Testing
                 ("joinmode", "0"),
             ])
         let tid = try #require(team.json["tid"]?.stringValue)
-        let teamSent = try await caller.v1(
-            "msg/sendMsg.action",
-            [("from", "b"), ("ope", "1"), ("to", tid), ("type", "0"), ("body", "{\"msg\":\"all\"}")])
+        let teamSent = try await caller.sendText(from: "b", ope: 1, to: tid, body: "{\"msg\":\"all\"}")
         return (
             try #require(sent.json["data"]?["msgid"]?.intValue), try #require(sent.json["data"]?["timetag"]?.intValue),
             tid, try #require(teamSent.json["data"]?["msgid"]?.intValue),

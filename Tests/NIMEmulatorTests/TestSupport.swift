@@ -67,6 +67,12 @@ struct Caller: Sendable {
         try await send(.get, "/_emulator/dump", [:], nil).json
     }
 
+    /// `msg/sendMsg.action` of a text (`type` 0): `ope` 0 to an account, 1 to a team.
+    func sendText(from: String, ope: Int, to: String, body: String) async throws -> Reply {
+        try await v1(
+            "msg/sendMsg.action", [("from", from), ("ope", String(ope)), ("to", to), ("type", "0"), ("body", body)])
+    }
+
     /// Creates accounts, expecting success.
     func createUsers(_ accids: [String]) async throws {
         for accid in accids {

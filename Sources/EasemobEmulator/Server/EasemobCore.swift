@@ -14,7 +14,7 @@ final class EasemobCore: Sendable {
     let state: EmulatorState
     /// Seconds east of UTC of the hour keys.
     let offsetSeconds: Int
-    private let boundBaseURL = LockedBox<String?>(nil)
+    private let address: BoundAddress
 
     /// Reads the export and prepares the services for `configuration`.
     init(configuration: EasemobEmulatorConfiguration) throws {
@@ -30,27 +30,18 @@ final class EasemobCore: Sendable {
             ?? Int64((Date().timeIntervalSince1970 * 1000).rounded())
         self.clock = VirtualClock(startMs: start)
         self.state = EmulatorState(configuration: configuration)
+        address = BoundAddress(host: configuration.host, port: configuration.port)
     }
 
     /// `ORG#APP`, as Easemob names the app in its messages.
     var appKey: String { "\(configuration.org)#\(configuration.app)" }
 
     /// `http://HOST:PORT` of the listening socket, or of the configuration before binding.
-    var baseURL: String {
-        boundBaseURL.value ?? "http://\(Self.reachableHost(configuration.host)):\(configuration.port)"
-    }
+    var baseURL: String { address.baseURL }
 
-    /// Records the port actually bound.
+    /// Records the port actually bound (port 0 in the configuration picks a free one).
     func didBind(port: Int) {
-        boundBaseURL.value = "http://\(Self.reachableHost(configuration.host)):\(port)"
-    }
-
-    /// A host a client can connect to: the loopback address for a wildcard bind.
-    static func reachableHost(_ host: String) -> String {
-        switch host {
-        case "0.0.0.0", "", "::": return "127.0.0.1"
-        default: return host.contains(":") ? "[\(host)]" : host
-        }
+        address.didBind(port: port)
     }
 
     /// The `uri` of an envelope: the emulator's base URL, `/{org}/{app}` and `rest`.

@@ -1,4 +1,4 @@
-internal import EmulatorKit
+public import EmulatorKit
 
 /// A running Easemob emulator listening on a socket.
 ///
@@ -7,14 +7,7 @@ internal import EmulatorKit
 /// is cancelled) and returns when it has stopped.
 public final class EasemobEmulatorServer: Sendable {
     /// Why the emulator could not start.
-    public struct StartError: Error, CustomStringConvertible {
-        /// The underlying error (the export unreadable, the address in use), if any.
-        public let underlying: (any Error)?
-        /// A one-line explanation.
-        public var description: String {
-            "Easemob emulator did not start: \(underlying.map { "\($0)" } ?? "server stopped before listening")"
-        }
-    }
+    public typealias StartError = EmulatorStartError
 
     /// The bound port.
     public var port: Int { server.port }
@@ -27,7 +20,7 @@ public final class EasemobEmulatorServer: Sendable {
     }
 
     /// `http://HOST:PORT` of the listening socket: the `host` of a pull pipeline.
-    public var baseURL: String { "http://\(EasemobCore.reachableHost(core.configuration.host)):\(port)" }
+    public var baseURL: String { BoundAddress.baseURL(host: core.configuration.host, port: port) }
 
     /// The virtual now the emulator started with or has reached, Unix milliseconds.
     public var nowMs: Int64 { core.clock.nowMs }
@@ -38,15 +31,15 @@ public final class EasemobEmulatorServer: Sendable {
         do {
             core = try EasemobCore(configuration: configuration)
         } catch {
-            throw StartError(underlying: error)
+            throw StartError(emulator: "Easemob emulator", underlying: error)
         }
         do {
             let server = try await RunningServer.start(fallbackPort: configuration.port) {
-                EasemobEmulatorApplication.build(core: core, onServerRunning: $0)
+                core.application(onServerRunning: $0)
             }
             return EasemobEmulatorServer(core: core, server: server)
         } catch {
-            throw StartError(underlying: error.underlying)
+            throw StartError(emulator: "Easemob emulator", underlying: error.underlying)
         }
     }
 

@@ -14,19 +14,19 @@ public struct OldEventApplier: Sendable {
     let client: NIMClient
     let database: StateDatabase
     let accidMap: AccidMap
-    let rehoster: FileRehoster
+    let hosting: FileHosting
     let memberLimit: Int
     let v2: Bool
     /// The current NIM owner of a team (serve keeps it; NIM's `team/query` when it does not know).
     let owners: TeamOwners
 
     public init(
-        client: NIMClient, database: StateDatabase, config: PipelineConfig, rehoster: FileRehoster, owners: TeamOwners
+        client: NIMClient, database: StateDatabase, config: PipelineConfig, hosting: FileHosting, owners: TeamOwners
     ) throws {
         self.client = client
         self.database = database
         accidMap = try config.users.accidMap.map { try AccidMap(path: $0) } ?? AccidMap()
-        self.rehoster = rehoster
+        self.hosting = hosting
         memberLimit = config.groups.memberLimit
         v2 = config.target.v2Endpoint != nil
         self.owners = owners
@@ -97,7 +97,7 @@ public struct OldEventApplier: Sendable {
     /// An avatar or team icon re-hosted in NIM, or nil with a note saying why not (what the caller
     /// does then — keep the old URL, go without — it says itself).
     func rehosted(_ source: String, _ what: String, _ notes: inout [String]) async -> String? {
-        switch await rehoster.rehost(source) {
+        switch await hosting.rehost(source) {
         case .success(let hosted): return hosted.url
         case .failure(let failure):
             notes.append("\(what) \(source) not re-hosted (\(failure.desc))")

@@ -85,14 +85,19 @@ extension PipelineConfig {
     private static func readSource(_ top: inout ConfigNode) throws(ConfigError) -> Source {
         var node = try top.section("source")
         let formatName = try node.string("format")
-        guard let format = SourceFormat(rawValue: formatName) else {
-            let known = SourceFormat.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ConfigError(path: node.child("format"), "unknown format '\(formatName)' (known: \(known))")
+        let format: SourceFormat
+        switch SourceFormats.resolve(formatName) {
+        case .success(let known): format = known
+        case .failure(let unknown): throw ConfigError(path: node.child("format"), unknown.description)
         }
         var source = Source(format: format, path: try node.string("path"))
         if var pull = try node.optionalSection("pull") {
-            guard format == .easemob else {
-                throw ConfigError(path: pull.path, "pull copies an Easemob app: set source.format: easemob")
+            guard SourceFormats.vendor(for: format)?.hasPull == true else {
+                let vendors = SourceFormats.pulling
+                throw ConfigError(
+                    path: pull.path,
+                    "pull copies an \(vendors.map(\.displayName).joined(separator: " or ")) app: set source.format: "
+                        + vendors.map(\.format).joined(separator: " or "))
             }
             source.pull = try EasemobPullConfig(reading: &pull)
             try pull.finish()

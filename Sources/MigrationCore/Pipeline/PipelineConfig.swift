@@ -27,9 +27,14 @@ public struct PipelineConfig: Sendable, Equatable {
         public var pull: EasemobPullConfig?
     }
 
-    /// The source formats the tool reads.
-    public enum SourceFormat: String, Sendable, Equatable, CaseIterable {
-        case canonical, easemob
+    /// A source format the tool reads: `canonical`, or a vendor's in ``SourceFormats``.
+    public struct SourceFormat: RawRepresentable, Hashable, Sendable {
+        public var rawValue: String
+
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// The built-in format (SPEC §4): read as it is, no vendor.
+        public static let canonical = SourceFormat(rawValue: "canonical")
     }
 
     /// The NIM application written to.

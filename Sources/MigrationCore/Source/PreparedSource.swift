@@ -24,14 +24,14 @@ public struct PreparedSource: Sendable {
         self.stamp = stamp
     }
 
-    /// A canonical export is read as it is; an Easemob export is converted into
-    /// `state/NAME/easemob-source/` first (or the conversion of the same export is reused).
+    /// A canonical export is read as it is; a vendor's export is converted into
+    /// `state/NAME/FORMAT-source/` first (or the conversion of the same export is reused).
     public static func prepare(_ config: PipelineConfig) async throws -> PreparedSource {
-        switch config.source.format {
-        case .canonical: PreparedSource(export: ExportFolder(root: config.source.path))
-        case .easemob:
-            try await EasemobExport(root: config.source.path, output: config.outputDirectory + "/easemob-source")
-                .prepare()
+        guard let vendor = SourceFormats.vendor(for: config.source.format) else {
+            return PreparedSource(export: ExportFolder(root: config.source.path))
         }
+        return try await ConvertOnce(
+            vendor: vendor, root: config.source.path, output: config.outputDirectory + "/\(vendor.format)-source"
+        ).prepare()
     }
 }

@@ -189,6 +189,10 @@ extension StateDatabase {
                     );
                     """)
         }
+        // The re-hosting record read by old URL (``StateDatabase/hostedFile(old:)``): id map → content.
+        migrator.registerMigration("v9-file-content-by-url") { db in
+            try db.execute(sql: "CREATE INDEX file_content_url ON file_content (url) WHERE url IS NOT NULL")
+        }
         return migrator
     }
 }

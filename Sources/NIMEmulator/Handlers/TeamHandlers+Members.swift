@@ -45,7 +45,7 @@ extension TeamHandlers {
         try await core.store.write { db in
             let operatorRole = try administeredTeam(db, tid, by: operatorAccid).role
             for accid in accids {
-                guard let target = try membership(db, tid, accid) else { throw NIMFailure.notInTeam(accid) }
+                let target = try Self.member(db, tid, accid)
                 guard target.role != .owner, operatorRole == .owner || target.role == .normal else {
                     throw NIMFailure.noPermission
                 }
@@ -61,7 +61,7 @@ extension TeamHandlers {
         let accid = try p.accid("accid")
         try await core.store.write { db in
             _ = try existingTeam(db, tid)
-            guard let member = try membership(db, tid, accid) else { throw NIMFailure.notInTeam(accid) }
+            let member = try Self.member(db, tid, accid)
             guard member.role != .owner else { throw NIMFailure.noPermission }
             try member.delete(db)
         }
@@ -88,7 +88,7 @@ extension TeamHandlers {
         try await core.store.write { db in
             _ = try ownedTeam(db, tid, by: owner)
             for accid in accids {
-                guard var member = try membership(db, tid, accid) else { throw NIMFailure.notInTeam(accid) }
+                var member = try Self.member(db, tid, accid)
                 guard member.role != .owner else { throw NIMFailure.invalid("members") }
                 member.role = role
                 try member.update(db)
@@ -107,7 +107,7 @@ extension TeamHandlers {
         try await core.store.write { db in
             var team = try existingTeam(db, tid)
             guard team.owner == owner, var old = try membership(db, tid, owner) else { throw NIMFailure.noPermission }
-            guard var new = try membership(db, tid, newOwner) else { throw NIMFailure.notInTeam(newOwner) }
+            var new = try Self.member(db, tid, newOwner)
             new.role = .owner
             try new.update(db)
             if leave == 1 {
@@ -132,7 +132,7 @@ extension TeamHandlers {
         _ = try p.optional("attach", max: 512)
         try await core.store.write { db in
             try administeredTeam(db, tid, by: operatorAccid)
-            guard var member = try membership(db, tid, accid) else { throw NIMFailure.notInTeam(accid) }
+            var member = try Self.member(db, tid, accid)
             guard member.role != .owner else { throw NIMFailure.noPermission }
             member.muted = mute == 1
             try member.update(db)

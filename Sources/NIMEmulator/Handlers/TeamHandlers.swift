@@ -160,4 +160,10 @@ enum TeamHandlers {
     static func membership(_ db: Database, _ tid: Int64, _ accid: String) throws -> TeamMemberRecord? {
         try TeamMemberRecord.fetchOne(db, key: ["tid": tid, "accid": accid])
     }
+
+    /// `accid`'s membership of team `tid`; 804 when `accid` is not a member.
+    static func member(_ db: Database, _ tid: Int64, _ accid: String) throws -> TeamMemberRecord {
+        guard let member = try membership(db, tid, accid) else { throw NIMFailure.notInTeam(accid) }
+        return member
+    }
 }

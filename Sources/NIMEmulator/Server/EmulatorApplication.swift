@@ -1,31 +1,28 @@
+public import EmulatorKit
 public import Hummingbird
-import Logging
-import NIOCore
+internal import NIOCore
+
+/// The request context of the NIM emulator's routes (the channel: fault injection closes it to
+/// drop a call without a response).
+public typealias EmulatorRequestContext = ChannelRequestContext
 
 /// Builds the emulator as a Hummingbird application, for `app.test(.router)` /
 /// `app.test(.live)` in tests; ``EmulatorServer`` runs the same application on a socket.
 public enum EmulatorApplication {
     /// The application serving the NIM API for `configuration` (state opened now).
     public static func make(_ configuration: EmulatorConfiguration) throws -> some ApplicationProtocol {
-        build(core: try EmulatorCore(configuration: configuration), onServerRunning: { _ in })
+        try EmulatorCore(configuration: configuration).application { _ in }
     }
+}
 
-    /// The application around an existing core, with a hook told the bound channel.
-    static func build(
-        core: EmulatorCore, onServerRunning: @escaping @Sendable (any Channel) async -> Void
+extension EmulatorCore {
+    /// The application around this core, with a hook told the bound channel.
+    func application(
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void
     ) -> Application<RouterResponder<EmulatorRequestContext>> {
-        let configuration = core.configuration
-        var logger = Logger(label: "NIMEmulator")
-        logger.logLevel = Environment().get("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .warning
-        return Application(
-            router: EmulatorRoutes.router(core: core),
-            configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port), serverName: "NIMEmulator"),
-            onServerRunning: { channel in
-                if let port = channel.localAddress?.port { core.didBind(port: port) }
-                await onServerRunning(channel)
-            },
-            logger: logger
-        )
+        EmulatorApplicationBuilder.build(
+            name: "NIMEmulator", host: configuration.host, port: configuration.port,
+            router: EmulatorRoutes.router(core: self), didBind: { self.didBind(port: $0) },
+            onServerRunning: onServerRunning)
     }
 }

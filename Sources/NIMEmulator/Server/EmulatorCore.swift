@@ -21,7 +21,7 @@ final class EmulatorCore: Sendable {
     let refusals = LockedBox<[String: Int]>([:])
     /// The network's jitter before the rate gate (`arrivalJitterMs`, `POST /_emulator/jitter`).
     let jitter: LockedBox<ArrivalJitter>
-    private let boundBaseURL: LockedBox<String?>
+    private let address: BoundAddress
 
     /// Opens the state and prepares the services for `configuration`.
     init(configuration: EmulatorConfiguration, nowMs: @escaping @Sendable () -> Int64 = EmulatorCore.systemNowMs) throws
@@ -32,28 +32,18 @@ final class EmulatorCore: Sendable {
         self.jitter = LockedBox(ArrivalJitter(maxMs: configuration.arrivalJitterMs, seed: configuration.seed))
         self.verifier = LockedBox(CheckSumVerifier(appKey: configuration.appKey, appSecret: configuration.appSecret))
         self.nowMs = nowMs
-        self.boundBaseURL = LockedBox(nil)
+        address = BoundAddress(host: configuration.host, port: configuration.port)
     }
 
     /// Milliseconds since 1970 from the system clock.
     static let systemNowMs: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 
     /// `http://HOST:PORT` of the listening socket, or of the configuration before binding.
-    var baseURL: String {
-        boundBaseURL.value ?? "http://\(Self.reachableHost(configuration.host)):\(configuration.port)"
-    }
+    var baseURL: String { address.baseURL }
 
     /// Records the port actually bound (port 0 in the configuration picks a free one).
     func didBind(port: Int) {
-        boundBaseURL.value = "http://\(Self.reachableHost(configuration.host)):\(port)"
-    }
-
-    /// A host a client can connect to: the loopback address for a wildcard bind.
-    static func reachableHost(_ host: String) -> String {
-        switch host {
-        case "0.0.0.0", "", "::": return "127.0.0.1"
-        default: return host.contains(":") ? "[\(host)]" : host
-        }
+        address.didBind(port: port)
     }
 
     /// A token for a new account: deterministic given the seed and the number issued before.

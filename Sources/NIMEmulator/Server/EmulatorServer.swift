@@ -1,4 +1,4 @@
-internal import EmulatorKit
+public import EmulatorKit
 
 /// A running NIM emulator listening on a socket.
 ///
@@ -7,14 +7,7 @@ internal import EmulatorKit
 /// finish, idle keep-alive connections are closed; after 5 s whatever is left is cancelled.
 public final class EmulatorServer: Sendable {
     /// Why the emulator could not start.
-    public struct StartError: Error, CustomStringConvertible {
-        /// The underlying error (for example the address already in use), if any.
-        public let underlying: (any Error)?
-        /// A one-line explanation.
-        public var description: String {
-            "NIM emulator did not start: \(underlying.map { "\($0)" } ?? "server stopped before listening")"
-        }
-    }
+    public typealias StartError = EmulatorStartError
 
     /// The bound port.
     public var port: Int { server.port }
@@ -27,18 +20,18 @@ public final class EmulatorServer: Sendable {
     }
 
     /// `http://HOST:PORT` of the listening socket.
-    public var baseURL: String { "http://\(EmulatorCore.reachableHost(host)):\(port)" }
+    public var baseURL: String { BoundAddress.baseURL(host: host, port: port) }
 
     /// Opens the state, binds the socket and starts serving; returns once listening.
     public static func start(_ configuration: EmulatorConfiguration) async throws -> EmulatorServer {
         let core = try EmulatorCore(configuration: configuration)
         do {
             let server = try await RunningServer.start(fallbackPort: configuration.port) {
-                EmulatorApplication.build(core: core, onServerRunning: $0)
+                core.application(onServerRunning: $0)
             }
             return EmulatorServer(host: configuration.host, server: server)
         } catch {
-            throw StartError(underlying: error.underlying)
+            throw StartError(emulator: "NIM emulator", underlying: error.underlying)
         }
     }
 

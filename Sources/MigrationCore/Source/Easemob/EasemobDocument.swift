@@ -100,4 +100,13 @@ struct EasemobDocument {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + folder)) ?? []
         return names.filter { $0.hasSuffix(".json") }.sorted().map { folder + "/" + $0 }
     }
+
+    /// Reports an element of `file` left out of the conversion (at its line) and counts it reported.
+    static func leaveOut(
+        _ element: Element, of file: String, stage: StageID, code: String, _ message: String,
+        problems: inout [Problem], book: inout AccountBook
+    ) {
+        problems.append(Problem(stage: stage, file: file, line: element.line, code: code, message: message))
+        book.reported(file)
+    }
 }

@@ -34,16 +34,10 @@ struct GroupFolder {
             return nil
         }
         let gid = info["id"]?.string ?? groupID
-        var line: [String: JSONValue] = ["gid": .string(gid)]
-        if let name = info["name"] ?? info["groupname"], name != .null { line["tname"] = name }
-        if let description = info["description"], description != .null, description != .string("") {
-            line["intro"] = description
+        var line = EasemobGroupInfo(info: info).fields(complete: true) {
+            EasemobMessage.localCopy(of: $0, root: root)
         }
-        if let custom = info["custom"], custom != .null, custom != .string("") { line["custom"] = custom }
-        if let avatar = info["avatar"]?.string, !avatar.isEmpty {
-            line["icon"] = .string(EasemobMessage.localCopy(of: avatar, root: root))
-        }
-        if let mute = info["mute"]?.bool { line["muteAll"] = .bool(mute) }
+        line["gid"] = .string(gid)
         if info["disabled"] == .bool(true) {
             problems.append(
                 Problem(
@@ -51,14 +45,6 @@ struct GroupFolder {
                     message: "group \(gid) is disabled in Easemob; it is migrated as an active team", severity: .warning
                 ))
         }
-        if let maxusers = info["maxusers"].flatMap(HistoryNormalizer.integer) {
-            line["teamMemberLimit"] = .int(maxusers)
-        }
-        let isPublic = info["public"]?.bool ?? true
-        let approval = info["membersonly"]?.bool ?? false
-        line["joinmode"] = .int(!isPublic ? 2 : approval ? 1 : 0)
-        if let invites = info["allowinvites"]?.bool { line["invitemode"] = .int(invites ? 1 : 0) }
-
         var owner = info["owner"]?.string.map { user($0) }
         var members: [String] = []
         var admins: [String] = []

@@ -47,22 +47,20 @@ public struct EasemobGroups {
                 book: &book)
             for element in document.elements {
                 guard let id = (element.value["groupid"] ?? element.value["id"])?.string, !id.isEmpty else {
-                    problems.append(
-                        Problem(
-                            stage: .groups, file: file, line: element.line, code: "missing-field",
-                            message: "a listed group without groupid: left out"))
-                    book.reported(file)
+                    EasemobDocument.leaveOut(
+                        element, of: file, stage: .groups, code: "missing-field",
+                        "a listed group without groupid: left out", problems: &problems,
+                        book: &book)
                     continue
                 }
                 if folders.contains(id) {
                     book.merged(file)
                 } else {
-                    problems.append(
-                        Problem(
-                            stage: .groups, file: file, line: element.line, code: "missing-group-folder",
-                            message: "group \(id) is listed but chatgroups/\(id)/ was not saved: the group is not "
-                                + "migrated (save its details.json and members.json, then plan again)"))
-                    book.reported(file)
+                    EasemobDocument.leaveOut(
+                        element, of: file, stage: .groups, code: "missing-group-folder",
+                        "group \(id) is listed but chatgroups/\(id)/ was not saved: the group is not "
+                            + "migrated (save its details.json and members.json, then plan again)", problems: &problems,
+                        book: &book)
                 }
             }
         }

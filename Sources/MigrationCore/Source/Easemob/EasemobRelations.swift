@@ -47,11 +47,10 @@ struct EasemobRelations {
                 file, stage: .relations, incomplete: "\(folder) of \(owner)", problems: &problems, book: &book)
             for element in document.elements {
                 guard let converted = line(owner, element.value) else {
-                    problems.append(
-                        Problem(
-                            stage: .relations, file: file, line: element.line, code: "invalid-field",
-                            message: "\(element.value.text) names no user: left out"))
-                    book.reported(file)
+                    EasemobDocument.leaveOut(
+                        element, of: file, stage: .relations, code: "invalid-field",
+                        "\(element.value.text) names no user: left out", problems: &problems,
+                        book: &book)
                     continue
                 }
                 try writer.write(JSONValue.object(converted).text)

@@ -65,11 +65,10 @@ struct EasemobUsers {
                 book: &book)
             for element in document.elements {
                 guard let username = element.value["username"]?.string, !username.isEmpty else {
-                    problems.append(
-                        Problem(
-                            stage: .users, file: file, line: element.line, code: "missing-field",
-                            message: "an entity without username: left out"))
-                    book.reported(file)
+                    EasemobDocument.leaveOut(
+                        element, of: file, stage: .users, code: "missing-field", "an entity without username: left out",
+                        problems: &problems,
+                        book: &book)
                     continue
                 }
                 var user: [String: JSONValue] = ["accid": .string(username)]

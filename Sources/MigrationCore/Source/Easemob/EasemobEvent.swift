@@ -1,9 +1,9 @@
 internal import Foundation
-internal import MigrationCore
 
 /// Easemob's own callback bodies for the changes `/old/events` takes, turned into canonical events
-/// (SPEC §7). The shapes are Easemob's published examples (`Tests/Corpora/easemob/callbacks/events`,
-/// sources in its `SOURCES.md`); two formats exist and a tenant may send either:
+/// (SPEC §7): what ``EasemobVendor/incomingEvents(_:)`` answers serve. The shapes are Easemob's
+/// published examples (`Tests/Corpora/easemob/callbacks/events`, sources in its `SOURCES.md`); two
+/// formats exist and a tenant may send either:
 ///
 /// - group operations, current format: `"event":"group_op_event"`, the group in `id`, the kind in
 ///   `operation` (and `payload.type` under `UPDATE`, `JOIN`, `LEAVE`, `ADMIN`, `MUTE`), users in
@@ -25,9 +25,9 @@ enum EasemobEvent {
 
     typealias Object = [String: JSONValue]
 
-    static func convert(_ object: Object) -> Result<[Object], OldEvent.Rejection> {
+    static func convert(_ object: Object) -> Result<[Object], IncomingRejection> {
         guard let callId = object["callId"]?.string, !callId.isEmpty else {
-            return .failure(OldEvent.Rejection(reason: "Easemob callback without callId"))
+            return .failure(IncomingRejection(reason: "Easemob callback without callId"))
         }
         let time = object["timestamp"] ?? .null
         // An event of a type serve may not know (stored, then listed as failed with its note).
@@ -65,7 +65,7 @@ enum EasemobEvent {
             }
         case "recall":
             guard let recalled = object["recall_id"]?.string ?? payload?["ack_message_id"]?.string, let from else {
-                return .failure(OldEvent.Rejection(reason: "Easemob recall without recall_id or from"))
+                return .failure(IncomingRejection(reason: "Easemob recall without recall_id or from"))
             }
             var fields: Object = ["msgid": .string(recalled), "from": .string(from)]
             if let gid = object["group_id"]?.string {
@@ -127,11 +127,11 @@ enum EasemobEvent {
 
     /// The current group format.
     private static func groupOperation(_ object: Object, _ event: (OldEventKind, String, Object) -> Object) -> Result<
-        [Object], OldEvent.Rejection
+        [Object], IncomingRejection
     > {
         guard object["type"]?.string != "CHATROOM" else { return ignored("chat rooms are not migrated") }
         guard let gid = object["id"]?.string ?? object["id"]?.int.map(String.init) else {
-            return .failure(OldEvent.Rejection(reason: "Easemob group_op_event without id"))
+            return .failure(IncomingRejection(reason: "Easemob group_op_event without id"))
         }
         let payload = object["payload"]
         let kind = payload?["type"]?.string ?? ""
@@ -182,22 +182,14 @@ enum EasemobEvent {
         }
     }
 
-    /// Easemob's group `info` as a partial `groups.jsonl` object (absent keys stay unchanged).
+    /// Easemob's group `info` as a partial `groups.jsonl` object (absent keys stay unchanged),
+    /// mapped as the export's group details are (the callback carries no `membersonly`, so a
+    /// public group's approval setting is left as it is).
     private static func info(_ info: JSONValue?, gid: String) -> Object {
-        var group: Object = ["gid": .string(gid)]
-        if let title = info?["title"]?.string { group["tname"] = .string(title) }
-        if let description = info?["description"]?.string { group["intro"] = .string(description) }
-        if let avatar = info?["avatar"]?.string, !avatar.isEmpty { group["icon"] = .string(avatar) }
-        if let custom = info?["custom"]?.string, !custom.isEmpty { group["custom"] = .string(custom) }
-        if let mute = info?["mute"] { group["muteAll"] = .bool(flag(mute)) }
-        if let limit = info?["max_users"].flatMap({ $0.int ?? $0.string.flatMap { Int64($0) } }) {
-            group["teamMemberLimit"] = .int(limit)
-        }
-        // As the Easemob adapter maps a group's details: a private group is joined by invitation
-        // only; `allow_user_invites` lets members invite. (The callback carries no `membersonly`, so
-        // a public group's approval setting is left as it is.)
-        if let isPublic = info?["public"], !flag(isPublic) { group["joinmode"] = .int(2) }
-        if let invites = info?["allow_user_invites"] { group["invitemode"] = .int(flag(invites) ? 1 : 0) }
+        var object: Object = [:]
+        if case .object(let fields)? = info { object = fields }
+        var group = EasemobGroupInfo(info: object).fields(complete: false)
+        group["gid"] = .string(gid)
         return group
     }
 
@@ -216,7 +208,7 @@ enum EasemobEvent {
         return text.isEmpty ? nil : text
     }
 
-    private static func ignored(_ reason: String) -> Result<[Object], OldEvent.Rejection> {
-        .failure(OldEvent.Rejection(reason: reason, ignorable: true))
+    private static func ignored(_ reason: String) -> Result<[Object], IncomingRejection> {
+        .failure(IncomingRejection(reason: reason, ignorable: true))
     }
 }

@@ -1,9 +1,10 @@
 public import Hummingbird
 public import NIOCore
 
-/// The request context of the emulator's routes: Hummingbird's core storage plus the
-/// connection's channel, which an outage in `cut` mode closes without answering.
-public struct EasemobRequestContext: RequestContext {
+/// The request context of both emulators' routes: Hummingbird's core storage plus the
+/// connection's channel, which an outage (`cut` mode) or fault injection closes to drop a call
+/// without a response.
+public struct ChannelRequestContext: RequestContext {
     /// Hummingbird's per-request storage.
     public var coreContext: CoreRequestContextStorage
     /// The connection the request came in on.
@@ -14,4 +15,7 @@ public struct EasemobRequestContext: RequestContext {
         self.coreContext = .init(source: source)
         self.channel = source.channel
     }
+
+    /// Large enough for a 15 MB file as Base64 in a form field.
+    public var maxUploadSize: Int { 64 * 1024 * 1024 }
 }
