@@ -1,4 +1,5 @@
 internal import Foundation
+internal import NIOConcurrencyHelpers
 
 /// Reads an attachment from where the export says it is: `http(s)://` through the one
 /// ``SafeDownloader`` (SPEC §5 "Untrusted addresses": the URL policy, redirects checked hop by
@@ -84,10 +85,20 @@ final class FileFetcher: Sendable {
             guard let url = URL(string: reference) else { return nil }
             relative = url.path
         }
-        let base = URL(fileURLWithPath: root).resolvingSymlinksInPath().standardizedFileURL.path
+        let base = resolvedRoot(root)
         let target = relative.hasPrefix("/") ? relative : root + "/" + relative
         let resolved = URL(fileURLWithPath: target).resolvingSymlinksInPath().standardizedFileURL.path
         return resolved.hasPrefix(base + "/") ? resolved : nil
+    }
+
+    /// The export folder with its symbolic links resolved, remembered (asked once per reference).
+    private static let roots = NIOLockedValueBox<[String: String]>([:])
+
+    static func resolvedRoot(_ root: String) -> String {
+        if let known = roots.withLockedValue({ $0[root] }) { return known }
+        let resolved = URL(fileURLWithPath: root).resolvingSymlinksInPath().standardizedFileURL.path
+        roots.withLockedValue { $0[root] = resolved }
+        return resolved
     }
 
     private func check(_ data: Data, _ reference: String) -> Result<Data, CallFailure> {

@@ -2,9 +2,9 @@ internal import Foundation
 
 extension GroupsStage {
     /// Reads one `groups.jsonl` line into a plan (see ``GroupPlan/read(_:memberLimit:resolve:)``).
-    func readGroup(_ reader: inout RecordReader, _ context: StageContext) async throws -> GroupPlan? {
+    func readGroup(_ reader: inout RecordReader, _ users: UserLookup) async throws -> GroupPlan? {
         try await GroupPlan.read(&reader, memberLimit: services.config.groups.memberLimit) {
-            try await context.nimAccid($0)
+            try users.nimAccid($0)
         }
     }
 }

@@ -46,9 +46,10 @@ public struct GroupsStage: Stage {
             encoder.outputFormatting = .sortedKeys
             var seen: [String: Int] = [:]
             var book = AccountBook()
+            let users = try context.database.userLookup()
             // A batch of 1,000: a plan carries its group's whole member list.
             try await context.readRecords(Self.file, in: export, stage: id, batch: 1000, &book, emit) { reader in
-                guard let plan = try await readGroup(&reader, context) else { return [] }
+                guard let plan = try await readGroup(&reader, users) else { return [] }
                 if let first = seen[plan.gid] {
                     reader.problem(
                         "duplicate-group",

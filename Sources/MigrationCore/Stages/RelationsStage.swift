@@ -48,8 +48,9 @@ public struct RelationsStage: Stage {
             + services.accidMap.fingerprint + (v2 ? "|v2" : "")
         try await context.registerOnce(fingerprint: fingerprint) { emit in
             var book = AccountBook()
-            if export.has(Self.friendsFile) { try await readFriends(context, &book, emit) }
-            if export.has(Self.blocksFile) { try await readBlocks(context, &book, emit) }
+            let users = try context.database.userLookup()
+            if export.has(Self.friendsFile) { try await readFriends(context, users, &book, emit) }
+            if export.has(Self.blocksFile) { try await readBlocks(context, users, &book, emit) }
             try await context.database.setAccounts(layer: id.rawValue, book)
             if v2 { try await context.database.markCarriedAliases(stage: id) }
         }
@@ -70,7 +71,7 @@ public struct RelationsStage: Stage {
     }
 
     private func readFriends(
-        _ context: StageContext, _ book: inout AccountBook, _ emit: ([NewWorkItem]) async throws -> Void
+        _ context: StageContext, _ users: UserLookup, _ book: inout AccountBook, _ emit: ([NewWorkItem]) async throws -> Void
     ) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -78,7 +79,7 @@ public struct RelationsStage: Stage {
             var reader = line
             defer { line = reader }
             guard let a = reader.requiredID("accid"), let b = reader.requiredID("faccid") else { return [] }
-            guard let (from, to) = try await resolvePair(a, b, &reader, context) else { return [] }
+            guard let (from, to) = try resolvePair(a, b, &reader, users) else { return [] }
             let pair = [from, to].sorted()
             var items = [
                 NewWorkItem(
@@ -100,7 +101,7 @@ public struct RelationsStage: Stage {
     }
 
     private func readBlocks(
-        _ context: StageContext, _ book: inout AccountBook, _ emit: ([NewWorkItem]) async throws -> Void
+        _ context: StageContext, _ users: UserLookup, _ book: inout AccountBook, _ emit: ([NewWorkItem]) async throws -> Void
     ) async throws {
         let encoder = JSONEncoder()
         try await context.readRecords(Self.blocksFile, in: services.export, stage: id, &book, emit) { line in
@@ -111,7 +112,7 @@ public struct RelationsStage: Stage {
                 reader.problem("invalid-field", "relationType must be 1 (blacklist) or 2 (mute list)")
                 return []
             }
-            guard let (from, to) = try await resolvePair(a, b, &reader, context) else { return [] }
+            guard let (from, to) = try resolvePair(a, b, &reader, users) else { return [] }
             let payload = BlockPayload(accid: from, target: to, relationType: type)
             return [
                 NewWorkItem(
@@ -123,11 +124,11 @@ public struct RelationsStage: Stage {
     }
 
     /// Both ends resolved to NIM accids, or nil with the line's problem recorded.
-    private func resolvePair(_ a: String, _ b: String, _ reader: inout RecordReader, _ context: StageContext)
-        async throws -> (String, String)?
+    private func resolvePair(_ a: String, _ b: String, _ reader: inout RecordReader, _ users: UserLookup)
+        throws -> (String, String)?
     {
-        let from = try await context.nimAccid(a)
-        let to = try await context.nimAccid(b)
+        let from = try users.nimAccid(a)
+        let to = try users.nimAccid(b)
         switch (from, to) {
         case (.success(let x), .success(let y)):
             if x == y {

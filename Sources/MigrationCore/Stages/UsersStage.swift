@@ -64,13 +64,7 @@ public struct UsersStage: Stage {
 
     /// The avatar references of the accounts still to create.
     static func avatars(_ database: StateDatabase) async throws -> [String] {
-        var avatars: [String] = []
-        for status in [WorkStatus.pending, .inFlight] {
-            try await database.forEachItem(stage: .users, status: status, kind: nil) { item in
-                if let icon = decodeJSON(SourceUser.self, item.payload)?.icon, !icon.isEmpty { avatars.append(icon) }
-            }
-        }
-        return avatars
+        try await database.payloadTexts(stage: .users, statuses: [.pending, .inFlight], field: "icon")
     }
 
     /// Pass over users.jsonl into `source_user`.
