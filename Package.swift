@@ -161,10 +161,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // What more than one test target uses: a loopback server of a test's own.
+        .target(
+            name: "TestSupportKit",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupportKit",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "DualRunTests",
             dependencies: [
-                "DualRun", "MigrationCore", "NIMEmulator",
+                "DualRun", "MigrationCore", "NIMEmulator", "TestSupportKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -173,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "MigrationCore", "NIMEmulator", "ExportGenerator", "EasemobEmulator",
+                "MigrationCore", "NIMEmulator", "ExportGenerator", "EasemobEmulator", "TestSupportKit",
                 // The old side's servers of the untrusted-address tests (a "secret" service, a CDN).
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -48,96 +48,93 @@ final class ServeStore: Sendable {
     /// Schema migrations, registered by id; never edit one that has shipped.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("serve-v1") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE inbox (
-                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                        source_key TEXT NOT NULL UNIQUE,
-                        conv TEXT NOT NULL,
-                        raw TEXT NOT NULL,
-                        create_time INTEGER NOT NULL,
-                        received_at INTEGER NOT NULL,
-                        status INTEGER NOT NULL,
-                        attempts INTEGER NOT NULL DEFAULT 0,
-                        next_at INTEGER NOT NULL DEFAULT 0,
-                        claimed_at INTEGER,
-                        uncertain_since INTEGER,
-                        nim_msgid INTEGER,
-                        line TEXT,
-                        reason TEXT,
-                        settled_at INTEGER
-                    );
-                    CREATE INDEX inbox_status ON inbox (status, seq);
-                    CREATE INDEX inbox_conv ON inbox (conv, status, seq);
-                    CREATE INDEX inbox_msgid ON inbox (nim_msgid) WHERE nim_msgid IS NOT NULL;
-                    CREATE TABLE hosted_file (
-                        url TEXT PRIMARY KEY,
-                        new_url TEXT NOT NULL,
-                        md5 TEXT NOT NULL,
-                        size INTEGER NOT NULL
-                    );
-                    CREATE TABLE outbox (
-                        id INTEGER PRIMARY KEY AUTOINCREMENT,
-                        msgid_server TEXT NOT NULL UNIQUE,
-                        body BLOB NOT NULL,
-                        rest INTEGER NOT NULL,
-                        received_at INTEGER NOT NULL,
-                        status INTEGER NOT NULL,
-                        attempts INTEGER NOT NULL DEFAULT 0,
-                        next_at INTEGER NOT NULL DEFAULT 0,
-                        reason TEXT,
-                        settled_at INTEGER
-                    );
-                    CREATE INDEX outbox_status ON outbox (status, id);
-                    """)
-        }
+        migrator.registerSQL(
+            "serve-v1",
+            """
+            CREATE TABLE inbox (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                source_key TEXT NOT NULL UNIQUE,
+                conv TEXT NOT NULL,
+                raw TEXT NOT NULL,
+                create_time INTEGER NOT NULL,
+                received_at INTEGER NOT NULL,
+                status INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_at INTEGER NOT NULL DEFAULT 0,
+                claimed_at INTEGER,
+                uncertain_since INTEGER,
+                nim_msgid INTEGER,
+                line TEXT,
+                reason TEXT,
+                settled_at INTEGER
+            );
+            CREATE INDEX inbox_status ON inbox (status, seq);
+            CREATE INDEX inbox_conv ON inbox (conv, status, seq);
+            CREATE INDEX inbox_msgid ON inbox (nim_msgid) WHERE nim_msgid IS NOT NULL;
+            CREATE TABLE hosted_file (
+                url TEXT PRIMARY KEY,
+                new_url TEXT NOT NULL,
+                md5 TEXT NOT NULL,
+                size INTEGER NOT NULL
+            );
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                msgid_server TEXT NOT NULL UNIQUE,
+                body BLOB NOT NULL,
+                rest INTEGER NOT NULL,
+                received_at INTEGER NOT NULL,
+                status INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_at INTEGER NOT NULL DEFAULT 0,
+                reason TEXT,
+                settled_at INTEGER
+            );
+            CREATE INDEX outbox_status ON outbox (status, id);
+            """)
         // The old server's events (SPEC §7 `/old/events`), the owners serve knows, and what the
         // inbox needs for recalls (NIM's timetag) and for waiting on a dependency.
-        migrator.registerMigration("serve-v2-events") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE event (
-                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                        event_id TEXT NOT NULL UNIQUE,
-                        type TEXT NOT NULL,
-                        time INTEGER NOT NULL,
-                        scope TEXT NOT NULL,
-                        body TEXT NOT NULL,
-                        target_key TEXT,
-                        received_at INTEGER NOT NULL,
-                        status INTEGER NOT NULL,
-                        attempts INTEGER NOT NULL DEFAULT 0,
-                        next_at INTEGER NOT NULL DEFAULT 0,
-                        waiting INTEGER NOT NULL DEFAULT 0,
-                        progress TEXT,
-                        nim_msgid INTEGER,
-                        reason TEXT,
-                        settled_at INTEGER
-                    );
-                    CREATE INDEX event_status ON event (status, scope, time, seq);
-                    CREATE INDEX event_target ON event (target_key) WHERE target_key IS NOT NULL;
-                    CREATE INDEX event_recall ON event (nim_msgid) WHERE nim_msgid IS NOT NULL;
-                    CREATE TABLE team_owner (tid TEXT PRIMARY KEY, owner TEXT NOT NULL);
-                    ALTER TABLE inbox ADD COLUMN nim_timetag INTEGER;
-                    ALTER TABLE inbox ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0;
-                    """)
-        }
+        migrator.registerSQL(
+            "serve-v2-events",
+            """
+            CREATE TABLE event (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                event_id TEXT NOT NULL UNIQUE,
+                type TEXT NOT NULL,
+                time INTEGER NOT NULL,
+                scope TEXT NOT NULL,
+                body TEXT NOT NULL,
+                target_key TEXT,
+                received_at INTEGER NOT NULL,
+                status INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_at INTEGER NOT NULL DEFAULT 0,
+                waiting INTEGER NOT NULL DEFAULT 0,
+                progress TEXT,
+                nim_msgid INTEGER,
+                reason TEXT,
+                settled_at INTEGER
+            );
+            CREATE INDEX event_status ON event (status, scope, time, seq);
+            CREATE INDEX event_target ON event (target_key) WHERE target_key IS NOT NULL;
+            CREATE INDEX event_recall ON event (nim_msgid) WHERE nim_msgid IS NOT NULL;
+            CREATE TABLE team_owner (tid TEXT PRIMARY KEY, owner TEXT NOT NULL);
+            ALTER TABLE inbox ADD COLUMN nim_timetag INTEGER;
+            ALTER TABLE inbox ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0;
+            """)
         // Old user ids folded in the keys stored before serve folded them (ServeStore+FoldedIDs).
         migrator.registerMigration("serve-v3-folded-user-ids") { db in try foldUserIDs(db) }
         // How often each message and event failed for good, kept across POST /failed/retry: the
         // failure counters of /metrics (a retried row that fails again counts again).
-        migrator.registerMigration("serve-v4-failure-counts") { db in
-            try db.execute(
-                sql: """
-                    ALTER TABLE inbox ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
-                    ALTER TABLE event ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
-                    UPDATE inbox SET failures = 1 WHERE status = \(InboxStatus.failed.sql);
-                    UPDATE event SET failures = 1 WHERE status = \(EventStatus.failed.sql);
-                    CREATE INDEX inbox_failures ON inbox (failures) WHERE failures > 0;
-                    CREATE INDEX event_failures ON event (failures) WHERE failures > 0;
-                    """)
-        }
+        migrator.registerSQL(
+            "serve-v4-failure-counts",
+            """
+            ALTER TABLE inbox ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE event ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+            UPDATE inbox SET failures = 1 WHERE status = \(InboxStatus.failed.sql);
+            UPDATE event SET failures = 1 WHERE status = \(EventStatus.failed.sql);
+            CREATE INDEX inbox_failures ON inbox (failures) WHERE failures > 0;
+            CREATE INDEX event_failures ON event (failures) WHERE failures > 0;
+            """)
         return migrator
     }
 

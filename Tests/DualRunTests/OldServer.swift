@@ -1,17 +1,16 @@
 import Foundation
 import Hummingbird
-import Logging
 import Synchronization
+import TestSupportKit
 
 /// The old IM server as far as `serve` is concerned: records every POST to `/receive`; answers
 /// 503 to the first `failing` of them.
 final class OldServer: Sendable {
     let received = Mutex<[Data]>([])
     let failures: Mutex<Int>
-    let port = Mutex<Int>(0)
-    private let task = Mutex<Task<Void, any Error>?>(nil)
+    private let loopback = Mutex<LoopbackServer?>(nil)
 
-    var url: String { "http://127.0.0.1:\(port.withLock { $0 })/receive" }
+    var url: String { "http://127.0.0.1:\(loopback.withLock { $0?.port ?? 0 })/receive" }
     var count: Int { received.withLock { $0.count } }
 
     private init(failing: Int) {
@@ -32,20 +31,12 @@ final class OldServer: Sendable {
             server.received.withLock { $0.append(body) }
             return Response(status: .ok)
         }
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "old-server")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        server.task.withLock { $0 = Task { try await app.runService() } }
-        var iterator = ports.makeAsyncIterator()
-        let port = await iterator.next() ?? 0
-        server.port.withLock { $0 = port }
+        let loopback = await LoopbackServer.start(router, label: "old-server")
+        server.loopback.withLock { $0 = loopback }
         return server
     }
 
     func stop() {
-        task.withLock { $0?.cancel() }
+        loopback.withLock { $0?.stop() }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import Logging
 import Synchronization
+import TestSupportKit
 
 /// A small HTTP server on one loopback address that records every request it receives: the
 /// untrusted-address tests' "secret" service (one only the migration machine can reach) and
@@ -19,11 +19,12 @@ final class TrapServer: Sendable {
     let host: String
     let hits = Mutex<[Hit]>([])
     let files: [String: Data]
-    let port = Mutex<Int>(0)
-    private let task = Mutex<Task<Void, any Error>?>(nil)
+    private let loopback = Mutex<LoopbackServer?>(nil)
     static let secret = Data("SECRET: the operator's cloud credentials".utf8)
 
-    var baseURL: String { "http://\(host):\(port.withLock { $0 })" }
+    /// The bound port.
+    var port: Int { loopback.withLock { $0?.port ?? 0 } }
+    var baseURL: String { "http://\(host):\(port)" }
     var count: Int { hits.withLock { $0.count } }
 
     private init(host: String, files: [String: Data]) {
@@ -50,21 +51,13 @@ final class TrapServer: Sendable {
             }
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: Self.secret)))
         }
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "trap")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        server.task.withLock { $0 = Task { try await app.runService() } }
-        var iterator = ports.makeAsyncIterator()
-        let port = await iterator.next() ?? 0
-        server.port.withLock { $0 = port }
+        let loopback = await LoopbackServer.start(router, host: host, port: port, label: "trap")
+        server.loopback.withLock { $0 = loopback }
         return server
     }
 
     func stop() {
-        task.withLock { $0?.cancel() }
+        loopback.withLock { $0?.stop() }
     }
 }
 

@@ -23,7 +23,7 @@ import Testing
             try await withTrap(host: "127.0.0.2", files: ["cdn.png": picture]) { cdn in
                 let (dir, export) = try TestFiles.workspace("messages")
                 defer { try? FileManager.default.removeItem(atPath: dir) }
-                let port = secret.port.withLock { $0 }
+                let port = secret.port
                 var urls = Self.spellings(port)
                 urls.append(cdn.baseURL + "/redirect?to=" + "http://127.0.0.1:\(port)/creds.txt")
                 urls.append("gopher://127.0.0.1:\(port)/_GET")
@@ -102,7 +102,7 @@ import Testing
     /// would answer loopback is never made. A later download that resolves to loopback is refused.
     @Test func aSecondDNSAnswerCannotRedirectTheConnection() async throws {
         try await withTrap(host: "127.0.0.2", files: ["a.png": Data("cdn".utf8)]) { cdn in
-            let port = cdn.port.withLock { $0 }
+            let port = cdn.port
             try await withTrap(host: "127.0.0.1", port: port) { secret in
                 let resolver = RebindingResolver(first: "127.0.0.2", then: "127.0.0.1")
                 let policy = URLPolicy(allow: try AllowList(["127.0.0.2"]))
@@ -148,7 +148,7 @@ import Testing
         try await withTrap { secret in
             try await ServeProcessFixture.with(users: 2, allow: ["127.0.0.2"]) { fixture in
                 let (process, base, _, log) = try await fixture.startLogging()
-                let url = "http://127.1:\(secret.port.withLock { $0 })/creds.txt"
+                let url = "http://127.1:\(secret.port)/creds.txt"
                 let line =
                     #"{"data":{"msgid":9,"from":"Old0","to":"Old1","createTime":1700000000009,"attach":{"url":"\#(url)","name":"c.txt","size":1}},"type":6}"#
                 let (status, _) = try await ServeProcessFixture.call(

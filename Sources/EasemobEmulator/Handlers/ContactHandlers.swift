@@ -21,17 +21,13 @@ enum ContactHandlers {
     static func register(on router: Router<EasemobRequestContext>, core: EasemobCore) {
         router.get(
             "/:org/:app/users/:username/contacts/users",
-            use: core.serve { _, context in try await oneShot(try context.parameters.require("username"), core: core) })
+            use: core.serve("username") { _, value in try await oneShot(value, core: core) })
         router.get(
             "/:org/:app/user/:username/contacts",
-            use: core.serve { request, context in
-                try await paged(request, username: try context.parameters.require("username"), core: core)
-            })
+            use: core.serve("username") { request, value in try await paged(request, username: value, core: core) })
         router.get(
             "/:org/:app/users/:username/blocks/users",
-            use: core.serve { request, context in
-                try await blocks(request, username: try context.parameters.require("username"), core: core)
-            })
+            use: core.serve("username") { request, value in try await blocks(request, username: value, core: core) })
     }
 
     /// 404 unless the user exists.

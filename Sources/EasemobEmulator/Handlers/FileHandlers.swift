@@ -16,9 +16,7 @@ enum FileHandlers {
     static func register(on router: Router<EasemobRequestContext>, core: EasemobCore) {
         router.get(
             "/:org/:app/chatfiles/:uuid",
-            use: core.serve { request, context in
-                try await chatfile(request, uuid: try context.parameters.require("uuid"), core: core)
-            })
+            use: core.serve("uuid") { request, value in try await chatfile(request, uuid: value, core: core) })
         router.get("/_files/:name") { _, context in
             let name = try context.parameters.require("name")
             guard core.snapshot.attachments[name] == nil, let path = core.snapshot.files[name],

@@ -16,15 +16,13 @@ extension GroupHandlers {
     static func registerMembers(on router: Router<EasemobRequestContext>, core: EasemobCore) {
         router.get(
             "/:org/:app/chatgroups/:id/users",
-            use: core.serve { request, context in
-                try await members(request, id: try context.parameters.require("id"), core: core)
-            })
+            use: core.serve("id") { request, value in try await members(request, id: value, core: core) })
         router.get(
             "/:org/:app/chatgroups/:id/admin",
-            use: core.serve { _, context in try await admins(try context.parameters.require("id"), core: core) })
+            use: core.serve("id") { _, value in try await admins(value, core: core) })
         router.get(
             "/:org/:app/chatgroups/:id/mute",
-            use: core.serve { _, context in try await mutes(try context.parameters.require("id"), core: core) })
+            use: core.serve("id") { _, value in try await mutes(value, core: core) })
     }
 
     static func members(_ request: Request, id: String, core: EasemobCore) async throws -> Response {

@@ -20,7 +20,7 @@ enum GroupHandlers {
         router.get("/:org/:app/chatgroups", use: core.serve { request, _ in try await list(request, core: core) })
         router.get(
             "/:org/:app/chatgroups/:id",
-            use: core.serve { _, context in try await details(try context.parameters.require("id"), core: core) })
+            use: core.serve("id") { _, value in try await details(value, core: core) })
         registerMembers(on: router, core: core)
     }
 

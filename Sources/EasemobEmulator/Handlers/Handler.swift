@@ -16,6 +16,14 @@ extension EasemobCore {
         }
     }
 
+    /// ``serve(_:)`` for a route with one path parameter (`:username`, `:id`, …): `handler` is given
+    /// the request and that parameter's value.
+    func serve(
+        _ parameter: String, _ handler: @escaping @Sendable (Request, String) async throws -> Response
+    ) -> EasemobHandler {
+        serve { request, context in try await handler(request, try context.parameters.require(parameter)) }
+    }
+
     /// A JSON answer.
     func reply(_ body: [String: JSONValue]) -> Response {
         EasemobReply.json(.object(body))

@@ -22,7 +22,7 @@ enum HistoryHandlers {
     static func register(on router: Router<EasemobRequestContext>, core: EasemobCore) {
         router.get(
             "/:org/:app/chatmessages/:time",
-            use: core.serve { _, context in try await url(for: try context.parameters.require("time"), core: core) })
+            use: core.serve("time") { _, value in try await url(for: value, core: core) })
         router.get("/_oss/chatmessages/:file") { request, context in
             try await download(request, file: try context.parameters.require("file"), core: core)
         }

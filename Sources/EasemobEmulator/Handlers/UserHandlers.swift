@@ -20,7 +20,7 @@ enum UserHandlers {
             "/:org/:app/metadata/user/get", use: core.serve { request, _ in try await batch(request, core: core) })
         router.get(
             "/:org/:app/metadata/user/:username",
-            use: core.serve { _, context in try await single(try context.parameters.require("username"), core: core) })
+            use: core.serve("username") { _, value in try await single(value, core: core) })
     }
 
     static func list(_ request: Request, core: EasemobCore) async throws -> Response {
