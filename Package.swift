@@ -138,6 +138,9 @@ let package = Package(
             dependencies: [
                 "MigrationCore", "NIMEmulator", "ExportGenerator",
                 .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -76,9 +76,9 @@ final class ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if body == nil {
                 body = part
             } else {
-                body!.writeBuffer(&part)
+                body?.writeBuffer(&part)  // in place: no copy of what came before
             }
-            if body!.readableBytes > Self.bodyLimit { fail(context, ExchangeError.tooLarge) }
+            if (body?.readableBytes ?? 0) > Self.bodyLimit { fail(context, ExchangeError.tooLarge) }
         case .end:
             guard let promise = pending else { return }
             pending = nil

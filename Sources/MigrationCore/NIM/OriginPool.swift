@@ -71,6 +71,9 @@ final class OriginPool: Sendable {
         }
     }
 
+    /// Connections open and waiting for a request (for tests).
+    var idleCount: Int { idle.withLockedValue { $0.count } }
+
     /// Closes every idle connection; later calls connect anew.
     func shutdown() async {
         closed.withLockedValue { $0 = true }

@@ -71,7 +71,8 @@ public struct RelationsStage: Stage {
     }
 
     private func readFriends(
-        _ context: StageContext, _ users: UserLookup, _ book: inout AccountBook, _ emit: ([NewWorkItem]) async throws -> Void
+        _ context: StageContext, _ users: UserLookup, _ book: inout AccountBook,
+        _ emit: ([NewWorkItem]) async throws -> Void
     ) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -101,7 +102,8 @@ public struct RelationsStage: Stage {
     }
 
     private func readBlocks(
-        _ context: StageContext, _ users: UserLookup, _ book: inout AccountBook, _ emit: ([NewWorkItem]) async throws -> Void
+        _ context: StageContext, _ users: UserLookup, _ book: inout AccountBook,
+        _ emit: ([NewWorkItem]) async throws -> Void
     ) async throws {
         let encoder = JSONEncoder()
         try await context.readRecords(Self.blocksFile, in: services.export, stage: id, &book, emit) { line in

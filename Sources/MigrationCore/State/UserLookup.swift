@@ -18,7 +18,7 @@ final class UserLookup: Sendable {
     /// Answers already given (an account is named by many lines); emptied when it reaches
     /// ``cacheLimit``, so memory stays flat however many accounts there are.
     private let cache = NIOLockedValueBox<[String: UserResolution]>([:])
-    static let cacheLimit = 100_000
+    static let cacheLimit = 300_000
 
     /// What a reference means (see ``StateDatabase/resolveUser(_:)``).
     func resolve(_ reference: String) throws -> UserResolution {

@@ -20,11 +20,11 @@ enum SecureRandom {
         private mutating func refill() {
             bytes.withUnsafeMutableBytes { buffer in
                 let device = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
-                if device >= 0 {
+                if device >= 0, let base = buffer.baseAddress {
                     defer { close(device) }
                     var filled = 0
                     while filled < buffer.count {
-                        let got = read(device, buffer.baseAddress! + filled, buffer.count - filled)
+                        let got = read(device, base + filled, buffer.count - filled)
                         if got > 0 { filled += got } else if got == 0 || errno != EINTR { break }
                     }
                     if filled == buffer.count { return }
