@@ -43,9 +43,7 @@ import Testing
     }
 
     @Test func sequentialCallsReuseOneConnection() async throws {
-        let server = try await NIMClientTests.emulator()
-        let client = NIMClientTests.client(server)
-        do {
+        try await NIMClientTests.withClient { _, client in
             for index in 0..<20 {
                 _ = try await client.send(.createUser(accid: "pooled\(index)"), stage: .users)
             }
@@ -53,13 +51,7 @@ import Testing
             #expect(pool.idleCount == 1)
             // v2 calls go to the same server: the same pool.
             #expect(client.routes.v2?.pool === pool)
-        } catch {
-            await client.shutdown()
-            await server.shutdown()
-            throw error
         }
-        await client.shutdown()
-        await server.shutdown()
     }
 
     @Test func aRefusedConnectionIsNeverSent() async throws {
