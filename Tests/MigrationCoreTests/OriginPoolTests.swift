@@ -60,7 +60,7 @@ import Testing
             .bind(host: "127.0.0.1", port: 0).get()
         let port = try #require(channel.localAddress?.port)
         try await channel.close()
-        let pool = try OriginPool(try #require(HTTPOrigin("http://127.0.0.1:\(port)")))
+        let pool = OriginPool(try #require(HTTPOrigin("http://127.0.0.1:\(port)")))
         await #expect {
             _ = try await pool.execute(Self.head, body: ByteBuffer(), timeout: .seconds(5))
         } throws: { error in
@@ -74,13 +74,33 @@ import Testing
             .bind(host: "127.0.0.1", port: 0).get()
         defer { silent.close(promise: nil) }
         let port = try #require(silent.localAddress?.port)
-        let pool = try OriginPool(try #require(HTTPOrigin("http://127.0.0.1:\(port)")))
+        let pool = OriginPool(try #require(HTTPOrigin("http://127.0.0.1:\(port)")))
         await #expect {
             _ = try await pool.execute(Self.head, body: ByteBuffer(string: "a=1"), timeout: .milliseconds(200))
         } throws: { error in
             (error as? ExchangeError).map { "\($0)" } == "read timed out" && !NIMClient.neverSent(error)
         }
         #expect(pool.idleCount == 0)
+    }
+
+    @Test func aTLSEndpointThatDoesNotSpeakTLSFailsToConnect() async throws {
+        // https:// to a plain HTTP server (the emulator), and to one that accepts and stays silent:
+        // the handshake fails, or times out, before anything is sent.
+        let server = try await NIMClientTests.emulator()
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { silent.close(promise: nil) }
+        let silentPort = try #require(silent.localAddress?.port)
+        let plainURL = server.baseURL.replacingOccurrences(of: "http://", with: "https://")
+        for url in [plainURL, "https://127.0.0.1:\(silentPort)"] {
+            let pool = OriginPool(try #require(HTTPOrigin(url)), connectTimeout: .milliseconds(500))
+            await #expect {
+                _ = try await pool.execute(Self.head, body: ByteBuffer(string: "a=1"), timeout: .seconds(5))
+            } throws: { error in
+                NIMClient.neverSent(error)
+            }
+        }
+        await server.shutdown()
     }
 
     static var head: HTTPRequestHead {

@@ -31,7 +31,7 @@ extension NIMClient {
         let curTime = String(time(nil))
         var headers = HTTPHeaders()
         headers.reserveCapacity(8)
-        headers.add(name: "Host", value: route.pool.origin.hostHeader)
+        headers.add(name: "Host", value: route.pool.hostHeader)
         headers.add(name: "AppKey", value: configuration.appKey)
         headers.add(name: "Nonce", value: nonce)
         headers.add(name: "CurTime", value: curTime)

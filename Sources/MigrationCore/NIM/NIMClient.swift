@@ -80,12 +80,10 @@ public final class NIMClient: Sendable {
         inFlight = InFlightLimit(limit: configuration.concurrency)
         let (seconds, attoseconds) = configuration.timeout.components
         attemptTimeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-        let v1 = HTTPOrigin(configuration.endpoint).flatMap { origin in
-            (try? OriginPool(origin)).map { Route(pool: $0, basePath: origin.basePath) }
-        }
-        let v2 = configuration.v2Endpoint.flatMap(HTTPOrigin.init).flatMap { origin in
-            v1.flatMap { $0.pool.origin.sameServer(as: origin) ? Route(pool: $0.pool, basePath: origin.basePath) : nil }
-                ?? (try? OriginPool(origin)).map { Route(pool: $0, basePath: origin.basePath) }
+        let v1 = HTTPOrigin(configuration.endpoint).map { Route(pool: OriginPool($0), basePath: $0.basePath) }
+        let v2 = configuration.v2Endpoint.flatMap(HTTPOrigin.init).map { origin in
+            let shared = v1?.pool.origin.sameServer(as: origin) == true ? v1?.pool : nil
+            return Route(pool: shared ?? OriginPool(origin), basePath: origin.basePath)
         }
         routes = (v1, v2)
     }

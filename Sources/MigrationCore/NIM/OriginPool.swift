@@ -32,8 +32,13 @@ final class OriginPool: Sendable {
     }
 
     let origin: HTTPOrigin
+    /// The `Host` header of every request (``HTTPOrigin/hostHeader``, made once).
+    let hostHeader: String
     private let group: any EventLoopGroup
-    private let tls: NIOSSLContext?
+    private let tlsConfiguration: TLSConfiguration
+    /// Made on the first connection of an https origin: a context that cannot be made (no trust
+    /// store, say) is then a failure to connect with its reason, not a client that cannot exist.
+    private let tlsContext = NIOLockedValueBox<NIOSSLContext?>(nil)
     private let connectTimeout: TimeAmount
     private let idleTimeout: TimeAmount
     private let idle = NIOLockedValueBox<[Idle]>([])
@@ -41,11 +46,13 @@ final class OriginPool: Sendable {
 
     init(
         _ origin: HTTPOrigin, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        tls: TLSConfiguration? = nil, connectTimeout: TimeAmount = .seconds(5), idleTimeout: TimeAmount = .seconds(55)
-    ) throws {
+        tls: TLSConfiguration = .makeClientConfiguration(), connectTimeout: TimeAmount = .seconds(5),
+        idleTimeout: TimeAmount = .seconds(55)
+    ) {
         self.origin = origin
+        hostHeader = origin.hostHeader
         self.group = group
-        self.tls = origin.tls ? try NIOSSLContext(configuration: tls ?? .makeClientConfiguration()) : nil
+        tlsConfiguration = tls
         self.connectTimeout = connectTimeout
         self.idleTimeout = idleTimeout
     }
@@ -110,7 +117,12 @@ final class OriginPool: Sendable {
     }
 
     private func connect() async throws -> any Channel {
-        let tls = self.tls
+        let tls: NIOSSLContext?
+        do {
+            tls = origin.tls ? try sslContext() : nil
+        } catch {
+            throw ConnectFailure(cause: error)
+        }
         let serverName = origin.hostIsAddress ? nil : origin.host
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(connectTimeout)
@@ -131,6 +143,11 @@ final class OriginPool: Sendable {
             if tls != nil {
                 do {
                     let waiter = try await channel.pipeline.handler(type: HandshakeWaiter.self).get()
+                    // A server that accepts and never answers the hello fails like one that never accepts.
+                    let timer = channel.eventLoop.scheduleTask(in: connectTimeout) {
+                        waiter.done.fail(ExchangeError.timeout)
+                    }
+                    defer { timer.cancel() }
                     try await waiter.done.futureResult.get()
                 } catch {
                     try? await channel.close()
@@ -140,6 +157,18 @@ final class OriginPool: Sendable {
             return channel
         } catch {
             throw ConnectFailure(cause: error)
+        }
+    }
+}
+
+extension OriginPool {
+    /// The TLS context, made once.
+    private func sslContext() throws -> NIOSSLContext {
+        try tlsContext.withLockedValue { context in
+            if let context { return context }
+            let made = try NIOSSLContext(configuration: tlsConfiguration)
+            context = made
+            return made
         }
     }
 }
