@@ -167,8 +167,8 @@ final class ServeMetrics: Sendable {
                 try ServeStore.failureTotals(db)
             )
         }
-        let made = await calls.totals()
-        let pausedNow = await gate.pausedSince != nil
+        let made = calls.totals()
+        let pausedNow = gate.pausedSince != nil
         return totals.withLock { totals in
             inboxDepth.set(health.inboxQueued)
             outboxDepth.set(health.outboxQueued)

@@ -10,7 +10,7 @@ extension ServeRoutes {
     /// failed for it), and the status says so.
     static func health(_ request: Request, _ core: ServeCore) async throws -> Response {
         let health = try await core.store.health(now: core.now())
-        let down = await core.gate.pausedSince.map { Int64($0.timeIntervalSince1970 * 1000) }
+        let down = core.gate.pausedSince.map { Int64($0.timeIntervalSince1970 * 1000) }
         var members: [String: JSONValue] = [
             "status": .string(down == nil ? "ok" : "target-not-answering"), "queued": .int(Int64(health.queued)),
             "oldest_unsent_ms": .int(health.oldestUnsentMs), "sent": .int(Int64(health.sent)),

@@ -69,7 +69,7 @@ public final class ServeServer: Sendable {
             atPath: (settings.storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let store = try ServeStore(path: settings.storePath)
         // A serve killed a moment ago may have sent its last second's calls: this one waits a window.
-        await client.limiter.holdOffOneWindow()
+        client.limiter.holdOffOneWindow()
         _ = try await store.moveHostedFiles(to: state)
         let resumed = try await store.resumeInFlight()
         _ = try await store.resumeEventsInFlight()

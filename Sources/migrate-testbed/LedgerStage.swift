@@ -37,7 +37,7 @@ struct LedgerStage: Stage {
                 return .failed(.local("cannot append to ledger", retryable: true))
             }
             Failpoint.hit("ledger.after-append")
-            await context.calls.record(stage: id, endpoint: "ledger/append", CallStats(calls: 1))
+            context.calls.record(stage: id, endpoint: "ledger/append", CallStats(calls: 1))
             return .done()
         }
     }

@@ -25,7 +25,7 @@ enum ThrottleBench {
                 concurrency: concurrency, retry: RetryPolicy(maxAttempts: 20, throttlePause: .seconds(1)),
                 jitter: .milliseconds(jitterMs)),
             calls: CallRecorder())
-        let pace = await client.limiter.steadyRate
+        let pace = client.limiter.steadyRate
         let clock = ContinuousClock()
         let start = clock.now
         let failures = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -45,7 +45,7 @@ enum ThrottleBench {
             return failures
         }
         let elapsed = (clock.now - start).seconds
-        let stats = await client.calls.drain(stage: .users)["user/create.action"] ?? CallStats()
+        let stats = client.calls.drain(stage: .users)["user/create.action"] ?? CallStats()
         await client.shutdown()
         let seen = try await emulatorFigures(base)
         let fidelity = Double(calls) / elapsed / Double(rate)

@@ -59,7 +59,7 @@ import Testing
             let listed = try await fixture.call("GET", "/failed").json["data"]?.array ?? []
 
             let scrape = try await Self.scrape(fixture)
-            let calls = await fixture.client.calls.totals()
+            let calls = fixture.client.calls.totals()
             #expect(scrape.status == 200)
             #expect(scrape.type?.hasPrefix("text/plain; version=0.0.4") == true, "\(scrape.type ?? "no content type")")
             let text = scrape.text
@@ -129,9 +129,9 @@ import Testing
             first.seq, .retry(at: 99_000, .local("history lookup: 403", retryable: true), uncertain: true), now: 3_000)
         _ = try await store.receiveCC(msgidServer: "77", body: Data("{}".utf8), fromREST: false, now: 4_000)
         let calls = CallRecorder()
-        await calls.record(
+        calls.record(
             stage: .history, endpoint: "msg/sendMsg.action", CallStats(calls: 5, retries: 2, throttled: 2))
-        await calls.record(stage: .users, endpoint: "user/create.action", CallStats(calls: 1))
+        calls.record(stage: .users, endpoint: "user/create.action", CallStats(calls: 1))
         let gate = TargetGate(threshold: 3, outageWait: .seconds(60), probeEvery: .milliseconds(10))
         let metrics = ServeMetrics(store: store, calls: calls, gate: gate)
         let p = Self.prefix
@@ -155,18 +155,18 @@ import Testing
 
         // The target stops answering: calls wait, the gauge says so; and back.
         let answers = Answers()
-        for _ in 0..<3 { _ = await gate.failed(cause: "connection refused") { answers.value.withLock { $0 } } }
+        for _ in 0..<3 { _ = gate.failed(cause: "connection refused") { answers.value.withLock { $0 } } }
         #expect(await gate.pausedSince != nil)
         #expect(try await scrape(11_000).value(p + "target_paused") == 1)
         answers.value.withLock { $0 = true }
         let clock = ContinuousClock()
         let end = clock.now + .seconds(10)
-        while await gate.pausedSince != nil, clock.now < end { try await Task.sleep(for: .milliseconds(10)) }
+        while gate.pausedSince != nil, clock.now < end { try await Task.sleep(for: .milliseconds(10)) }
         #expect(try await scrape(11_000).value(p + "target_paused") == 0)
 
         // Sent, more calls and 416s: the next scrape follows.
         try await store.settle(first.seq, .sent(msgid: 1, line: nil), now: 12_000)
-        await calls.record(stage: .history, endpoint: "msg/sendMsg.action", CallStats(calls: 1, throttled: 1))
+        calls.record(stage: .history, endpoint: "msg/sendMsg.action", CallStats(calls: 1, throttled: 1))
         text = try await scrape(21_000)
         health = try await store.health(now: 21_000)
         #expect(text.value(p + "messages_sent_total") == 1 && health.sent == 1)

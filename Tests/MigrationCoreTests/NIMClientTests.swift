@@ -65,7 +65,7 @@ import Testing
             #expect(response["info"]?["accid"]?.string == "mixedcase")
             let again = try await client.send(.createUser(accid: "mixedcase", token: "t1"), stage: .users)
             #expect(again.code == 414 && again.desc == "already register", "already register is a tolerated outcome")
-            let stats = await client.calls.drain(stage: .users)
+            let stats = client.calls.drain(stage: .users)
             #expect(stats["user/create.action"] == CallStats(calls: 2))
         }
     }

@@ -33,13 +33,13 @@ import Testing
     ) async -> [Task<Void, any Error>] where C.Instant == TestClock<Duration>.Instant {
         var tasks: [Task<Void, any Error>] = []
         for caller in callers {
-            let before = await limiter.granted
+            let before = limiter.granted
             tasks.append(
                 Task {
                     try await limiter.acquire()
                     await ledger.pass(caller, at: clock.now)
                 })
-            while await limiter.granted == before { await Task.yield() }
+            while limiter.granted == before { await Task.yield() }
         }
         return tasks
     }
@@ -68,7 +68,7 @@ import Testing
     @Test func heldOffOneWindowTheFirstCallWaitsAWindowThenThePaceGoesOn() async throws {
         // No jitter: the window is one second, the pace 10/s.
         let (clock, limiter, ledger) = Self.bench()
-        await limiter.holdOffOneWindow()
+        limiter.holdOffOneWindow()
         let tasks = await Self.start(0..<3, on: limiter, clock: clock, ledger: ledger)
         await clock.advance(by: .milliseconds(999))
         #expect(await ledger.callers(once: 1).isEmpty)
@@ -164,7 +164,7 @@ import Testing
         var tasks = await Self.start(0..<1, on: limiter, clock: clock, ledger: ledger)
         await clock.advance(by: .zero)
         try await tasks[0].value
-        await limiter.penalize(pause: .seconds(10))
+        limiter.penalize(pause: .seconds(10))
         #expect(await limiter.currentRate == 5)
         tasks = await Self.start(1..<2, on: limiter, clock: clock, ledger: ledger)
         await clock.advance(by: .milliseconds(9_999))

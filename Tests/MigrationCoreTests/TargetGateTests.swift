@@ -73,7 +73,7 @@ import Testing
         let reports = Reports()
         let gate = Self.gate(clock, reports)
         let probe = reports.probe(answeringFrom: nil)
-        for _ in 0..<3 { _ = await gate.failed(cause: "HTTP 503", probe: probe) }
+        for _ in 0..<3 { _ = gate.failed(cause: "HTTP 503", probe: probe) }
         let waiter = Task { try await gate.admit(endpoint: "team/create.action") }
         await Self.settle(reports, probes: 1)
         for probe in 2...21 {

@@ -47,7 +47,7 @@ struct CountingStage: Stage {
                 return .failed(CallFailure(code: 414, desc: "bad \(item.key)", endpoint: "test"))
             }
             effects.add(item.key)
-            await context.calls.record(stage: id, endpoint: "test/effect", CallStats(calls: 1))
+            context.calls.record(stage: id, endpoint: "test/effect", CallStats(calls: 1))
             if let stopAfter, effects.total >= stopAfter { stop?.request() }
             return .done(result: "new-\(item.key)")
         }

@@ -110,31 +110,31 @@ public final class NIMClient: Sendable {
             do {
                 try await limiter.acquire()
             } catch {
-                await inFlight.release()
+                inFlight.release()
                 await record(stage, request, stats)
                 throw CallFailure.cancelled(endpoint: request.endpointName)
             }
             stats.calls += 1
             if attempt > 1 { stats.retries += 1 }
             let outcome = await attemptOnce(request)
-            await inFlight.release()
+            inFlight.release()
             switch outcome {
             case .success:
-                await gate.answered()
+                gate.answered()
             case .failure(let error) where error.halt != nil:
-                await gate.refuse(error.desc)
+                gate.refuse(error.desc)
             case .failure(let error) where error.isTargetFailure:
                 // The target itself failed: when that makes an outage, the call waits it out at the
                 // gate and the attempt does not count against its retries. (An attempt that may
                 // have taken effect is not repeated blindly: its caller reconciles, and the read
                 // it reconciles with waits at the gate.)
-                let held = await gate.failed(cause: error.desc, probe: { [self] in await self.probe() })
+                let held = gate.failed(cause: error.desc, probe: { [self] in await self.probe() })
                 if held && !error.ambiguous {
                     attempt -= 1
                     continue
                 }
             case .failure:
-                await gate.answered()
+                gate.answered()
             }
             switch outcome {
             case .success(let response):
@@ -147,7 +147,7 @@ public final class NIMClient: Sendable {
                 throw error
             case .failure(let error) where error.isThrottled && attempt < configuration.retry.maxAttempts:
                 stats.throttled += 1
-                await limiter.penalize(pause: configuration.retry.throttlePause)
+                limiter.penalize(pause: configuration.retry.throttlePause)
             case .failure(let error)
             where error.retryable && !error.ambiguous && attempt < configuration.retry.maxAttempts:
                 let delay = configuration.retry.backoff(after: attempt, jitter: Double.random(in: 0...1))
@@ -232,7 +232,7 @@ public final class NIMClient: Sendable {
     }
 
     private func record(_ stage: StageID, _ request: NIMRequest, _ stats: CallStats) async {
-        await calls.record(stage: stage, endpoint: request.endpointName, stats)
+        calls.record(stage: stage, endpoint: request.endpointName, stats)
     }
 
     /// One signed HTTP attempt, classified.

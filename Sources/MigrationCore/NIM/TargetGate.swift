@@ -1,4 +1,5 @@
 public import Foundation
+internal import Synchronization
 
 /// Whether the target answers, as the one client sees it (SPEC §5 "The run, not the item").
 ///
@@ -9,12 +10,22 @@ public import Foundation
 /// releases the waiters (the throttle paces them: no burst). A pause longer than `outageWait`
 /// halts the run (exit 3, resumable). Credentials refused halt it at once (exit 2): no further
 /// call is made, and the items stay pending.
-public actor TargetGate {
+///
+/// A lock, not an actor: every call passes ``admit(endpoint:)`` and ``answered()``, and while the
+/// target answers neither suspends nor hops to another executor (issue 27).
+public final class TargetGate: Sendable {
     /// What changed, for the progress line, the state database and the stop signal.
     public enum Event: Sendable {
         case paused(since: Date, cause: String)
         case resumed(since: Date, seconds: Double, cause: String)
         case halted(RunHalt)
+    }
+
+    private struct State {
+        var failures = 0
+        var pause: (start: Duration, since: Date, cause: String)?
+        var halt: RunHalt?
+        var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
     let threshold: Int
@@ -25,10 +36,7 @@ public actor TargetGate {
     private let elapsed: @Sendable () -> Duration
     private let sleep: @Sendable (Duration) async throws -> Void
     private let events: @Sendable (Event) -> Void
-    private var failures = 0
-    private var pause: (start: Duration, since: Date, cause: String)?
-    private var halt: RunHalt?
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private let state = Mutex(State())
 
     public init<C: Clock>(
         threshold: Int, outageWait: Duration, probeEvery: Duration = .seconds(3), clock: C = ContinuousClock(),
@@ -46,29 +54,45 @@ public actor TargetGate {
     /// Waits while the target is down; throws when the run is halted.
     public func admit(endpoint: String) async throws(CallFailure) {
         while true {
+            let (halt, paused) = state.withLock { ($0.halt, $0.pause != nil) }
             if let halt { throw CallFailure.halting(halt, endpoint: endpoint) }
-            guard pause != nil else { return }
-            await withCheckedContinuation { waiters.append($0) }
+            guard paused else { return }
+            await withCheckedContinuation { waiter in
+                // Checked again under the lock: a pause that ended since must not leave it waiting.
+                let wait = state.withLock { state in
+                    guard state.pause != nil, state.halt == nil else { return false }
+                    state.waiters.append(waiter)
+                    return true
+                }
+                if !wait { waiter.resume() }
+            }
         }
     }
 
     /// The target answered (anything NIM says, an error about the item included).
     public func answered() {
-        failures = 0
+        state.withLock { $0.failures = 0 }
     }
 
     /// The target itself failed an attempt; returns whether calls are now held (the attempt is
     /// then not counted against the call's retries).
     public func failed(cause: String, probe: @escaping @Sendable () async -> Bool) -> Bool {
-        if halt != nil { return false }
-        if pause != nil { return true }
-        failures += 1
-        guard failures >= threshold else { return false }
-        let since = Date()
-        pause = (elapsed(), since, cause)
-        events(.paused(since: since, cause: cause))
-        Task { await self.probeUntilBack(probe) }
-        return true
+        let opened: Date?
+        let held: Bool
+        (held, opened) = state.withLock { state -> (Bool, Date?) in
+            if state.halt != nil { return (false, nil) }
+            if state.pause != nil { return (true, nil) }
+            state.failures += 1
+            guard state.failures >= threshold else { return (false, nil) }
+            let since = Date()
+            state.pause = (elapsed(), since, cause)
+            return (true, since)
+        }
+        if let opened {
+            events(.paused(since: opened, cause: cause))
+            Task { await self.probeUntilBack(probe) }
+        }
+        return held
     }
 
     /// The credentials were refused: the run stops, nothing more is sent.
@@ -77,21 +101,25 @@ public actor TargetGate {
     }
 
     /// Whether calls are held now, and since when.
-    public var pausedSince: Date? { pause?.since }
+    public var pausedSince: Date? { state.withLock { $0.pause?.since } }
 
     private func probeUntilBack(_ probe: @escaping @Sendable () async -> Bool) async {
         // The first probe goes at once (a target that only hiccuped ends the pause right away),
         // then one every `probeEvery`.
         var first = true
-        while let current = pause, halt == nil {
+        while let current = state.withLock({ $0.halt == nil ? $0.pause : nil }) {
             if !first { try? await sleep(probeEvery) }
             first = false
             if await probe() {
                 let seconds = (elapsed() - current.start).seconds
-                pause = nil
-                failures = 0
+                let waiting = state.withLock { state in
+                    state.pause = nil
+                    state.failures = 0
+                    defer { state.waiters = [] }
+                    return state.waiters
+                }
                 events(.resumed(since: current.since, seconds: seconds, cause: current.cause))
-                wakeAll()
+                for waiter in waiting { waiter.resume() }
                 return
             }
             if elapsed() - current.start >= outageWait {
@@ -107,16 +135,15 @@ public actor TargetGate {
     }
 
     private func stop(_ reason: RunHalt) {
-        guard halt == nil else { return }
-        halt = reason
-        pause = nil
+        let waiting = state.withLock { state -> [CheckedContinuation<Void, Never>]? in
+            guard state.halt == nil else { return nil }
+            state.halt = reason
+            state.pause = nil
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        guard let waiting else { return }
         events(.halted(reason))
-        wakeAll()
-    }
-
-    private func wakeAll() {
-        let waiting = waiters
-        waiters = []
         for waiter in waiting { waiter.resume() }
     }
 

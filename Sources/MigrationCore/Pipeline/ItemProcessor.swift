@@ -40,6 +40,9 @@ private actor Dispenser {
     private var buffer: [(WorkItem, Bool)]
     private var cursor = 0
     private var exhausted = false
+    /// The largest id claimed so far: the next claim starts after it. Items put back to pending
+    /// behind it (postponed) are found by one claim from the start once the rest is claimed.
+    private var claimedUpTo: Int64 = 0
 
     init(context: StageContext, kind: String?, orphans: [WorkItem]) {
         self.context = context
@@ -50,13 +53,18 @@ private actor Dispenser {
     func next() async throws -> (WorkItem, Bool)? {
         while cursor >= buffer.count {
             if exhausted || context.stop.isRequested { return nil }
-            let claimed = try await context.database.claim(stage: context.stage, kind: kind, limit: context.claimBatch)
+            let from = claimedUpTo
+            let claimed = try await context.database.claim(
+                stage: context.stage, kind: kind, after: from, limit: context.claimBatch)
             // Another caller may have refilled the buffer while this one awaited the claim.
             if cursor >= buffer.count {
                 buffer = []
                 cursor = 0
             }
-            if claimed.isEmpty { exhausted = true }
+            if let last = claimed.last { claimedUpTo = max(claimedUpTo, last.id) }
+            if claimed.isEmpty {
+                if from == 0 { exhausted = true } else { claimedUpTo = 0 }
+            }
             buffer.append(contentsOf: claimed.map { ($0, false) })
         }
         defer { cursor += 1 }

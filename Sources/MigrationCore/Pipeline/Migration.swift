@@ -19,7 +19,7 @@ public enum Migration {
             // Items left in flight: the last run was killed, maybe a moment ago, after its last
             // second's calls; NIM counts them with this run's, so this one waits a send window.
             if try await session.database.anyInFlight(stages: config.stages) {
-                let window = await client.limiter.holdOffOneWindow()
+                let window = client.limiter.holdOffOneWindow()
                 await progress.note(
                     "the last run stopped with work in flight: that work is checked against NIM first, and the first "
                         + "call waits one send window (\(window))")

@@ -66,7 +66,7 @@ public struct PipelineRunner: Sendable {
             }
             await progress.stageStarted(stage.id, counts: try await database.counts()[stage.id] ?? StageCounts())
             try await stage.run(context)
-            try await database.addCalls(run: runID, stage: stage.id, await calls.drain(stage: stage.id))
+            try await database.addCalls(run: runID, stage: stage.id, calls.drain(stage: stage.id))
             let stopped = stop.isRequested
             try await database.endStage(stage.id, run: runID, status: stopped ? "interrupted" : "finished")
             await progress.stageEnded(stage.id, counts: try await database.counts()[stage.id] ?? StageCounts())

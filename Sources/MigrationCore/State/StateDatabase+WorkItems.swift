@@ -57,7 +57,7 @@ extension StateDatabase {
             try Row.fetchAll(
                 db,
                 sql:
-                    "SELECT * FROM work_item WHERE stage = ?1 AND status = 1 AND (?2 IS NULL OR kind = ?2) ORDER BY id",
+                    "SELECT \(WorkItem.columns) FROM work_item WHERE stage = ?1 AND status = 1 AND (?2 IS NULL OR kind = ?2) ORDER BY id",
                 arguments: [stage.rawValue, kind]
             ).compactMap(WorkItem.init(row:))
         }
@@ -65,27 +65,28 @@ extension StateDatabase {
 
     /// Marks up to `limit` pending items in flight (one transaction) and returns them in id order.
     /// The mark is durable before any effect, so a crash leaves them visibly uncertain.
-    public func claim(stage: StageID, kind: String? = nil, limit: Int) async throws -> [WorkItem] {
+    ///
+    /// `after`: only items with a larger id. A caller that claims one kind of a stage whose kinds
+    /// are interleaved (friendships and aliases) passes the last id it got: without it, every
+    /// claim would step again over all pending items of the other kinds before it (quadratic).
+    public func claim(stage: StageID, kind: String? = nil, after: Int64 = 0, limit: Int) async throws -> [WorkItem] {
         let time = now()
         return try await pool.write { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM work_item WHERE stage = ?1 AND status = 0 AND (?2 IS NULL OR kind = ?2)
-                    ORDER BY id LIMIT ?3
-                    """,
-                arguments: [stage.rawValue, kind, limit])
+            // One statement marks and returns the rows (RETURNING gives them in no set order).
             let statement = try db.cachedStatement(
-                sql: "UPDATE work_item SET status = 1, attempts = attempts + 1, updated_at = ? WHERE id = ?")
+                sql: """
+                    UPDATE work_item SET status = 1, attempts = attempts + 1, updated_at = ?1
+                    WHERE id IN (
+                        SELECT id FROM work_item WHERE stage = ?2 AND status = 0 AND id > ?3
+                        AND (?4 IS NULL OR kind = ?4) ORDER BY id LIMIT ?5)
+                    RETURNING \(WorkItem.columns)
+                    """)
             var items: [WorkItem] = []
-            items.reserveCapacity(rows.count)
-            for row in rows {
-                guard var item = WorkItem(row: row) else { continue }
-                try statement.execute(arguments: [time, item.id])
-                item.status = .inFlight
-                item.attempts += 1
-                items.append(item)
+            items.reserveCapacity(limit)
+            try Row.fetchCursor(statement, arguments: [time, stage.rawValue, after, kind, limit]).forEach { row in
+                if let item = WorkItem(row: row) { items.append(item) }
             }
+            items.sort { $0.id < $1.id }
             return items
         }
     }
@@ -204,7 +205,7 @@ extension StateDatabase {
     public func item(stage: StageID, key: String) async throws -> WorkItem? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM work_item WHERE stage = ? AND key = ?", arguments: [stage.rawValue, key]
+                db, sql: "SELECT \(WorkItem.columns) FROM work_item WHERE stage = ? AND key = ?", arguments: [stage.rawValue, key]
             ).flatMap(WorkItem.init(row:))
         }
     }
@@ -216,7 +217,7 @@ extension StateDatabase {
     {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM work_item WHERE stage = ? AND status = ? AND id > ? ORDER BY id LIMIT ?",
+                db, sql: "SELECT \(WorkItem.columns) FROM work_item WHERE stage = ? AND status = ? AND id > ? ORDER BY id LIMIT ?",
                 arguments: [stage.rawValue, status.rawValue, after, limit]
             ).compactMap(WorkItem.init(row:))
         }
@@ -311,14 +312,16 @@ extension StateDatabase {
 }
 
 extension WorkItem {
+    /// The columns ``init(row:)`` reads, in its order: select these (by name a column costs a
+    /// case-insensitive search of the row's names, and the claim of every item reads one).
+    static let columns = "id, stage, key, kind, payload, source_file, source_line, status, attempts, progress, result"
+    static let columnCount = 11
+
     init?(row: Row) {
-        guard let stage = StageID(rawValue: row["stage"]), let status = WorkStatus(rawValue: row["status"]) else {
-            return nil
-        }
+        guard let stage = StageID(rawValue: row[1]), let status = WorkStatus(rawValue: row[7]) else { return nil }
         self.init(
-            id: row["id"], stage: stage, key: row["key"], kind: row["kind"], payload: row["payload"],
-            sourceFile: row["source_file"], sourceLine: row["source_line"], status: status, attempts: row["attempts"],
-            progress: row["progress"], result: row["result"])
+            id: row[0], stage: stage, key: row[2], kind: row[3], payload: row[4], sourceFile: row[5],
+            sourceLine: row[6], status: status, attempts: row[8], progress: row[9], result: row[10])
     }
 }
 
@@ -346,13 +349,17 @@ extension StateDatabase {
             let start = after
             let page = try await pool.read { db in
                 try Row.fetchAll(
-                    db, sql: "SELECT * FROM work_item WHERE stage = ? AND status = 3 AND id > ? ORDER BY id LIMIT 5000",
+                    db,
+                    sql: """
+                        SELECT \(WorkItem.columns), error_code, error_desc, retryable FROM work_item
+                        WHERE stage = ? AND status = 3 AND id > ? ORDER BY id LIMIT 5000
+                        """,
                     arguments: [stage.rawValue, start]
                 ).compactMap { row in
                     WorkItem(row: row).map {
                         FailedItem(
-                            item: $0, code: row["error_code"] ?? 0, desc: row["error_desc"] ?? "",
-                            retryable: row["retryable"] ?? false)
+                            item: $0, code: row[WorkItem.columnCount] ?? 0, desc: row[WorkItem.columnCount + 1] ?? "",
+                            retryable: row[WorkItem.columnCount + 2] ?? false)
                     }
                 }
             }

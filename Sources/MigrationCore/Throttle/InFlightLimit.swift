@@ -1,8 +1,18 @@
+internal import NIOCore
+internal import Synchronization
+
 /// At most `limit` calls in flight (the pipeline's `concurrency`); waiters are served in FIFO order.
-public actor InFlightLimit {
+///
+/// A lock, not an actor: every call passes here twice, and with a free slot (the usual case) it
+/// takes and gives back one without suspending or hopping to another executor (issue 27).
+public final class InFlightLimit: Sendable {
+    private struct State {
+        var inFlight = 0
+        var waiters = CircularBuffer<CheckedContinuation<Void, Never>>()
+    }
+
     private let limit: Int
-    private var inFlight = 0
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private let state = Mutex(State())
 
     public init(limit: Int) {
         self.limit = max(1, limit)
@@ -10,19 +20,38 @@ public actor InFlightLimit {
 
     /// Waits for a free slot.
     public func acquire() async {
-        if inFlight < limit {
-            inFlight += 1
-            return
+        if take() { return }
+        await withCheckedContinuation { waiter in
+            // Checked again under the lock: a slot freed since `take()` must not be missed.
+            let free = state.withLock { state in
+                if state.inFlight < limit {
+                    state.inFlight += 1
+                    return true
+                }
+                state.waiters.append(waiter)
+                return false
+            }
+            if free { waiter.resume() }
         }
-        await withCheckedContinuation { waiters.append($0) }
     }
 
     /// Frees a slot, handing it straight to the oldest waiter.
     public func release() {
-        if waiters.isEmpty {
-            inFlight -= 1
-        } else {
-            waiters.removeFirst().resume()
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if state.waiters.isEmpty {
+                state.inFlight -= 1
+                return nil
+            }
+            return state.waiters.removeFirst()
+        }
+        next?.resume()
+    }
+
+    private func take() -> Bool {
+        state.withLock { state in
+            guard state.inFlight < limit else { return false }
+            state.inFlight += 1
+            return true
         }
     }
 }

@@ -1,15 +1,28 @@
+internal import Synchronization
+
 /// The one throttle of a process: every HTTP attempt to NIM, retries included, takes a token here.
 ///
 /// The actor only does arithmetic (``TokenBucket``, ``SendWindow``); the waiting happens outside
 /// it, one `sleep(until:)` on the injected clock per acquire with no polling and no refill task
 /// (a second one only when a stall made calls bunch). A caller cancelled while it sleeps gives
 /// its token back. Tests drive it with a test clock; the tool runs it on `ContinuousClock`.
-public actor RateLimiter<C: Clock> where C.Duration == Duration {
-    private var bucket: TokenBucket<C.Instant>
-    private var window: SendWindow<C.Instant>
+///
+/// A lock, not an actor: every attempt passes here, and the arithmetic under the lock is a few
+/// comparisons — an actor made every call hop executors (issue 27). The clock is read under the
+/// lock, so reservations and sends are recorded in the order of their instants.
+public final class RateLimiter<C: Clock>: Sendable where C.Duration == Duration {
+    private struct State {
+        var bucket: TokenBucket<C.Instant>
+        var window: SendWindow<C.Instant>
+        var granted = 0
+    }
+
+    private let state: Mutex<State>
     private let clock: C
+    /// The length of the send window (``SendWindow/length``).
+    private let windowLength: Duration
     /// Calls granted so far (cancelled ones given back).
-    public private(set) var granted = 0
+    public var granted: Int { state.withLock { $0.granted } }
 
     /// `rate` calls per second across everything that shares this limiter, on `clock`, and on
     /// the target's arrival clock when each call's delay to its counter varies by at most
@@ -19,37 +32,43 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
         rate: Double, headroom: Double = 0.02, jitter: Duration = SendWindow<C.Instant>.defaultJitter, clock: C
     ) {
         let window = SendWindow<C.Instant>(rate: rate, jitter: jitter)
-        self.window = window
-        bucket = TokenBucket(rate: rate, headroom: headroom, window: window)
+        state = Mutex(State(bucket: TokenBucket(rate: rate, headroom: headroom, window: window), window: window))
+        windowLength = window.length
         self.clock = clock
     }
 
     /// Waits for this caller's token.
     public func acquire() async throws {
-        let current = clock.now
-        let instant = bucket.reserve(now: current)
-        granted += 1
+        let (current, instant) = state.withLock { state in
+            let current = clock.now
+            state.granted += 1
+            return (current, state.bucket.reserve(now: current))
+        }
         if instant > current {
             do {
                 try await clock.sleep(until: instant, tolerance: .milliseconds(1))
             } catch {
-                bucket.cancel(instant, now: clock.now)
-                granted -= 1
+                state.withLock { state in
+                    state.bucket.cancel(instant, now: clock.now)
+                    state.granted -= 1
+                }
                 throw error
             }
         }
         // The call goes out when the caller gets here, which a stall may have made late.
         while true {
-            let sendNow = clock.now
-            let earliest = window.earliest(now: sendNow)
-            if earliest <= sendNow {
-                window.record(sendNow)
-                return
+            let earliest: C.Instant? = state.withLock { state in
+                let sendNow = clock.now
+                let earliest = state.window.earliest(now: sendNow)
+                guard earliest <= sendNow else { return earliest }
+                state.window.record(sendNow)
+                return nil
             }
+            guard let earliest else { return }
             do {
                 try await clock.sleep(until: earliest, tolerance: .milliseconds(1))
             } catch {
-                granted -= 1
+                state.withLock { $0.granted -= 1 }
                 throw error
             }
         }
@@ -62,30 +81,30 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
     /// two processes); the price is one window of quiet at start, which it returns.
     @discardableResult
     public func holdOffOneWindow() -> Duration {
-        bucket.hold(until: clock.now.advanced(by: window.length))
-        return window.length
+        state.withLock { $0.bucket.hold(until: clock.now.advanced(by: windowLength)) }
+        return windowLength
     }
 
     /// Waits `duration` on the throttle's clock (a retry's backoff), throwing when cancelled.
-    public nonisolated func pause(for duration: Duration) async throws {
+    public func pause(for duration: Duration) async throws {
         try await clock.sleep(for: duration)
     }
 
     /// NIM said 416: everybody pauses for `pause`, and the rate drops until calm returns.
     public func penalize(pause: Duration) {
-        bucket.penalize(now: clock.now, pause: pause)
+        state.withLock { $0.bucket.penalize(now: clock.now, pause: pause) }
     }
 
     /// The rate granted now (for reports and tests).
-    public var currentRate: Double { bucket.currentRate }
+    public var currentRate: Double { state.withLock { $0.bucket.currentRate } }
 
     /// The pace without a 416: `min(rate · (1 − headroom), ⌊rate⌋ / (1 s + jitter))`.
-    public var steadyRate: Double { bucket.steadyRate }
+    public var steadyRate: Double { state.withLock { $0.bucket.steadyRate } }
 }
 
 extension RateLimiter where C == ContinuousClock {
     /// The tool's throttle, on the continuous clock.
-    public init(rate: Double, headroom: Double = 0.02, jitter: Duration = SendWindow<C.Instant>.defaultJitter) {
+    public convenience init(rate: Double, headroom: Double = 0.02, jitter: Duration = SendWindow<C.Instant>.defaultJitter) {
         self.init(rate: rate, headroom: headroom, jitter: jitter, clock: ContinuousClock())
     }
 }
