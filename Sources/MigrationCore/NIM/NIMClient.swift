@@ -83,10 +83,16 @@ public final class NIMClient: Sendable {
         let v1 = HTTPOrigin(configuration.endpoint).map { Route(pool: OriginPool($0), basePath: $0.basePath) }
         let v2 = configuration.v2Endpoint.flatMap(HTTPOrigin.init).map { origin in
             let shared = v1?.pool.origin.sameServer(as: origin) == true ? v1?.pool : nil
-            return Route(pool: shared ?? OriginPool(origin), basePath: origin.basePath)
+            // Another server: its connections on the same loop, so one executor serves both.
+            let pool = shared ?? v1.map { OriginPool(origin, group: $0.pool.loop) } ?? OriginPool(origin)
+            return Route(pool: pool, basePath: origin.basePath)
         }
         routes = (v1, v2)
     }
+
+    /// Where tasks whose work is calls run best: the event loop of the connections to `endpoint`
+    /// (see ``EventLoopExecutor``); nil without one.
+    public var executor: (any TaskExecutor)? { routes.v1?.pool.executor }
 
     /// Closes the connection pool. Call once, when the process is done with NIM.
     public func shutdown() async {

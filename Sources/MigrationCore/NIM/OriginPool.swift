@@ -34,7 +34,11 @@ final class OriginPool: Sendable {
     let origin: HTTPOrigin
     /// The `Host` header of every request (``HTTPOrigin/hostHeader``, made once).
     let hostHeader: String
-    private let group: any EventLoopGroup
+    /// The one loop of every connection (so that tasks on ``executor`` never hand an answer to
+    /// another thread).
+    let loop: any EventLoop
+    /// Runs tasks on ``loop``.
+    let executor: EventLoopExecutor
     private let tlsConfiguration: TLSConfiguration
     /// Made on the first connection of an https origin: a context that cannot be made (no trust
     /// store, say) is then a failure to connect with its reason, not a client that cannot exist.
@@ -51,7 +55,8 @@ final class OriginPool: Sendable {
     ) {
         self.origin = origin
         hostHeader = origin.hostHeader
-        self.group = group
+        loop = group.next()
+        executor = EventLoopExecutor(loop)
         tlsConfiguration = tls
         self.connectTimeout = connectTimeout
         self.idleTimeout = idleTimeout
@@ -124,7 +129,7 @@ final class OriginPool: Sendable {
             throw ConnectFailure(cause: error)
         }
         let serverName = origin.hostIsAddress ? nil : origin.host
-        let bootstrap = ClientBootstrap(group: group)
+        let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in

@@ -57,10 +57,13 @@ public struct StageContext: Sendable {
     }
 
     /// Runs `body` for every item left (of `kind`, when given), `concurrency` at a time; see
-    /// ``ItemProcessor``.
+    /// ``ItemProcessor``. `executor`: where the workers run — a stage whose items are NIM calls
+    /// passes ``NIMClient/executor`` (no thread hand-off per call); work that may block a thread
+    /// (hashing files, big reads) keeps the default.
     public func process(
-        kind: String? = nil, _ body: @escaping @Sendable (_ item: WorkItem, _ resumed: Bool) async -> ItemOutcome
+        kind: String? = nil, on executor: (any TaskExecutor)? = nil,
+        _ body: @escaping @Sendable (_ item: WorkItem, _ resumed: Bool) async -> ItemOutcome
     ) async throws {
-        try await ItemProcessor(context: self, kind: kind).run(body)
+        try await ItemProcessor(context: self, kind: kind, executor: executor).run(body)
     }
 }

@@ -119,7 +119,7 @@ public struct GroupsStage: Stage {
     public func run(_ context: StageContext) async throws {
         let client = try services.requireClient(id)
         let hosting = try await services.fileHosting(id, context)
-        try await context.process { item, resumed in
+        try await context.process(on: client.executor) { item, resumed in
             guard let plan = decodeJSON(GroupPlan.self, item.payload) else {
                 return .failed(.unreadableItem)
             }

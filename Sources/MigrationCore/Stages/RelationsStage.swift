@@ -149,7 +149,7 @@ public struct RelationsStage: Stage {
     public func run(_ context: StageContext) async throws {
         let client = try services.requireClient(id)
         let v2 = client.configuration.v2Endpoint != nil
-        try await context.process(kind: "friend") { item, _ in
+        try await context.process(kind: "friend", on: client.executor) { item, _ in
             let pair = item.key.dropFirst("friend:".count).split(separator: "|").map(String.init)
             guard pair.count == 2 else { return .failed(.unreadableItem) }
             guard v2 else {
@@ -173,7 +173,7 @@ public struct RelationsStage: Stage {
             }
         }
         guard !context.stop.isRequested else { return }
-        try await context.process(kind: "alias-carried") { item, _ in
+        try await context.process(kind: "alias-carried", on: client.executor) { item, _ in
             guard let p = decodeJSON(AliasPayload.self, item.payload) else { return .failed(.unreadableItem) }
             let friendKey = "friend:" + [p.accid, p.faccid].sorted().joined(separator: "|")
             guard let friend = try? await context.database.item(stage: id, key: friendKey) else {
@@ -192,7 +192,7 @@ public struct RelationsStage: Stage {
             }
         }
         guard !context.stop.isRequested else { return }
-        try await context.process(kind: "alias") { item, _ in
+        try await context.process(kind: "alias", on: client.executor) { item, _ in
             guard let p = decodeJSON(AliasPayload.self, item.payload) else { return .failed(.unreadableItem) }
             return await Self.outcome { () async throws(CallFailure) in
                 _ = try await client.send(
@@ -200,7 +200,7 @@ public struct RelationsStage: Stage {
             }
         }
         guard !context.stop.isRequested else { return }
-        try await context.process(kind: "block") { item, _ in
+        try await context.process(kind: "block", on: client.executor) { item, _ in
             guard let p = decodeJSON(BlockPayload.self, item.payload) else { return .failed(.unreadableItem) }
             return await Self.outcome { () async throws(CallFailure) in
                 _ = try await client.send(

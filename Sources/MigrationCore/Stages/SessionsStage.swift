@@ -40,7 +40,7 @@ public struct SessionsStage: Stage {
         guard services.config.sessions.createConversations, !context.stop.isRequested else { return }
         try await registerConversations(context)
         let client = try services.requireClient(id)
-        try await context.process(kind: "conversation") { item, _ in
+        try await context.process(kind: "conversation", on: client.executor) { item, _ in
             do throws(CallFailure) {
                 _ = try await client.send(.createConversation(id: String(item.key.dropFirst("conv:".count))), stage: id)
                 return .done()

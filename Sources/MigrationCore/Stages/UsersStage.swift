@@ -148,7 +148,7 @@ public struct UsersStage: Stage {
     public func run(_ context: StageContext) async throws {
         let client = try services.requireClient(id)
         let hosting = try await services.fileHosting(id, context)
-        try await context.process { item, _ in
+        try await context.process(on: client.executor) { item, _ in
             guard let user = decodeJSON(SourceUser.self, item.payload), let token = user.token else {
                 return .failed(.unreadableItem)
             }

@@ -205,7 +205,8 @@ extension StateDatabase {
     public func item(stage: StageID, key: String) async throws -> WorkItem? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT \(WorkItem.columns) FROM work_item WHERE stage = ? AND key = ?", arguments: [stage.rawValue, key]
+                db, sql: "SELECT \(WorkItem.columns) FROM work_item WHERE stage = ? AND key = ?",
+                arguments: [stage.rawValue, key]
             ).flatMap(WorkItem.init(row:))
         }
     }
@@ -217,7 +218,9 @@ extension StateDatabase {
     {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT \(WorkItem.columns) FROM work_item WHERE stage = ? AND status = ? AND id > ? ORDER BY id LIMIT ?",
+                db,
+                sql:
+                    "SELECT \(WorkItem.columns) FROM work_item WHERE stage = ? AND status = ? AND id > ? ORDER BY id LIMIT ?",
                 arguments: [stage.rawValue, status.rawValue, after, limit]
             ).compactMap(WorkItem.init(row:))
         }

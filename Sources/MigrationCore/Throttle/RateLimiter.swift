@@ -104,7 +104,9 @@ public final class RateLimiter<C: Clock>: Sendable where C.Duration == Duration 
 
 extension RateLimiter where C == ContinuousClock {
     /// The tool's throttle, on the continuous clock.
-    public convenience init(rate: Double, headroom: Double = 0.02, jitter: Duration = SendWindow<C.Instant>.defaultJitter) {
+    public convenience init(
+        rate: Double, headroom: Double = 0.02, jitter: Duration = SendWindow<C.Instant>.defaultJitter
+    ) {
         self.init(rate: rate, headroom: headroom, jitter: jitter, clock: ContinuousClock())
     }
 }
