@@ -271,7 +271,9 @@ public final class NIMClient: Sendable {
                     code: Int(status), desc: "HTTP \(status)", endpoint: endpoint, retryable: transient,
                     ambiguous: transient && !request.idempotent))
         }
-        guard let json = try? JSONValue.parse(Data(body.readableBytesView)), let code = json["code"]?.int else {
+        // Parsed where NIO received it (no copy into a Data first).
+        let json = try? body.withUnsafeReadableBytes { try JSONParser.parse(buffer: $0.bindMemory(to: UInt8.self)) }
+        guard let json, let code = json["code"]?.int else {
             return .failure(
                 CallFailure(
                     code: 0, desc: "answer is not NIM JSON", endpoint: endpoint, retryable: true,

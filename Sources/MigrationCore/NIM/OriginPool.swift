@@ -62,22 +62,18 @@ final class OriginPool: Sendable {
         self.idleTimeout = idleTimeout
     }
 
-    /// Sends `head` and `body` and waits at most `timeout` for the whole answer.
+    /// Sends `head` and `body` and waits at most `timeout` (and one ``ExchangeHandler/tick``) for
+    /// the whole answer.
     func execute(_ head: HTTPRequestHead, body: ByteBuffer, timeout: TimeAmount) async throws -> HTTPAnswer {
         let channel = try await connection()
         let promise = channel.eventLoop.makePromise(of: HTTPAnswer.self)
-        let timer = channel.eventLoop.scheduleTask(in: timeout) {
-            promise.fail(ExchangeError.timeout)
-            channel.close(promise: nil)
-        }
-        channel.writeAndFlush(Exchange(head: head, body: body, answer: promise), promise: nil)
+        let exchange = Exchange(head: head, body: body, answer: promise, deadline: .now() + timeout)
+        channel.writeAndFlush(exchange, promise: nil)
         do {
             let answer = try await promise.futureResult.get()
-            timer.cancel()
             if answer.keepAlive { giveBack(channel) }
             return answer
         } catch {
-            timer.cancel()
             channel.close(promise: nil)
             throw error
         }
