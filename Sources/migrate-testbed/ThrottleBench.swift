@@ -8,7 +8,8 @@ import MigrationCore
 /// `migrate-testbed bench-throttle BASEURL CALLS RATE CONCURRENCY LABEL [JITTER_MS]`: fires CALLS
 /// `user/create.action` calls through one NIMClient (`throttle.rate` RATE, `throttle.jitter_ms`
 /// JITTER_MS, default 50) against an emulator started by the bench script (or a test), then
-/// prints the achieved rate and what the emulator saw.
+/// prints the achieved rate and what the emulator saw. The callers run where a stage's workers
+/// do (``NIMClient/executor``).
 enum ThrottleBench {
     static func run(_ args: [String]) async throws {
         guard args.count >= 5, let calls = Int(args[1]), let rate = Int(args[2]), let concurrency = Int(args[3]),
@@ -32,13 +33,13 @@ enum ThrottleBench {
             var next = 0
             var failures = 0
             for _ in 0..<concurrency * 2 where next < calls {
-                group.addTask { [next] in await call(client, next) }
+                group.addTask(executorPreference: client.executor) { [next] in await call(client, next) }
                 next += 1
             }
             while let result = try await group.next() {
                 failures += result
                 if next < calls {
-                    group.addTask { [next] in await call(client, next) }
+                    group.addTask(executorPreference: client.executor) { [next] in await call(client, next) }
                     next += 1
                 }
             }
