@@ -20,7 +20,7 @@ public final class EasemobEmulatorServer: Sendable {
     }
 
     /// `http://HOST:PORT` of the listening socket: the `host` of a pull pipeline.
-    public var baseURL: String { BoundAddress.baseURL(host: core.configuration.host, port: port) }
+    public var baseURL: String { core.baseURL }
 
     /// The virtual now the emulator started with or has reached, Unix milliseconds.
     public var nowMs: Int64 { core.clock.nowMs }
@@ -31,16 +31,9 @@ public final class EasemobEmulatorServer: Sendable {
         do {
             core = try EasemobCore(configuration: configuration)
         } catch {
-            throw StartError(emulator: "Easemob emulator", underlying: error)
+            throw StartError(emulator: EasemobCore.displayName, underlying: error)
         }
-        do {
-            let server = try await RunningServer.start(fallbackPort: configuration.port) {
-                core.application(onServerRunning: $0)
-            }
-            return EasemobEmulatorServer(core: core, server: server)
-        } catch {
-            throw StartError(emulator: "Easemob emulator", underlying: error.underlying)
-        }
+        return EasemobEmulatorServer(core: core, server: try await core.serve())
     }
 
     /// Stops serving and waits until the server has stopped.

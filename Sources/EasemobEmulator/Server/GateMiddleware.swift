@@ -11,9 +11,6 @@ import NIOCore
 struct GateMiddleware: RouterMiddleware {
     typealias Context = EasemobRequestContext
 
-    /// Thrown after the connection was closed on purpose; nothing can be written any more.
-    struct DroppedConnection: Error {}
-
     let core: EasemobCore
 
     func handle(
@@ -62,8 +59,7 @@ struct GateMiddleware: RouterMiddleware {
             case .unavailable:
                 return EasemobReply.error(.unavailable, nowMs: now)
             case .cut:
-                try? await context.channel.close().get()
-                throw DroppedConnection()
+                try await context.dropConnection()
             }
         }
         switch await core.state.admit(family, elapsedMs: core.clock.elapsedMs) {

@@ -11,28 +11,21 @@ public final class EmulatorServer: Sendable {
 
     /// The bound port.
     public var port: Int { server.port }
-    private let host: String
+    private let core: EmulatorCore
     private let server: RunningServer
 
-    private init(host: String, server: RunningServer) {
-        self.host = host
+    private init(core: EmulatorCore, server: RunningServer) {
+        self.core = core
         self.server = server
     }
 
     /// `http://HOST:PORT` of the listening socket.
-    public var baseURL: String { BoundAddress.baseURL(host: host, port: port) }
+    public var baseURL: String { core.baseURL }
 
     /// Opens the state, binds the socket and starts serving; returns once listening.
     public static func start(_ configuration: EmulatorConfiguration) async throws -> EmulatorServer {
         let core = try EmulatorCore(configuration: configuration)
-        do {
-            let server = try await RunningServer.start(fallbackPort: configuration.port) {
-                core.application(onServerRunning: $0)
-            }
-            return EmulatorServer(host: configuration.host, server: server)
-        } catch {
-            throw StartError(emulator: "NIM emulator", underlying: error.underlying)
-        }
+        return EmulatorServer(core: core, server: try await core.serve())
     }
 
     /// Stops serving and waits until the server has stopped.

@@ -11,9 +11,6 @@ import NIOCore
 struct TrafficMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
 
-    /// Thrown after the connection was closed on purpose; nothing can be written any more.
-    struct DroppedConnection: Error {}
-
     let core: EmulatorCore
 
     func handle(
@@ -29,8 +26,7 @@ struct TrafficMiddleware: RouterMiddleware {
             // Down: nothing is counted or changed.
             switch outage.mode {
             case .cut:
-                try? await context.channel.close().get()
-                throw DroppedConnection()
+                try await context.dropConnection()
             case .unavailable:
                 return WireResponse.json(["code": 503, "desc": "service unavailable"], status: .serviceUnavailable)
             }
@@ -63,8 +59,7 @@ struct TrafficMiddleware: RouterMiddleware {
         case .serve:
             break
         case .drop:
-            try? await context.channel.close().get()
-            throw DroppedConnection()
+            try await context.dropConnection()
         case .fault(let status):
             let desc = status == 503 ? "server busy" : "server internal error"
             return WireResponse.json(
