@@ -25,18 +25,20 @@ enum UserHandlers {
 
     static func list(_ request: Request, core: EasemobCore) async throws -> Response {
         let limit = EasemobCore.clamp(try EasemobCore.integer(request, "limit") ?? 10, 1...100)
-        let offset = try Cursor.decode(request.uri.queryParameters.get("cursor"), list: "users")
+        let cursor = request.uri.queryParameters.get("cursor")
         let deleted = await core.state.deletedUsers
         let users = core.snapshot.users.filter { !deleted.contains($0.username.lowercased()) }
-        let page = offset < users.count ? Array(users[offset..<min(users.count, offset + limit)]) : []
-        let end = offset + page.count
+        let (page, end, next) = try Cursor.page(of: users, list: "users", cursor: cursor, size: limit)
         var body = core.envelope(
             uri: "users",
             [
                 "path": "/users", "entities": .array(page.map(\.entity)), "count": .int(Int64(page.count)),
             ])
         if let params = EasemobCore.params(of: request) { body["params"] = params }
-        if end < users.count || (core.configuration.lastPageCursor && !page.isEmpty) {
+        if let next {
+            body["cursor"] = .string(next)
+        } else if core.configuration.lastPageCursor && !page.isEmpty {
+            // Easemob's newer example: the last page still carries a cursor.
             body["cursor"] = .string(Cursor.encode("users", offset: end))
         }
         return core.reply(body)
