@@ -87,12 +87,7 @@ extension TeamHandlers {
         _ = try p.optional("attach", max: 512)
         try await core.store.write { db in
             _ = try ownedTeam(db, tid, by: owner)
-            for accid in accids {
-                var member = try Self.member(db, tid, accid)
-                guard member.role != .owner else { throw NIMFailure.invalid("members") }
-                member.role = role
-                try member.update(db)
-            }
+            try changeMembers(db, tid, accids, ownerFailure: .invalid("members")) { $0.role = role }
         }
         return ["code": 200]
     }
@@ -117,8 +112,7 @@ extension TeamHandlers {
                 try old.update(db)
             }
             team.owner = newOwner
-            team.updateTime = max(now, team.updateTime + 1)
-            try team.update(db)
+            try save(&team, db, now: now)
         }
         return ["code": 200]
     }
@@ -132,10 +126,7 @@ extension TeamHandlers {
         _ = try p.optional("attach", max: 512)
         try await core.store.write { db in
             try administeredTeam(db, tid, by: operatorAccid)
-            var member = try Self.member(db, tid, accid)
-            guard member.role != .owner else { throw NIMFailure.noPermission }
-            member.muted = mute == 1
-            try member.update(db)
+            try changeMembers(db, tid, [accid], ownerFailure: .noPermission) { $0.muted = mute == 1 }
         }
         return ["code": 200]
     }
@@ -154,8 +145,7 @@ extension TeamHandlers {
         try await core.store.write { db in
             var team = try administeredTeam(db, tid, by: operatorAccid).team
             team.muteType = newType
-            team.updateTime = max(now, team.updateTime + 1)
-            try team.update(db)
+            try save(&team, db, now: now)
         }
         return ["code": 200]
     }

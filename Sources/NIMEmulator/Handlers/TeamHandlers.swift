@@ -94,8 +94,7 @@ enum TeamHandlers {
                 guard Int(limit) >= (try memberCount(db, tid)) else { throw NIMFailure.invalid("teamMemberLimit") }
                 team.teamMemberLimit = Int(limit)
             }
-            team.updateTime = max(now, team.updateTime + 1)
-            try team.update(db)
+            try save(&team, db, now: now)
         }
         return ["code": 200]
     }
@@ -159,6 +158,27 @@ enum TeamHandlers {
     /// One membership, `nil` when `accid` is not in the team.
     static func membership(_ db: Database, _ tid: Int64, _ accid: String) throws -> TeamMemberRecord? {
         try TeamMemberRecord.fetchOne(db, key: ["tid": tid, "accid": accid])
+    }
+
+    /// Saves a changed team, its `updateTime` set to `now` — and always moved forward, so that two
+    /// changes within one millisecond still order.
+    static func save(_ team: inout TeamRecord, _ db: Database, now: Int64) throws {
+        team.updateTime = max(now, team.updateTime + 1)
+        try team.update(db)
+    }
+
+    /// Changes and saves the memberships of `accids` in team `tid` (804 for a non-member); the
+    /// owner's cannot be changed this way (`ownerFailure`).
+    static func changeMembers(
+        _ db: Database, _ tid: Int64, _ accids: [String], ownerFailure: NIMFailure,
+        _ change: (inout TeamMemberRecord) -> Void
+    ) throws {
+        for accid in accids {
+            var member = try member(db, tid, accid)
+            guard member.role != .owner else { throw ownerFailure }
+            change(&member)
+            try member.update(db)
+        }
     }
 
     /// `accid`'s membership of team `tid`; 804 when `accid` is not a member.
