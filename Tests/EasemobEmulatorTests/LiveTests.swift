@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import TestSupportKit
 import Testing
 
 @Suite struct LiveTests {
@@ -11,15 +12,7 @@ import Testing
         _ server: EasemobEmulatorServer, _ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:],
         body: ByteBuffer? = nil
     ) async throws -> Reply {
-        try await TestClient.withClient(
-            host: "127.0.0.1", port: server.port, configuration: .init(timeout: .seconds(10))
-        ) { client in
-            let response = try await client.execute(
-                TestClient.Request(uri, method: method, headers: headers, body: body))
-            return Reply(
-                status: Int(response.status.code), headers: response.headers,
-                bytes: response.body.map { Data(buffer: $0) } ?? Data())
-        }
+        try await liveSender(port: server.port)(method, uri, headers, body)
     }
 
     /// A token from the running server.

@@ -1,0 +1,50 @@
+public import Foundation
+public import HTTPTypes
+public import Hummingbird
+internal import HummingbirdTesting
+public import NIOCore
+
+/// An answer in a test: the status, the headers and the body (each test target reads the body in
+/// its own way, in an extension).
+public struct TestReply: Sendable {
+    public var status: Int
+    public var headers: HTTPFields
+    public var bytes: Data
+
+    public init(status: Int, headers: HTTPFields = [:], bytes: Data) {
+        self.status = status
+        self.headers = headers
+        self.bytes = bytes
+    }
+}
+
+/// Sends one request: the method, the path with its query, the headers and the body.
+public typealias TestSend = @Sendable (HTTPRequest.Method, String, HTTPFields, ByteBuffer?) async throws -> TestReply
+
+/// Runs `test` with a sender through `app.test(.router)`: the routes without a socket.
+public func withRouterTest(
+    _ app: some ApplicationProtocol, _ test: @escaping @Sendable (@escaping TestSend) async throws -> Void
+) async throws {
+    try await app.test(.router) { client in
+        try await test { method, uri, headers, body in
+            let response = try await client.executeRequest(uri: uri, method: method, headers: headers, body: body)
+            return TestReply(
+                status: Int(response.status.code), headers: response.headers, bytes: Data(buffer: response.body))
+        }
+    }
+}
+
+/// A sender to a live server on `127.0.0.1:port`: a fresh connection per request, 10 s at most.
+public func liveSender(port: Int) -> TestSend {
+    { method, uri, headers, body in
+        try await TestClient.withClient(
+            host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(10))
+        ) { client in
+            let response = try await client.execute(
+                TestClient.Request(uri, method: method, headers: headers, body: body))
+            return TestReply(
+                status: Int(response.status.code), headers: response.headers,
+                bytes: response.body.map { Data(buffer: $0) } ?? Data())
+        }
+    }
+}
