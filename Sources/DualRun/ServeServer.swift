@@ -104,19 +104,19 @@ public final class ServeServer: Sendable {
         let hosting = FileHosting(
             root: settings.pipeline.source.path, policy: settings.pipeline.files.policy, client: client,
             database: state)
+        let context = WorkerContext(
+            store: store, concurrency: settings.pipeline.concurrency, dependencyWaitMs: settings.dependencyWaitMs,
+            now: now, log: log)
         let sender = BridgeSender(
-            store: store, state: state, client: client, hosting: hosting,
-            concurrency: settings.pipeline.concurrency, dependencyWaitMs: settings.dependencyWaitMs,
-            bells: (core.inbox, core.outbox), now: now, log: log)
+            context: context, state: state, client: client, hosting: hosting, bells: (core.inbox, core.outbox))
         let applier = try OldEventApplier(
             client: client, database: state, config: settings.pipeline, hosting: hosting,
             owners: TeamOwners(
                 known: { try await store.teamOwner($0) }, record: { try await store.recordTeamOwner($0, $1) }))
         let events = EventWorker(
-            store: store, applier: applier,
+            context: context, applier: applier,
             recalls: RecallApplier(store: store, state: state, client: client, cutoff: settings.cutoff, now: now),
-            concurrency: settings.pipeline.concurrency, dependencyWaitMs: settings.dependencyWaitMs,
-            bells: (core.events, core.inbox), now: now, log: log)
+            bells: (core.events, core.inbox))
         let forwarder = settings.oldServerURL.map {
             CCForwarder(store: store, url: $0, bell: core.outbox, now: now, log: log)
         }
