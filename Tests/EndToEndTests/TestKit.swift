@@ -89,13 +89,10 @@ func withTarget<T>(
     _ body: (TestTarget) async throws -> T
 ) async throws -> T {
     let target = try await TestTarget.start(secret: secret, limit: limit, configure)
-    do {
-        let result = try await body(target)
+    return try await withCleanup {
+        try await body(target)
+    } cleanup: {
         await target.shutdown()
-        return result
-    } catch {
-        await target.shutdown()
-        throw error
     }
 }
 
