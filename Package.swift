@@ -70,9 +70,12 @@ let package = Package(
         .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
     ],
     targets: [
+        // JSONValue itself, shared by the tool and the emulators (each reads it in its own module).
+        library("JSONKit"),
         library(
             "MigrationCore",
             [
+                "JSONKit",
                 grdb, .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Yams", package: "Yams"),
                 crypto,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore,
@@ -86,7 +89,7 @@ let package = Package(
         // A cache prefetch hint (one inline C function; Swift has none of its own).
         .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
         // The emulators' shared wire type (neither imports MigrationCore: each stays an independent oracle).
-        library("EmulatorKit", [hummingbird, logging, nioCore, serviceLifecycle]),
+        library("EmulatorKit", ["JSONKit", hummingbird, logging, nioCore, serviceLifecycle]),
         library(
             "NIMEmulator",
             ["EmulatorKit", grdb, crypto, .product(name: "MultipartKit", package: "multipart-kit")] + server),

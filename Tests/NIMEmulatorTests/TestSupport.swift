@@ -48,7 +48,7 @@ typealias Reply = TestReply
 
 extension TestReply {
     /// The body as JSON (`null` when it is not JSON).
-    var json: JSONValue { JSONValue.parse(bytes) ?? .null }
+    var json: JSONValue { JSONValue(json: bytes) ?? .null }
     /// NIM's `code`.
     var code: Int64? { json["code"]?.intValue }
     /// NIM's `desc`.

@@ -46,7 +46,7 @@ enum UserHandlers {
 
     static func batch(_ request: Request, core: EasemobCore) async throws -> Response {
         let data = Data(buffer: try await request.body.collect(upTo: 1024 * 1024))
-        guard let json = JSONValue.parse(data), let targets = json["targets"]?.arrayValue?.compactMap(\.stringValue),
+        guard let json = JSONValue(json: data), let targets = json["targets"]?.arrayValue?.compactMap(\.stringValue),
             !targets.isEmpty
         else { throw EasemobError.illegalArgument("illegal argument: targets is required") }
         guard targets.count <= 100 else {

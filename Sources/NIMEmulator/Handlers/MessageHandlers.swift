@@ -17,9 +17,9 @@ enum MessageHandlers {
         let toText = try p.required("to", max: 32)
         let type = try p.requiredInt("type", in: types)
         let body = try p.required("body", max: 5000)
-        guard case .object = JSONValue.parse(body) else { throw NIMFailure.invalid("body") }
+        guard case .object = JSONValue(json: body) else { throw NIMFailure.invalid("body") }
         let option = try p.optional("option", max: 1024)
-        if let option, !option.isEmpty, JSONValue.parse(option) == nil { throw NIMFailure.invalid("option") }
+        if let option, !option.isEmpty, JSONValue(json: option) == nil { throw NIMFailure.invalid("option") }
         let ext = try p.optional("ext", max: 1024)
         _ = try p.optional("pushcontent", max: 500)
         _ = try p.optional("payload", max: 2048)
