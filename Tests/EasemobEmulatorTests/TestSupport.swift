@@ -75,10 +75,8 @@ struct EasemobFailure: Equatable {
     }
 }
 
-/// Sends requests to an emulator through the router test framework.
-struct Caller: Sendable {
-    let send: TestSend
-
+/// Easemob's calls, through the router test framework.
+extension Caller {
     /// A GET, with a bearer token when given.
     func get(_ uri: String, token: String? = nil, headers: HTTPFields = [:]) async throws -> Reply {
         var headers = headers
@@ -110,9 +108,7 @@ func withEmulator(
     _ configuration: EasemobEmulatorConfiguration = sampleConfiguration(),
     _ test: @escaping @Sendable (Caller) async throws -> Void
 ) async throws {
-    try await withRouterTest(try EasemobEmulatorApplication.make(configuration)) { send in
-        try await test(Caller(send: send))
-    }
+    try await withRouterTest(try EasemobEmulatorApplication.make(configuration), test)
 }
 
 /// The top-level keys of a published example of the corpus.

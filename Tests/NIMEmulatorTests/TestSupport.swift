@@ -55,10 +55,8 @@ extension TestReply {
     var desc: String? { json["desc"]?.stringValue }
 }
 
-/// Sends requests to an emulator, through the router test framework or a live socket.
-struct Caller: Sendable {
-    let send: TestSend
-
+/// The NIM API's calls, through the router test framework or a live socket.
+extension Caller {
     /// A v1 call with valid signature headers.
     func v1(_ path: String, _ fields: [(String, String)], headers: HTTPFields = signedHeaders()) async throws -> Reply {
         var headers = headers
@@ -91,9 +89,7 @@ func withRouterEmulator(
     _ configuration: EmulatorConfiguration = testConfiguration(),
     _ test: @escaping @Sendable (Caller) async throws -> Void
 ) async throws {
-    try await withRouterTest(try EmulatorApplication.make(configuration)) { send in
-        try await test(Caller(send: send))
-    }
+    try await withRouterTest(try EmulatorApplication.make(configuration), test)
 }
 
 /// Runs `test` against a live emulator on a free port, one connection per request.
@@ -102,7 +98,7 @@ func withLiveEmulator(
     _ test: @escaping @Sendable (EmulatorServer, Caller) async throws -> Void
 ) async throws {
     let server = try await EmulatorServer.start(configuration)
-    let caller = Caller(send: liveSender(port: server.port))
+    let caller = Caller.live(port: server.port)
     do {
         try await test(server, caller)
     } catch {

@@ -21,16 +21,32 @@ public struct TestReply: Sendable {
 /// Sends one request: the method, the path with its query, the headers and the body.
 public typealias TestSend = @Sendable (HTTPRequest.Method, String, HTTPFields, ByteBuffer?) async throws -> TestReply
 
-/// Runs `test` with a sender through `app.test(.router)`: the routes without a socket.
+/// Sends requests to a server under test, through its router or over a socket; each test target
+/// adds its API's calls (a signed NIM call, a GET with a bearer token) in an extension.
+public struct Caller: Sendable {
+    public let send: TestSend
+
+    public init(send: @escaping TestSend) {
+        self.send = send
+    }
+
+    /// A caller of a live server on `127.0.0.1:port`: a fresh connection per request, 10 s at most.
+    public static func live(port: Int) -> Caller {
+        Caller(send: liveSender(port: port))
+    }
+}
+
+/// Runs `test` with a caller through `app.test(.router)`: the routes without a socket.
 public func withRouterTest(
-    _ app: some ApplicationProtocol, _ test: @escaping @Sendable (@escaping TestSend) async throws -> Void
+    _ app: some ApplicationProtocol, _ test: @escaping @Sendable (Caller) async throws -> Void
 ) async throws {
     try await app.test(.router) { client in
-        try await test { method, uri, headers, body in
-            let response = try await client.executeRequest(uri: uri, method: method, headers: headers, body: body)
-            return TestReply(
-                status: Int(response.status.code), headers: response.headers, bytes: Data(buffer: response.body))
-        }
+        try await test(
+            Caller { method, uri, headers, body in
+                let response = try await client.executeRequest(uri: uri, method: method, headers: headers, body: body)
+                return TestReply(
+                    status: Int(response.status.code), headers: response.headers, bytes: Data(buffer: response.body))
+            })
     }
 }
 
