@@ -65,8 +65,7 @@ enum TeamHandlers {
 
     /// `team/update.action`: changes team settings; owner only.
     static func update(_ p: V1Parameters, _ core: EmulatorCore) async throws -> JSONValue {
-        let tid = try p.tid()
-        let owner = try p.accid("owner")
+        let (tid, owner) = try p.teamAndActor()
         let tname = try p.optional("tname", max: 64)
         let intro = try p.optional("intro", max: 512)
         let announcement = try p.optional("announcement", max: 1024)
@@ -101,8 +100,7 @@ enum TeamHandlers {
 
     /// `team/remove.action`: dismisses the team; owner only.
     static func remove(_ p: V1Parameters, _ core: EmulatorCore) async throws -> JSONValue {
-        let tid = try p.tid()
-        let owner = try p.accid("owner")
+        let (tid, owner) = try p.teamAndActor()
         try await core.store.write { db in
             let team = try ownedTeam(db, tid, by: owner)
             try db.execute(sql: "DELETE FROM team_members WHERE tid = ?", arguments: [tid])

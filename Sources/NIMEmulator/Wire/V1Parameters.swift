@@ -115,4 +115,10 @@ struct V1Parameters: Sendable {
         guard value > 0 else { throw NIMFailure.invalid(name) }
         return value
     }
+
+    /// A team call's team and the account acting on it: `tid`, then `owner` (NIM names the acting
+    /// account `owner` whether or not it owns the team).
+    func teamAndActor() throws -> (tid: Int64, actor: String) {
+        (try tid(), try accid("owner"))
+    }
 }
