@@ -1,3 +1,4 @@
+internal import EmulatorKit
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -8,15 +9,15 @@ import NIOCore
 ///
 /// Only `/nimserver/…` and `/im/…` are API calls; `/_files` and `/_emulator` pass untouched
 /// (not counted, not throttled, no auth).
-struct TrafficMiddleware: RouterMiddleware {
-    typealias Context = EmulatorRequestContext
-
+struct TrafficMiddleware: APIMiddleware {
     let core: EmulatorCore
 
+    /// An API call's statistics key.
+    func call(of request: Request) -> String? { Self.endpoint(of: request) }
+
     func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        call endpoint: String, _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let endpoint = Self.endpoint(of: request) else { return try await next(request, context) }
         // The network: the call reaches NIM's counter up to `arrivalJitterMs` later, so the gate
         // below counts (and 416s) by the arrival clock — reordered and bunched — not the sender's.
         // It is counted at that instant exactly, however late this task wakes from the sleep.
