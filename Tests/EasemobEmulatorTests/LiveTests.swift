@@ -36,7 +36,7 @@ import Testing
             headers: [.authorization: "Bearer \(token)"])
         let url = try #require((reply.dataArray.first as? [String: String])?["url"])
         #expect(url.hasPrefix(server.baseURL + "/_oss/chatmessages/2017060517.gz?"))
-        await server.stop()
+        await server.shutdown()
     }
 
     @Test func theNthDownloadIsCutShort() async throws {
@@ -53,7 +53,7 @@ import Testing
         #expect(second == nil || second?.bytes.count ?? 0 < stored.count)
         let third = try await Self.request(server, .get, url)
         #expect(third.bytes == stored)
-        await server.stop()
+        await server.shutdown()
     }
 
     @Test func anOutageInCutModeClosesConnections() async throws {
@@ -66,7 +66,7 @@ import Testing
         let served = try await Self.request(
             server, .get, "/easemob-demo/chatdemoui/users", headers: [.authorization: "Bearer \(token)"])
         #expect(served.status == 200)
-        await server.stop()
+        await server.shutdown()
     }
 
     @Test func anUnreadableExportDoesNotStart() async throws {

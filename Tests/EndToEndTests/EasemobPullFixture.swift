@@ -37,7 +37,7 @@ struct EasemobPullFixture {
         try await withCleanup {
             try await body(fixture)
         } cleanup: {
-            await emulator.stop()
+            await emulator.shutdown()
         }
     }
 
