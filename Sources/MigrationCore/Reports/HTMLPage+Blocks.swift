@@ -83,6 +83,11 @@ extension HTMLPage {
         return out + "</tbody>\n</table>\n"
     }
 
+    /// A section that is a table alone.
+    static func tableSection(_ id: String, _ heading: String, _ columns: [Column], _ rows: [Row]) -> String {
+        section(id, heading, table(columns, rows))
+    }
+
     /// One kind of a list by kind (problems by code, failures by reason, differences by entity):
     /// `<div class="kind" data-…>`, its `<h3>` heading (HTML) and its items (`<li>` elements).
     static func kind(data attributes: [(String, String)], heading: String, items: [String]) -> String {

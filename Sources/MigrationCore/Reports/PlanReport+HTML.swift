@@ -56,14 +56,10 @@ extension PlanReport {
                     .figure(RunReport.duration(s.estimatedSeconds)),
                 ])
         }
-        return HTMLPage.section(
+        return HTMLPage.tableSection(
             "stages", "Stages",
-            HTMLPage.table(
-                [
-                    .text("stage"), .number("items"), .number("REST calls"), .number("fewest NIM allows"),
-                    .number("time"),
-                ],
-                rows))
+            [.text("stage"), .number("items"), .number("REST calls"), .number("fewest NIM allows"), .number("time")],
+            rows)
     }
 
     /// The stages one after the other on one time axis (a bar each at the throttle's pace), with the

@@ -66,8 +66,7 @@ extension RunReport {
                 cells: [.html("\(s.stage)")] + counts.map(HTMLPage.Cell.count)
                     + [.figure(Self.duration(s.wallTimeSeconds))])
         }
-        return HTMLPage.section(
-            "stages", "Stages", HTMLPage.table([.text("stage")] + columns.map(HTMLPage.Column.number), rows))
+        return HTMLPage.tableSection("stages", "Stages", [.text("stage")] + columns.map(HTMLPage.Column.number), rows)
     }
 
     /// The failed items by reason: the count of each and its first items by file:line and key.
@@ -132,8 +131,8 @@ extension RunReport {
         }
         guard !rows.isEmpty else { return "" }
         let columns = ["planned", "fewest NIM allows", "made", "retries", "416s", "failed"]
-        return HTMLPage.section(
+        return HTMLPage.tableSection(
             "planned", "This run: planned beside made",
-            HTMLPage.table([.text("stage"), .text("endpoint")] + columns.map(HTMLPage.Column.number), rows))
+            [.text("stage"), .text("endpoint")] + columns.map(HTMLPage.Column.number), rows)
     }
 }

@@ -44,9 +44,9 @@ extension VerifyReport {
                     .count(entity.differences.count),
                 ])
         }
-        return HTMLPage.section(
-            "entities", "Entities",
-            HTMLPage.table([.text("entity"), .number("expected"), .number("found"), .number("differences")], rows))
+        return HTMLPage.tableSection(
+            "entities", "Entities", [.text("entity"), .number("expected"), .number("found"), .number("differences")],
+            rows)
     }
 
     /// Every source file's account: a table, and a bar per file split by outcome.

@@ -33,8 +33,8 @@ extension PullReport {
                 data: [("family", family), ("calls", "\(line.calls)"), ("throttled", "\(line.throttled)")],
                 cells: [.html(e(family)), .count(line.calls), .count(line.throttled)])
         }
-        body += HTMLPage.section(
-            "calls", "Calls to Easemob", HTMLPage.table([.text("family"), .number("calls"), .number("429")], rows))
+        body += HTMLPage.tableSection(
+            "calls", "Calls to Easemob", [.text("family"), .number("calls"), .number("429")], rows)
         return HTMLPage.document(title: "Pull: \(pipeline)", kind: "pull", body: body)
     }
 
@@ -54,14 +54,12 @@ extension PullReport {
                     .figure(line.saved.map(HTMLPage.grouped) ?? ""), .count(line.entries), .html(gone),
                 ])
         }
-        return HTMLPage.section(
+        return HTMLPage.tableSection(
             "lists", "Lists",
-            HTMLPage.table(
-                [
-                    .text("list"), .number("pages"), .number("saved"), .number("entries"),
-                    .text("gone between list and detail"),
-                ],
-                rows))
+            [
+                .text("list"), .number("pages"), .number("saved"), .number("entries"),
+                .text("gone between list and detail"),
+            ], rows)
     }
 
     /// Attachments and avatars by state, and those not saved by the file and line that named them.
