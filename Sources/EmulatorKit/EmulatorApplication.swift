@@ -2,6 +2,16 @@ public import Hummingbird
 internal import Logging
 public import NIOCore
 
+/// Builds an emulator as a Hummingbird application, for `app.test(.router)` / `app.test(.live)` in
+/// tests (``RunningEmulator`` runs the same application on a socket); each emulator adds `make`
+/// from its own configuration.
+public enum EmulatorApplication {
+    /// The application serving `service`.
+    public static func make(_ service: any EmulatorService) -> Application<RouterResponder<ChannelRequestContext>> {
+        service.application { _ in }
+    }
+}
+
 /// An emulator's shared services as its application and its server see them: a name, an address
 /// and routes. Both emulators' cores conform; the application and the socket are made here, once.
 public protocol EmulatorService: AnyObject, Sendable {

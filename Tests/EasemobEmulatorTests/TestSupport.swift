@@ -1,4 +1,5 @@
 import EasemobEmulator
+import EmulatorKit
 import Foundation
 import HTTPTypes
 import Hummingbird

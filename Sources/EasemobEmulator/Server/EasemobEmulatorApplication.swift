@@ -5,11 +5,12 @@ public import Hummingbird
 /// closes it without answering).
 public typealias EasemobRequestContext = ChannelRequestContext
 
-/// Builds the Easemob emulator as a Hummingbird application, for `app.test(.router)` /
-/// `app.test(.live)` in tests; ``EasemobEmulatorServer`` runs the same application on a socket.
-public enum EasemobEmulatorApplication {
+/// Builds the Easemob emulator as a Hummingbird application (``EmulatorApplication``).
+public typealias EasemobEmulatorApplication = EmulatorApplication
+
+extension EmulatorApplication {
     /// The application serving `configuration.exportPath` (the export is read now).
     public static func make(_ configuration: EasemobEmulatorConfiguration) throws -> some ApplicationProtocol {
-        try EasemobCore(configuration: configuration).application { _ in }
+        make(try EasemobCore(configuration: configuration))
     }
 }
