@@ -88,7 +88,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // A cache prefetch hint (one inline C function; Swift has none of its own).
         .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
-        // The emulators' shared wire type (neither imports MigrationCore: each stays an independent oracle).
+        // What the emulators share (neither imports MigrationCore: each stays an independent oracle); serve
+        // runs its socket with the same RunningServer.
         library("EmulatorKit", ["JSONKit", hummingbird, logging, nioCore, serviceLifecycle]),
         library(
             "NIMEmulator",
@@ -99,7 +100,7 @@ let package = Package(
         library(
             "DualRun",
             [
-                "MigrationCore", grdb, .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "MigrationCore", "EmulatorKit", grdb, .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ] + server),
