@@ -6,6 +6,38 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The products more than one target names, each spelled once.
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+
+/// What a Hummingbird server of ours (either emulator, serve) is built on.
+let server: [Target.Dependency] = [hummingbird, logging, httpTypes, serviceLifecycle, nioCore]
+
+let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
+
+/// An emulator's route tests: `app.test(.router)` and the wire types.
+let emulatorTests: [Target.Dependency] = ["EmulatorKit", "TestSupportKit", hummingbirdTesting, httpTypes, nioCore]
+
+/// A library target in the house's language mode.
+func library(_ name: String, _ dependencies: [Target.Dependency] = [], path: String? = nil) -> Target {
+    .target(name: name, dependencies: dependencies, path: path, swiftSettings: strict)
+}
+
+/// An executable target in the house's language mode.
+func executable(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(name: name, dependencies: dependencies, swiftSettings: strict)
+}
+
+/// A test target in the house's language mode.
+func tests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .testTarget(name: name, dependencies: dependencies, swiftSettings: strict)
+}
+
 let package = Package(
     name: "nim-migrate",
     platforms: [.macOS(.v14)],
@@ -38,160 +70,68 @@ let package = Package(
         .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
     ],
     targets: [
-        .target(
-            name: "MigrationCore",
-            dependencies: [
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+        // JSONValue itself, shared by the tool and the emulators (each reads it in its own module).
+        library("JSONKit"),
+        library(
+            "MigrationCore",
+            [
+                "JSONKit",
+                grdb, .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Yams", package: "Yams"),
+                crypto,
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore,
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOTLS", package: "swift-nio"),
-                .product(name: "CSV", package: "CSV.swift"),
-                "CZlib", "CPrefetch",
-            ],
-            swiftSettings: strict
-        ),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "CSV", package: "CSV.swift"), "CZlib", "CPrefetch",
+            ]),
         // The system zlib (gzip-compressed Easemob history files).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // A cache prefetch hint (one inline C function; Swift has none of its own).
         .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
-        // The emulators' shared wire type (neither imports MigrationCore: each stays an independent oracle).
-        .target(
-            name: "EmulatorKit",
-            dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: strict
-        ),
-        .target(
-            name: "NIMEmulator",
-            dependencies: [
-                "EmulatorKit",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "MultipartKit", package: "multipart-kit"),
-            ],
-            swiftSettings: strict
-        ),
+        // What the emulators share (neither imports MigrationCore: each stays an independent oracle); serve
+        // runs its socket with the same RunningServer.
+        library("EmulatorKit", ["JSONKit", hummingbird, logging, nioCore, serviceLifecycle]),
+        library(
+            "NIMEmulator",
+            ["EmulatorKit", grdb, crypto, .product(name: "MultipartKit", package: "multipart-kit")] + server),
         // Easemob's REST API over an export folder, for `pull`'s rehearsals and tests. Does NOT
         // import MigrationCore: an independent oracle, built from Easemob's published examples.
-        .target(
-            name: "EasemobEmulator",
-            dependencies: [
-                "EmulatorKit",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                "CZlib",
-            ],
-            swiftSettings: strict
-        ),
-        .target(
-            name: "DualRun",
-            dependencies: [
-                "MigrationCore",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "NIOCore", package: "swift-nio"),
+        library("EasemobEmulator", ["EmulatorKit", crypto, "CZlib"] + server),
+        library(
+            "DualRun",
+            [
+                "MigrationCore", "EmulatorKit", grdb, .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ],
-            swiftSettings: strict
-        ),
-        .target(name: "ExportGenerator", swiftSettings: strict),
-        .executableTarget(
-            name: "nim-migrate",
-            dependencies: [
+            ] + server),
+        library("ExportGenerator"),
+        executable(
+            "nim-migrate",
+            [
                 "MigrationCore", "NIMEmulator", "EasemobEmulator", "ExportGenerator", "DualRun",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "migrate-testbed",
-            dependencies: ["MigrationCore"],
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "MigrationCoreTests",
-            dependencies: [
-                "MigrationCore", "NIMEmulator", "ExportGenerator",
-                .product(name: "Clocks", package: "swift-clocks"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        executable("migrate-testbed", ["MigrationCore"]),
+        tests(
+            "MigrationCoreTests",
+            [
+                "MigrationCore", "NIMEmulator", "ExportGenerator", .product(name: "Clocks", package: "swift-clocks"),
+                nioCore, .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ],
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "NIMEmulatorTests",
-            dependencies: [
-                "NIMEmulator", "EmulatorKit",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ],
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "EasemobEmulatorTests",
-            dependencies: [
-                "EasemobEmulator", "EmulatorKit",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ],
-            swiftSettings: strict
-        ),
-        // What more than one test target uses: a loopback server of a test's own.
-        .target(
-            name: "TestSupportKit",
-            dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Tests/TestSupportKit",
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "DualRunTests",
-            dependencies: [
-                "DualRun", "MigrationCore", "NIMEmulator", "TestSupportKit",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "EndToEndTests",
-            dependencies: [
+            ]),
+        tests("NIMEmulatorTests", ["NIMEmulator"] + emulatorTests),
+        tests("EasemobEmulatorTests", ["EasemobEmulator"] + emulatorTests),
+        // What more than one test target uses: a loopback server of a test's own, route tests' senders.
+        library(
+            "TestSupportKit", [hummingbird, hummingbirdTesting, logging, httpTypes, nioCore],
+            path: "Tests/TestSupportKit"),
+        tests("DualRunTests", ["DualRun", "MigrationCore", "NIMEmulator", "TestSupportKit", hummingbird, logging]),
+        tests(
+            "EndToEndTests",
+            [
                 "MigrationCore", "NIMEmulator", "ExportGenerator", "EasemobEmulator", "TestSupportKit",
                 // The old side's servers of the untrusted-address tests (a "secret" service, a CDN).
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strict
-        ),
+                hummingbird, logging,
+            ]),
     ]
 )

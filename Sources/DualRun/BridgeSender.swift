@@ -10,56 +10,48 @@ internal import MigrationCore
 /// Exactly once per source key: the claim is committed before the call, the outcome after it; a
 /// claim found open at start is uncertain and reconciled (``SendReconciler``) before any resend.
 final class BridgeSender: Sendable {
-    let store: ServeStore
+    /// The inbox's store, the pace, the dependency wait, the clock and the log.
+    let context: WorkerContext
     let state: StateDatabase
     let client: NIMClient
     let hosting: FileHosting
     let reconciler: SendReconciler
-    let concurrency: Int
-    /// How a message waits for an account or team an event may create.
-    let dependency: DependencyWait
     /// The inbox's bell (new messages, a stop) and the outbox's (a settled send may free a CC).
     let bells: (inbox: Doorbell, outbox: Doorbell)
-    let now: @Sendable () -> Int64
-    let log: @Sendable (String) -> Void
     /// Attempts at a download that keeps failing transiently before the old URL is kept.
     let rehostAttempts = 5
 
     init(
-        store: ServeStore, state: StateDatabase, client: NIMClient, hosting: FileHosting, concurrency: Int,
-        dependencyWaitMs: Int64, bells: (inbox: Doorbell, outbox: Doorbell), now: @escaping @Sendable () -> Int64,
-        log: @escaping @Sendable (String) -> Void
+        context: WorkerContext, state: StateDatabase, client: NIMClient, hosting: FileHosting,
+        bells: (inbox: Doorbell, outbox: Doorbell)
     ) {
-        self.store = store
+        self.context = context
         self.state = state
         self.client = client
         self.hosting = hosting
-        self.concurrency = max(1, concurrency)
-        dependency = DependencyWait(waitMs: dependencyWaitMs)
         self.bells = bells
-        self.now = now
-        self.log = log
-        reconciler = SendReconciler(client: client, store: store, now: now)
+        reconciler = SendReconciler(client: client, store: context.store, now: context.now)
     }
+
+    private var store: ServeStore { context.store }
+    private func now() -> Int64 { context.now() }
 
     /// Runs until `stop` is requested, then lets the messages in work finish.
     func run(stop: StopSignal) async {
-        await QueueDrain.run(
-            concurrency: concurrency, bell: bells.inbox, stop: stop, log: log, what: "inbox",
-            claim: { try await self.store.claim(now: self.now()) }, handle: { await self.handle($0) })
+        await context.drain(
+            "inbox", bell: bells.inbox, stop: stop, claim: { try await self.store.claim(now: self.now()) },
+            handle: { await self.handle($0) })
     }
 
     private func handle(_ claim: ServeStore.Claim) async {
         let settlement = await process(claim)
-        switch settlement {
-        case .failed(let failure, _): log("serve: message \(claim.key) not sent: \(failure.reason)")
-        default: break
+        var failure: String? = nil
+        if case .failed(let failed, _) = settlement {
+            failure = "message \(claim.message.key) not sent: \(failed.reason)"
         }
-        do {
+        // Left in flight when it cannot be recorded: the next start reconciles it.
+        await context.settle(claim.message.key, failure: failure) {
             try await store.settle(claim.seq, settlement, now: now())
-        } catch {
-            // Left in flight: the next start reconciles it.
-            log("serve: cannot record the outcome of \(claim.key): \(error)")
         }
         bells.inbox.ring()
         bells.outbox.ring()
@@ -70,8 +62,9 @@ final class BridgeSender: Sendable {
         // A message goes after the changes its group or pair had before it (the old server's time).
         // Every read below fails closed: a read that cannot answer holds the message, never sends it.
         do {
-            if try await store.changePending(conversation: claim.conversation, before: claim.createTime) {
-                let of = claim.conversation.isTeam ? "its group" : "its two accounts' friendship or block"
+            if try await store.changePending(conversation: claim.message.conversation, before: claim.message.createTime)
+            {
+                let of = claim.message.conversation.isTeam ? "its group" : "its two accounts' friendship or block"
                 return .retry(
                     at: now() + ServeRetry.orderRecheckMs,
                     .local("waits for an earlier change of \(of)", retryable: true), uncertain: false,
@@ -81,7 +74,7 @@ final class BridgeSender: Sendable {
             return .retry(at: later(claim), .local("cannot read serve's event queue", error), uncertain: false)
         }
         var mapped: (HistoryMessage, String?)
-        switch await map(claim.raw, extra: [:]) {
+        switch await map(claim.message.line, extra: [:]) {
         case .failure(let failure): return .retry(at: later(claim), failure, uncertain: false)
         case .success(.rejected(let code, let reason)) where ["unknown-user", "unknown-team"].contains(code):
             // An account or team made after the snapshot: an event may still create it.
@@ -94,11 +87,13 @@ final class BridgeSender: Sendable {
             switch await rehost(oldURL, claim) {
             case .retry(let failure): return .retry(at: later(claim), failure, uncertain: false)
             case .keepOldURL(let failure):
-                log(
-                    "serve: message \(claim.key): attachment \(failure.endpoint) could not be re-hosted (\(failure.desc)); "
+                context.log(
+                    "serve: message \(claim.message.key): attachment \(failure.endpoint) could not be re-hosted (\(failure.desc)); "
                         + "the old URL is kept")
             case .hosted(let hosted):
-                guard case .success(.message(let message, _, _)) = await map(claim.raw, extra: [oldURL: hosted]) else {
+                guard
+                    case .success(.message(let message, _, _)) = await map(claim.message.line, extra: [oldURL: hosted])
+                else {
                     return .retry(
                         at: later(claim), .local("mapping changed under the message", retryable: true), uncertain: false
                     )
@@ -108,12 +103,12 @@ final class BridgeSender: Sendable {
         }
         let message = mapped.0
         let line = message.line
-        guard let outgoing = OutgoingMessage(message, sourceKey: claim.key) else {
+        guard let outgoing = OutgoingMessage(message, sourceKey: claim.message.key) else {
             return .skipped(
                 reason: "team notification type \(message.type): not sent, served on /incremental", line: line)
         }
         do {
-            if try await store.isRecalled(claim.key) {
+            if try await store.isRecalled(claim.message.key) {
                 return .skipped(reason: "recalled on the old server before it was sent", line: line)
             }
         } catch {
@@ -141,6 +136,7 @@ final class BridgeSender: Sendable {
     /// holding the later messages of its conversation.
     private func wait(_ claim: ServeStore.Claim, _ missing: String) -> ServeStore.Settlement {
         let instant = now()
+        let dependency = context.dependency
         let over = dependency.isOver(receivedAt: claim.receivedAt, now: instant)
         switch dependency.verdict(missing, receivedAt: claim.receivedAt, over: over, now: instant) {
         case .giveUp(let failure): return .failed(failure, line: nil)
@@ -177,7 +173,7 @@ final class BridgeSender: Sendable {
     }
 
     private func rehost(_ url: String, _ claim: ServeStore.Claim) async -> Rehost {
-        let line = try? JSONValue.parse(Data(claim.raw.utf8))
+        let line = try? JSONValue.parse(Data(claim.message.line.utf8))
         var attach = line?["data"]?["attach"]
         if case .string(let text)? = attach { attach = try? JSONValue.parse(Data(text.utf8)) }
         switch await hosting.rehost(url, fetch: line?["fetch"], attach: attach) {

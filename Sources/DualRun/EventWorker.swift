@@ -11,49 +11,42 @@ internal import MigrationCore
 /// ones NIM answers the same way twice (a create that exists is found by its marker, an add of a
 /// member already in, a kick of one already out, a recall of a recalled message).
 final class EventWorker: Sendable {
-    let store: ServeStore
+    /// The event queue's store, the pace, the dependency wait, the clock and the log.
+    let context: WorkerContext
     let applier: OldEventApplier
     let recalls: RecallApplier
-    let concurrency: Int
-    /// How an event waits for an account, team or friendship another event may create.
-    let dependency: DependencyWait
     /// Rung when an event arrives, is settled (a waiting message or event may go) or serve stops.
     let bells: (events: Doorbell, inbox: Doorbell)
-    let now: @Sendable () -> Int64
-    let log: @Sendable (String) -> Void
 
     init(
-        store: ServeStore, applier: OldEventApplier, recalls: RecallApplier, concurrency: Int, dependencyWaitMs: Int64,
-        bells: (events: Doorbell, inbox: Doorbell), now: @escaping @Sendable () -> Int64,
-        log: @escaping @Sendable (String) -> Void
+        context: WorkerContext, applier: OldEventApplier, recalls: RecallApplier,
+        bells: (events: Doorbell, inbox: Doorbell)
     ) {
-        self.store = store
+        self.context = context
         self.applier = applier
         self.recalls = recalls
-        self.concurrency = max(1, concurrency)
-        dependency = DependencyWait(waitMs: dependencyWaitMs)
         self.bells = bells
-        self.now = now
-        self.log = log
     }
 
+    private var store: ServeStore { context.store }
+    private func now() -> Int64 { context.now() }
+
+    /// Runs until `stop` is requested, then lets the events in work finish.
     func run(stop: StopSignal) async {
-        await QueueDrain.run(
-            concurrency: concurrency, bell: bells.events, stop: stop, log: log, what: "events",
-            claim: { try await self.store.claimEvent(now: self.now()) }, handle: { await self.handle($0) })
+        await context.drain(
+            "events", bell: bells.events, stop: stop, claim: { try await self.store.claimEvent(now: self.now()) },
+            handle: { await self.handle($0) })
     }
 
     private func handle(_ claim: ServeStore.EventClaim) async {
         let settlement = await process(claim)
         Failpoint.hit("serve.after-event")  // crash tests: NIM has the change, serve has not recorded it
-        switch settlement {
-        case .failed(let failure): log("serve: event \(claim.id) (\(claim.type)) not applied: \(failure.reason)")
-        default: break
+        var failure: String? = nil
+        if case .failed(let failed) = settlement {
+            failure = "event \(claim.event.id) (\(claim.event.type)) not applied: \(failed.reason)"
         }
-        do {
+        await context.settle("event \(claim.event.id)", failure: failure) {
             try await store.settle(event: claim.seq, settlement, now: now())
-        } catch {
-            log("serve: cannot record the outcome of event \(claim.id): \(error)")
         }
         if case .applied = settlement {
             bells.inbox.ring()
@@ -63,16 +56,16 @@ final class EventWorker: Sendable {
 
     /// One event, from its stored body to its outcome.
     func process(_ claim: ServeStore.EventClaim) async -> ServeStore.EventSettlement {
-        guard case .object(let event)? = try? JSONValue.parse(Data(claim.body.utf8)) else {
+        guard case .object(let event)? = try? JSONValue.parse(Data(claim.event.body.utf8)) else {
             return .failed(.local("stored event is not a JSON object"))
         }
         // A group's or a pair's change goes after the messages of its conversation made before it
         // (the old server's time); not a group's creation, which its messages wait for (a skewed
         // clock must not make both wait).
         // (A read that cannot answer holds the event: never applied out of order.)
-        if claim.kind != .groupCreated {
+        if claim.event.kind != .groupCreated {
             do {
-                if try await store.messagePending(scope: claim.scope, before: claim.time) {
+                if try await store.messagePending(scope: claim.event.scope, before: claim.event.time) {
                     return .retry(
                         at: now() + ServeRetry.orderRecheckMs,
                         .local("waits for an earlier message of its conversation", retryable: true),
@@ -82,9 +75,10 @@ final class EventWorker: Sendable {
                 return .retry(at: later(claim), .local("cannot read serve's inbox", error), waiting: false)
             }
         }
+        let dependency = context.dependency
         let lastChance = dependency.isOver(receivedAt: claim.receivedAt, now: now())
         let outcome: OldEventApplier.Outcome
-        if claim.kind == .messageRecalled {
+        if claim.event.kind == .messageRecalled {
             outcome = await recalls.apply(claim)
         } else {
             let store = store

@@ -20,7 +20,7 @@ struct RecallApplier: Sendable {
     let now: @Sendable () -> Int64
 
     func apply(_ claim: ServeStore.EventClaim) async -> OldEventApplier.Outcome {
-        guard let key = claim.target else { return .failed(.local("message.recalled without the message's ids")) }
+        guard let key = claim.event.target else { return .failed(.local("message.recalled without the message's ids")) }
         do {
             guard let entry = try await store.inboxEntry(key) else { return try await recallImported(claim, key) }
             switch entry.status {
@@ -53,7 +53,7 @@ struct RecallApplier: Sendable {
     /// A message serve never received: imported with the history (before the cut-off), or not
     /// received yet.
     private func recallImported(_ claim: ServeStore.EventClaim, _ key: String) async throws -> OldEventApplier.Outcome {
-        guard case .object(let event)? = try? JSONValue.parse(Data(claim.body.utf8)),
+        guard case .object(let event)? = try? JSONValue.parse(Data(claim.event.body.utf8)),
             let recalled = OldEvent.recalledLine(event)
         else {
             return .waiting(.local("message \(key) not received on /old/messages yet (the recall names no createTime)"))

@@ -27,82 +27,112 @@ final class ServeMetrics: Sendable {
     private let store: ServeStore
     private let calls: CallRecorder
     private let gate: TargetGate
-    private let inboxDepth: Meter
-    private let outboxDepth: Meter
-    private let eventsDepth: Meter
-    private let oldestAge: Meter
-    private let failed: Meter
-    private let eventsFailed: Meter
-    private let held: Meter
-    private let eventsHeld: Meter
-    private let paused: Meter
+    /// One meter per ``gauges`` series, in its order.
+    private let meters: [Meter]
     private let totals: Mutex<Totals>
 
-    /// The metric families, `nim_migrate_serve_…` (computed: a descriptor is not Sendable).
-    enum Family {
-        static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
-            MetricNameDescriptor(
-                namespace: "nim_migrate", subsystem: "serve", metricName: metric, unitName: unit, helpText: help)
-        }
+    /// What one scrape reads: the store's figures (one read) and the target's state.
+    struct Scrape: Sendable {
+        let health: ServeStore.Health
+        let held: Int
+        let eventsHeld: Int
+        let failures: (messages: Int, events: Int)
+        let paused: Bool
+    }
 
-        static var queueDepth: MetricNameDescriptor {
-            name(
-                "queue_depth", "",
-                "Waiting: queue=inbox old messages not yet sent to NIM, queue=outbox NIM CC not yet forwarded, "
-                    + "queue=events old events not yet applied")
-        }
-        static var oldestUnsentAge: MetricNameDescriptor {
-            name("oldest_unsent_age", "seconds", "Age of the oldest message waiting in either queue (0 when none)")
-        }
-        static var sent: MetricNameDescriptor {
-            name("messages_sent", "total", "Messages from the old server sent to NIM")
-        }
-        static var forwarded: MetricNameDescriptor {
-            name("cc_forwarded", "total", "NIM CC messages forwarded to the old server")
-        }
-        static var failed: MetricNameDescriptor {
-            name("messages_failed", "", "Messages failed for good, listed by GET /failed (fewer after a retry)")
-        }
-        static var held: MetricNameDescriptor {
-            name(
-                "messages_held", "",
-                "Messages held: waiting with a reason, or behind such a message of their conversation")
-        }
-        static var eventsFailed: MetricNameDescriptor {
-            name("events_failed", "", "Events that can never apply, listed by GET /failed (fewer after a retry)")
-        }
-        static var eventsHeld: MetricNameDescriptor {
-            name(
-                "events_held", "",
-                "Events held: waiting with a reason (a dependency), or behind such an event of their scope")
-        }
-        static var messageFailures: MetricNameDescriptor {
-            name("message_failures", "total", "Times a message failed for good (a retried one that fails counts again)")
-        }
-        static var eventFailures: MetricNameDescriptor {
-            name("event_failures", "total", "Times an event failed for good (a retried one that fails counts again)")
-        }
-        static var eventsApplied: MetricNameDescriptor {
-            name("events_applied", "total", "Events from the old server applied to NIM")
-        }
+    /// One series, `nim_migrate_serve_…`: its family, its labels and its value in a scrape.
+    struct Series<Value: Sendable>: Sendable {
+        let metric: String
+        let unit: String
+        let help: String
+        var labels: [(String, String)] = []
+        let value: @Sendable (Scrape) -> Value
+
+        /// The family (computed: a descriptor is not Sendable).
+        var family: MetricNameDescriptor { ServeMetrics.family(metric, unit, help) }
+    }
+
+    /// A metric family, `nim_migrate_serve_…`.
+    static func family(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "nim_migrate", subsystem: "serve", metricName: metric, unitName: unit, helpText: help)
+    }
+
+    private static let queueDepthHelp =
+        "Waiting: queue=inbox old messages not yet sent to NIM, queue=outbox NIM CC not yet forwarded, "
+        + "queue=events old events not yet applied"
+
+    /// The gauges, set to what each scrape reads.
+    static let gauges: [Series<Double>] = [
+        Series(metric: "queue_depth", unit: "", help: queueDepthHelp, labels: [("queue", "inbox")]) {
+            Double($0.health.inboxQueued)
+        },
+        Series(metric: "queue_depth", unit: "", help: queueDepthHelp, labels: [("queue", "outbox")]) {
+            Double($0.health.outboxQueued)
+        },
+        Series(metric: "queue_depth", unit: "", help: queueDepthHelp, labels: [("queue", "events")]) {
+            Double($0.health.eventsQueued)
+        },
+        Series(
+            metric: "oldest_unsent_age", unit: "seconds",
+            help: "Age of the oldest message waiting in either queue (0 when none)"
+        ) { Double($0.health.oldestUnsentMs) / 1000 },
+        Series(
+            metric: "messages_failed", unit: "",
+            help: "Messages failed for good, listed by GET /failed (fewer after a retry)"
+        ) { Double($0.health.failed) },
+        Series(
+            metric: "messages_held", unit: "",
+            help: "Messages held: waiting with a reason, or behind such a message of their conversation"
+        ) { Double($0.held) },
+        Series(
+            metric: "events_failed", unit: "",
+            help: "Events that can never apply, listed by GET /failed (fewer after a retry)"
+        ) { Double($0.health.eventsFailed) },
+        Series(
+            metric: "events_held", unit: "",
+            help: "Events held: waiting with a reason (a dependency), or behind such an event of their scope"
+        ) { Double($0.eventsHeld) },
+        Series(
+            metric: "target_paused", unit: "", help: "1 while the target does not answer and calls wait, else 0"
+        ) { $0.paused ? 1 : 0 },
+    ]
+
+    /// The counters, raised to the totals each scrape reads.
+    static let counters: [Series<Int>] = [
+        Series(metric: "messages_sent", unit: "total", help: "Messages from the old server sent to NIM") {
+            $0.health.sent
+        },
+        Series(metric: "events_applied", unit: "total", help: "Events from the old server applied to NIM") {
+            $0.health.eventsApplied
+        },
+        Series(metric: "cc_forwarded", unit: "total", help: "NIM CC messages forwarded to the old server") {
+            $0.health.forwarded
+        },
+        Series(
+            metric: "message_failures", unit: "total",
+            help: "Times a message failed for good (a retried one that fails counts again)"
+        ) { $0.failures.messages },
+        Series(
+            metric: "event_failures", unit: "total",
+            help: "Times an event failed for good (a retried one that fails counts again)"
+        ) { $0.failures.events },
+    ]
+
+    /// The per-endpoint families of the client's calls (computed: a descriptor is not Sendable).
+    enum Family {
         static var restCalls: MetricNameDescriptor {
-            name("rest_calls", "total", "REST calls made to NIM (attempts, retries included)")
+            family("rest_calls", "total", "REST calls made to NIM (attempts, retries included)")
         }
         static var restThrottled: MetricNameDescriptor {
-            name("rest_throttled", "total", "REST calls NIM answered 416 (over its rate)")
-        }
-        static var targetPaused: MetricNameDescriptor {
-            name("target_paused", "", "1 while the target does not answer and calls wait, else 0")
+            family("rest_throttled", "total", "REST calls NIM answered 416 (over its rate)")
         }
     }
 
     /// Counters raised to totals read elsewhere, and the value each shows.
     private struct Totals: Sendable {
-        var sent: Raised
-        var applied: Raised
-        var forwarded: Raised
-        var messageFailures: Raised
-        var eventFailures: Raised
+        /// One per ``counters`` series, in its order.
+        var counters: [Raised]
         var calls: [String: Raised] = [:]
         var throttled: [String: Raised] = [:]
     }
@@ -127,27 +157,17 @@ final class ServeMetrics: Sendable {
         self.registry = registry
         let factory = PrometheusMetricsFactory(registry: registry)
         self.factory = factory
-        func meter(_ family: MetricNameDescriptor, _ labels: [(String, String)] = []) -> Meter {
+        meters = Self.gauges.map { series in
             Meter(
-                label: family.name, dimensions: labels, handler: registry.makeGauge(descriptor: family, labels: labels),
-                factory: factory)
-        }
-        inboxDepth = meter(Family.queueDepth, [("queue", "inbox")])
-        outboxDepth = meter(Family.queueDepth, [("queue", "outbox")])
-        eventsDepth = meter(Family.queueDepth, [("queue", "events")])
-        oldestAge = meter(Family.oldestUnsentAge)
-        failed = meter(Family.failed)
-        held = meter(Family.held)
-        eventsHeld = meter(Family.eventsHeld)
-        paused = meter(Family.targetPaused)
-        eventsFailed = meter(Family.eventsFailed)
-        func raised(_ family: MetricNameDescriptor) -> Raised {
-            Raised(counter: Self.counter(family, registry: registry, factory: factory))
+                label: series.family.name, dimensions: series.labels,
+                handler: registry.makeGauge(descriptor: series.family, labels: series.labels), factory: factory)
         }
         totals = Mutex(
             Totals(
-                sent: raised(Family.sent), applied: raised(Family.eventsApplied), forwarded: raised(Family.forwarded),
-                messageFailures: raised(Family.messageFailures), eventFailures: raised(Family.eventFailures)))
+                counters: Self.counters.map { series in
+                    Raised(
+                        counter: Self.counter(series.family, series.labels, registry: registry, factory: factory))
+                }))
     }
 
     private static func counter(
@@ -168,22 +188,12 @@ final class ServeMetrics: Sendable {
             )
         }
         let made = calls.totals()
-        let pausedNow = gate.pausedSince != nil
+        let scrape = Scrape(
+            health: health, held: heldCount, eventsHeld: eventsHeldCount, failures: failures,
+            paused: gate.pausedSince != nil)
         return totals.withLock { totals in
-            inboxDepth.set(health.inboxQueued)
-            outboxDepth.set(health.outboxQueued)
-            eventsDepth.set(health.eventsQueued)
-            oldestAge.set(Double(health.oldestUnsentMs) / 1000)
-            failed.set(health.failed)
-            held.set(heldCount)
-            eventsHeld.set(eventsHeldCount)
-            paused.set(pausedNow ? 1 : 0)
-            eventsFailed.set(health.eventsFailed)
-            totals.sent.raise(to: health.sent)
-            totals.applied.raise(to: health.eventsApplied)
-            totals.forwarded.raise(to: health.forwarded)
-            totals.messageFailures.raise(to: failures.messages)
-            totals.eventFailures.raise(to: failures.events)
+            for (series, meter) in zip(Self.gauges, meters) { meter.set(series.value(scrape)) }
+            for (index, series) in Self.counters.enumerated() { totals.counters[index].raise(to: series.value(scrape)) }
             for (endpoint, stats) in made {
                 let labels = [("endpoint", endpoint)]
                 totals.calls[endpoint, default: Raised(counter: counter(Family.restCalls, labels))]

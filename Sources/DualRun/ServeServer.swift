@@ -1,10 +1,8 @@
+internal import EmulatorKit
 internal import Foundation
 internal import Hummingbird
 internal import Logging
 public import MigrationCore
-internal import NIOCore
-internal import ServiceLifecycle
-internal import Synchronization
 
 /// A running `serve`: the HTTP interface on its socket (``ServeRoutes``), and three workers — the
 /// old → NIM message sender (``BridgeSender``), the old → NIM event worker (``EventWorker``) and,
@@ -30,33 +28,27 @@ public final class ServeServer: Sendable {
     public let resumed: Int
     /// This server's `/metrics` (its own registry).
     let metrics: ServeMetrics
-    private let group: ServiceGroup
-    private let serverTask: Task<Void, Never>
+    private let server: RunningServer
     private let workers: Task<Void, Never>
     private let stop: StopSignal
     private let cleanup: @Sendable () async -> Void
 
     private init(
-        host: String, port: Int, resumed: Int, metrics: ServeMetrics, group: ServiceGroup,
-        serverTask: Task<Void, Never>, workers: Task<Void, Never>, stop: StopSignal,
-        cleanup: @escaping @Sendable () async -> Void
+        host: String, resumed: Int, metrics: ServeMetrics, server: RunningServer, workers: Task<Void, Never>,
+        stop: StopSignal, cleanup: @escaping @Sendable () async -> Void
     ) {
         self.host = host
-        self.port = port
+        port = server.port
         self.resumed = resumed
         self.metrics = metrics
-        self.group = group
-        self.serverTask = serverTask
+        self.server = server
         self.workers = workers
         self.stop = stop
         self.cleanup = cleanup
     }
 
     /// `http://HOST:PORT`.
-    public var baseURL: String {
-        let reachable = ["0.0.0.0", "::", ""].contains(host) ? "127.0.0.1" : host
-        return "http://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port)"
-    }
+    public var baseURL: String { BoundAddress.baseURL(host: host, port: port) }
 
     /// Opens `state/NAME/serve.sqlite`, binds, and starts the sender and the forwarder. `state` is
     /// the pipeline's state database (read for the id maps); `client` the process's one NIM client.
@@ -78,45 +70,35 @@ public final class ServeServer: Sendable {
             log: log, gate: client.gate, metrics: ServeMetrics(store: store, calls: client.calls, gate: client.gate))
         var logger = Logger(label: "nim-migrate.serve")
         logger.logLevel = .warning
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: ServeRoutes.router(core),
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "nim-migrate"),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? settings.port) },
-            logger: logger)
-        var groupConfiguration = ServiceGroupConfiguration(services: [app], logger: logger)
-        groupConfiguration.maximumGracefulShutdownDuration = .seconds(5)
-        let group = ServiceGroup(configuration: groupConfiguration)
-        let failure = Mutex<String?>(nil)
-        let serverTask = Task {
-            do {
-                try await group.run()
-            } catch {
-                failure.withLock { $0 = "\(error)" }
+        let server: RunningServer
+        do {
+            server = try await RunningServer.start(fallbackPort: settings.port) { onServerRunning in
+                Application(
+                    router: ServeRoutes.router(core),
+                    configuration: .init(
+                        address: .hostname(settings.host, port: settings.port), serverName: "nim-migrate"),
+                    onServerRunning: onServerRunning, logger: logger)
             }
-            continuation.finish()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            throw StartError(reason: failure.withLock { $0 })
+        } catch {
+            throw StartError(reason: error.underlying.map { "\($0)" })
         }
         let stop = StopSignal()
         let hosting = FileHosting(
             root: settings.pipeline.source.path, policy: settings.pipeline.files.policy, client: client,
             database: state)
+        let context = WorkerContext(
+            store: store, concurrency: settings.pipeline.concurrency, dependencyWaitMs: settings.dependencyWaitMs,
+            now: now, log: log)
         let sender = BridgeSender(
-            store: store, state: state, client: client, hosting: hosting,
-            concurrency: settings.pipeline.concurrency, dependencyWaitMs: settings.dependencyWaitMs,
-            bells: (core.inbox, core.outbox), now: now, log: log)
+            context: context, state: state, client: client, hosting: hosting, bells: (core.inbox, core.outbox))
         let applier = try OldEventApplier(
             client: client, database: state, config: settings.pipeline, hosting: hosting,
             owners: TeamOwners(
                 known: { try await store.teamOwner($0) }, record: { try await store.recordTeamOwner($0, $1) }))
         let events = EventWorker(
-            store: store, applier: applier,
+            context: context, applier: applier,
             recalls: RecallApplier(store: store, state: state, client: client, cutoff: settings.cutoff, now: now),
-            concurrency: settings.pipeline.concurrency, dependencyWaitMs: settings.dependencyWaitMs,
-            bells: (core.events, core.inbox), now: now, log: log)
+            bells: (core.events, core.inbox))
         let forwarder = settings.oldServerURL.map {
             CCForwarder(store: store, url: $0, bell: core.outbox, now: now, log: log)
         }
@@ -133,8 +115,7 @@ public final class ServeServer: Sendable {
             }
         }
         return ServeServer(
-            host: settings.host, port: port, resumed: resumed, metrics: core.metrics, group: group,
-            serverTask: serverTask, workers: workers, stop: stop,
+            host: settings.host, resumed: resumed, metrics: core.metrics, server: server, workers: workers, stop: stop,
             cleanup: {
                 await hosting.shutdown()
                 await forwarder?.shutdown()
@@ -144,14 +125,14 @@ public final class ServeServer: Sendable {
     /// Stops taking requests, lets messages in work finish, and returns once everything stopped.
     public func shutdown() async {
         stop.request()
-        await group.triggerGracefulShutdown()
-        await serverTask.value
+        await server.stop()
         await workers.value
         await cleanup()
     }
 
-    /// Returns when the HTTP server has stopped (after ``shutdown()``).
+    /// Returns when the HTTP server has stopped: after ``shutdown()``, or when the calling task is
+    /// cancelled (which stops the HTTP server).
     public func waitUntilStopped() async {
-        await serverTask.value
+        await server.waitUntilStopped()
     }
 }

@@ -17,55 +17,45 @@ extension ServeStore {
     /// with a `problem` is stored as failed with it (accepted, then listed).
     func receive(events: [(OldEvent, problem: String?)], now: Int64) async throws -> Receipt {
         try await pool.write { db in
-            var receipt = Receipt()
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT OR IGNORE INTO event (event_id, type, time, scope, body, target_key, received_at, status, reason, settled_at, failures)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            for (event, problem) in events {
-                try insert.execute(arguments: [
-                    event.id, event.type, event.time, event.scope.text, event.body, event.target, now,
-                    problem == nil ? EventStatus.pending.rawValue : EventStatus.failed.rawValue, problem,
-                    problem == nil ? nil : now, problem == nil ? 0 : 1,
-                ])
-                if db.changesCount == 0 { receipt.duplicates += 1 } else { receipt.stored += 1 }
-            }
-            return receipt
+            let new = try Self.insertOnce(
+                db,
+                """
+                INSERT OR IGNORE INTO event (event_id, type, time, scope, body, target_key, received_at, status, reason, settled_at, failures)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                events.map { event, problem in
+                    [
+                        event.id, event.type, event.time, event.scope.text, event.body, event.target, now,
+                        problem == nil ? EventStatus.pending.rawValue : EventStatus.failed.rawValue, problem,
+                        problem == nil ? nil : now, problem == nil ? 0 : 1,
+                    ]
+                })
+            let stored = new.filter { $0 }.count
+            return Receipt(stored: stored, duplicates: new.count - stored)
         }
     }
 
-    /// An event claimed for applying.
+    /// An event claimed for applying: the event as it was received, and its place in the queue.
     struct EventClaim: Sendable, Equatable {
         var seq: Int64
-        var id: String
-        /// The `type` as stored (``kind`` when serve knows it).
-        var type: String
-        var body: String
-        var target: String?
+        var event: OldEvent
         var receivedAt: Int64
+        /// A multi-call event's saved progress.
         var progress: String?
         /// This attempt's number (1 for the first).
         var attempts: Int = 1
-        var scope = Scope.alone(event: "")
-        /// The old server's time (ms).
-        var time: Int64 = 0
-
-        /// The kind, when `type` is one serve knows.
-        var kind: OldEventKind? { OldEventKind(rawValue: type) }
     }
 
     /// Claims the next event that may be applied now: the earliest (`time`, receipt) pending one of
     /// a scope with no event in work and no earlier one pending.
     func claimEvent(now: Int64) async throws -> EventClaim? {
-        try await pool.write { db in
-            guard
-                let row = try OrderedQueue.events.claim(db, now: now)
-            else { return nil }
-            return EventClaim(
-                seq: row["seq"], id: row["event_id"], type: row["type"], body: row["body"], target: row["target_key"],
-                receivedAt: row["received_at"], progress: row["progress"], attempts: row["attempts"] + 1,
-                scope: Scope(stored: row["scope"]), time: row["time"])
+        try await claimNext(.events, now: now) { row in
+            EventClaim(
+                seq: row["seq"],
+                event: OldEvent(
+                    id: row["event_id"], time: row["time"], type: row["type"], scope: Scope(stored: row["scope"]),
+                    target: row["target_key"], body: row["body"]),
+                receivedAt: row["received_at"], progress: row["progress"], attempts: row["attempts"] + 1)
         }
     }
 

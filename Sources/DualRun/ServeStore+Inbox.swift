@@ -14,22 +14,25 @@ extension ServeStore {
     /// once. Messages created before `cutoff` are stored as skipped (they belong to history).
     func receive(_ messages: [SourceMessage], cutoff: Int64, now: Int64) async throws -> Receipt {
         try await pool.write { db in
+            let new = try Self.insertOnce(
+                db,
+                """
+                INSERT OR IGNORE INTO inbox (source_key, conv, raw, create_time, received_at, status, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                messages.map { message in
+                    let early = message.createTime < cutoff
+                    return [
+                        message.key, message.conversation.text, message.line, message.createTime, now,
+                        early ? InboxStatus.skipped.rawValue : InboxStatus.pending.rawValue,
+                        early ? "created before the cut-off: imported with the history" : nil,
+                    ]
+                })
             var receipt = Receipt()
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT OR IGNORE INTO inbox (source_key, conv, raw, create_time, received_at, status, reason)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """)
-            for message in messages {
-                let early = message.createTime < cutoff
-                try insert.execute(arguments: [
-                    message.key, message.conversation.text, message.line, message.createTime, now,
-                    early ? InboxStatus.skipped.rawValue : InboxStatus.pending.rawValue,
-                    early ? "created before the cut-off: imported with the history" : nil,
-                ])
-                if db.changesCount == 0 {
+            for (message, new) in zip(messages, new) {
+                if !new {
                     receipt.duplicates += 1
-                } else if early {
+                } else if message.createTime < cutoff {
                     receipt.beforeCutoff += 1
                 } else {
                     receipt.stored += 1
@@ -39,33 +42,27 @@ extension ServeStore {
         }
     }
 
-    /// A message claimed for sending.
+    /// A message claimed for sending: the message as it was received, and its place in the queue.
     struct Claim: Sendable, Equatable {
         var seq: Int64
-        var key: String
-        var raw: String
+        var message: SourceMessage
         var attempts: Int
         /// Set when an earlier attempt may have reached NIM (a kill, an unanswered call): since when.
         var uncertainSince: Int64?
         /// When serve received it (ms): the start of its dependency wait.
         var receivedAt: Int64 = 0
-        /// Its conversation and creation time (ms), old ids.
-        var conversation = Scope.team("")
-        var createTime: Int64 = 0
     }
 
     /// Claims the next message that may be sent now: the oldest pending one whose conversation
     /// has no earlier message still open (each conversation is sent in receipt order).
     func claim(now: Int64) async throws -> Claim? {
-        try await pool.write { db in
-            guard
-                let row = try OrderedQueue.inbox.claim(db, now: now, alsoArguments: [now])
-            else { return nil }
-            return Claim(
-                seq: row["seq"], key: row["source_key"], raw: row["raw"], attempts: row["attempts"] + 1,
-                uncertainSince: row["uncertain_since"], receivedAt: row["received_at"],
-                conversation: Scope(stored: row["conv"]),
-                createTime: row["create_time"])
+        try await claimNext(.inbox, now: now, alsoArguments: [now]) { row in
+            Claim(
+                seq: row["seq"],
+                message: SourceMessage(
+                    key: row["source_key"], conversation: Scope(stored: row["conv"]), line: row["raw"],
+                    createTime: row["create_time"]),
+                attempts: row["attempts"] + 1, uncertainSince: row["uncertain_since"], receivedAt: row["received_at"])
         }
     }
 

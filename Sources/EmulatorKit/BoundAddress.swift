@@ -1,9 +1,11 @@
 /// Where an emulator listens: the configured host and port until the socket is bound, then the
 /// port actually bound (port 0 picks a free one).
 public final class BoundAddress: Sendable {
-    private let host: String
+    /// The configured host.
+    public let host: String
+    /// The configured port (0: a free one).
+    public let configuredPort: Int
     private let bound: LockedBox<Int?>
-    private let configuredPort: Int
 
     public init(host: String, port: Int) {
         self.host = host

@@ -18,4 +18,14 @@ public struct ChannelRequestContext: RequestContext {
 
     /// Large enough for a 15 MB file as Base64 in a form field.
     public var maxUploadSize: Int { 64 * 1024 * 1024 }
+
+    /// Thrown after the connection was closed on purpose; nothing can be written any more.
+    public struct DroppedConnection: Error {}
+
+    /// Closes the connection without an answer (an outage's cut, an injected drop) and throws
+    /// ``DroppedConnection``.
+    public func dropConnection() async throws -> Never {
+        try? await channel.close().get()
+        throw DroppedConnection()
+    }
 }

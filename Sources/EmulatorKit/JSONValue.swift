@@ -1,73 +1,20 @@
 public import Foundation
+@_exported public import JSONKit
 
-/// A JSON document of any shape: the emulators' own wire type for requests and responses (the NIM
-/// and Easemob emulators share it; neither imports MigrationCore, so each stays an independent
-/// oracle of the tool's client).
-///
-/// Objects are encoded with sorted keys so that every answer, and the dump in particular,
-/// is byte-for-byte deterministic.
-public enum JSONValue: Sendable, Hashable {
-    /// JSON `null`.
-    case null
-    /// `true` / `false`.
-    case bool(Bool)
-    /// A number without fraction.
-    case int(Int64)
-    /// A number with a fraction or outside the 64-bit integer range.
-    case double(Double)
-    /// A string.
-    case string(String)
-    /// An array.
-    case array([JSONValue])
-    /// An object.
-    case object([String: JSONValue])
-}
-
-extension JSONValue: Codable {
-    /// Decodes any JSON value, preferring integers over doubles for whole numbers.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .int(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .double(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
-    /// Encodes the value as the JSON it stands for.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .int(let value): try container.encode(value)
-        case .double(let value): try container.encode(value)
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
-    }
-}
-
+/// The emulators' reading of a ``JSONValue``, their own wire type for requests and responses
+/// (neither emulator imports MigrationCore, so each stays an independent oracle of the tool's
+/// client): strict accessors, literals, and objects encoded with sorted keys so that every answer,
+/// and the dump in particular, is byte-for-byte deterministic.
 extension JSONValue {
     /// Parses JSON text; `nil` when it is not valid JSON.
-    public static func parse(_ data: Data) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: data)
+    public init?(json data: Data) {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else { return nil }
+        self = value
     }
 
     /// Parses JSON text; `nil` when it is not valid JSON.
-    public static func parse(_ text: String) -> JSONValue? {
-        parse(Data(text.utf8))
+    public init?(json text: String) {
+        self.init(json: Data(text.utf8))
     }
 
     /// The compact JSON text of this value, keys sorted.
@@ -75,12 +22,6 @@ extension JSONValue {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(self)) ?? Data("null".utf8)
-    }
-
-    /// Member of an object, `nil` for other values or a missing key.
-    public subscript(key: String) -> JSONValue? {
-        if case .object(let members) = self { return members[key] }
-        return nil
     }
 
     /// The string, when this is a string.
@@ -107,12 +48,6 @@ extension JSONValue {
     /// The elements, when this is an array.
     public var arrayValue: [JSONValue]? {
         if case .array(let value) = self { return value }
-        return nil
-    }
-
-    /// The members, when this is an object.
-    public var objectValue: [String: JSONValue]? {
-        if case .object(let value) = self { return value }
         return nil
     }
 

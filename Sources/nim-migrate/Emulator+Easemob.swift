@@ -66,6 +66,6 @@ extension NIMMigrate.Emulator {
         try await runInForeground(
             start: { try await EasemobEmulatorServer.start(config) },
             banner: { "Easemob emulator listening on \($0.baseURL) (REST API under /\(easemob.org)/\(easemob.app))" },
-            stop: { await $0.stop() }, wait: { await $0.waitUntilStopped() })
+            stop: { await $0.shutdown() }, wait: { await $0.waitUntilStopped() })
     }
 }

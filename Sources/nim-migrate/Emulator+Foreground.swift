@@ -17,7 +17,7 @@ extension NIMMigrate.Emulator {
             complain("\(error)")
             throw ExitCode(2)
         }
-        FileHandle.standardError.write(Data((banner(server) + "\n").utf8))
+        note(banner(server))
         let trap = SignalTrap(stop: StopSignal()) { _ in Task { await stop(server) } }
         await wait(server)
         withExtendedLifetime(trap) {}

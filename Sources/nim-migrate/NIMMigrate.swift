@@ -55,8 +55,14 @@ func perform(_ pipeline: String, _ body: () async throws -> ExitStatus) async th
     if status != .done { throw ExitCode(status.rawValue) }
 }
 
+/// A line on standard error: what a command says beside its output (progress, where a page is).
+func note(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// A line on standard error naming the tool: what went wrong.
 func complain(_ message: String) {
-    FileHandle.standardError.write(Data("nim-migrate: \(message)\n".utf8))
+    note("nim-migrate: \(message)")
 }
 
 /// Parses a comma list of stage names.

@@ -13,10 +13,7 @@ extension NIMMigrate {
             let report: PullReport
             do {
                 report = try await SourceFormats.pull(
-                    pipelinePath: pipeline.pipeline, environment: ProcessInfo.processInfo.environment
-                ) { line in
-                    FileHandle.standardError.write(Data((line + "\n").utf8))
-                }
+                    pipelinePath: pipeline.pipeline, environment: ProcessInfo.processInfo.environment, progress: note)
             } catch let halt as PullHalt {
                 complain(halt.description)
                 return ExitStatus(rawValue: halt.exitCode) ?? .unusable

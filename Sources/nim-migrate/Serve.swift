@@ -14,9 +14,7 @@ extension NIMMigrate {
             let stop = StopSignal()
             let trap = SignalTrap(stop: stop)
             defer { withExtendedLifetime(trap) {} }
-            return try await DualRunning.serve(pipelinePath: pipeline.pipeline, stop: stop) { line in
-                FileHandle.standardError.write(Data((line + "\n").utf8))
-            }
+            return try await DualRunning.serve(pipelinePath: pipeline.pipeline, stop: stop, log: note)
         }
     }
 }

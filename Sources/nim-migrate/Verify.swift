@@ -12,7 +12,7 @@ extension NIMMigrate {
         func execute() async throws -> ExitStatus {
             let (status, report, page) = try await Migration.verify(pipelinePath: pipeline.pipeline)
             print(report.markdown(pipeline: pipeline.pipeline), terminator: "")
-            FileHandle.standardError.write(Data("page: \(page)\n".utf8))
+            note("page: \(page)")
             return status
         }
     }

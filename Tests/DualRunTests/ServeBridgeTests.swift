@@ -151,7 +151,7 @@ import Testing
             Issue.record("line not normalised")
             return
         }
-        let outgoing = try #require(OutgoingMessage(mapped, sourceKey: claim.key))
+        let outgoing = try #require(OutgoingMessage(mapped, sourceKey: claim.message.key))
         _ = try await fixture.client.send(outgoing.request, stage: .history)
         let restarted = try await fixture.restarted()
         #expect(restarted.server.resumed == 1)

@@ -30,12 +30,14 @@ import Testing
             let (store, claim, path) = try await claimedMessage(breaking: "event")
             defer { try? FileManager.default.removeItem(atPath: path) }
             let sender = BridgeSender(
-                store: store, state: fixture.state, client: fixture.client,
+                context: WorkerContext(
+                    store: store, concurrency: 1, dependencyWaitMs: 600_000, now: StateDatabase.wallClockMillis,
+                    log: { _ in }),
+                state: fixture.state, client: fixture.client,
                 hosting: FileHosting(
                     root: fixture.dir, policy: fixture.settings.pipeline.files.policy, client: fixture.client,
                     database: fixture.state),
-                concurrency: 1, dependencyWaitMs: 600_000, bells: (Doorbell(), Doorbell()),
-                now: StateDatabase.wallClockMillis, log: { _ in })
+                bells: (Doorbell(), Doorbell()))
             let settlement = await sender.process(claim)
             guard case .retry = settlement else {
                 Issue.record("expected a retry, got \(settlement)")
@@ -58,7 +60,7 @@ import Testing
                 Issue.record("line not normalised")
                 return
             }
-            let outgoing = try #require(OutgoingMessage(mapped, sourceKey: claim.key))
+            let outgoing = try #require(OutgoingMessage(mapped, sourceKey: claim.message.key))
             _ = try await fixture.client.send(outgoing.request, stage: .history)
             let reconciler = SendReconciler(client: fixture.client, store: store, now: StateDatabase.wallClockMillis)
             let finding = await reconciler.find(outgoing, since: StateDatabase.wallClockMillis() - 60_000)

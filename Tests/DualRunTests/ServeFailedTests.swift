@@ -63,7 +63,7 @@ import Testing
         let messages = try lines.map { try SourceMessage.read(JSONValue.parse(Data($0.utf8))).get() }
         _ = try await store.receive(messages, cutoff: 0, now: StateDatabase.wallClockMillis())
         let claimed = try await store.claim(now: StateDatabase.wallClockMillis())
-        #expect(claimed?.key == messages[0].key)
+        #expect(claimed?.message.key == messages[0].key)
         // NIM's team history is not enabled for this app: the lookup answers 403.
         let refused = try await HTTP.call(
             "POST", first.emulator.baseURL + "/_emulator/refuse?endpoint=history/queryTeamMsg.action&code=403",

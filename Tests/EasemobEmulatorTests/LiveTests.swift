@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import TestSupportKit
 import Testing
 
 @Suite struct LiveTests {
@@ -11,15 +12,7 @@ import Testing
         _ server: EasemobEmulatorServer, _ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:],
         body: ByteBuffer? = nil
     ) async throws -> Reply {
-        try await TestClient.withClient(
-            host: "127.0.0.1", port: server.port, configuration: .init(timeout: .seconds(10))
-        ) { client in
-            let response = try await client.execute(
-                TestClient.Request(uri, method: method, headers: headers, body: body))
-            return Reply(
-                status: Int(response.status.code), headers: response.headers,
-                bytes: response.body.map { Data(buffer: $0) } ?? Data())
-        }
+        try await liveSender(port: server.port)(method, uri, headers, body)
     }
 
     /// A token from the running server.
@@ -43,7 +36,7 @@ import Testing
             headers: [.authorization: "Bearer \(token)"])
         let url = try #require((reply.dataArray.first as? [String: String])?["url"])
         #expect(url.hasPrefix(server.baseURL + "/_oss/chatmessages/2017060517.gz?"))
-        await server.stop()
+        await server.shutdown()
     }
 
     @Test func theNthDownloadIsCutShort() async throws {
@@ -60,7 +53,7 @@ import Testing
         #expect(second == nil || second?.bytes.count ?? 0 < stored.count)
         let third = try await Self.request(server, .get, url)
         #expect(third.bytes == stored)
-        await server.stop()
+        await server.shutdown()
     }
 
     @Test func anOutageInCutModeClosesConnections() async throws {
@@ -73,7 +66,7 @@ import Testing
         let served = try await Self.request(
             server, .get, "/easemob-demo/chatdemoui/users", headers: [.authorization: "Bearer \(token)"])
         #expect(served.status == 200)
-        await server.stop()
+        await server.shutdown()
     }
 
     @Test func anUnreadableExportDoesNotStart() async throws {

@@ -1,9 +1,11 @@
 import EasemobEmulator
+import EmulatorKit
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import TestSupportKit
 import Testing
 
 /// The repository's root (three levels above this file).
@@ -44,10 +46,9 @@ func corpusConfiguration(
 }
 
 /// A reply: HTTP status, headers and body.
-struct Reply: Sendable {
-    var status: Int
-    var headers: HTTPFields
-    var bytes: Data
+typealias Reply = TestReply
+
+extension TestReply {
     /// The body as a JSON object (empty when it is not one).
     var json: [String: Any] { (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any] ?? [:] }
     /// The body's top-level keys.
@@ -75,10 +76,8 @@ struct EasemobFailure: Equatable {
     }
 }
 
-/// Sends requests to an emulator through the router test framework.
-struct Caller: Sendable {
-    let send: @Sendable (HTTPRequest.Method, String, HTTPFields, ByteBuffer?) async throws -> Reply
-
+/// Easemob's calls, through the router test framework.
+extension Caller {
     /// A GET, with a bearer token when given.
     func get(_ uri: String, token: String? = nil, headers: HTTPFields = [:]) async throws -> Reply {
         var headers = headers
@@ -110,15 +109,7 @@ func withEmulator(
     _ configuration: EasemobEmulatorConfiguration = sampleConfiguration(),
     _ test: @escaping @Sendable (Caller) async throws -> Void
 ) async throws {
-    let app = try EasemobEmulatorApplication.make(configuration)
-    try await app.test(.router) { client in
-        let caller = Caller { method, uri, headers, body in
-            let response = try await client.executeRequest(uri: uri, method: method, headers: headers, body: body)
-            return Reply(
-                status: Int(response.status.code), headers: response.headers, bytes: Data(buffer: response.body))
-        }
-        try await test(caller)
-    }
+    try await withRouterTest(try EasemobEmulatorApplication.make(configuration), test)
 }
 
 /// The top-level keys of a published example of the corpus.

@@ -34,13 +34,11 @@ struct EasemobPullFixture {
         let emulator = try await EasemobEmulatorServer.start(config)
         let fixture = EasemobPullFixture(emulator: emulator, dir: dir, original: export)
         try fixture.writePipelines(keys: ["history_per_minute: 600", "rate: 100"] + keys)
-        do {
+        try await withCleanup {
             try await body(fixture)
-        } catch {
-            await emulator.stop()
-            throw error
+        } cleanup: {
+            await emulator.shutdown()
         }
-        await emulator.stop()
     }
 
     func writePipelines(keys: [String]) throws {

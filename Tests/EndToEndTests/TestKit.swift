@@ -56,14 +56,11 @@ struct TestTarget: Sendable {
     /// Uploads `data` (an old CDN's file); returns its URL.
     func upload(_ data: Data, name: String, type: String) async throws -> String {
         let client = client()
-        let answer: NIMResponse
-        do {
-            answer = try await client.send(.uploadFile(data, name: name, type: type), stage: .files)
-        } catch {
+        let answer = try await withCleanup {
+            try await client.send(.uploadFile(data, name: name, type: type), stage: .files)
+        } cleanup: {
             await client.shutdown()
-            throw error
         }
-        await client.shutdown()
         guard let url = answer["url"]?.string else { throw URLError(.badServerResponse) }
         return url
     }
@@ -89,13 +86,10 @@ func withTarget<T>(
     _ body: (TestTarget) async throws -> T
 ) async throws -> T {
     let target = try await TestTarget.start(secret: secret, limit: limit, configure)
-    do {
-        let result = try await body(target)
+    return try await withCleanup {
+        try await body(target)
+    } cleanup: {
         await target.shutdown()
-        return result
-    } catch {
-        await target.shutdown()
-        throw error
     }
 }
 

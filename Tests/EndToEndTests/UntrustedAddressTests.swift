@@ -171,13 +171,10 @@ import Testing
 
 /// Runs `body` with `downloader`, shutting it down after (its clients must not outlive it).
 func withDownloader<T>(_ downloader: SafeDownloader, _ body: (SafeDownloader) async throws -> T) async throws -> T {
-    do {
-        let result = try await body(downloader)
+    try await withCleanup {
+        try await body(downloader)
+    } cleanup: {
         await downloader.shutdown()
-        return result
-    } catch {
-        await downloader.shutdown()
-        throw error
     }
 }
 

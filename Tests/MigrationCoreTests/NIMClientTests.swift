@@ -40,15 +40,12 @@ import Testing
     ) async throws {
         let server = try await emulator(configure)
         let client = client(server, secret: secret, rate: rate)
-        do {
+        try await withCleanup {
             try await body(server, client)
-        } catch {
+        } cleanup: {
             await client.shutdown()
             await server.shutdown()
-            throw error
         }
-        await client.shutdown()
-        await server.shutdown()
     }
 
     static func dump(_ server: EmulatorServer) async throws -> JSONValue {

@@ -1,6 +1,7 @@
 import EmulatorKit
 import Foundation
 import NIOCore
+import TestSupportKit
 import Testing
 
 @testable import NIMEmulator

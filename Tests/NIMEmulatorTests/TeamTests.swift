@@ -1,3 +1,4 @@
+import TestSupportKit
 import Testing
 
 @testable import NIMEmulator

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import TestSupportKit
 import Testing
 
 @testable import NIMEmulator
@@ -43,18 +44,19 @@ func formBody(_ fields: [(String, String)]) -> ByteBuffer {
 }
 
 /// A reply: HTTP status and parsed JSON body.
-struct Reply: Sendable {
-    var status: Int
-    var bytes: Data
-    var json: JSONValue { JSONValue.parse(bytes) ?? .null }
+typealias Reply = TestReply
+
+extension TestReply {
+    /// The body as JSON (`null` when it is not JSON).
+    var json: JSONValue { JSONValue(json: bytes) ?? .null }
+    /// NIM's `code`.
     var code: Int64? { json["code"]?.intValue }
+    /// NIM's `desc`.
     var desc: String? { json["desc"]?.stringValue }
 }
 
-/// Sends requests to an emulator, through the router test framework or a live socket.
-struct Caller: Sendable {
-    let send: @Sendable (HTTPRequest.Method, String, HTTPFields, ByteBuffer?) async throws -> Reply
-
+/// The NIM API's calls, through the router test framework or a live socket.
+extension Caller {
     /// A v1 call with valid signature headers.
     func v1(_ path: String, _ fields: [(String, String)], headers: HTTPFields = signedHeaders()) async throws -> Reply {
         var headers = headers
@@ -87,14 +89,7 @@ func withRouterEmulator(
     _ configuration: EmulatorConfiguration = testConfiguration(),
     _ test: @escaping @Sendable (Caller) async throws -> Void
 ) async throws {
-    let app = try EmulatorApplication.make(configuration)
-    try await app.test(.router) { client in
-        let caller = Caller { method, uri, headers, body in
-            let response = try await client.executeRequest(uri: uri, method: method, headers: headers, body: body)
-            return Reply(status: Int(response.status.code), bytes: Data(buffer: response.body))
-        }
-        try await test(caller)
-    }
+    try await withRouterTest(try EmulatorApplication.make(configuration), test)
 }
 
 /// Runs `test` against a live emulator on a free port, one connection per request.
@@ -103,15 +98,7 @@ func withLiveEmulator(
     _ test: @escaping @Sendable (EmulatorServer, Caller) async throws -> Void
 ) async throws {
     let server = try await EmulatorServer.start(configuration)
-    let caller = Caller { method, uri, headers, body in
-        try await TestClient.withClient(
-            host: "127.0.0.1", port: server.port, configuration: .init(timeout: .seconds(10))
-        ) { client in
-            let response = try await client.execute(
-                TestClient.Request(uri, method: method, headers: headers, body: body))
-            return Reply(status: Int(response.status.code), bytes: response.body.map { Data(buffer: $0) } ?? Data())
-        }
-    }
+    let caller = Caller.live(port: server.port)
     do {
         try await test(server, caller)
     } catch {

@@ -2,6 +2,7 @@ import EmulatorKit
 import Foundation
 import HTTPTypes
 import NIOCore
+import TestSupportKit
 import Testing
 
 @testable import NIMEmulator

@@ -47,7 +47,7 @@ import Testing
         let value: JSONValue = ["b": 1, "a": [true, nil, "x"], "c": .double(1.5)]
         let text = String(decoding: value.encoded(), as: UTF8.self)
         #expect(text == "{\"a\":[true,null,\"x\"],\"b\":1,\"c\":1.5}")
-        #expect(JSONValue.parse(text) == value)
+        #expect(JSONValue(json: text) == value)
     }
 
     @Test func accidNormalization() throws {

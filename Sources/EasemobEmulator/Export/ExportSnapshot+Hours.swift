@@ -23,7 +23,7 @@ extension ExportSnapshot {
 
     /// Records the attachments of one history line (`url`/`secret`, `thumb`/`thumb_secret`).
     private mutating func indexAttachments(_ line: Data) {
-        guard let message = JSONValue.parse(line) else { return }
+        guard let message = JSONValue(json: line) else { return }
         let time = message["timestamp"]?.millisecondsValue ?? 0
         for body in message["payload"]?["bodies"]?.arrayValue ?? [] {
             for (urlKey, secretKey) in [("url", "secret"), ("thumb", "thumb_secret")] {

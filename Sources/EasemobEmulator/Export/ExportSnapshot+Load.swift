@@ -39,7 +39,7 @@ extension ExportSnapshot {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ExportError(path: file, reason: "cannot be read")
         }
-        guard let value = JSONValue.parse(data) else { throw ExportError(path: file, reason: "not valid JSON") }
+        guard let value = JSONValue(json: data) else { throw ExportError(path: file, reason: "not valid JSON") }
         return value
     }
 

@@ -41,11 +41,7 @@ enum ContactHandlers {
         try await requireUser(username, core: core)
         let names = (core.snapshot.contacts[username.lowercased()] ?? []).map(\.username)
         return core.reply(
-            core.envelope(
-                uri: "users/\(username)/contacts/users",
-                [
-                    "data": .strings(names), "count": .int(Int64(names.count)),
-                ]))
+            core.envelope(uri: "users/\(username)/contacts/users", data: .strings(names), count: names.count))
     }
 
     static func paged(_ request: Request, username: String, core: EasemobCore) async throws -> Response {
@@ -55,10 +51,9 @@ enum ContactHandlers {
             throw EasemobError.illegalArgument("getContacts | page size more than max limit : 50")
         }
         let size = max(1, limit)
-        let list = "contacts-\(username.lowercased())"
-        let offset = try Cursor.decode(request.uri.queryParameters.get("cursor"), list: list)
-        let all = core.snapshot.contacts[username.lowercased()] ?? []
-        let page = offset < all.count ? Array(all[offset..<min(all.count, offset + size)]) : []
+        let (page, _, next) = try Cursor.page(
+            of: core.snapshot.contacts[username.lowercased()] ?? [], list: "contacts-\(username.lowercased())",
+            cursor: request.uri.queryParameters.get("cursor"), size: size)
         let remarks = request.uri.queryParameters.get("needReturnRemark")?.lowercased() == "true"
         var data: [String: JSONValue] = [
             "contacts": .array(
@@ -68,15 +63,8 @@ enum ContactHandlers {
                         : ["username": .string(contact.username)]
                 })
         ]
-        if offset + page.count < all.count {
-            data["cursor"] = .string(Cursor.encode(list, offset: offset + page.count))
-        }
-        return core.reply(
-            core.envelope(
-                uri: "users/\(username)/rostersByPage",
-                [
-                    "data": .object(data), "count": .int(Int64(page.count)),
-                ]))
+        if let next { data["cursor"] = .string(next) }
+        return core.reply(core.envelope(uri: "users/\(username)/rostersByPage", data: .object(data), count: page.count))
     }
 
     static func blocks(_ request: Request, username: String, core: EasemobCore) async throws -> Response {
@@ -84,16 +72,14 @@ enum ContactHandlers {
         let all = core.snapshot.blocks[username.lowercased()] ?? []
         let uri = "users/\(username)/blocks/users"
         guard let pageSize = try EasemobCore.integer(request, "pageSize") else {
-            return core.reply(core.envelope(uri: uri, ["data": .strings(all), "count": .int(Int64(all.count))]))
+            return core.reply(core.envelope(uri: uri, data: .strings(all), count: all.count))
         }
         let size = EasemobCore.clamp(pageSize, 1...50)
-        let list = "blocks-\(username.lowercased())"
-        let offset = try Cursor.decode(request.uri.queryParameters.get("cursor"), list: list)
-        let page = offset < all.count ? Array(all[offset..<min(all.count, offset + size)]) : []
-        var body = core.envelope(uri: uri, ["data": .strings(page), "count": .int(Int64(page.count))])
-        if offset + page.count < all.count {
-            body["cursor"] = .string(Cursor.encode(list, offset: offset + page.count))
-        }
+        let (page, _, next) = try Cursor.page(
+            of: all, list: "blocks-\(username.lowercased())", cursor: request.uri.queryParameters.get("cursor"),
+            size: size)
+        var body = core.envelope(uri: uri, data: .strings(page), count: page.count)
+        if let next { body["cursor"] = .string(next) }
         return core.reply(body)
     }
 }

@@ -34,14 +34,11 @@ extension GroupHandlers {
         if let params = EasemobCore.params(of: request) { body["params"] = params }
         if query.get("version") == "v3" {
             let limit = EasemobCore.clamp(try EasemobCore.integer(request, "limit") ?? 10, 1...1000)
-            let list = "members-\(id)"
-            let offset = try Cursor.decode(query.get("cursor"), list: list)
-            let page = offset < entries.count ? Array(entries[offset..<min(entries.count, offset + limit)]) : []
+            let (page, _, next) = try Cursor.page(
+                of: entries, list: "members-\(id)", cursor: query.get("cursor"), size: limit)
             body["data"] = .strings(page.compactMap(Self.username(of:)))
             body["count"] = .int(Int64(page.count))
-            if offset + page.count < entries.count {
-                body["cursor"] = .string(Cursor.encode(list, offset: offset + page.count))
-            }
+            if let next { body["cursor"] = .string(next) }
             return core.reply(body)
         }
         let size = EasemobCore.clamp(try EasemobCore.integer(request, "pagesize") ?? 1000, 1...1000)
@@ -67,8 +64,7 @@ extension GroupHandlers {
     static func admins(_ id: String, core: EasemobCore) async throws -> Response {
         guard let group = await group(id, core: core) else { throw EasemobError.groupGone(id) }
         let admins = group.adminList
-        var body = core.envelope(
-            uri: "chatgroups/\(id)/admin", ["data": .strings(admins), "count": .int(Int64(admins.count))])
+        var body = core.envelope(uri: "chatgroups/\(id)/admin", data: .strings(admins), count: admins.count)
         body.merge(core.appFields) { _, new in new }
         return core.reply(body)
     }

@@ -38,19 +38,14 @@ enum GroupHandlers {
 
     static func list(_ request: Request, core: EasemobCore) async throws -> Response {
         let limit = EasemobCore.clamp(try EasemobCore.integer(request, "limit") ?? 10, 1...1000)
-        let offset = try Cursor.decode(request.uri.queryParameters.get("cursor"), list: "chatgroups")
+        let cursor = request.uri.queryParameters.get("cursor")
         let all = await groups(core: core)
-        let page = offset < all.count ? Array(all[offset..<min(all.count, offset + limit)]) : []
+        let (page, _, next) = try Cursor.page(of: all, list: "chatgroups", cursor: cursor, size: limit)
         let prefix = "\(core.appKey)_"
         var body = core.envelope(
-            uri: "chatgroups",
-            [
-                "data": .array(page.map { $0.listItem(appKeyPrefix: prefix) }), "count": .int(Int64(page.count)),
-            ])
+            uri: "chatgroups", data: .array(page.map { $0.listItem(appKeyPrefix: prefix) }), count: page.count)
         if let params = EasemobCore.params(of: request) { body["params"] = params }
-        if offset + page.count < all.count {
-            body["cursor"] = .string(Cursor.encode("chatgroups", offset: offset + page.count))
-        }
+        if let next { body["cursor"] = .string(next) }
         return core.reply(body)
     }
 
@@ -70,7 +65,7 @@ enum GroupHandlers {
                 data.append(["id": .string(id), "error": "group id doesn't exist"])
             }
         }
-        var body = core.envelope(uri: "chatgroups/\(ids)", ["data": .array(data), "count": .int(Int64(data.count))])
+        var body = core.envelope(uri: "chatgroups/\(ids)", data: .array(data), count: data.count)
         body.merge(core.appFields) { _, new in new }
         body["properties"] = [:]
         return core.reply(body)

@@ -17,7 +17,7 @@ enum TokenHandler {
 
     static func token(_ request: Request, core: EasemobCore) async throws -> Response {
         let body = try await request.body.collect(upTo: 64 * 1024)
-        guard let json = JSONValue.parse(Data(buffer: body)), json.objectValue != nil else {
+        guard let json = JSONValue(json: Data(buffer: body)), json.objectValue != nil else {
             throw EasemobError(
                 status: 400, error: "json_parse", description: "Unexpected end-of-input: the body is not a JSON object",
                 exception: "com.fasterxml.jackson.core.JsonParseException")

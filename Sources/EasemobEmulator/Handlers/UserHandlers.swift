@@ -25,18 +25,20 @@ enum UserHandlers {
 
     static func list(_ request: Request, core: EasemobCore) async throws -> Response {
         let limit = EasemobCore.clamp(try EasemobCore.integer(request, "limit") ?? 10, 1...100)
-        let offset = try Cursor.decode(request.uri.queryParameters.get("cursor"), list: "users")
+        let cursor = request.uri.queryParameters.get("cursor")
         let deleted = await core.state.deletedUsers
         let users = core.snapshot.users.filter { !deleted.contains($0.username.lowercased()) }
-        let page = offset < users.count ? Array(users[offset..<min(users.count, offset + limit)]) : []
-        let end = offset + page.count
+        let (page, end, next) = try Cursor.page(of: users, list: "users", cursor: cursor, size: limit)
         var body = core.envelope(
             uri: "users",
             [
                 "path": "/users", "entities": .array(page.map(\.entity)), "count": .int(Int64(page.count)),
             ])
         if let params = EasemobCore.params(of: request) { body["params"] = params }
-        if end < users.count || (core.configuration.lastPageCursor && !page.isEmpty) {
+        if let next {
+            body["cursor"] = .string(next)
+        } else if core.configuration.lastPageCursor && !page.isEmpty {
+            // Easemob's newer example: the last page still carries a cursor.
             body["cursor"] = .string(Cursor.encode("users", offset: end))
         }
         return core.reply(body)
@@ -44,7 +46,7 @@ enum UserHandlers {
 
     static func batch(_ request: Request, core: EasemobCore) async throws -> Response {
         let data = Data(buffer: try await request.body.collect(upTo: 1024 * 1024))
-        guard let json = JSONValue.parse(data), let targets = json["targets"]?.arrayValue?.compactMap(\.stringValue),
+        guard let json = JSONValue(json: data), let targets = json["targets"]?.arrayValue?.compactMap(\.stringValue),
             !targets.isEmpty
         else { throw EasemobError.illegalArgument("illegal argument: targets is required") }
         guard targets.count <= 100 else {

@@ -14,7 +14,8 @@ final class EasemobCore: Sendable {
     let state: EmulatorState
     /// Seconds east of UTC of the hour keys.
     let offsetSeconds: Int
-    private let address: BoundAddress
+    /// Where it listens (the bound port once bound).
+    let address: BoundAddress
 
     /// Reads the export and prepares the services for `configuration`.
     init(configuration: EasemobEmulatorConfiguration) throws {
@@ -36,14 +37,6 @@ final class EasemobCore: Sendable {
     /// `ORG#APP`, as Easemob names the app in its messages.
     var appKey: String { "\(configuration.org)#\(configuration.app)" }
 
-    /// `http://HOST:PORT` of the listening socket, or of the configuration before binding.
-    var baseURL: String { address.baseURL }
-
-    /// Records the port actually bound (port 0 in the configuration picks a free one).
-    func didBind(port: Int) {
-        address.didBind(port: port)
-    }
-
     /// The `uri` of an envelope: the emulator's base URL, `/{org}/{app}` and `rest`.
     func uri(_ rest: String) -> String {
         "\(baseURL)/\(configuration.org)/\(configuration.app)/\(rest)"
@@ -58,6 +51,11 @@ final class EasemobCore: Sendable {
         ]
         body.merge(fields) { _, new in new }
         return body
+    }
+
+    /// The envelope of a list: its `data` and their `count` besides the shared fields.
+    func envelope(uri rest: String, data: JSONValue, count: Int) -> [String: JSONValue] {
+        envelope(uri: rest, ["data": data, "count": .int(Int64(count))])
     }
 
     /// `application`, `organization` and `applicationName`, as the group and history envelopes
@@ -78,4 +76,12 @@ final class EasemobCore: Sendable {
         }
         return params.isEmpty ? nil : .object(params.mapValues { .array($0) })
     }
+}
+
+/// The application and the socket are made in EmulatorKit, the same for both emulators.
+extension EasemobCore: EmulatorService {
+    static let serverName = "EasemobEmulator"
+    static let displayName = "Easemob emulator"
+
+    func router() -> Router<EasemobRequestContext> { EasemobRoutes.router(core: self) }
 }

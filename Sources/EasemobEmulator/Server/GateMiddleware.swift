@@ -1,3 +1,4 @@
+internal import EmulatorKit
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -8,19 +9,20 @@ import NIOCore
 /// and the traffic log around it all.
 ///
 /// `/_emulator/…` passes untouched: not logged, not limited, no token.
-struct GateMiddleware: RouterMiddleware {
-    typealias Context = EasemobRequestContext
-
-    /// Thrown after the connection was closed on purpose; nothing can be written any more.
-    struct DroppedConnection: Error {}
-
+struct GateMiddleware: APIMiddleware {
     let core: EasemobCore
 
-    func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
-    ) async throws -> Response {
+    /// An API call's rate family and path segments.
+    func call(of request: Request) -> (family: RateFamily, segments: [Substring])? {
         let segments = request.uri.path.split(separator: "/")
-        guard let family = RateFamily.of(segments: segments) else { return try await next(request, context) }
+        return RateFamily.of(segments: segments).map { ($0, segments) }
+    }
+
+    func handle(
+        call: (family: RateFamily, segments: [Substring]), _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let (family, segments) = call
         let elapsed = core.clock.elapsedMs
         let now = core.clock.nowMs
         let authorization = request.headers[.authorization]
@@ -62,8 +64,7 @@ struct GateMiddleware: RouterMiddleware {
             case .unavailable:
                 return EasemobReply.error(.unavailable, nowMs: now)
             case .cut:
-                try? await context.channel.close().get()
-                throw DroppedConnection()
+                try await context.dropConnection()
             }
         }
         switch await core.state.admit(family, elapsedMs: core.clock.elapsedMs) {

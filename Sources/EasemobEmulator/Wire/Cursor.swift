@@ -21,4 +21,15 @@ enum Cursor {
         }
         return offset
     }
+
+    /// One page of `all`: at most `size` elements from the offset `cursor` names (``decode(_:list:)``),
+    /// where it ends, and the cursor of the next page (`nil` after the last).
+    static func page<Element>(
+        of all: [Element], list: String, cursor: String?, size: Int
+    ) throws -> (elements: [Element], end: Int, next: String?) {
+        let offset = try decode(cursor, list: list)
+        let elements = offset < all.count ? Array(all[offset..<min(all.count, offset + size)]) : []
+        let end = offset + elements.count
+        return (elements, end, end < all.count ? encode(list, offset: end) : nil)
+    }
 }

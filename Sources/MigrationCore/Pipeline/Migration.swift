@@ -58,13 +58,11 @@ public enum Migration {
     ) async throws -> String {
         let config = try PipelineConfig.load(path: pipelinePath)
         let client = try makeClient(config, environment: environment, calls: CallRecorder())
-        do {
+        try await withCleanup {
             try await preflight(client)
-        } catch {
+        } cleanup: {
             await client.shutdown()
-            throw error
         }
-        await client.shutdown()
         return "the target at \(config.target.endpoint) answers and accepts appkey \(config.target.appKey)"
     }
 

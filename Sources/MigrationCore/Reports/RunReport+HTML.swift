@@ -12,16 +12,15 @@ extension RunReport {
         body += "</p>\n</header>\n"
         let done = stages.reduce(0) { $0 + $1.items.done }
         let calls = stages.reduce(0) { $0 + $1.totalCalls }
-        body += "<section id=\"summary\" data-status=\"\(e(status))\" data-exit-code=\"\(exitCode)\" "
-        body += "data-done=\"\(done)\" data-failed=\"\(failedItems)\" data-total-calls=\"\(calls)\" "
-        body += "data-pauses=\"\(pauses.count)\">\n<div class=\"cards\">"
-        for (value, label) in [
-            (done, "items done"), (failedItems, "items failed (failed.jsonl)"), (calls, "REST calls"),
-            (stages.reduce(0) { $0 + $1.throttled }, "416s"), (pauses.count, "pauses of the target"),
-        ] {
-            body += "<div class=\"card\"><b>\(HTMLPage.grouped(value))</b>\(label)</div>"
-        }
-        body += "</div>\n</section>\n"
+        body += HTMLPage.summary(
+            data: [
+                ("status", status), ("exit-code", "\(exitCode)"), ("done", "\(done)"), ("failed", "\(failedItems)"),
+                ("total-calls", "\(calls)"), ("pauses", "\(pauses.count)"),
+            ],
+            cards: [
+                (done, "items done"), (failedItems, "items failed (failed.jsonl)"), (calls, "REST calls"),
+                (stages.reduce(0) { $0 + $1.throttled }, "416s"), (pauses.count, "pauses of the target"),
+            ].map { HTMLPage.card(HTMLPage.grouped($0), $1) })
         body += stagesHTML
         if stages.contains(where: { $0.runWallTimeSeconds != nil }) {
             let bars = stages.map { s in
@@ -38,13 +37,12 @@ extension RunReport {
         body += failuresHTML
         body += plannedHTML
         if !pauses.isEmpty {
-            body += "<section id=\"pauses\">\n<h2>Pauses: the target did not answer</h2>\n"
-            body += "<p>No item was failed for these; calls waited and went on when the target answered.</p>\n<ul>\n"
+            var list = "<p>No item was failed for these; calls waited and went on when the target answered.</p>\n<ul>\n"
             for pause in pauses {
-                body += "<li data-started-at=\"\(pause.startedAt)\" data-outcome=\"\(e(pause.outcome))\">"
-                body += "\(e(pause.text))</li>\n"
+                list += "<li data-started-at=\"\(pause.startedAt)\" data-outcome=\"\(e(pause.outcome))\">"
+                list += "\(e(pause.text))</li>\n"
             }
-            body += "</ul>\n</section>\n"
+            body += HTMLPage.section("pauses", "Pauses: the target did not answer", list + "</ul>\n")
         }
         body += PlanReport.problemsHTML(listedProblems, counts: problems)
         body += "<p class=\"muted\">Every failed item and rejected line, with file, line and reason: "
@@ -54,24 +52,21 @@ extension RunReport {
 
     /// Items by outcome, calls, retries, 416s and wall time per stage.
     private var stagesHTML: String {
-        var out = "<section id=\"stages\">\n<h2>Stages</h2>\n<table>\n<thead><tr><th>stage</th>"
-        for title in ["done", "failed", "skipped", "pending", "REST calls", "retries", "416s", "wall time"] {
-            out += "<th class=\"n\">\(title)</th>"
-        }
-        out += "</tr></thead>\n<tbody>\n"
-        for s in stages {
+        let columns = ["done", "failed", "skipped", "pending", "REST calls", "retries", "416s", "wall time"]
+        let rows = stages.map { s in
             let pending = s.items.pending + s.items.inFlight
-            out += "<tr data-stage=\"\(s.stage)\" data-done=\"\(s.items.done)\" data-failed=\"\(s.items.failed)\" "
-            out += "data-skipped=\"\(s.items.skipped)\" data-pending=\"\(pending)\" data-calls=\"\(s.totalCalls)\" "
-            out += "data-retries=\"\(s.retries)\" data-throttled=\"\(s.throttled)\" "
-            out += "data-seconds=\"\(HTMLPage.number(s.wallTimeSeconds))\"><td>\(s.stage)</td>"
-            for value in [s.items.done, s.items.failed, s.items.skipped, pending, s.totalCalls, s.retries, s.throttled]
-            {
-                out += "<td class=\"n\">\(HTMLPage.grouped(value))</td>"
-            }
-            out += "<td class=\"n\">\(Self.duration(s.wallTimeSeconds))</td></tr>\n"
+            let counts = [s.items.done, s.items.failed, s.items.skipped, pending, s.totalCalls, s.retries, s.throttled]
+            return HTMLPage.Row(
+                data: [
+                    ("stage", "\(s.stage)"), ("done", "\(s.items.done)"), ("failed", "\(s.items.failed)"),
+                    ("skipped", "\(s.items.skipped)"), ("pending", "\(pending)"), ("calls", "\(s.totalCalls)"),
+                    ("retries", "\(s.retries)"), ("throttled", "\(s.throttled)"),
+                    ("seconds", HTMLPage.number(s.wallTimeSeconds)),
+                ],
+                cells: [.html("\(s.stage)")] + counts.map(HTMLPage.Cell.count)
+                    + [.figure(Self.duration(s.wallTimeSeconds))])
         }
-        return out + "</tbody>\n</table>\n</section>\n"
+        return HTMLPage.tableSection("stages", "Stages", [.text("stage")] + columns.map(HTMLPage.Column.number), rows)
     }
 
     /// The failed items by reason: the count of each and its first items by file:line and key.
@@ -79,64 +74,65 @@ extension RunReport {
         guard failedItems > 0 else { return "" }
         let e = HTMLPage.escape
         let listed = failureReasons.reduce(0) { $0 + $1.count }
-        var out = "<section id=\"failures\" data-failed=\"\(failedItems)\" data-reasons=\"\(failureReasons.count)\">\n"
-        out += "<h2>Failed items by reason</h2>\n<p>Failed items: \(HTMLPage.grouped(failedItems)); every one is in "
+        var out = "<p>Failed items: \(HTMLPage.grouped(failedItems)); every one is in "
         out += "<code>failed.jsonl</code> with its reason; <code>run --retry-failed</code> tries them again.</p>\n"
         for reason in failureReasons {
-            out += "<div class=\"kind\" data-stage=\"\(reason.stage)\" data-code=\"\(e(reason.code))\" "
-            out +=
-                "data-desc=\"\(e(reason.desc))\" data-count=\"\(reason.count)\" data-listed=\"\(reason.items.count)\">\n"
-            out += "<h3>\(reason.stage): <code>\(e(reason.code))</code> \(e(reason.desc)) "
-            out += "(\(HTMLPage.grouped(reason.count)))</h3>\n<ul>\n"
-            for item in reason.items {
-                out += "<li data-key=\"\(e(item.key))\""
-                if let file = item.file { out += " data-file=\"\(e(file))\"" }
-                if let line = item.line { out += " data-line=\"\(line)\"" }
-                out += "><code>\(e(item.location))</code>"
-                if item.file != nil { out += " \(e(item.key))" }
-                out += "</li>\n"
+            var items = reason.items.map { item in
+                var li = "<li data-key=\"\(e(item.key))\""
+                if let file = item.file { li += " data-file=\"\(e(file))\"" }
+                if let line = item.line { li += " data-line=\"\(line)\"" }
+                li += "><code>\(e(item.location))</code>"
+                if item.file != nil { li += " \(e(item.key))" }
+                return li + "</li>\n"
             }
             if reason.count > reason.items.count {
-                out += "<li>… and \(HTMLPage.grouped(reason.count - reason.items.count)) more</li>\n"
+                items.append("<li>… and \(HTMLPage.grouped(reason.count - reason.items.count)) more</li>\n")
             }
-            out += "</ul>\n</div>\n"
+            out += HTMLPage.kind(
+                data: [
+                    ("stage", "\(reason.stage)"), ("code", reason.code), ("desc", reason.desc),
+                    ("count", "\(reason.count)"), ("listed", "\(reason.items.count)"),
+                ],
+                heading: "\(reason.stage): <code>\(e(reason.code))</code> \(e(reason.desc)) "
+                    + "(\(HTMLPage.grouped(reason.count)))",
+                items: items)
         }
         if listed < failedItems {
             out += "<p data-unlisted=\"\(failedItems - listed)\">… and \(HTMLPage.grouped(failedItems - listed)) "
             out += "items that failed for rarer reasons.</p>\n"
         }
-        return out + "</section>\n"
+        return HTMLPage.section(
+            "failures", "Failed items by reason",
+            data: [("failed", "\(failedItems)"), ("reasons", "\(failureReasons.count)")], out)
     }
 
     /// The last run's calls per endpoint: planned, NIM's floor, made (retries aside), retries, 416s, failed.
     private var plannedHTML: String {
-        var rows = ""
+        var rows: [HTMLPage.Row] = []
         for s in stages {
             let planned = s.plannedCalls ?? [:]
             let floor = s.floorCalls ?? planned
             let made = s.runCalls ?? [:]
             for endpoint in Set(planned.keys).union(made.keys).union(floor.keys).sorted() {
                 let stats = made[endpoint] ?? CallStats()
-                let e = HTMLPage.escape(endpoint)
-                rows +=
-                    "<tr data-stage=\"\(s.stage)\" data-endpoint=\"\(e)\" data-planned=\"\(planned[endpoint] ?? 0)\" "
-                rows += "data-floor-calls=\"\(floor[endpoint] ?? 0)\" data-made=\"\(stats.calls - stats.retries)\">"
-                rows += "<td>\(s.stage)</td><td><code>\(e)</code></td>"
-                for value in [
+                let counts = [
                     planned[endpoint] ?? 0, floor[endpoint] ?? 0, stats.calls - stats.retries, stats.retries,
                     stats.throttled, stats.failures,
-                ] {
-                    rows += "<td class=\"n\">\(HTMLPage.grouped(value))</td>"
-                }
-                rows += "</tr>\n"
+                ]
+                rows.append(
+                    HTMLPage.Row(
+                        data: [
+                            ("stage", "\(s.stage)"), ("endpoint", endpoint), ("planned", "\(counts[0])"),
+                            ("floor-calls", "\(counts[1])"), ("made", "\(counts[2])"),
+                        ],
+                        cells: [.html("\(s.stage)"), .html("<code>\(HTMLPage.escape(endpoint))</code>")]
+                            + counts.map(HTMLPage.Cell.count)))
             }
         }
         guard !rows.isEmpty else { return "" }
-        var out = "<section id=\"planned\">\n<h2>This run: planned beside made</h2>\n<table>\n<thead><tr>"
-        out += "<th>stage</th><th>endpoint</th>"
-        for title in ["planned", "fewest NIM allows", "made", "retries", "416s", "failed"] {
-            out += "<th class=\"n\">\(title)</th>"
-        }
-        return out + "</tr></thead>\n<tbody>\n" + rows + "</tbody>\n</table>\n</section>\n"
+        let columns = ["planned", "fewest NIM allows", "made", "retries", "416s", "failed"]
+        return HTMLPage.tableSection(
+            "planned", "This run: planned beside made",
+            [.text("stage"), .text("endpoint")] + columns.map(HTMLPage.Column.number), rows)
     }
 }

@@ -15,17 +15,16 @@ extension VerifyReport {
         body += "back and compared with the source: <b class=\"verdict-\(clean ? "done" : "incomplete")\">"
         body += clean ? "no differences" : "differences found"
         body += "</b> (exit \(clean ? 0 : 1)).</p>\n</header>\n"
-        body += "<section id=\"summary\" data-differences=\"\(differenceCount)\" "
-        body +=
-            "data-unaccounted=\"\(account.unaccounted)\" data-files=\"\(account.files.count)\">\n<div class=\"cards\">"
-        for (value, label) in [
-            (entities.values.reduce(0) { $0 + $1.expected }, "expected"),
-            (entities.values.reduce(0) { $0 + $1.found }, "found"), (differenceCount, "differences"),
-            (account.unaccounted, "entries unaccounted for"),
-        ] {
-            body += "<div class=\"card\"><b>\(HTMLPage.grouped(value))</b>\(label)</div>"
-        }
-        body += "</div>\n</section>\n"
+        body += HTMLPage.summary(
+            data: [
+                ("differences", "\(differenceCount)"), ("unaccounted", "\(account.unaccounted)"),
+                ("files", "\(account.files.count)"),
+            ],
+            cards: [
+                (entities.values.reduce(0) { $0 + $1.expected }, "expected"),
+                (entities.values.reduce(0) { $0 + $1.found }, "found"), (differenceCount, "differences"),
+                (account.unaccounted, "entries unaccounted for"),
+            ].map { HTMLPage.card(HTMLPage.grouped($0), $1) })
         body += entitiesHTML
         body += accountHTML
         body += differencesHTML
@@ -34,49 +33,43 @@ extension VerifyReport {
 
     /// Expected, found and differences per entity.
     private var entitiesHTML: String {
-        var out = "<section id=\"entities\">\n<h2>Entities</h2>\n<table>\n<thead><tr><th>entity</th>"
-        out += "<th class=\"n\">expected</th><th class=\"n\">found</th><th class=\"n\">differences</th></tr></thead>\n"
-        out += "<tbody>\n"
-        for (name, entity) in entities.sorted(by: { $0.key < $1.key }) {
-            let n = HTMLPage.escape(name)
-            out += "<tr data-entity=\"\(n)\" data-expected=\"\(entity.expected)\" data-found=\"\(entity.found)\" "
-            out += "data-differences=\"\(entity.differences.count)\"><td>\(n)</td>"
-            for value in [entity.expected, entity.found, entity.differences.count] {
-                out += "<td class=\"n\">\(HTMLPage.grouped(value))</td>"
-            }
-            out += "</tr>\n"
+        let rows = entities.sorted(by: { $0.key < $1.key }).map { name, entity in
+            HTMLPage.Row(
+                data: [
+                    ("entity", name), ("expected", "\(entity.expected)"), ("found", "\(entity.found)"),
+                    ("differences", "\(entity.differences.count)"),
+                ],
+                cells: [
+                    .html(HTMLPage.escape(name)), .count(entity.expected), .count(entity.found),
+                    .count(entity.differences.count),
+                ])
         }
-        return out + "</tbody>\n</table>\n</section>\n"
+        return HTMLPage.tableSection(
+            "entities", "Entities", [.text("entity"), .number("expected"), .number("found"), .number("differences")],
+            rows)
     }
 
     /// Every source file's account: a table, and a bar per file split by outcome.
     private var accountHTML: String {
-        var out = "<section id=\"account\" data-unaccounted=\"\(account.unaccounted)\">\n"
-        out += "<h2>Every element accounted for</h2>\n<p>"
+        let data = [("unaccounted", "\(account.unaccounted)")]
+        var out = "<p>"
         out +=
             account.unaccounted == 0
             ? "Every entry of every source file was migrated or reported by file and line."
             : "<b class=\"verdict-incomplete\">\(HTMLPage.grouped(account.unaccounted)) entries are unaccounted "
                 + "for</b>: read, but neither migrated nor reported."
         out += "</p>\n"
-        guard !account.files.isEmpty else { return out + "</section>\n" }
-        out += "<table>\n<thead><tr><th>file</th>"
-        for title in ["read", "migrated", "reported", "pending", "unaccounted"] {
-            out += "<th class=\"n\">\(title)</th>"
-        }
-        out += "</tr></thead>\n<tbody>\n"
-        for f in account.files {
-            out +=
-                "<tr data-file=\"\(HTMLPage.escape(f.file))\" data-read=\"\(f.read)\" data-migrated=\"\(f.migrated)\" "
-            out +=
-                "data-reported=\"\(f.reported)\" data-pending=\"\(f.pending)\" data-unaccounted=\"\(f.unaccounted)\">"
-            out += "<td><code>\(HTMLPage.escape(f.file))</code></td>"
-            for value in [f.read, f.migrated, f.reported, f.pending, f.unaccounted] {
-                out += "<td class=\"n\">\(HTMLPage.grouped(value))</td>"
-            }
-            out += "</tr>\n"
-        }
-        out += "</tbody>\n</table>\n"
+        let heading = "Every element accounted for"
+        guard !account.files.isEmpty else { return HTMLPage.section("account", heading, data: data, out) }
+        let columns = ["read", "migrated", "reported", "pending", "unaccounted"]
+        out += HTMLPage.table(
+            [.text("file")] + columns.map(HTMLPage.Column.number),
+            account.files.map { f in
+                let counts = [f.read, f.migrated, f.reported, f.pending, f.unaccounted]
+                return HTMLPage.Row(
+                    data: [("file", f.file)] + zip(columns, counts).map { ($0, "\($1)") },
+                    cells: [.html("<code>\(HTMLPage.escape(f.file))</code>")] + counts.map(HTMLPage.Cell.count))
+            })
         let rows = account.files.map { f in
             HTMLPage.StackedRow(
                 label: f.file,
@@ -92,26 +85,29 @@ extension VerifyReport {
             ("saved", "migrated"), ("toonew", "reported (problems.jsonl, failed.jsonl)"), ("pending", "pending"),
             ("error", "unaccounted for"),
         ])
-        return out + "</section>\n"
+        return HTMLPage.section("account", heading, data: data, out)
     }
 
     /// The first ``listedPerEntity`` differences of each entity, and how many more there are.
     private var differencesHTML: String {
-        var out = "<section id=\"differences\" data-differences=\"\(differenceCount)\">\n<h2>Differences</h2>\n"
-        guard differenceCount > 0 else { return out + "<p>None.</p>\n</section>\n" }
+        let data = [("differences", "\(differenceCount)")]
+        guard differenceCount > 0 else {
+            return HTMLPage.section("differences", "Differences", data: data, "<p>None.</p>\n")
+        }
+        var out = ""
         for (name, entity) in entities.sorted(by: { $0.key < $1.key }) where !entity.differences.isEmpty {
             let shown = entity.differences.prefix(Self.listedPerEntity)
-            out += "<div class=\"kind\" data-entity=\"\(HTMLPage.escape(name))\" "
-            out += "data-count=\"\(entity.differences.count)\" data-listed=\"\(shown.count)\">\n"
-            out += "<h3>\(HTMLPage.escape(name)) (\(HTMLPage.grouped(entity.differences.count)))</h3>\n<ul>\n"
-            out += shown.map { "<li class=\"difference\">\(HTMLPage.escape($0))</li>\n" }.joined()
+            var items = shown.map { "<li class=\"difference\">\(HTMLPage.escape($0))</li>\n" }
             if entity.differences.count > shown.count {
-                out += "<li class=\"more\" data-more=\"\(entity.differences.count - shown.count)\">… and "
-                out += "\(HTMLPage.grouped(entity.differences.count - shown.count)) more: every one is in "
-                out += "<code>verify.md</code> and <code>verify.json</code></li>\n"
+                items.append(
+                    "<li class=\"more\" data-more=\"\(entity.differences.count - shown.count)\">… and "
+                        + "\(HTMLPage.grouped(entity.differences.count - shown.count)) more: every one is in "
+                        + "<code>verify.md</code> and <code>verify.json</code></li>\n")
             }
-            out += "</ul>\n</div>\n"
+            out += HTMLPage.kind(
+                data: [("entity", name), ("count", "\(entity.differences.count)"), ("listed", "\(shown.count)")],
+                heading: "\(HTMLPage.escape(name)) (\(HTMLPage.grouped(entity.differences.count)))", items: items)
         }
-        return out + "</section>\n"
+        return HTMLPage.section("differences", "Differences", data: data, out)
     }
 }

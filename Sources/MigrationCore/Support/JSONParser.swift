@@ -60,12 +60,7 @@ struct JSONParser {
         depth: Int, _ member: (UnsafeBufferPointer<UInt8>, inout JSONParser) throws -> Void
     ) throws {
         guard depth < 512 else { throw JSONParseError(offset: index, "nested too deeply") }
-        index += 1
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return
-        }
+        if enter(closedBy: UInt8(ascii: "}")) { return }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -79,17 +74,33 @@ struct JSONParser {
                 try separator()
                 try key.withUTF8 { try member($0, &self) }
             }
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONParseError(offset: index, "unexpected end") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return
-            } else {
-                throw JSONParseError(offset: index, "expected , or }")
-            }
+            if try closed(by: UInt8(ascii: "}")) { return }
         }
+    }
+
+    /// At an object's or array's opening bracket: steps over it; true when `close` follows at once
+    /// (the container is empty, and it is stepped over too).
+    @inline(__always)
+    private mutating func enter(closedBy close: UInt8) -> Bool {
+        index += 1
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == close else { return false }
+        index += 1
+        return true
+    }
+
+    /// After a member or element: steps over `,` (another follows: false) or `close` (the end:
+    /// true); anything else is an error.
+    @inline(__always)
+    private mutating func closed(by close: UInt8) throws -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw JSONParseError(offset: index, "unexpected end") }
+        let byte = bytes[index]
+        guard byte == UInt8(ascii: ",") || byte == close else {
+            throw JSONParseError(offset: index, "expected , or \(Character(Unicode.Scalar(close)))")
+        }
+        index += 1
+        return byte == close
     }
 
     private mutating func skipWhitespace() {
@@ -164,26 +175,12 @@ struct JSONParser {
     }
 
     private mutating func array(depth: Int) throws -> JSONValue {
-        index += 1
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return .array(elements)
-        }
+        if enter(closedBy: UInt8(ascii: "]")) { return .array(elements) }
         while true {
             skipWhitespace()
             elements.append(try value(depth: depth + 1))
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONParseError(offset: index, "unexpected end") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return .array(elements)
-            } else {
-                throw JSONParseError(offset: index, "expected , or ]")
-            }
+            if try closed(by: UInt8(ascii: "]")) { return .array(elements) }
         }
     }
 

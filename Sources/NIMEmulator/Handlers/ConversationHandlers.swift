@@ -18,23 +18,11 @@ enum ConversationHandlers {
             throw NIMFailure.invalid("conversation_id")
         }
         let owner = try V1Parameters.normalizedAccid(pieces[0], parameter: "conversation_id")
-        let target: String
-        if type == 1 {
-            target = try V1Parameters.normalizedAccid(pieces[2], parameter: "conversation_id")
-        } else {
-            guard let tid = Int64(pieces[2]), tid > 0 else { throw NIMFailure.invalid("conversation_id") }
-            target = String(tid)
-        }
+        let target = try MessageHandlers.peer(pieces[2], p2p: type == 1, parameter: "conversation_id")
         let id = "\(owner)|\(type)|\(target)"
         let now = core.nowMs()
         let record = try await core.store.write { db -> ConversationRecord in
-            _ = try UserHandlers.existingUser(db, owner)
-            if type == 1 {
-                _ = try UserHandlers.existingUser(db, target)
-            } else if let tid = Int64(target) {
-                _ = try TeamHandlers.existingTeam(db, tid)
-                guard try TeamHandlers.membership(db, tid, owner) != nil else { throw NIMFailure.notInTeam(owner) }
-            }
+            try MessageHandlers.checkParties(db, from: owner, p2p: type == 1, peer: target)
             if let existing = try ConversationRecord.fetchOne(db, key: id) { return existing }
             let record = ConversationRecord(
                 conversationId: id, owner: owner, type: type, target: target, createTime: now, updateTime: now)

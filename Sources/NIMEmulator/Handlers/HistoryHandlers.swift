@@ -84,7 +84,7 @@ enum HistoryHandlers {
                 "from": .string(message.sender), "to": .string(message.receiver), "msgid": .int(message.msgid),
                 "msgidclient": .string(message.msgidclient), "sendtime": .int(message.timetag),
                 "type": .number(message.type), "fromclienttype": 32,
-                "body": JSONValue.parse(message.body) ?? .string(message.body),
+                "body": JSONValue(json: message.body) ?? .string(message.body),
             ]
             if let ext = message.ext { entry["ext"] = .string(ext) }
             return .object(entry)

@@ -17,28 +17,16 @@ enum MessageHandlers {
         let toText = try p.required("to", max: 32)
         let type = try p.requiredInt("type", in: types)
         let body = try p.required("body", max: 5000)
-        guard case .object = JSONValue.parse(body) else { throw NIMFailure.invalid("body") }
+        guard case .object = JSONValue(json: body) else { throw NIMFailure.invalid("body") }
         let option = try p.optional("option", max: 1024)
-        if let option, !option.isEmpty, JSONValue.parse(option) == nil { throw NIMFailure.invalid("option") }
+        if let option, !option.isEmpty, JSONValue(json: option) == nil { throw NIMFailure.invalid("option") }
         let ext = try p.optional("ext", max: 1024)
         _ = try p.optional("pushcontent", max: 500)
         _ = try p.optional("payload", max: 2048)
-        let receiver: String
-        if ope == 0 {
-            receiver = try V1Parameters.normalizedAccid(toText, parameter: "to")
-        } else {
-            guard let tid = Int64(toText), tid > 0 else { throw NIMFailure.invalid("to") }
-            receiver = String(tid)
-        }
+        let receiver = try peer(toText, p2p: ope == 0, parameter: "to")
         let now = core.nowMs()
         let record = try await core.store.write { db -> MessageRecord in
-            _ = try UserHandlers.existingUser(db, from)
-            if ope == 0 {
-                _ = try UserHandlers.existingUser(db, receiver)
-            } else if let tid = Int64(receiver) {
-                _ = try TeamHandlers.existingTeam(db, tid)
-                guard try TeamHandlers.membership(db, tid, from) != nil else { throw NIMFailure.notInTeam(from) }
-            }
+            try checkParties(db, from: from, p2p: ope == 0, peer: receiver)
             let msgid = try Counters.next(db, Counters.msgid, start: firstMsgid)
             let timetag = max(now, try Counters.value(db, Counters.lastTimetag) + 1)
             try Counters.set(db, Counters.lastTimetag, timetag)
@@ -55,5 +43,25 @@ enum MessageHandlers {
         return [
             "code": 200, "data": ["msgid": .int(record.msgid), "timetag": .int(record.timetag), "antispam": false],
         ]
+    }
+
+    /// The other party of a message or conversation: an account (`p2p`), normalised, or a team
+    /// id; `parameter` names the field at fault.
+    static func peer(_ text: String, p2p: Bool, parameter: String) throws -> String {
+        if p2p { return try V1Parameters.normalizedAccid(text, parameter: parameter) }
+        guard let tid = Int64(text), tid > 0 else { throw NIMFailure.invalid(parameter) }
+        return String(tid)
+    }
+
+    /// Both parties exist and may talk: `from` and the account `peer` (`p2p`), or `from` and the
+    /// team `peer` with `from` in it.
+    static func checkParties(_ db: Database, from: String, p2p: Bool, peer: String) throws {
+        _ = try UserHandlers.existingUser(db, from)
+        if p2p {
+            _ = try UserHandlers.existingUser(db, peer)
+        } else if let tid = Int64(peer) {
+            _ = try TeamHandlers.existingTeam(db, tid)
+            guard try TeamHandlers.membership(db, tid, from) != nil else { throw NIMFailure.notInTeam(from) }
+        }
     }
 }

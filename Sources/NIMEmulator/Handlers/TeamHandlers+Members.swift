@@ -5,8 +5,7 @@ extension TeamHandlers {
     /// `team/add.action`: invites up to 200 accounts. 809 when all are already members; 801
     /// (nobody added) when the team would exceed its `teamMemberLimit`.
     static func add(_ p: V1Parameters, _ core: EmulatorCore) async throws -> JSONValue {
-        let tid = try p.tid()
-        let inviter = try p.accid("owner")
+        let (tid, inviter) = try p.teamAndActor()
         let accids = try p.accidArray("members", maxCount: 200)
         _ = try p.required("msg", max: 150)
         let magree = try p.optionalInt("magree", in: [0, 1]) ?? 0
@@ -33,8 +32,7 @@ extension TeamHandlers {
 
     /// `team/kick.action`: removes `member` (or up to 200 `members`); owner or managers.
     static func kick(_ p: V1Parameters, _ core: EmulatorCore) async throws -> JSONValue {
-        let tid = try p.tid()
-        let operatorAccid = try p.accid("owner")
+        let (tid, operatorAccid) = try p.teamAndActor()
         let accids: [String]
         if let member = p["member"], !member.isEmpty {
             accids = [try p.accid("member")]
@@ -81,26 +79,19 @@ extension TeamHandlers {
     private static func setManagers(
         _ p: V1Parameters, _ core: EmulatorCore, role: TeamMemberRecord.Role
     ) async throws -> JSONValue {
-        let tid = try p.tid()
-        let owner = try p.accid("owner")
+        let (tid, owner) = try p.teamAndActor()
         let accids = try p.accidArray("members", maxCount: 10)
         _ = try p.optional("attach", max: 512)
         try await core.store.write { db in
             _ = try ownedTeam(db, tid, by: owner)
-            for accid in accids {
-                var member = try Self.member(db, tid, accid)
-                guard member.role != .owner else { throw NIMFailure.invalid("members") }
-                member.role = role
-                try member.update(db)
-            }
+            try changeMembers(db, tid, accids, ownerFailure: .invalid("members")) { $0.role = role }
         }
         return ["code": 200]
     }
 
     /// `team/changeOwner.action`: hands the team to `newowner`; `leave` 1 = old owner leaves, 2 = stays.
     static func changeOwner(_ p: V1Parameters, _ core: EmulatorCore) async throws -> JSONValue {
-        let tid = try p.tid()
-        let owner = try p.accid("owner")
+        let (tid, owner) = try p.teamAndActor()
         let newOwner = try p.accid("newowner")
         let leave = try p.requiredInt("leave", in: [1, 2])
         let now = core.nowMs()
@@ -117,33 +108,27 @@ extension TeamHandlers {
                 try old.update(db)
             }
             team.owner = newOwner
-            team.updateTime = max(now, team.updateTime + 1)
-            try team.update(db)
+            try save(&team, db, now: now)
         }
         return ["code": 200]
     }
 
     /// `team/muteTlist.action`: mutes (1) or unmutes (0) one member; owner or managers.
     static func muteTlist(_ p: V1Parameters, _ core: EmulatorCore) async throws -> JSONValue {
-        let tid = try p.tid()
-        let operatorAccid = try p.accid("owner")
+        let (tid, operatorAccid) = try p.teamAndActor()
         let accid = try p.accid("accid")
         let mute = try p.requiredInt("mute", in: [0, 1])
         _ = try p.optional("attach", max: 512)
         try await core.store.write { db in
             try administeredTeam(db, tid, by: operatorAccid)
-            var member = try Self.member(db, tid, accid)
-            guard member.role != .owner else { throw NIMFailure.noPermission }
-            member.muted = mute == 1
-            try member.update(db)
+            try changeMembers(db, tid, [accid], ownerFailure: .noPermission) { $0.muted = mute == 1 }
         }
         return ["code": 200]
     }
 
     /// `team/muteTlistAll.action`: whole-team mute by `mute` (true/false, wins) or `muteType` (0/1/3).
     static func muteTlistAll(_ p: V1Parameters, _ core: EmulatorCore) async throws -> JSONValue {
-        let tid = try p.tid()
-        let operatorAccid = try p.accid("owner")
+        let (tid, operatorAccid) = try p.teamAndActor()
         let mute = try p.optionalBool("mute")
         let muteType = try p.optionalInt("muteType", in: [0, 1, 3])
         _ = try p.optional("attach", max: 512)
@@ -154,16 +139,14 @@ extension TeamHandlers {
         try await core.store.write { db in
             var team = try administeredTeam(db, tid, by: operatorAccid).team
             team.muteType = newType
-            team.updateTime = max(now, team.updateTime + 1)
-            try team.update(db)
+            try save(&team, db, now: now)
         }
         return ["code": 200]
     }
 
     /// `team/listTeamMute.action`: the muted members of the team, sorted by accid.
     static func listTeamMute(_ p: V1Parameters, _ core: EmulatorCore) async throws -> JSONValue {
-        let tid = try p.tid()
-        let operatorAccid = try p.accid("owner")
+        let (tid, operatorAccid) = try p.teamAndActor()
         let muted = try await core.store.read { db -> [TeamMemberRecord] in
             _ = try existingTeam(db, tid)
             guard try membership(db, tid, operatorAccid) != nil else { throw NIMFailure.notInTeam(operatorAccid) }

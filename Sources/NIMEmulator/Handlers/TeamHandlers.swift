@@ -65,8 +65,7 @@ enum TeamHandlers {
 
     /// `team/update.action`: changes team settings; owner only.
     static func update(_ p: V1Parameters, _ core: EmulatorCore) async throws -> JSONValue {
-        let tid = try p.tid()
-        let owner = try p.accid("owner")
+        let (tid, owner) = try p.teamAndActor()
         let tname = try p.optional("tname", max: 64)
         let intro = try p.optional("intro", max: 512)
         let announcement = try p.optional("announcement", max: 1024)
@@ -94,16 +93,14 @@ enum TeamHandlers {
                 guard Int(limit) >= (try memberCount(db, tid)) else { throw NIMFailure.invalid("teamMemberLimit") }
                 team.teamMemberLimit = Int(limit)
             }
-            team.updateTime = max(now, team.updateTime + 1)
-            try team.update(db)
+            try save(&team, db, now: now)
         }
         return ["code": 200]
     }
 
     /// `team/remove.action`: dismisses the team; owner only.
     static func remove(_ p: V1Parameters, _ core: EmulatorCore) async throws -> JSONValue {
-        let tid = try p.tid()
-        let owner = try p.accid("owner")
+        let (tid, owner) = try p.teamAndActor()
         try await core.store.write { db in
             let team = try ownedTeam(db, tid, by: owner)
             try db.execute(sql: "DELETE FROM team_members WHERE tid = ?", arguments: [tid])
@@ -159,6 +156,27 @@ enum TeamHandlers {
     /// One membership, `nil` when `accid` is not in the team.
     static func membership(_ db: Database, _ tid: Int64, _ accid: String) throws -> TeamMemberRecord? {
         try TeamMemberRecord.fetchOne(db, key: ["tid": tid, "accid": accid])
+    }
+
+    /// Saves a changed team, its `updateTime` set to `now` — and always moved forward, so that two
+    /// changes within one millisecond still order.
+    static func save(_ team: inout TeamRecord, _ db: Database, now: Int64) throws {
+        team.updateTime = max(now, team.updateTime + 1)
+        try team.update(db)
+    }
+
+    /// Changes and saves the memberships of `accids` in team `tid` (804 for a non-member); the
+    /// owner's cannot be changed this way (`ownerFailure`).
+    static func changeMembers(
+        _ db: Database, _ tid: Int64, _ accids: [String], ownerFailure: NIMFailure,
+        _ change: (inout TeamMemberRecord) -> Void
+    ) throws {
+        for accid in accids {
+            var member = try member(db, tid, accid)
+            guard member.role != .owner else { throw ownerFailure }
+            change(&member)
+            try member.update(db)
+        }
     }
 
     /// `accid`'s membership of team `tid`; 804 when `accid` is not a member.

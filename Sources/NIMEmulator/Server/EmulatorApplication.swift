@@ -1,28 +1,13 @@
 public import EmulatorKit
 public import Hummingbird
-internal import NIOCore
 
 /// The request context of the NIM emulator's routes (the channel: fault injection closes it to
 /// drop a call without a response).
 public typealias EmulatorRequestContext = ChannelRequestContext
 
-/// Builds the emulator as a Hummingbird application, for `app.test(.router)` /
-/// `app.test(.live)` in tests; ``EmulatorServer`` runs the same application on a socket.
-public enum EmulatorApplication {
+extension EmulatorApplication {
     /// The application serving the NIM API for `configuration` (state opened now).
     public static func make(_ configuration: EmulatorConfiguration) throws -> some ApplicationProtocol {
-        try EmulatorCore(configuration: configuration).application { _ in }
-    }
-}
-
-extension EmulatorCore {
-    /// The application around this core, with a hook told the bound channel.
-    func application(
-        onServerRunning: @escaping @Sendable (any Channel) async -> Void
-    ) -> Application<RouterResponder<EmulatorRequestContext>> {
-        EmulatorApplicationBuilder.build(
-            name: "NIMEmulator", host: configuration.host, port: configuration.port,
-            router: EmulatorRoutes.router(core: self), didBind: { self.didBind(port: $0) },
-            onServerRunning: onServerRunning)
+        make(try EmulatorCore(configuration: configuration))
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 internal import EmulatorKit
 import Foundation
+import Hummingbird
 
 /// The shared services of one running emulator, handed to every route handler.
 final class EmulatorCore: Sendable {
@@ -21,7 +22,8 @@ final class EmulatorCore: Sendable {
     let refusals = LockedBox<[String: Int]>([:])
     /// The network's jitter before the rate gate (`arrivalJitterMs`, `POST /_emulator/jitter`).
     let jitter: LockedBox<ArrivalJitter>
-    private let address: BoundAddress
+    /// Where it listens (the bound port once bound).
+    let address: BoundAddress
 
     /// Opens the state and prepares the services for `configuration`.
     init(configuration: EmulatorConfiguration, nowMs: @escaping @Sendable () -> Int64 = EmulatorCore.systemNowMs) throws
@@ -38,14 +40,6 @@ final class EmulatorCore: Sendable {
     /// Milliseconds since 1970 from the system clock.
     static let systemNowMs: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 
-    /// `http://HOST:PORT` of the listening socket, or of the configuration before binding.
-    var baseURL: String { address.baseURL }
-
-    /// Records the port actually bound (port 0 in the configuration picks a free one).
-    func didBind(port: Int) {
-        address.didBind(port: port)
-    }
-
     /// A token for a new account: deterministic given the seed and the number issued before.
     static func makeToken(seed: UInt64, serial: Int64, accid: String) -> String {
         let digest = SHA256.hash(data: Data("\(seed)|\(serial)|\(accid)".utf8))
@@ -54,6 +48,14 @@ final class EmulatorCore: Sendable {
             return byte < 16 ? "0" + hex : hex
         }.joined()
     }
+}
+
+/// The application and the socket are made in EmulatorKit, the same for both emulators.
+extension EmulatorCore: EmulatorService {
+    static let serverName = "NIMEmulator"
+    static let displayName = "NIM emulator"
+
+    func router() -> Router<EmulatorRequestContext> { EmulatorRoutes.router(core: self) }
 }
 
 /// A value behind a lock, for the rare mutable bits shared across event loops.

@@ -121,7 +121,7 @@ enum EmulatorRoutes {
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             var parsed: JSONValue?
             if body.readableBytes > 0 {
-                guard let value = JSONValue.parse(Data(buffer: body)) else { throw NIMFailure.invalid("body") }
+                guard let value = JSONValue(json: Data(buffer: body)) else { throw NIMFailure.invalid("body") }
                 parsed = value
             }
             let query = FormFields.parse(Substring(request.uri.query ?? ""))

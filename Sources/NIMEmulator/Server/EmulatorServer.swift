@@ -1,48 +1,11 @@
 public import EmulatorKit
 
-/// A running NIM emulator listening on a socket.
-///
-/// `start` returns once the socket is bound (so `port` is the real one even for port 0).
-/// `shutdown` asks the server to stop gracefully: no new connections, calls in flight
-/// finish, idle keep-alive connections are closed; after 5 s whatever is left is cancelled.
-public final class EmulatorServer: Sendable {
-    /// Why the emulator could not start.
-    public typealias StartError = EmulatorStartError
+/// A running NIM emulator listening on a socket (``RunningEmulator``).
+public typealias EmulatorServer = RunningEmulator
 
-    /// The bound port.
-    public var port: Int { server.port }
-    private let host: String
-    private let server: RunningServer
-
-    private init(host: String, server: RunningServer) {
-        self.host = host
-        self.server = server
-    }
-
-    /// `http://HOST:PORT` of the listening socket.
-    public var baseURL: String { BoundAddress.baseURL(host: host, port: port) }
-
-    /// Opens the state, binds the socket and starts serving; returns once listening.
-    public static func start(_ configuration: EmulatorConfiguration) async throws -> EmulatorServer {
-        let core = try EmulatorCore(configuration: configuration)
-        do {
-            let server = try await RunningServer.start(fallbackPort: configuration.port) {
-                core.application(onServerRunning: $0)
-            }
-            return EmulatorServer(host: configuration.host, server: server)
-        } catch {
-            throw StartError(emulator: "NIM emulator", underlying: error.underlying)
-        }
-    }
-
-    /// Stops serving and waits until the server has stopped.
-    public func shutdown() async {
-        await server.stop()
-    }
-
-    /// Returns when the server has stopped: after ``shutdown()``, or when the calling task is
-    /// cancelled (which shuts the server down).
-    public func waitUntilStopped() async {
-        await server.waitUntilStopped()
+extension RunningEmulator {
+    /// Opens the state, binds the socket and starts serving the NIM API; returns once listening.
+    public static func start(_ configuration: EmulatorConfiguration) async throws -> RunningEmulator {
+        try await start(try EmulatorCore(configuration: configuration))
     }
 }

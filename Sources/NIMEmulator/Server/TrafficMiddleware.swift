@@ -1,3 +1,4 @@
+internal import EmulatorKit
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -8,18 +9,15 @@ import NIOCore
 ///
 /// Only `/nimserver/…` and `/im/…` are API calls; `/_files` and `/_emulator` pass untouched
 /// (not counted, not throttled, no auth).
-struct TrafficMiddleware: RouterMiddleware {
-    typealias Context = EmulatorRequestContext
-
-    /// Thrown after the connection was closed on purpose; nothing can be written any more.
-    struct DroppedConnection: Error {}
-
+struct TrafficMiddleware: APIMiddleware {
     let core: EmulatorCore
 
+    /// An API call's statistics key.
+    func call(of request: Request) -> String? { Self.endpoint(of: request) }
+
     func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        call endpoint: String, _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let endpoint = Self.endpoint(of: request) else { return try await next(request, context) }
         // The network: the call reaches NIM's counter up to `arrivalJitterMs` later, so the gate
         // below counts (and 416s) by the arrival clock — reordered and bunched — not the sender's.
         // It is counted at that instant exactly, however late this task wakes from the sleep.
@@ -29,8 +27,7 @@ struct TrafficMiddleware: RouterMiddleware {
             // Down: nothing is counted or changed.
             switch outage.mode {
             case .cut:
-                try? await context.channel.close().get()
-                throw DroppedConnection()
+                try await context.dropConnection()
             case .unavailable:
                 return WireResponse.json(["code": 503, "desc": "service unavailable"], status: .serviceUnavailable)
             }
@@ -63,8 +60,7 @@ struct TrafficMiddleware: RouterMiddleware {
         case .serve:
             break
         case .drop:
-            try? await context.channel.close().get()
-            throw DroppedConnection()
+            try await context.dropConnection()
         case .fault(let status):
             let desc = status == 503 ? "server busy" : "server internal error"
             return WireResponse.json(

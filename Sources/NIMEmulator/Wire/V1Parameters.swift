@@ -89,7 +89,7 @@ struct V1Parameters: Sendable {
     /// A required JSON array of strings (numbers are accepted and rendered as text).
     func stringArray(_ name: String, maxCount: Int) throws -> [String] {
         guard let raw = fields[name], !raw.isEmpty else { throw NIMFailure.missing(name) }
-        guard let elements = JSONValue.parse(raw)?.arrayValue else { throw NIMFailure.invalid(name) }
+        guard let elements = JSONValue(json: raw)?.arrayValue else { throw NIMFailure.invalid(name) }
         let strings = try elements.map { element -> String in
             if let text = element.stringValue { return text }
             if let number = element.intValue { return String(number) }
@@ -114,5 +114,11 @@ struct V1Parameters: Sendable {
         let value = try requiredInt(name)
         guard value > 0 else { throw NIMFailure.invalid(name) }
         return value
+    }
+
+    /// A team call's team and the account acting on it: `tid`, then `owner` (NIM names the acting
+    /// account `owner` whether or not it owns the team).
+    func teamAndActor() throws -> (tid: Int64, actor: String) {
+        (try tid(), try accid("owner"))
     }
 }

@@ -41,25 +41,24 @@ public enum EasemobPull {
             api: api, store: store, root: config.source.path, downloader: downloader, progress: progress)
         var halted: PullHalt?
         var generation = try store.currentGeneration()
-        do {
-            if generation.listsDone {
-                try ListPuller(context: context, generation: generation.id).swap()
-                generation = try store.currentGeneration()
+        try await withCleanup {
+            do {
+                if generation.listsDone {
+                    try ListPuller(context: context, generation: generation.id).swap()
+                    generation = try store.currentGeneration()
+                }
+                // The server's clock places the hours; learnt before the lists and the history start side
+                // by side (so no call of the account family ever runs beside another).
+                _ = try await context.serverNow()
+                try await pullSideBySide(context, generation: generation.id)
+                if pull.attachments { try await FilePuller(context: context).run() }
+            } catch let halt as PullHalt {
+                halted = halt
             }
-            // The server's clock places the hours; learnt before the lists and the history start side
-            // by side (so no call of the account family ever runs beside another).
-            _ = try await context.serverNow()
-            try await pullSideBySide(context, generation: generation.id)
-            if pull.attachments { try await FilePuller(context: context).run() }
-        } catch let halt as PullHalt {
-            halted = halt
-        } catch {
+        } cleanup: {
             await downloader.shutdown()
             await api.shutdown()
-            throw error
         }
-        await downloader.shutdown()
-        await api.shutdown()
         let elapsed = ContinuousClock.now - started
         let report = try PullReport.build(
             pipeline: config.name, config: pull, store: store, generation: generation.id, calls: api.counts,

@@ -15,94 +15,90 @@ extension PullReport {
         body += listsHTML
         body += filesHTML
         if let estimate {
-            body += "<section id=\"estimate\" data-estimate-seconds=\"\(HTMLPage.number(estimate.seconds))\" "
-            body += "data-account-calls=\"\(estimate.accountCalls)\" data-block-calls=\"\(estimate.blockCalls)\" "
-            body += "data-history-calls=\"\(estimate.historyCalls)\" data-file-calls=\"\(estimate.fileCalls)\">\n"
-            body += "<h2>A full pull</h2>\n<p>At these limits a full pull of this app takes about "
-            body +=
-                "<b>\(RunReport.duration(estimate.seconds))</b>: \(HTMLPage.grouped(estimate.accountCalls)) account "
-            body += "and group calls, \(HTMLPage.grouped(estimate.blockCalls)) blocklist calls, "
-            body += "\(HTMLPage.grouped(estimate.historyCalls)) hours of history, "
-            body += "\(HTMLPage.grouped(estimate.fileCalls)) files.</p>\n</section>\n"
+            body += HTMLPage.section(
+                "estimate", "A full pull",
+                data: [
+                    ("estimate-seconds", HTMLPage.number(estimate.seconds)),
+                    ("account-calls", "\(estimate.accountCalls)"), ("block-calls", "\(estimate.blockCalls)"),
+                    ("history-calls", "\(estimate.historyCalls)"), ("file-calls", "\(estimate.fileCalls)"),
+                ],
+                "<p>At these limits a full pull of this app takes about <b>\(RunReport.duration(estimate.seconds))</b>: "
+                    + "\(HTMLPage.grouped(estimate.accountCalls)) account and group calls, "
+                    + "\(HTMLPage.grouped(estimate.blockCalls)) blocklist calls, "
+                    + "\(HTMLPage.grouped(estimate.historyCalls)) hours of history, "
+                    + "\(HTMLPage.grouped(estimate.fileCalls)) files.</p>\n")
         }
-        body += "<section id=\"calls\">\n<h2>Calls to Easemob</h2>\n<table>\n"
-        body += "<thead><tr><th>family</th><th class=\"n\">calls</th><th class=\"n\">429</th></tr></thead>\n<tbody>\n"
-        for (family, line) in calls.sorted(by: { $0.key < $1.key }) {
-            body +=
-                "<tr data-family=\"\(e(family))\" data-calls=\"\(line.calls)\" data-throttled=\"\(line.throttled)\">"
-            body += "<td>\(e(family))</td><td class=\"n\">\(HTMLPage.grouped(line.calls))</td>"
-            body += "<td class=\"n\">\(HTMLPage.grouped(line.throttled))</td></tr>\n"
+        let rows = calls.sorted(by: { $0.key < $1.key }).map { family, line in
+            HTMLPage.Row(
+                data: [("family", family), ("calls", "\(line.calls)"), ("throttled", "\(line.throttled)")],
+                cells: [.html(e(family)), .count(line.calls), .count(line.throttled)])
         }
-        body += "</tbody>\n</table>\n</section>\n"
+        body += HTMLPage.tableSection(
+            "calls", "Calls to Easemob", [.text("family"), .number("calls"), .number("429")], rows)
         return HTMLPage.document(title: "Pull: \(pipeline)", kind: "pull", body: body)
     }
 
     /// The lists: pages or owners saved, entries, the ids gone between their list and their detail.
     private var listsHTML: String {
         let e = HTMLPage.escape
-        var out = "<section id=\"lists\">\n<h2>Lists</h2>\n<table>\n<thead><tr><th>list</th><th class=\"n\">pages</th>"
-        out +=
-            "<th class=\"n\">saved</th><th class=\"n\">entries</th><th>gone between list and detail</th></tr></thead>\n"
-        out += "<tbody>\n"
-        for line in lists {
-            out += "<tr data-list=\"\(e(line.list))\" data-entries=\"\(line.entries)\" data-gone=\"\(line.gone.count)\""
-            if let pages = line.pages { out += " data-pages=\"\(pages)\"" }
-            if let saved = line.saved { out += " data-saved=\"\(saved)\"" }
-            out += "><td>\(e(line.list))</td><td class=\"n\">\(line.pages.map(HTMLPage.grouped) ?? "")</td>"
-            out += "<td class=\"n\">\(line.saved.map(HTMLPage.grouped) ?? "")</td>"
-            out += "<td class=\"n\">\(HTMLPage.grouped(line.entries))</td><td>"
-            out += line.gone.prefix(20).map { "<code>\(e($0))</code>" }.joined(separator: ", ")
-            if line.gone.count > 20 { out += " … and \(line.gone.count - 20) more" }
-            out += "</td></tr>\n"
+        let rows = lists.map { line in
+            var data = [("list", line.list), ("entries", "\(line.entries)"), ("gone", "\(line.gone.count)")]
+            if let pages = line.pages { data.append(("pages", "\(pages)")) }
+            if let saved = line.saved { data.append(("saved", "\(saved)")) }
+            var gone = line.gone.prefix(20).map { "<code>\(e($0))</code>" }.joined(separator: ", ")
+            if line.gone.count > 20 { gone += " … and \(line.gone.count - 20) more" }
+            return HTMLPage.Row(
+                data: data,
+                cells: [
+                    .html(e(line.list)), .figure(line.pages.map(HTMLPage.grouped) ?? ""),
+                    .figure(line.saved.map(HTMLPage.grouped) ?? ""), .count(line.entries), .html(gone),
+                ])
         }
-        return out + "</tbody>\n</table>\n</section>\n"
+        return HTMLPage.tableSection(
+            "lists", "Lists",
+            [
+                .text("list"), .number("pages"), .number("saved"), .number("entries"),
+                .text("gone between list and detail"),
+            ], rows)
     }
 
     /// Attachments and avatars by state, and those not saved by the file and line that named them.
     private var filesHTML: String {
         let e = HTMLPage.escape
-        var out = "<section id=\"files\" data-saved=\"\(files.saved)\" data-expired=\"\(files.expired)\" "
-        out += "data-refused=\"\(files.refused)\" data-failed=\"\(files.failed)\" data-pending=\"\(files.pending)\">\n"
-        out += "<h2>Attachments and avatars</h2>\n<div class=\"cards\">"
-        for (name, count) in [
+        let counts = [
             ("saved", files.saved), ("expired", files.expired), ("refused", files.refused), ("failed", files.failed),
             ("pending", files.pending),
-        ] {
-            out += "<div class=\"card\"><b>\(HTMLPage.grouped(count))</b>\(name)</div>"
-        }
-        out += "</div>\n"
+        ]
+        var out = HTMLPage.cards(counts.map { ($1, $0) })
         if !files.unsaved.isEmpty {
-            out += "<table id=\"unsaved\">\n<thead><tr><th>code</th><th>file:line</th><th>URL</th><th>why</th></tr>"
-            out += "</thead>\n<tbody>\n"
-            for file in files.unsaved {
-                out += "<tr data-code=\"\(e(file.code))\" data-file=\"\(e(file.file))\" data-line=\"\(file.line)\">"
-                out += "<td>\(e(file.code))</td><td><code>\(e(file.file)):\(file.line)</code></td>"
-                out += "<td><code>\(e(file.url))</code></td><td>\(e(file.reason ?? ""))</td></tr>\n"
-            }
-            out += "</tbody>\n</table>\n"
+            out += HTMLPage.table(
+                id: "unsaved", [.text("code"), .text("file:line"), .text("URL"), .text("why")],
+                files.unsaved.map { file in
+                    HTMLPage.Row(
+                        data: [("code", file.code), ("file", file.file), ("line", "\(file.line)")],
+                        cells: [
+                            .html(e(file.code)), .html("<code>\(e(file.file)):\(file.line)</code>"),
+                            .html("<code>\(e(file.url))</code>"), .html(e(file.reason ?? "")),
+                        ])
+                })
         }
-        return out + "</section>\n"
+        return HTMLPage.section(
+            "files", "Attachments and avatars", data: counts.map { ($0, "\($1)") }, out)
     }
 }
 
 extension PullReport.Hours {
     /// The history's section: the counts, the calendar and the gaps (also in the plan's page).
     func html(heading: String) -> String {
-        var out = "<section id=\"history\" data-saved=\"\(saved)\" data-empty=\"\(empty)\" "
-        out += "data-too-new=\"\(tooNew.count)\" data-expired=\"\(expired)\" data-pending=\"\(pending.count)\">\n"
-        out += "<h2>\(HTMLPage.escape(heading))</h2>\n"
+        var out = ""
         if let from, let to {
             out += "<p>Hours <code>\(HTMLPage.escape(from))</code> to <code>\(HTMLPage.escape(to))</code> "
             out += "(<code>yyyyMMddHH</code>, the cluster's time zone).</p>\n"
         }
-        out += "<div class=\"cards\">"
-        for (name, count) in [
-            ("saved", saved), ("empty", empty), ("too new (asked again next pull)", tooNew.count),
-            ("expired", expired), ("pending", pending.count),
-        ] {
-            out += "<div class=\"card\"><b>\(HTMLPage.grouped(count))</b>\(name)</div>"
-        }
-        out += "</div>\n"
+        out += HTMLPage.cards([
+            (saved, "saved"), (empty, "empty"), (tooNew.count, "too new (asked again next pull)"),
+            (expired, "expired"), (pending.count, "pending"),
+        ])
         out += calendarHTML
         if !gaps.isEmpty {
             out += "<h3>Gaps: hours Easemob no longer keeps (their messages cannot be pulled)</h3>\n<ul id=\"gaps\">\n"
@@ -113,7 +109,12 @@ extension PullReport.Hours {
             }
             out += "</ul>\n"
         }
-        return out + "</section>\n"
+        return HTMLPage.section(
+            "history", heading,
+            data: [
+                ("saved", "\(saved)"), ("empty", "\(empty)"), ("too-new", "\(tooNew.count)"), ("expired", "\(expired)"),
+                ("pending", "\(pending.count)"),
+            ], out)
     }
 
     /// The calendar: a row a day, a cell an hour, its class its state.
