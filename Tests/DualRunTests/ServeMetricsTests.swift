@@ -156,7 +156,7 @@ import Testing
         // The target stops answering: calls wait, the gauge says so; and back.
         let answers = Answers()
         for _ in 0..<3 { _ = gate.failed(cause: "connection refused") { answers.value.withLock { $0 } } }
-        #expect(await gate.pausedSince != nil)
+        #expect(gate.pausedSince != nil)
         #expect(try await scrape(11_000).value(p + "target_paused") == 1)
         answers.value.withLock { $0 = true }
         let clock = ContinuousClock()

@@ -84,7 +84,7 @@ import Testing
             } catch {
                 #expect(error.code == 0 && error.halt != nil)
             }
-            #expect(await client.calls.drain(stage: .users)["user/create.action"]?.calls == 1, "one attempt in all")
+            #expect(client.calls.drain(stage: .users)["user/create.action"]?.calls == 1, "one attempt in all")
             #expect(await client.check()?.contains("CheckSum") == true)
         }
     }
@@ -103,7 +103,7 @@ import Testing
             } catch {
                 #expect(error.code == 803 && !error.retryable)
             }
-            #expect(await client.calls.drain(stage: .users)["user/create.action"] == CallStats(calls: 1, failures: 1))
+            #expect(client.calls.drain(stage: .users)["user/create.action"] == CallStats(calls: 1, failures: 1))
         }
     }
 
@@ -115,10 +115,10 @@ import Testing
                 }
                 try await group.waitForAll()
             }
-            let stats = try #require(await client.calls.drain(stage: .users)["user/create.action"])
+            let stats = try #require(client.calls.drain(stage: .users)["user/create.action"])
             #expect(stats.throttled > 0 && stats.failures == 0)
             #expect(stats.calls == 20 + stats.retries)
-            #expect(await client.limiter.currentRate < 50)
+            #expect(client.limiter.currentRate < 50)
             let dump = try await Self.dump(server)
             #expect(dump["users"]?.array.count == 20)
             #expect((dump["throttled"]?.int ?? 0) == Int64(stats.throttled))
@@ -130,7 +130,7 @@ import Testing
             for index in 0..<20 {
                 _ = try await client.send(.createUser(accid: "f\(index)"), stage: .users)
             }
-            let stats = try #require(await client.calls.drain(stage: .users)["user/create.action"])
+            let stats = try #require(client.calls.drain(stage: .users)["user/create.action"])
             #expect(stats.retries > 0 && stats.failures == 0)
             #expect(try await Self.dump(server)["users"]?.array.count == 20)
         }
@@ -145,7 +145,7 @@ import Testing
             } catch {
                 #expect(error.ambiguous && error.retryable)
             }
-            #expect(await client.calls.drain(stage: .groups)["team/create.action"]?.calls == 1)
+            #expect(client.calls.drain(stage: .groups)["team/create.action"]?.calls == 1)
         }
     }
 
@@ -154,7 +154,7 @@ import Testing
             for index in 0..<15 {
                 _ = try await client.send(.createUser(accid: "d\(index)"), stage: .users)
             }
-            let stats = try #require(await client.calls.drain(stage: .users)["user/create.action"])
+            let stats = try #require(client.calls.drain(stage: .users)["user/create.action"])
             #expect(stats.failures == 0)
             #expect(try await Self.dump(server)["users"]?.array.count == 15)
         }

@@ -51,20 +51,20 @@ import Testing
         let reports = Reports()
         let gate = Self.gate(clock, reports)
         let probe = reports.probe(answeringFrom: 3)
-        #expect(await gate.failed(cause: "connection refused", probe: probe) == false)
-        #expect(await gate.failed(cause: "connection refused", probe: probe) == false)
-        #expect(await gate.failed(cause: "connection refused", probe: probe) == true)
+        #expect(gate.failed(cause: "connection refused", probe: probe) == false)
+        #expect(gate.failed(cause: "connection refused", probe: probe) == false)
+        #expect(gate.failed(cause: "connection refused", probe: probe) == true)
         let waiter = Task { try await gate.admit(endpoint: "user/create.action") }
         await Self.settle(reports, probes: 1)
-        #expect(await gate.pausedSince != nil)
+        #expect(gate.pausedSince != nil)
         #expect(reports.probes.withLock { $0 } == 1)  // the first probe goes at once
         await clock.advance(by: .seconds(3))
         await Self.settle(reports, probes: 2)
         #expect(reports.probes.withLock { $0 } == 2)
-        #expect(await gate.pausedSince != nil)
+        #expect(gate.pausedSince != nil)
         await clock.advance(by: .seconds(3))
         try await waiter.value  // released, not failed
-        #expect(await gate.pausedSince == nil)
+        #expect(gate.pausedSince == nil)
         #expect(reports.events.withLock { $0 } == ["paused: connection refused", "resumed after 6 s"])
     }
 

@@ -44,22 +44,20 @@ extension StateDatabase {
     public func forEachProblem(
         stages: [StageID]? = nil, plan: Bool, _ body: (Problem) throws -> Void
     ) async throws {
-        var after: Int64 = 0
-        while true {
-            let page = try await pool.read { db in
+        try await forEachPage(from: Int64(0)) { after in
+            try await pool.read { db in
                 try Row.fetchAll(
                     db,
                     sql: """
                         SELECT id, stage, file, line, code, message, severity FROM problem
                         WHERE id > ? AND (dry_run = 0 OR ?) ORDER BY id LIMIT 5000
-                        """, arguments: [after, plan])
+                        """, arguments: [after, plan]
+                ).map { (id: $0["id"] as Int64, problem: Self.problem($0)) }
             }
-            guard let last = page.last else { return }
-            after = last["id"]
-            for row in page {
-                guard let problem = Self.problem(row), stages?.contains(problem.stage) ?? true else { continue }
-                try body(problem)
-            }
+        } key: {
+            $0.id
+        } _: { page in
+            for case let (_, problem?) in page where stages?.contains(problem.stage) ?? true { try body(problem) }
         }
     }
 

@@ -125,25 +125,24 @@ extension StateDatabase {
 
     /// Streams the accepted accounts (status ok) in batches, in source order.
     public func forEachAcceptedUser(batch: Int, _ body: ([SourceUserRow]) async throws -> Void) async throws {
-        var after: (String, Int) = ("", 0)
-        while true {
-            let cursor = after
-            let rows = try await pool.read { db in
+        try await forEachPage(from: ("", 0)) { (after: (String, Int)) in
+            try await pool.read { db in
                 try Row.fetchAll(
                     db,
                     sql: """
                         SELECT original, nim, file, line, payload FROM source_user
                         WHERE status = 0 AND (file, line) > (?, ?) ORDER BY file, line LIMIT ?
-                        """, arguments: [cursor.0, cursor.1, batch]
+                        """, arguments: [after.0, after.1, batch]
                 ).map {
                     SourceUserRow(
                         original: $0["original"], nim: $0["nim"], status: .ok, file: $0["file"], line: $0["line"],
                         payload: $0["payload"])
                 }
             }
-            guard let last = rows.last else { return }
+        } key: {
+            ($0.file, $0.line)
+        } _: { rows in
             try await body(rows)
-            after = (last.file, last.line)
         }
     }
 }

@@ -248,12 +248,12 @@ extension StateDatabase {
     public func forEachItem(
         stage: StageID, status: WorkStatus, kind: String? = nil, _ body: (WorkItem) throws -> Void
     ) async throws {
-        var after: Int64 = 0
-        while true {
-            let page = try await items(stage: stage, status: status, after: after, limit: 5000)
-            guard let last = page.last else { return }
+        try await forEachPage(from: Int64(0)) { after in
+            try await items(stage: stage, status: status, after: after, limit: 5000)
+        } key: {
+            $0.id
+        } _: { page in
             for item in page where kind == nil || item.kind == kind { try body(item) }
-            after = last.id
         }
     }
 
@@ -347,17 +347,15 @@ extension StateDatabase {
 
     /// Calls `body` with each failed item of a stage in id order, a page at a time.
     public func forEachFailedItem(stage: StageID, _ body: (FailedItem) throws -> Void) async throws {
-        var after: Int64 = 0
-        while true {
-            let start = after
-            let page = try await pool.read { db in
+        try await forEachPage(from: Int64(0)) { after in
+            try await pool.read { db in
                 try Row.fetchAll(
                     db,
                     sql: """
                         SELECT \(WorkItem.columns), error_code, error_desc, retryable FROM work_item
                         WHERE stage = ? AND status = 3 AND id > ? ORDER BY id LIMIT 5000
                         """,
-                    arguments: [stage.rawValue, start]
+                    arguments: [stage.rawValue, after]
                 ).compactMap { row in
                     WorkItem(row: row).map {
                         FailedItem(
@@ -366,9 +364,10 @@ extension StateDatabase {
                     }
                 }
             }
-            guard let last = page.last else { return }
+        } key: {
+            $0.item.id
+        } _: { page in
             for item in page { try body(item) }
-            after = last.item.id
         }
     }
 }
