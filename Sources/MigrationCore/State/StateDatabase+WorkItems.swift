@@ -270,6 +270,25 @@ extension StateDatabase {
         }
     }
 
+    /// The non-empty values of one top-level text field of the JSON payloads of a stage's items in
+    /// one status, each with the item's source file and line, in item order (the plan's survey of
+    /// avatars: read by SQLite, not by decoding every account's payload, issue 27).
+    public func payloadTextOrigins(stage: StageID, status: WorkStatus, field: String) async throws
+        -> [(text: String, file: String?, line: Int?)]
+    {
+        let path = "$." + field
+        return try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT json_extract(payload, ?1) AS text, source_file, source_line FROM work_item
+                    WHERE stage = ?2 AND status = ?3 AND json_valid(payload)
+                    AND json_type(payload, ?1) = 'text' AND json_extract(payload, ?1) <> '' ORDER BY id
+                    """, arguments: [path, stage.rawValue, status.rawValue]
+            ).map { ($0["text"], $0["source_file"], $0["source_line"]) }
+        }
+    }
+
     /// Work item counts by status of one stage's items of one kind.
     public func counts(stage: StageID, kind: String) async throws -> StageCounts {
         try await pool.read { db in
