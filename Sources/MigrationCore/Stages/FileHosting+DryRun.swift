@@ -12,6 +12,8 @@ extension FileHosting {
         var uploads = 0
         var bytes = 0
         var remote = 0
+        // A local file read and hashed once per reference (many accounts share an avatar), bounded.
+        var read: [String: (hash: String, size: Int)?] = [:]
         for reference in references {
             let lower = reference.lowercased()
             if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
@@ -21,14 +23,29 @@ extension FileHosting {
                 }
                 continue
             }
-            guard let path = FileFetcher.localPath(reference, root: root),
-                let data = FileManager.default.contents(atPath: path), data.count <= FileFetcher.limit
-            else { continue }
-            if seen.insert(CheckSum.hex(SHA256.hash(data: data))).inserted {
+            let content: (hash: String, size: Int)?
+            if let known = read[reference] {
+                content = known
+            } else {
+                content = localContent(reference, root: root)
+                if read.count >= 100_000 { read.removeAll(keepingCapacity: true) }
+                read[reference] = .some(content)
+            }
+            guard let content else { continue }
+            if seen.insert(content.hash).inserted {
                 uploads += 1
-                bytes += data.count
+                bytes += content.size
             }
         }
         return (uploads, bytes, remote)
+    }
+
+    /// The SHA-256 (hex) and size of a local reference's file, nil when it is missing, outside the
+    /// export folder or over NIM's limit.
+    private static func localContent(_ reference: String, root: String) -> (hash: String, size: Int)? {
+        guard let path = FileFetcher.localPath(reference, root: root),
+            let data = FileManager.default.contents(atPath: path), data.count <= FileFetcher.limit
+        else { return nil }
+        return (CheckSum.hex(SHA256.hash(data: data)), data.count)
     }
 }

@@ -4,9 +4,10 @@ extension StageContext {
     /// Streams one line file of the export as records, the way every reading stage accounts for
     /// its lines (SPEC §9): each line is counted read; one that is not a JSON object is reported;
     /// each other is handed to `body`, counted passed when it gives work items, else reported when
-    /// it raised a problem. Items and problems go out in batches (`batch`), in line order.
+    /// it raised a problem. Items and problems go out in batches (`batch`), in line order: batches of
+    /// 20,000 rather than 5,000 write each index page a quarter as often (issue 27).
     func readRecords(
-        _ file: String, in export: ExportFolder, stage: StageID, batch: Int = 5000, _ book: inout AccountBook,
+        _ file: String, in export: ExportFolder, stage: StageID, batch: Int = 20_000, _ book: inout AccountBook,
         _ emit: ([NewWorkItem]) async throws -> Void,
         _ body: (inout RecordReader) async throws -> [NewWorkItem]
     ) async throws {

@@ -40,7 +40,7 @@ public struct UsersStage: Stage {
             try await readAccounts(context, &book)
             try await reportCollisions(context, &book)
             try await context.database.setAccounts(layer: id.rawValue, book)
-            try await context.database.forEachAcceptedUser(batch: 5000) { rows in
+            try await context.database.forEachAcceptedUser(batch: 20_000) { rows in
                 try await emit(
                     rows.map {
                         NewWorkItem(
@@ -123,7 +123,7 @@ public struct UsersStage: Stage {
                 }
                 problems.append(contentsOf: reader.problems)
             }
-            if rows.count >= 5000 || problems.count >= 5000 { try await flush() }
+            if rows.count >= 20_000 || problems.count >= 5000 { try await flush() }
         }
         try await flush()
     }
