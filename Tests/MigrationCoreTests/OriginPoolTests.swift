@@ -83,6 +83,30 @@ import Testing
         #expect(pool.idleCount == 0)
     }
 
+    @Test func aKeptAliveConnectionIdleForASecondStillTimesOutItsNextRequest() async throws {
+        // Answers the first request of each connection, then stays silent: the second request
+        // goes on the kept-alive connection after its deadline watch stopped for idleness.
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(AnswerOnce())
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { server.close(promise: nil) }
+        let port = try #require(server.localAddress?.port)
+        let pool = OriginPool(try #require(HTTPOrigin("http://127.0.0.1:\(port)")))
+        let first = try await pool.execute(Self.head, body: ByteBuffer(string: "a=1"), timeout: .seconds(5))
+        #expect(first.status == 200 && pool.idleCount == 1)
+        try await Task.sleep(for: .milliseconds(1_300))
+        await #expect {
+            _ = try await pool.execute(Self.head, body: ByteBuffer(string: "a=1"), timeout: .milliseconds(300))
+        } throws: { error in
+            (error as? ExchangeError).map { "\($0)" } == "read timed out"
+        }
+    }
+
     @Test func aTLSEndpointThatDoesNotSpeakTLSFailsToConnect() async throws {
         // https:// to a plain HTTP server (the emulator), and to one that accepts and stays silent:
         // the handshake fails, or times out, before anything is sent.
@@ -107,5 +131,24 @@ import Testing
         var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/nimserver/user/create.action")
         head.headers.add(name: "Content-Length", value: "3")
         return head
+    }
+}
+
+/// Answers the first request of a connection with `{"code":200}` and ignores the rest.
+private final class AnswerOnce: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+    private var answered = false
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .end = unwrapInboundIn(data), !answered else { return }
+        answered = true
+        let body = ByteBuffer(string: #"{"code":200}"#)
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Length", value: "\(body.readableBytes)")
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 }

@@ -43,9 +43,10 @@ enum ExchangeError: Error, CustomStringConvertible {
 /// collected whole and handed to the exchange's promise on the connection's event loop.
 ///
 /// Deadlines: a timer per exchange (scheduled, then cancelled when the answer came) cost about
-/// 8 % of the tool's CPU per call in the event loop's timer heap (issue 27). Instead each
-/// connection looks at its exchange's deadline every ``tick``: an answer that is late fails at
-/// most one tick after its deadline.
+/// 8 % of the tool's CPU per call in the event loop's timer heap (issue 27). Instead a busy
+/// connection looks at its exchange's deadline every ``tick`` — an answer that is late fails at
+/// most one tick after its deadline — and stops looking after ``idleTicks`` ticks with nothing
+/// in flight (an idle kept-alive connection of `serve` wakes nobody).
 final class ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = Exchange
@@ -53,9 +54,11 @@ final class ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     static let bodyLimit = 32 << 20
     static let tick = TimeAmount.milliseconds(100)
+    static let idleTicks = 10
     private var pending: EventLoopPromise<HTTPAnswer>?
     private var deadline = NIODeadline.distantFuture
     private var watch: RepeatedTask?
+    private var idle = 0
     private var status: UInt = 0
     private var keepAlive = true
     private var body: ByteBuffer?
@@ -69,6 +72,8 @@ final class ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         pending = exchange.answer
         deadline = exchange.deadline
+        idle = 0
+        if watch == nil { startWatch(context) }
         status = 0
         body = nil
         context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
@@ -100,13 +105,19 @@ final class ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    private func startWatch(_ context: ChannelHandlerContext) {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         watch = context.eventLoop.scheduleRepeatedTask(initialDelay: Self.tick, delay: Self.tick) { _ in
             let (handler, context) = bound.value
-            if handler.pending != nil && NIODeadline.now() >= handler.deadline {
-                handler.fail(context, ExchangeError.timeout)
+            guard handler.pending != nil else {
+                handler.idle += 1
+                if handler.idle >= Self.idleTicks {
+                    handler.watch?.cancel()
+                    handler.watch = nil
+                }
+                return
             }
+            if NIODeadline.now() >= handler.deadline { handler.fail(context, ExchangeError.timeout) }
         }
     }
 

@@ -109,7 +109,7 @@ public final class NIMClient: Sendable {
             do {
                 try await gate.admit(endpoint: request.endpointName)
             } catch {
-                await record(stage, request, stats)
+                record(stage, request, stats)
                 throw error
             }
             await inFlight.acquire()
@@ -117,7 +117,7 @@ public final class NIMClient: Sendable {
                 try await limiter.acquire()
             } catch {
                 inFlight.release()
-                await record(stage, request, stats)
+                record(stage, request, stats)
                 throw CallFailure.cancelled(endpoint: request.endpointName)
             }
             stats.calls += 1
@@ -144,11 +144,11 @@ public final class NIMClient: Sendable {
             }
             switch outcome {
             case .success(let response):
-                await record(stage, request, stats)
+                record(stage, request, stats)
                 return response
             case .failure(var error) where error.halt != nil:
                 stats.failures += 1
-                await record(stage, request, stats)
+                record(stage, request, stats)
                 error.retryable = true
                 throw error
             case .failure(let error) where error.isThrottled && attempt < configuration.retry.maxAttempts:
@@ -160,13 +160,13 @@ public final class NIMClient: Sendable {
                 do {
                     try await limiter.pause(for: delay)
                 } catch {
-                    await record(stage, request, stats)
+                    record(stage, request, stats)
                     throw CallFailure.cancelled(endpoint: request.endpointName)
                 }
             case .failure(var error):
                 if error.isThrottled { stats.throttled += 1 }
                 stats.failures += 1
-                await record(stage, request, stats)
+                record(stage, request, stats)
                 if !request.idempotent && error.retryable { error.ambiguous = true }
                 throw error
             }
@@ -237,7 +237,7 @@ public final class NIMClient: Sendable {
         return ["refused", "connecttimeout", "unknownhost", "dns"].contains { text.contains($0) }
     }
 
-    private func record(_ stage: StageID, _ request: NIMRequest, _ stats: CallStats) async {
+    private func record(_ stage: StageID, _ request: NIMRequest, _ stats: CallStats) {
         calls.record(stage: stage, endpoint: request.endpointName, stats)
     }
 
