@@ -54,18 +54,14 @@ public final class TargetGate: Sendable {
     /// Waits while the target is down; throws when the run is halted.
     public func admit(endpoint: String) async throws(CallFailure) {
         while true {
+            await state.wait {
+                $0.pause == nil || $0.halt != nil
+            } park: {
+                $0.waiters.append($1)
+            }
             let (halt, paused) = state.withLock { ($0.halt, $0.pause != nil) }
             if let halt { throw CallFailure.halting(halt, endpoint: endpoint) }
-            guard paused else { return }
-            await withCheckedContinuation { waiter in
-                // Checked again under the lock: a pause that ended since must not leave it waiting.
-                let wait = state.withLock { state in
-                    guard state.pause != nil, state.halt == nil else { return false }
-                    state.waiters.append(waiter)
-                    return true
-                }
-                if !wait { waiter.resume() }
-            }
+            if !paused { return }
         }
     }
 

@@ -80,14 +80,10 @@ private final class Dispenser: Sendable {
             case .done: return nil
             case .claim(let after): try await claim(after: after)
             case .wait:
-                await withCheckedContinuation { waiter in
-                    // Checked again under the lock: a claim that ended since must not leave it waiting.
-                    let wait = buffer.withLock { buffer in
-                        guard buffer.claiming else { return false }
-                        buffer.waiting.append(waiter)
-                        return true
-                    }
-                    if !wait { waiter.resume() }
+                await buffer.wait {
+                    !$0.claiming
+                } park: {
+                    $0.waiting.append($1)
                 }
             }
         }

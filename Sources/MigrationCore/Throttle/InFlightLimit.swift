@@ -20,18 +20,12 @@ public final class InFlightLimit: Sendable {
 
     /// Waits for a free slot.
     public func acquire() async {
-        if take() { return }
-        await withCheckedContinuation { waiter in
-            // Checked again under the lock: a slot freed since `take()` must not be missed.
-            let free = state.withLock { state in
-                if state.inFlight < limit {
-                    state.inFlight += 1
-                    return true
-                }
-                state.waiters.append(waiter)
-                return false
-            }
-            if free { waiter.resume() }
+        await state.wait { state in
+            guard state.inFlight < limit else { return false }
+            state.inFlight += 1
+            return true
+        } park: { state, waiter in
+            state.waiters.append(waiter)
         }
     }
 
@@ -47,11 +41,4 @@ public final class InFlightLimit: Sendable {
         next?.resume()
     }
 
-    private func take() -> Bool {
-        state.withLock { state in
-            guard state.inFlight < limit else { return false }
-            state.inFlight += 1
-            return true
-        }
-    }
 }
