@@ -46,13 +46,19 @@ public struct StageContext: Sendable {
     }
 
     /// Registers the source's items unless this exact source (by `fingerprint`) was registered
-    /// before; `produce` is called only when needed and hands batches to `emit`.
+    /// before; `produce` is called only when needed and hands batches to `emit`. The batches become
+    /// work items together when `produce` returns (``RegistrationPass``);
+    /// `settled` then runs on them.
     public func registerOnce(
         fingerprint: String,
-        _ produce: (_ emit: ([NewWorkItem]) async throws -> Void) async throws -> Void
+        _ produce: (_ emit: ([NewWorkItem]) async throws -> Void) async throws -> Void,
+        settled: () async throws -> Void = {}
     ) async throws {
         if try await database.checkpoint(stage, "registered") == fingerprint { return }
-        try await produce { batch in try await database.register(batch.map(origins.apply), stage: stage) }
+        let pass = try await database.beginRegistration()
+        try await produce { batch in try await pass.add(batch.map(origins.apply)) }
+        try await pass.settle(stage: stage)
+        try await settled()
         try await database.setCheckpoint(stage, "registered", fingerprint)
     }
 

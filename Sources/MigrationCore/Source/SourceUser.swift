@@ -11,6 +11,22 @@ public struct SourceUser: Sendable, Codable, Equatable {
     public var ex: String?
     public var token: String?
 
+    /// The account as JSON, byte for byte what `JSONEncoder` with `.sortedKeys` writes.
+    var json: String {
+        var writer = JSONObjectWriter()
+        writer.field("accid", accid)
+        writer.field("birth", birth)
+        writer.field("email", email)
+        writer.field("ex", ex)
+        writer.field("gender", gender)
+        writer.field("icon", icon)
+        writer.field("mobile", mobile)
+        writer.field("name", name)
+        writer.field("sign", sign)
+        writer.field("token", token)
+        return writer.text
+    }
+
     /// Reads one `users.jsonl` line; nil (with problems) when it has no usable accid field.
     static func read(_ reader: inout RecordReader) -> SourceUser? {
         guard let accid = reader.requiredID("accid") else { return nil }

@@ -24,6 +24,16 @@ public struct RelationsStage: Stage {
         var faccid: String
         var alias: String?
         var ex: String?
+
+        /// As `JSONEncoder` with `.sortedKeys` writes it.
+        var json: String {
+            var writer = JSONObjectWriter()
+            writer.field("accid", accid)
+            writer.field("alias", alias)
+            writer.field("ex", ex)
+            writer.field("faccid", faccid)
+            return writer.text
+        }
     }
 
     /// A blacklist (1) or mute list (2) entry.
@@ -31,6 +41,15 @@ public struct RelationsStage: Stage {
         var accid: String
         var target: String
         var relationType: Int
+
+        /// As `JSONEncoder` with `.sortedKeys` writes it.
+        var json: String {
+            var writer = JSONObjectWriter()
+            writer.field("accid", accid)
+            writer.field("relationType", relationType)
+            writer.field("target", target)
+            return writer.text
+        }
     }
 
     public init(services: StageServices) {
@@ -52,14 +71,13 @@ public struct RelationsStage: Stage {
             if export.has(Self.friendsFile) { try await readFriends(context, users, &book, emit) }
             if export.has(Self.blocksFile) { try await readBlocks(context, users, &book, emit) }
             try await context.database.setAccounts(layer: id.rawValue, book)
+        } settled: {
             if v2 { try await context.database.markCarriedAliases(stage: id) }
         }
         var plan = try await context.plan([
             ("friend", v2 ? Self.addV2Endpoint : "friend/add.action"), ("alias", "friend/update.action"),
-            ("block", "user/setSpecialRelation.action"),
+            ("block", "user/setSpecialRelation.action"), ("alias-carried", nil),
         ])
-        // Carried aliases cost no call of their own.
-        plan.items += try await context.database.counts(stage: id, kind: "alias-carried").total
         if !v2 {
             // What the v2 add would save: an update only where both sides carry something.
             var floor = plan.calls
@@ -74,17 +92,15 @@ public struct RelationsStage: Stage {
         _ context: StageContext, _ users: UserLookup, _ book: inout AccountBook,
         _ emit: ([NewWorkItem]) async throws -> Void
     ) async throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         try await context.readRecords(Self.friendsFile, in: services.export, stage: id, &book, emit) { line in
             var reader = line
             defer { line = reader }
             guard let a = reader.requiredID("accid"), let b = reader.requiredID("faccid") else { return [] }
             guard let (from, to) = try resolvePair(a, b, &reader, users) else { return [] }
-            let pair = [from, to].sorted()
+            let pair = from < to ? (from, to) : (to, from)
             var items = [
                 NewWorkItem(
-                    key: "friend:\(pair[0])|\(pair[1])", kind: "friend", sourceFile: Self.friendsFile,
+                    key: "friend:\(pair.0)|\(pair.1)", kind: "friend", sourceFile: Self.friendsFile,
                     sourceLine: reader.line)
             ]
             let alias = reader.text("alias", limit: 128)
@@ -94,8 +110,7 @@ public struct RelationsStage: Stage {
                 items.append(
                     NewWorkItem(
                         key: "alias:\(from)>\(to)", kind: "alias",
-                        payload: String(decoding: try encoder.encode(payload), as: UTF8.self),
-                        sourceFile: Self.friendsFile, sourceLine: reader.line))
+                        payload: payload.json, sourceFile: Self.friendsFile, sourceLine: reader.line))
             }
             return items
         }
@@ -105,7 +120,6 @@ public struct RelationsStage: Stage {
         _ context: StageContext, _ users: UserLookup, _ book: inout AccountBook,
         _ emit: ([NewWorkItem]) async throws -> Void
     ) async throws {
-        let encoder = JSONEncoder()
         try await context.readRecords(Self.blocksFile, in: services.export, stage: id, &book, emit) { line in
             var reader = line
             defer { line = reader }
@@ -119,8 +133,7 @@ public struct RelationsStage: Stage {
             return [
                 NewWorkItem(
                     key: "block:\(from)>\(to):\(type)", kind: "block",
-                    payload: String(decoding: try encoder.encode(payload), as: UTF8.self),
-                    sourceFile: Self.blocksFile, sourceLine: reader.line)
+                    payload: payload.json, sourceFile: Self.blocksFile, sourceLine: reader.line)
             ]
         }
     }

@@ -86,8 +86,6 @@ public struct UsersStage: Stage {
             rows.removeAll(keepingCapacity: true)
             problems.removeAll(keepingCapacity: true)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         try await LineReader(path: services.export.path(Self.file)).forEachLine { line, bytes in
             let origin = context.origins.locate(Self.file, line).file
             book.read(origin)
@@ -112,7 +110,7 @@ public struct UsersStage: Stage {
                     if user.token == nil { user.token = CheckSum.nonce() }
                     let original = user.accid
                     user.accid = AccidRules.nim(mapped)
-                    let payload = status == .ok ? String(decoding: try encoder.encode(user), as: UTF8.self) : nil
+                    let payload = status == .ok ? user.json : nil
                     rows.append(
                         SourceUserRow(
                             original: original, nim: AccidRules.nim(mapped), status: status, file: Self.file,

@@ -44,18 +44,22 @@ extension StateDatabase {
     /// each with the location of the first.
     public func insertSourceUsers(_ rows: [SourceUserRow]) async throws -> [(SourceUserRow, first: String)] {
         try await pool.write { db in
-            let insert = try db.cachedStatement(
+            let insert = try RawStatement(
+                db,
                 sql: """
                     INSERT OR IGNORE INTO source_user (original, folded, nim, status, file, line, payload)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """)
             var duplicates: [(SourceUserRow, String)] = []
             for row in rows {
-                try insert.execute(arguments: [
-                    row.original, row.original.lowercased(), row.nim, row.status.rawValue, row.file, row.line,
-                    row.payload,
-                ])
-                if db.changesCount == 0,
+                insert.bind(1, row.original)
+                insert.bind(2, row.original.lowercased())
+                insert.bind(3, row.nim)
+                insert.bind(4, row.status.rawValue)
+                insert.bind(5, row.file)
+                insert.bind(6, row.line)
+                insert.bind(7, row.payload)
+                if try insert.run() == 0,
                     let first = try Row.fetchOne(
                         db, sql: "SELECT file, line FROM source_user WHERE original = ?", arguments: [row.original])
                 {
@@ -96,19 +100,31 @@ extension StateDatabase {
     }
 
     /// ``resolveUser(_:)`` on an open connection (inside another transaction).
-    static func resolveUser(_ reference: String, in db: Database) throws -> UserResolution {
-        let exact = try db.cachedStatement(sql: "SELECT nim, status FROM source_user WHERE original = ?")
-        var row = try Row.fetchOne(exact, arguments: [reference])
+    /// `exactKnownAbsent`: the caller knows no account is `reference` exactly (only case is asked).
+    static func resolveUser(_ reference: String, in db: Database, exactKnownAbsent: Bool = false) throws
+        -> UserResolution
+    {
+        var row: Row?
+        if !exactKnownAbsent {
+            let exact = try db.cachedStatement(sql: "SELECT nim, status FROM source_user WHERE original = ?")
+            row = try Row.fetchOne(exact, arguments: [reference])
+        }
         if row == nil {
             let byFolded = try db.cachedStatement(sql: "SELECT nim, status FROM source_user WHERE folded = ? LIMIT 2")
             let folded = try Row.fetchAll(byFolded, arguments: [reference.lowercased()])
             if folded.count == 1 { row = folded[0] }
         }
-        guard let row, let status = SourceUserRow.Status(rawValue: row["status"]) else { return .unknown }
-        switch status {
-        case .ok: return .migrated(row["nim"])
-        case .invalid: return .invalid
-        case .colliding: return .colliding
+        guard let row else { return .unknown }
+        return resolution(nim: row["nim"], status: row["status"])
+    }
+
+    /// What an account's row says of references to it.
+    static func resolution(nim: String, status: Int) -> UserResolution {
+        switch SourceUserRow.Status(rawValue: status) {
+        case .ok: .migrated(nim)
+        case .invalid: .invalid
+        case .colliding: .colliding
+        case nil: .unknown
         }
     }
 }

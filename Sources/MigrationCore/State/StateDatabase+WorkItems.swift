@@ -1,63 +1,6 @@
 internal import GRDB
 
 extension StateDatabase {
-    /// Inserts work items found in the source; items already known (same stage and key) are left as
-    /// they are, so re-reading a source after a crash never resets progress. Returns how many were new.
-    ///
-    /// The batch goes into the `(stage, key)` index in key order, each row with the id its place in
-    /// the batch gives it: ids (the order items are worked in) follow the source as before, while
-    /// the index, whose keys come in no order (accids), is swept once from left to right instead of
-    /// being read and written at random places (issue 27). A key listed twice in a batch keeps its
-    /// first row, as a plain insert in source order would.
-    @discardableResult
-    public func register(_ items: [NewWorkItem], stage: StageID) async throws -> Int {
-        guard !items.isEmpty else { return 0 }
-        let time = now()
-        let order = Self.keyOrder(items)
-        return try await pool.write { db in
-            let base = try Int64.fetchOne(db, sql: "SELECT max(id) FROM work_item") ?? 0
-            // Ids in source order for the rows that are not a repeat of a key earlier in the batch.
-            var ids = [Int64](repeating: 0, count: items.count)
-            var next = base
-            for (index, repeated) in order.repeated.enumerated() where !repeated {
-                next += 1
-                ids[index] = next
-            }
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT OR IGNORE INTO work_item (id, stage, key, kind, payload, source_file, source_line, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            var inserted = 0
-            for (step, index) in order.sorted.enumerated() {
-                // Crash tests: a kill with half of a batch written and the transaction still open.
-                if step == items.count / 2 { Failpoint.hit("register.mid-transaction") }
-                guard !order.repeated[index] else { continue }
-                let item = items[index]
-                try statement.execute(arguments: [
-                    ids[index], stage.rawValue, item.key, item.kind, item.payload, item.sourceFile, item.sourceLine,
-                    time,
-                ])
-                inserted += db.changesCount
-            }
-            return inserted
-        }
-    }
-
-    /// The batch's indices in the index's order (keys compared as SQLite does, byte by byte; equal
-    /// keys in source order), and which items repeat a key met earlier in the batch.
-    static func keyOrder(_ items: [NewWorkItem]) -> (sorted: [Int], repeated: [Bool]) {
-        let keys = items.map { Array($0.key.utf8) }
-        let sorted = items.indices.sorted { a, b in
-            keys[a] == keys[b] ? a < b : keys[a].lexicographicallyPrecedes(keys[b])
-        }
-        var repeated = [Bool](repeating: false, count: items.count)
-        for (position, index) in sorted.enumerated().dropFirst() where keys[index] == keys[sorted[position - 1]] {
-            repeated[index] = true
-        }
-        return (sorted, repeated)
-    }
-
     /// Puts a stage's failed items back to pending (`run --retry-failed`). Returns how many.
     @discardableResult
     public func resetFailed(stage: StageID) async throws -> Int {
@@ -327,13 +270,18 @@ extension StateDatabase {
 
     /// Work item counts by status of one stage's items of one kind.
     public func counts(stage: StageID, kind: String) async throws -> StageCounts {
+        try await countsByKind(stage: stage)[kind] ?? StageCounts()
+    }
+
+    /// A stage's item counts by status for each of its kinds, in one pass over its items.
+    public func countsByKind(stage: StageID) async throws -> [String: StageCounts] {
         try await pool.read { db in
-            var counts = StageCounts()
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT status, count(*) AS n FROM work_item WHERE stage = ? AND kind = ? GROUP BY status",
-                arguments: [stage.rawValue, kind])
-            for row in rows {
-                if let status = WorkStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            var counts: [String: StageCounts] = [:]
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT kind, status, count(*) FROM work_item WHERE stage = ? GROUP BY kind, status",
+                arguments: [stage.rawValue])
+            while let row = try rows.next() {
+                if let status = WorkStatus(rawValue: row[1]) { counts[row[0], default: StageCounts()][status] = row[2] }
             }
             return counts
         }

@@ -24,7 +24,7 @@ public final class StateDatabase: Sendable {
         // The writer keeps 32 MiB of pages (SQLite's default is 2 MiB): registering a million items
         // inserts into key indexes at random places, and with the default most of those inserts
         // read a page back from the file (issue 27). A cap, not a size: memory stays flat.
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -32768") }
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = \(Self.cacheSize)") }
         self.now = now
         try Self.migrator.migrate(pool)
     }
@@ -41,6 +41,9 @@ public final class StateDatabase: Sendable {
         self.now = now
         try Self.migrator.migrate(writer)
     }
+
+    /// The writer's page cache: 32 MiB (`PRAGMA cache_size`, negative: KiB).
+    static let cacheSize = -32768
 
     /// The default row timestamp source.
     public static let wallClockMillis: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
