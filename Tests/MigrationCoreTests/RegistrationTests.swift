@@ -64,7 +64,7 @@ import Testing
         #expect(block.json == (try encoded(block)))
     }
 
-    @Test(arguments: [1, 100]) func userLookupAnswersAlikeWhateverItPreloads(limit: Int) async throws {
+    @Test(arguments: [0, 1, 100]) func userLookupAnswersAlikeWhateverItPreloads(limit: Int) async throws {
         for db in [try fileDatabase(), try temporaryDatabase()] {
             func row(_ original: String, _ status: SourceUserRow.Status) -> SourceUserRow {
                 SourceUserRow(
@@ -74,7 +74,7 @@ import Testing
                 row("Alice", .ok), row("bob", .ok), row("Carl", .invalid), row("dave", .colliding), row("Eve", .ok),
                 row("EVE", .ok),
             ])
-            let lookup = try db.userLookup(limit: limit)
+            let lookup = try db.userLookup(plainLimit: limit)
             #expect(try lookup.resolve("Alice") == .migrated("alice"))
             #expect(try lookup.resolve("ALICE") == .migrated("alice"), "by case when only one account matches")
             #expect(try lookup.resolve("bob") == .migrated("bob"))

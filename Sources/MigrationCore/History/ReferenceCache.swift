@@ -6,31 +6,39 @@ final class ReferenceCache {
     /// user, a table that stays in the processor's cache where the full one does not. (Two
     /// references with one 64-bit hash would share an answer: about one chance in 10^19 per pair.)
     private var plainUsers = HashSet()
+    /// Plain users read before the pass (``StateDatabase/plainUserHashes(in:limit:)``); kept whole.
+    private let preloaded: HashSet
     private var users = StringTable<UserResolution>()
     private var teams = StringTable<String?>()
     private var files = StringTable<HostedFile?>()
     let limit: Int
 
-    init(limit: Int = 200_000) {
+    init(limit: Int = 200_000, preloaded: HashSet = HashSet()) {
         self.limit = limit
+        self.preloaded = preloaded
     }
 
     /// Starts loading what ``user(_:_:)`` will read for the line's accids (from, to, accid).
     func prefetchUsers(of fields: MessageFields) {
-        if let from = fields.fromText { plainUsers.prefetch(from.hash) }
-        if let to = fields.toText { plainUsers.prefetch(to.hash) }
-        if let accid = fields.accidText { plainUsers.prefetch(accid.hash) }
+        func prefetch(_ text: PlainText?) {
+            guard let hash = text?.hash else { return }
+            preloaded.prefetch(hash)
+            plainUsers.prefetch(hash)
+        }
+        prefetch(fields.fromText)
+        prefetch(fields.toText)
+        prefetch(fields.accidText)
     }
 
     /// The accid of a reference read in place, when it is one of the users that resolve to
     /// themselves lower-cased (and ASCII); nil means: ask ``user(_:_:)``.
     func plainUser(_ text: PlainText) -> String? {
-        plainUsers.contains(text.hash) ? text.lowercasedASCII : nil
+        isPlain(text.hash) ? text.lowercasedASCII : nil
     }
 
     func user(_ reference: String, _ resolve: () -> UserResolution) -> UserResolution {
         let hash = StableHasher.hash(reference)
-        if plainUsers.contains(hash) { return .migrated(Self.lowercased(reference)) }
+        if isPlain(hash) { return .migrated(Self.lowercased(reference)) }
         if let hit = users[reference] { return hit }
         let value = resolve()
         if case .migrated(let accid) = value, accid == Self.lowercased(reference) {
@@ -42,6 +50,8 @@ final class ReferenceCache {
         }
         return value
     }
+
+    private func isPlain(_ hash: UInt64) -> Bool { preloaded.contains(hash) || plainUsers.contains(hash) }
 
     /// The text lower-cased; itself when it has no upper-case ASCII letter and no other
     /// non-ASCII byte (the common case: nothing to build).

@@ -4,7 +4,7 @@ extension HistoryStage {
     /// What one pass (a run, or a dry run's count) keeps from chunk to chunk.
     struct PassState {
         let output: HistoryOutput
-        let cache = ReferenceCache()
+        let cache: ReferenceCache
         let keys: HistoryKeyStore
     }
 

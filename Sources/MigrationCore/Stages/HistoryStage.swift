@@ -49,7 +49,9 @@ public struct HistoryStage: Stage {
         if context.dryRun {
             try await context.database.clearPlanHistoryKeys()
             let counter = try HistoryOutput(directory: nil, state: HistoryOutput.State())
-            let state = PassState(output: counter, keys: HistoryKeyStore(expectedKeys: expectedKeys(files)))
+            let state = PassState(
+                output: counter, cache: try await Self.referenceCache(context.database),
+                keys: HistoryKeyStore(expectedKeys: expectedKeys(files)))
             let items = try await context.database.itemIDs(stage: id)
             for file in files {
                 var cursor = Cursor(file: file)
@@ -61,6 +63,11 @@ public struct HistoryStage: Stage {
         return StagePlan(items: counts.total, calls: [:], outputs: outputs)
     }
 
+    /// The pass's cache, with the plain accounts read in one scan (``UserLookup/plainLimit`` at most).
+    static func referenceCache(_ database: StateDatabase) async throws -> ReferenceCache {
+        ReferenceCache(preloaded: try await database.plainUserHashes(limit: UserLookup.plainLimit))
+    }
+
     public func run(_ context: StageContext) async throws {
         let outputDirectory = services.outputDirectory + "/history"
         var cursor =
@@ -68,7 +75,9 @@ public struct HistoryStage: Stage {
                 try? JSONDecoder().decode(Cursor.self, from: Data($0.utf8))
             } ?? Cursor()
         let output = try HistoryOutput(directory: outputDirectory, state: cursor.output)
-        let state = PassState(output: output, keys: HistoryKeyStore(expectedKeys: expectedKeys(messageFiles())))
+        let state = PassState(
+            output: output, cache: try await Self.referenceCache(context.database),
+            keys: HistoryKeyStore(expectedKeys: expectedKeys(messageFiles())))
         var after: Int64 = 0
         while !context.stop.isRequested {
             let items =

@@ -49,11 +49,11 @@ final class SourceUserReader: Sendable {
         handles = Mutex(Handles(connection: connection, exact: exact, folded: folded))
     }
 
-    /// What a reference means (see ``StateDatabase/resolveUser(_:in:exactKnownAbsent:)``, the same
-    /// questions through GRDB).
-    func resolve(_ reference: String, exactKnownAbsent: Bool) throws -> UserResolution {
+    /// What a reference means (see ``StateDatabase/resolveUser(_:in:)``, the same questions through
+    /// GRDB).
+    func resolve(_ reference: String) throws -> UserResolution {
         try handles.withLock { handles in
-            if !exactKnownAbsent, let found = try Self.ask(handles.exact, reference, handles.connection).first {
+            if let found = try Self.ask(handles.exact, reference, handles.connection).first {
                 return found
             }
             let folded = try Self.ask(handles.folded, reference.lowercased(), handles.connection)

@@ -100,15 +100,9 @@ extension StateDatabase {
     }
 
     /// ``resolveUser(_:)`` on an open connection (inside another transaction).
-    /// `exactKnownAbsent`: the caller knows no account is `reference` exactly (only case is asked).
-    static func resolveUser(_ reference: String, in db: Database, exactKnownAbsent: Bool = false) throws
-        -> UserResolution
-    {
-        var row: Row?
-        if !exactKnownAbsent {
-            let exact = try db.cachedStatement(sql: "SELECT nim, status FROM source_user WHERE original = ?")
-            row = try Row.fetchOne(exact, arguments: [reference])
-        }
+    static func resolveUser(_ reference: String, in db: Database) throws -> UserResolution {
+        let exact = try db.cachedStatement(sql: "SELECT nim, status FROM source_user WHERE original = ?")
+        var row = try Row.fetchOne(exact, arguments: [reference])
         if row == nil {
             let byFolded = try db.cachedStatement(sql: "SELECT nim, status FROM source_user WHERE folded = ? LIMIT 2")
             let folded = try Row.fetchAll(byFolded, arguments: [reference.lowercased()])
@@ -116,6 +110,27 @@ extension StateDatabase {
         }
         guard let row else { return .unknown }
         return resolution(nim: row["nim"], status: row["status"])
+    }
+
+    /// The hashes (``StableHasher``) of the accepted accounts that a reference names as they are and
+    /// whose NIM accid is their accid lower-cased — nearly all — up to `limit` of them: a reference
+    /// with one of these hashes means that account, and no question to the database is needed
+    /// (as ``ReferenceCache`` assumes, two references with one 64-bit hash are not expected).
+    /// ASCII accids only: SQLite's `lower` folds ASCII alone.
+    static func plainUserHashes(in db: Database, limit: Int) throws -> HashSet {
+        var hashes = HashSet()
+        let originals = try String.fetchCursor(
+            db, sql: "SELECT original FROM source_user WHERE status = 0 AND nim = lower(original) LIMIT ?",
+            arguments: [limit])
+        while let original = try originals.next() {
+            if original.utf8.allSatisfy({ $0 < 0x80 }) { hashes.insert(StableHasher.hash(original)) }
+        }
+        return hashes
+    }
+
+    /// ``plainUserHashes(in:limit:)`` at this moment.
+    func plainUserHashes(limit: Int) async throws -> HashSet {
+        try await pool.read { db in try Self.plainUserHashes(in: db, limit: limit) }
     }
 
     /// What an account's row says of references to it.

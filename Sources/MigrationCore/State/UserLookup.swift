@@ -8,49 +8,39 @@ internal import Synchronization
 /// sees the accounts as the users stage registered them; drop the lookup when the pass ends, so
 /// the WAL can be checkpointed again.
 ///
-/// Up to ``cacheLimit`` accounts are read in one scan when the lookup is made (a friend line names
-/// two, and asking for each one first cost a query per account); when that was all of them, a
-/// reference not among them is only looked for by case. Other answers are kept as they are given,
-/// up to the same limit, so memory stays flat however many accounts there are.
+/// The accounts a reference names as they are, with their accid lower-cased as NIM accid — nearly
+/// all — are read in one scan when the lookup is made, as 8-byte hashes (a friend line names two,
+/// and asking for each one cost a query per account: most of a million-user relations pass). Up
+/// to ``plainLimit`` of them: 16 MB at a million accounts. Other references are asked (on a
+/// read-only connection of its own for a file's database) and their answers kept, up to
+/// ``cacheLimit``, so memory stays flat however many accounts there are.
 final class UserLookup: Sendable {
     /// A snapshot of the pool (a queue in memory, in tests).
     private let snapshot: any DatabaseReader
     /// The same questions without GRDB, on a file's database.
     private let reader: SourceUserReader?
-    /// The accounts read when the lookup was made, by source accid.
-    private let preloaded: [String: UserResolution]
-    /// Whether ``preloaded`` holds every account.
-    private let complete: Bool
-    /// Answers given for references not preloaded; emptied when it reaches ``cacheLimit``.
+    /// The hashes of the accounts read when the lookup was made.
+    private let plain: HashSet
+    /// Answers given for other references; emptied when it reaches ``cacheLimit``.
     private let cache = Mutex<[String: UserResolution]>([:])
-    /// Accounts preloaded, and answers kept, at most.
-    private let limit: Int
-    static let cacheLimit = 300_000
+    static let cacheLimit = 100_000
+    static let plainLimit = 2_000_000
 
-    init(_ snapshot: any DatabaseReader, reader: SourceUserReader?, limit: Int = UserLookup.cacheLimit) throws {
+    init(_ snapshot: any DatabaseReader, reader: SourceUserReader?, plainLimit: Int = UserLookup.plainLimit) throws {
         self.snapshot = snapshot
         self.reader = reader
-        self.limit = limit
-        (preloaded, complete) = try snapshot.read { db in
-            var accounts: [String: UserResolution] = [:]
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT original, nim, status FROM source_user LIMIT ?", arguments: [limit + 1])
-            while accounts.count < limit, let row = try rows.next() {
-                accounts[row[0]] = StateDatabase.resolution(nim: row[1], status: row[2])
-            }
-            return (accounts, try rows.next() == nil)
-        }
+        plain = try snapshot.read { db in try StateDatabase.plainUserHashes(in: db, limit: plainLimit) }
     }
 
     /// What a reference means (see ``StateDatabase/resolveUser(_:)``).
     func resolve(_ reference: String) throws -> UserResolution {
-        if let known = preloaded[reference] { return known }
+        if plain.contains(StableHasher.hash(reference)) { return .migrated(ReferenceCache.lowercased(reference)) }
         if let known = cache.withLock({ $0[reference] }) { return known }
         let resolution =
-            try reader?.resolve(reference, exactKnownAbsent: complete)
-            ?? snapshot.read { db in try StateDatabase.resolveUser(reference, in: db, exactKnownAbsent: complete) }
+            try reader?.resolve(reference)
+            ?? snapshot.read { db in try StateDatabase.resolveUser(reference, in: db) }
         cache.withLock { cache in
-            if cache.count >= limit { cache.removeAll(keepingCapacity: true) }
+            if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
             cache[reference] = resolution
         }
         return resolution
@@ -72,8 +62,9 @@ final class UserLookup: Sendable {
 
 extension StateDatabase {
     /// A ``UserLookup`` on the accounts registered so far.
-    func userLookup(limit: Int = UserLookup.cacheLimit) throws -> UserLookup {
-        guard let pool = pool as? DatabasePool else { return try UserLookup(pool, reader: nil, limit: limit) }
-        return try UserLookup(try pool.makeSnapshot(), reader: SourceUserReader(path: pool.path), limit: limit)
+    func userLookup(plainLimit: Int = UserLookup.plainLimit) throws -> UserLookup {
+        guard let pool = pool as? DatabasePool else { return try UserLookup(pool, reader: nil, plainLimit: plainLimit) }
+        return try UserLookup(
+            try pool.makeSnapshot(), reader: SourceUserReader(path: pool.path), plainLimit: plainLimit)
     }
 }
