@@ -13,6 +13,9 @@ public struct SourceOrigins: Sendable, Equatable, Codable {
     /// No translation (a canonical export).
     public static let identity = SourceOrigins()
 
+    /// Whether lines of `file` are translated (it was written by an adapter).
+    public func translates(_ file: String) -> Bool { lines[file] != nil }
+
     /// The name under which the origins of a converted file's avatar or icon values are kept (an
     /// Easemob avatar comes from a user-attribute file, not from the users page).
     public static func iconFile(_ file: String) -> String { file + "#icon" }

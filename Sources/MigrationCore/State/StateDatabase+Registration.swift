@@ -18,7 +18,10 @@ extension StateDatabase {
 
     /// Starts a registration pass: drops what a pass that failed half-way gathered.
     public func beginRegistration() async throws -> RegistrationPass {
-        try await pool.write { db in try db.execute(sql: "DROP TABLE IF EXISTS temp.\(Self.passTable)") }
+        try await pool.write { db in
+            try db.execute(sql: "DROP TABLE IF EXISTS temp.\(Self.passTable)")
+            try Self.createTable(Self.passTable, db)
+        }
         return RegistrationPass(database: self)
     }
 
@@ -45,13 +48,33 @@ extension StateDatabase {
         }
     }
 
-    private static func append(_ items: [NewWorkItem], to table: String, _ db: Database) throws {
+    /// The accepted accounts of `source_user` become the users stage's work items (key: the NIM
+    /// accid), in one transaction, in key order — a pass that needs no line of its own. Returns how
+    /// many were new.
+    @discardableResult
+    public func registerAcceptedUsers() async throws -> Int {
+        let time = now()
+        return try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO work_item (stage, key, kind, payload, source_file, source_line, updated_at)
+                    SELECT ?, nim, 'user', payload, file, line, ? FROM source_user WHERE status = 0 ORDER BY nim
+                    """, arguments: [StageID.users.rawValue, time])
+            return db.changesCount
+        }
+    }
+
+    private static func createTable(_ table: String, _ db: Database) throws {
         try db.execute(
             sql: """
                 CREATE TEMP TABLE IF NOT EXISTS \(table) (
                     seq INTEGER PRIMARY KEY, key TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT,
                     source_file TEXT, source_line INTEGER)
                 """)
+    }
+
+    private static func append(_ items: [NewWorkItem], to table: String, _ db: Database) throws {
+        try createTable(table, db)
         let insert = try RawStatement(
             db, sql: "INSERT INTO temp.\(table) (key, kind, payload, source_file, source_line) VALUES (?, ?, ?, ?, ?)")
         for item in items {
@@ -65,7 +88,6 @@ extension StateDatabase {
     }
 
     private static func settle(_ table: String, stage: StageID, time: Int64, _ db: Database) throws -> Int {
-        guard try db.tableExists(table, in: "temp") else { return 0 }
         // The sort uses a second thread (two cores) and, for each of its threads, the memory the
         // page cache is given: 8 MiB while settling (32 would make a million items cost 100 MB
         // more), back to 32 after.

@@ -141,17 +141,19 @@ extension StateDatabase {
     }
 
     /// Friendships still to set up whose two directions both carry alias or ex (pending alias
-    /// items whose reverse is also pending): the updates the v2 add cannot spare.
+    /// items whose reverse is also pending): the updates the v2 add cannot spare. Pairs are found by
+    /// sorting (`GROUP BY`) the stage's `alias:` keys, read in index order, rather than by a lookup of
+    /// each key's reverse at a random place of the index.
     public func twoSidedAliases(stage: StageID) async throws -> Int {
         try await pool.read { db in
             try Int.fetchOne(
                 db,
                 sql: """
-                    SELECT count(*) FROM work_item a JOIN work_item r ON r.stage = a.stage AND r.status = 0
-                      AND r.key = 'alias:' || substr(a.key, instr(a.key, '>') + 1) || '>'
-                        || substr(a.key, 7, instr(a.key, '>') - 7)
-                    WHERE a.stage = ? AND a.status = 0 AND a.kind IN ('alias', 'alias-carried')
-                      AND substr(a.key, 7, instr(a.key, '>') - 7) < substr(a.key, instr(a.key, '>') + 1)
+                    SELECT count(*) FROM (
+                      SELECT min(a, b) AS one, max(a, b) AS other FROM (
+                        SELECT substr(key, 7, instr(key, '>') - 7) AS a, substr(key, instr(key, '>') + 1) AS b
+                        FROM work_item WHERE stage = ? AND key >= 'alias:' AND key < 'alias;' AND status = 0)
+                      GROUP BY one, other HAVING count(*) = 2)
                     """, arguments: [stage.rawValue]) ?? 0
         }
     }
