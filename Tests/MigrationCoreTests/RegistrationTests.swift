@@ -45,6 +45,22 @@ import Testing
         #expect(try await db.counts()[.relations]?.total == 1)
     }
 
+    @Test func aBatchThatFailedToBeWrittenFailsThePass() async throws {
+        let db = try fileDatabase()
+        let pass = try await db.beginRegistration()
+        try await db.pool.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TEMP TRIGGER boom BEFORE INSERT ON registration_pass WHEN NEW.key = 'boom'
+                    BEGIN SELECT RAISE(ABORT, 'boom'); END
+                    """)
+        }
+        for batch in 0..<20 { try await pass.add((0..<100).map { item("k\(batch)-\($0)", line: $0) }) }
+        try await pass.add([item("boom", line: 1)])  // written after this returns
+        await #expect(throws: (any Error).self) { try await pass.settle(stage: .users) }
+        #expect(try await db.counts()[.users] == nil, "nothing of a failed pass becomes a work item")
+    }
+
     @Test func payloadsAreWhatJSONEncoderWrites() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

@@ -24,7 +24,7 @@ public final class RegistrationPass: Sendable {
     /// Hands a batch to the writer; waits only while ``depth`` batches are still being written.
     public func add(_ items: [NewWorkItem]) async throws {
         guard !items.isEmpty else { return }
-        await state.wait(unless: { $0.writing < Self.depth }, park: { $0.waiters.append($1) })
+        await waitUntil { $0.writing < Self.depth }
         try state.withLock { state in
             if let failure = state.failure { throw failure }
             state.writing += 1
@@ -33,6 +33,13 @@ public final class RegistrationPass: Sendable {
             try StateDatabase.appendToPass(items, db)
         } completion: { _, result in
             self.written(result)
+        }
+    }
+
+    /// Waits until `condition` holds: every finished write wakes the waiters, who ask again.
+    private func waitUntil(_ condition: (inout State) -> Bool) async {
+        while !state.withLock({ condition(&$0) }) {
+            await state.wait(unless: condition, park: { $0.waiters.append($1) })
         }
     }
 
@@ -50,7 +57,7 @@ public final class RegistrationPass: Sendable {
     /// Returns how many were new.
     @discardableResult
     public func settle(stage: StageID) async throws -> Int {
-        await state.wait(unless: { $0.writing == 0 }, park: { $0.waiters.append($1) })
+        await waitUntil { $0.writing == 0 }
         if let failure = state.withLock({ $0.failure }) { throw failure }
         return try await database.settlePass(stage: stage)
     }
