@@ -13,18 +13,11 @@ public struct SourceUser: Sendable, Codable, Equatable {
 
     /// The account as JSON, byte for byte what `JSONEncoder` with `.sortedKeys` writes.
     var json: String {
-        var writer = JSONObjectWriter()
-        writer.field("accid", accid)
-        writer.field("birth", birth)
-        writer.field("email", email)
-        writer.field("ex", ex)
-        writer.field("gender", gender)
-        writer.field("icon", icon)
-        writer.field("mobile", mobile)
-        writer.field("name", name)
-        writer.field("sign", sign)
-        writer.field("token", token)
-        return writer.text
+        JSONObjectWriter.object([
+            "accid": .text(accid), "birth": .text(birth), "email": .text(email), "ex": .text(ex),
+            "gender": .int(gender), "icon": .text(icon), "mobile": .text(mobile), "name": .text(name),
+            "sign": .text(sign), "token": .text(token),
+        ])
     }
 
     /// Reads one `users.jsonl` line; nil (with problems) when it has no usable accid field.

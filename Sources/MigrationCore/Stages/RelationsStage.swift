@@ -27,12 +27,9 @@ public struct RelationsStage: Stage {
 
         /// As `JSONEncoder` with `.sortedKeys` writes it.
         var json: String {
-            var writer = JSONObjectWriter()
-            writer.field("accid", accid)
-            writer.field("alias", alias)
-            writer.field("ex", ex)
-            writer.field("faccid", faccid)
-            return writer.text
+            JSONObjectWriter.object([
+                "accid": .text(accid), "alias": .text(alias), "ex": .text(ex), "faccid": .text(faccid),
+            ])
         }
     }
 
@@ -44,11 +41,9 @@ public struct RelationsStage: Stage {
 
         /// As `JSONEncoder` with `.sortedKeys` writes it.
         var json: String {
-            var writer = JSONObjectWriter()
-            writer.field("accid", accid)
-            writer.field("relationType", relationType)
-            writer.field("target", target)
-            return writer.text
+            JSONObjectWriter.object([
+                "accid": .text(accid), "relationType": .int(relationType), "target": .text(target),
+            ])
         }
     }
 

@@ -4,29 +4,34 @@
 /// Fields are written in the order given — callers give them sorted — and nil values are left
 /// out, as synthesized `Encodable` does.
 struct JSONObjectWriter {
+    /// A field's value; nil leaves the field out.
+    enum Value {
+        case text(String?)
+        case int(Int?)
+    }
+
     private var bytes: [UInt8] = [UInt8(ascii: "{")]
 
-    init() {
+    private init() {
         bytes.reserveCapacity(128)
     }
 
-    mutating func field(_ key: StaticString, _ value: String?) {
-        guard let value else { return }
-        name(key)
-        string(value)
-    }
-
-    mutating func field(_ key: StaticString, _ value: Int?) {
-        guard let value else { return }
-        name(key)
-        bytes.append(contentsOf: String(value).utf8)
-    }
-
-    /// The object's text.
-    var text: String {
-        var bytes = bytes
-        bytes.append(UInt8(ascii: "}"))
-        return String(decoding: bytes, as: UTF8.self)
+    /// The object of `fields`, in the order given.
+    static func object(_ fields: KeyValuePairs<StaticString, Value>) -> String {
+        var writer = JSONObjectWriter()
+        for (key, value) in fields {
+            switch value {
+            case .text(let text?):
+                writer.name(key)
+                writer.string(text)
+            case .int(let int?):
+                writer.name(key)
+                writer.bytes.append(contentsOf: String(int).utf8)
+            case .text(nil), .int(nil): continue
+            }
+        }
+        writer.bytes.append(UInt8(ascii: "}"))
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     private mutating func name(_ key: StaticString) {
@@ -38,6 +43,14 @@ struct JSONObjectWriter {
 
     private mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Most texts need no escape: their bytes go as they are.
+        if value.utf8.allSatisfy({
+            $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "/")
+        }) {
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: "\\\"".utf8)
