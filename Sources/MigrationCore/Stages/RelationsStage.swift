@@ -69,15 +69,17 @@ public struct RelationsStage: Stage {
         } settled: {
             if v2 { try await context.database.markCarriedAliases(stage: id) }
         }
+        // What the v2 add would save (an update only where both sides carry something), counted on a
+        // second reader while the plan's counts are made (two passes over a million items, two cores).
+        async let twoSided = v2 ? 0 : context.database.twoSidedAliases(stage: id)
         var plan = try await context.plan([
             ("friend", v2 ? Self.addV2Endpoint : "friend/add.action"), ("alias", "friend/update.action"),
             ("block", "user/setSpecialRelation.action"), ("alias-carried", nil),
         ])
         if !v2 {
-            // What the v2 add would save: an update only where both sides carry something.
             var floor = plan.calls
             floor[Self.addV2Endpoint] = floor.removeValue(forKey: "friend/add.action")
-            floor["friend/update.action"] = try await context.database.twoSidedAliases(stage: id)
+            floor["friend/update.action"] = try await twoSided
             plan.floorCalls = floor.filter { $0.value > 0 }
         }
         return plan
