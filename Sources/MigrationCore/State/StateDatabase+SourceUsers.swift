@@ -101,15 +101,25 @@ extension StateDatabase {
 
     /// ``resolveUser(_:)`` on an open connection (inside another transaction).
     static func resolveUser(_ reference: String, in db: Database) throws -> UserResolution {
-        let exact = try db.cachedStatement(sql: "SELECT nim, status FROM source_user WHERE original = ?")
-        var row = try Row.fetchOne(exact, arguments: [reference])
-        if row == nil {
-            let byFolded = try db.cachedStatement(sql: "SELECT nim, status FROM source_user WHERE folded = ? LIMIT 2")
-            let folded = try Row.fetchAll(byFolded, arguments: [reference.lowercased()])
-            if folded.count == 1 { row = folded[0] }
+        try resolveUser(reference) { question, value in
+            try Row.fetchAll(db.cachedStatement(sql: question), arguments: [value]).map {
+                resolution(nim: $0[0], status: $0[1])
+            }
         }
-        guard let row else { return .unknown }
-        return resolution(nim: row["nim"], status: row["status"])
+    }
+
+    /// The questions a reference is asked, by the answers of `ask` (rows of nim and status).
+    static let exactUserQuestion = "SELECT nim, status FROM source_user WHERE original = ?"
+    static let foldedUserQuestion = "SELECT nim, status FROM source_user WHERE folded = ? LIMIT 2"
+
+    /// The rule of ``resolveUser(_:)``, whoever asks the questions: the account named exactly, else
+    /// the one account whose accid differs only in case (two such: neither is meant).
+    static func resolveUser(
+        _ reference: String, ask: (_ question: String, _ value: String) throws -> [UserResolution]
+    ) rethrows -> UserResolution {
+        if let exact = try ask(exactUserQuestion, reference).first { return exact }
+        let folded = try ask(foldedUserQuestion, reference.lowercased())
+        return folded.count == 1 ? folded[0] : .unknown
     }
 
     /// The hashes (``StableHasher``) of the accepted accounts that a reference names as they are and

@@ -1,22 +1,21 @@
 internal import GRDB
 internal import Synchronization
 
-/// Source accid → NIM accid for one registration pass (the relations' and groups' lines): one
-/// read snapshot of `source_user`, asked synchronously, with no transaction or thread hop per
-/// reference. (Asking the pool once per reference cost a read transaction — three `fcntl` locks —
-/// and two thread hops each: two per friend line, one per group member; issue 27.) The snapshot
-/// sees the accounts as the users stage registered them; drop the lookup when the pass ends, so
-/// the WAL can be checkpointed again.
+/// Source accid → NIM accid for one registration pass (the relations' and groups' lines), asked
+/// synchronously, with no transaction or thread hop per reference (asking the pool once per
+/// reference cost a read transaction — three `fcntl` locks — and two thread hops each; issue 27).
+/// `source_user` is not written while a pass reads, so every answer is the users stage's.
 ///
 /// The accounts a reference names as they are, with their accid lower-cased as NIM accid — nearly
 /// all — are read in one scan when the lookup is made, as 8-byte hashes (a friend line names two,
 /// and asking for each one cost a query per account: most of a million-user relations pass). Up
-/// to ``plainLimit`` of them: 16 MB at a million accounts. Other references are asked (on a
-/// read-only connection of its own for a file's database) and their answers kept, up to
-/// ``cacheLimit``, so memory stays flat however many accounts there are.
+/// to ``plainLimit`` of them: 16 MB at a million accounts. Other references are asked — on a
+/// read-only connection of its own for a file's database (``SourceUserReader``; drop the lookup
+/// when the pass ends, so the WAL can be checkpointed again), else through GRDB — and their
+/// answers kept, up to ``cacheLimit``, so memory stays flat however many accounts there are.
 final class UserLookup: Sendable {
-    /// A snapshot of the pool (a queue in memory, in tests).
-    private let snapshot: any DatabaseReader
+    /// The state database (a queue in memory, in tests).
+    private let database: any DatabaseReader
     /// The same questions without GRDB, on a file's database.
     private let reader: SourceUserReader?
     /// The hashes of the accounts read when the lookup was made.
@@ -26,10 +25,10 @@ final class UserLookup: Sendable {
     static let cacheLimit = 100_000
     static let plainLimit = 2_000_000
 
-    init(_ snapshot: any DatabaseReader, reader: SourceUserReader?, plainLimit: Int = UserLookup.plainLimit) throws {
-        self.snapshot = snapshot
+    init(_ database: any DatabaseReader, reader: SourceUserReader?, plainLimit: Int = UserLookup.plainLimit) throws {
+        self.database = database
         self.reader = reader
-        plain = try snapshot.read { db in try StateDatabase.plainUserHashes(in: db, limit: plainLimit) }
+        plain = try database.read { db in try StateDatabase.plainUserHashes(in: db, limit: plainLimit) }
     }
 
     /// What a reference means (see ``StateDatabase/resolveUser(_:)``).
@@ -38,7 +37,7 @@ final class UserLookup: Sendable {
         if let known = cache.withLock({ $0[reference] }) { return known }
         let resolution =
             try reader?.resolve(reference)
-            ?? snapshot.read { db in try StateDatabase.resolveUser(reference, in: db) }
+            ?? database.read { db in try StateDatabase.resolveUser(reference, in: db) }
         cache.withLock { cache in
             if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
             cache[reference] = resolution
@@ -63,8 +62,7 @@ final class UserLookup: Sendable {
 extension StateDatabase {
     /// A ``UserLookup`` on the accounts registered so far.
     func userLookup(plainLimit: Int = UserLookup.plainLimit) throws -> UserLookup {
-        guard let pool = pool as? DatabasePool else { return try UserLookup(pool, reader: nil, plainLimit: plainLimit) }
-        return try UserLookup(
-            try pool.makeSnapshot(), reader: SourceUserReader(path: pool.path), plainLimit: plainLimit)
+        try UserLookup(
+            pool, reader: (pool as? DatabasePool).flatMap { SourceUserReader(path: $0.path) }, plainLimit: plainLimit)
     }
 }
